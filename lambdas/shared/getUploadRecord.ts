@@ -1,0 +1,20 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { uploadsTableName } from './config.js';
+import { dynamo } from './dynamo.js';
+import { NotFoundError } from './errors.js';
+import type { UploadRecord } from './uploadRecord.js';
+
+const tableName = uploadsTableName();
+
+/**
+ * The record of an upload. With `ownerId`, another owner's upload is reported exactly like a
+ * missing one (404), so ids cannot be probed.
+ */
+export async function getUploadRecord(uploadId: string, ownerId?: string): Promise<UploadRecord> {
+  const { Item } = await dynamo.send(new GetCommand({ TableName: tableName, Key: { uploadId }, ConsistentRead: true }));
+  const record = Item as UploadRecord | undefined;
+  if (!record || (ownerId !== undefined && record.ownerId !== ownerId)) {
+    throw new NotFoundError(`Upload ${uploadId} was not found`);
+  }
+  return record;
+}

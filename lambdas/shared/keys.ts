@@ -1,0 +1,19 @@
+/**
+ * Object keys are made by the server from the upload id alone, so a client's filename can
+ * never steer where bytes land. Originals live under `uploads/`, outputs under `media/` in
+ * another bucket.
+ */
+const SOURCE_KEY = /^uploads\/([A-Za-z0-9_-]{1,64})\/source$/;
+
+export function sourceKey(uploadId: string): string {
+  return `uploads/${uploadId}/source`;
+}
+
+/** The upload id a source key belongs to, or undefined for any other key. */
+export function uploadIdFromSourceKey(key: string): string | undefined {
+  return SOURCE_KEY.exec(key)?.[1];
+}
+
+export function mediaPrefix(uploadId: string): string {
+  return `media/${uploadId}/`;
+}

@@ -1,0 +1,116 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { uploadsTableName } from './config.js';
+import { dynamo } from './dynamo.js';
+import { InvalidStateError, NotFoundError } from './errors.js';
+import { logger } from './logger.js';
+import { notifyStateChange } from './stateChanges.js';
+import type { UploadRecord, UploadStatus } from './uploadRecord.js';
+
+/** Fields a transition may set; `null` removes the attribute (e.g. `progress` on leaving `processing`). */
+export type TransitionPatch = {
+  readonly [K in keyof UploadRecord as K extends 'uploadId' | 'ownerId' | 'status' | 'updatedAt' ? never : K]?: UploadRecord[K] | null;
+};
+
+export interface TransitionOptions {
+  /** When set, the write only happens if the record belongs to this owner (otherwise NotFound). */
+  readonly ownerId?: string;
+  /** Clock for `updatedAt`; tests fix it. */
+  readonly now?: Date;
+}
+
+const tableName = uploadsTableName();
+
+/**
+ * Moves an upload from one of `from` to `to` with one conditional update, so states never go
+ * backwards, two writers never both win, and a replayed event is rejected instead of applied
+ * twice. `from` may equal `to` for progress updates within a state. After the write, every
+ * state-change listener hears of it (the WebSocket publisher), so no writer can forget to.
+ *
+ * Throws NotFoundError when the upload does not exist (or is another owner's) and
+ * InvalidStateError, carrying the current status, when it is in none of `from`.
+ */
+export async function transition(
+  uploadId: string,
+  from: UploadStatus | readonly UploadStatus[],
+  to: UploadStatus,
+  patch: TransitionPatch = {},
+  options: TransitionOptions = {},
+): Promise<UploadRecord> {
+  const fromStatuses: readonly UploadStatus[] = typeof from === 'string' ? [from] : from;
+  if (fromStatuses.length === 0) throw new TypeError('transition needs at least one from-status');
+
+  const names: Record<string, string> = { '#status': 'status', '#updatedAt': 'updatedAt' };
+  const values: Record<string, unknown> = { ':to': to, ':now': (options.now ?? new Date()).toISOString() };
+  const sets = ['#status = :to', '#updatedAt = :now'];
+  const removes: string[] = [];
+
+  Object.entries(patch).forEach(([field, value], index) => {
+    if (value === undefined) return;
+    names[`#p${index}`] = field;
+    if (value === null) {
+      removes.push(`#p${index}`);
+    } else {
+      values[`:p${index}`] = value;
+      sets.push(`#p${index} = :p${index}`);
+    }
+  });
+
+  const fromPlaceholders = fromStatuses.map((status, index) => {
+    values[`:from${index}`] = status;
+    return `:from${index}`;
+  });
+  let condition = `#status IN (${fromPlaceholders.join(', ')})`;
+  if (options.ownerId !== undefined) {
+    names['#ownerId'] = 'ownerId';
+    values[':ownerId'] = options.ownerId;
+    condition += ' AND #ownerId = :ownerId';
+  }
+
+  let record: UploadRecord;
+  try {
+    const result = await dynamo.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: { uploadId },
+        UpdateExpression: `SET ${sets.join(', ')}${removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : ''}`,
+        ConditionExpression: condition,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    record = result.Attributes as UploadRecord;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) {
+      throw await explainRejection(uploadId, fromStatuses, to, options.ownerId, error);
+    }
+    throw error;
+  }
+
+  const previousStatus = fromStatuses.length === 1 ? fromStatuses[0] : undefined;
+  await notifyStateChange({ previousStatus, record }, (error) =>
+    logger.warn('A state-change listener failed; the state was written', { uploadId, status: to, error }),
+  );
+  return record;
+}
+
+/** Reads the item to say why the condition failed: it is missing, someone else's, or in another state. */
+async function explainRejection(
+  uploadId: string,
+  from: readonly UploadStatus[],
+  to: UploadStatus,
+  ownerId: string | undefined,
+  cause: unknown,
+): Promise<Error> {
+  const { Item } = await dynamo.send(new GetCommand({ TableName: tableName, Key: { uploadId }, ConsistentRead: true }));
+  const current = Item as UploadRecord | undefined;
+  if (!current || (ownerId !== undefined && current.ownerId !== ownerId)) {
+    return new NotFoundError(`Upload ${uploadId} was not found`, { cause });
+  }
+  return new InvalidStateError(
+    `Upload ${uploadId} is ${current.status}; it must be ${from.join(' or ')} to become ${to}`,
+    current.status,
+    { cause },
+  );
+}

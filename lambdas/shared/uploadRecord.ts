@@ -1,0 +1,86 @@
+import type { MediaKind } from './mediaPolicy.js';
+
+/** See the state diagram in docs/architecture.md: states never go backwards. */
+export type UploadStatus = 'initiated' | 'uploaded' | 'processing' | 'ready' | 'failed' | 'cancelled' | 'expired';
+
+export const UPLOAD_STATUSES: readonly UploadStatus[] = [
+  'initiated',
+  'uploaded',
+  'processing',
+  'ready',
+  'failed',
+  'cancelled',
+  'expired',
+];
+
+/** States an upload never leaves. */
+export const FINAL_STATUSES: readonly UploadStatus[] = ['ready', 'failed', 'cancelled', 'expired'];
+
+export type ProcessingStage = 'probe' | 'transcode' | 'thumbnails' | 'publish';
+
+export interface UploadErrorInfo {
+  readonly code: string;
+  readonly message: string;
+}
+
+export interface Rendition {
+  readonly width: number;
+  readonly height: number;
+  readonly bandwidth: number;
+  readonly codecs: string;
+  readonly url: string;
+}
+
+/** What processing learned and produced; present once `ready`. */
+export interface MediaInfo {
+  readonly kind: MediaKind;
+  readonly durationSeconds?: number;
+  readonly width?: number;
+  readonly height?: number;
+  readonly fps?: number;
+  readonly videoCodec?: string;
+  readonly audioCodec?: string;
+  readonly bitrate?: number;
+  readonly hasAudio?: boolean;
+  readonly hlsUrl?: string;
+  readonly renditions?: readonly Rendition[];
+  readonly posterUrl?: string;
+  readonly thumbnails?: { readonly spriteUrl: string; readonly vttUrl: string };
+  readonly waveformUrl?: string;
+  readonly images?: readonly { readonly width: number; readonly height: number; readonly url: string }[];
+}
+
+/** One item in the Uploads table (partition key `uploadId`, GSI `byOwner` on `ownerId` + `createdAt`). */
+export interface UploadRecord {
+  readonly uploadId: string;
+  readonly ownerId: string;
+  readonly status: UploadStatus;
+  readonly filename: string;
+  readonly contentType: string;
+  readonly kind: MediaKind;
+  /** Declared size in bytes; `complete` checks what S3 holds against it. */
+  readonly size: number;
+  readonly partSize: number;
+  readonly partCount: number;
+  /** Key of the original in the uploads bucket. */
+  readonly sourceKey: string;
+  /** S3's multipart upload id (internal: never shown to clients). */
+  readonly multipartUploadId?: string;
+  readonly metadata?: Readonly<Record<string, string>>;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  /** When an `initiated` upload expires (ISO-8601). */
+  readonly expiresAt: string;
+  readonly progress?: number;
+  readonly stage?: ProcessingStage;
+  readonly media?: MediaInfo;
+  readonly error?: UploadErrorInfo;
+}
+
+/** The record as clients see it: without the fields that only the pipeline uses. */
+export type PublicUpload = Omit<UploadRecord, 'multipartUploadId' | 'ownerId' | 'sourceKey'>;
+
+export function toPublicUpload(record: UploadRecord): PublicUpload {
+  const { multipartUploadId: _multipart, ownerId: _owner, sourceKey: _key, ...rest } = record;
+  return rest;
+}
