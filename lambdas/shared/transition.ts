@@ -9,7 +9,7 @@ import type { UploadRecord, UploadStatus } from './uploadRecord.js';
 
 /** Fields a transition may set; `null` removes the attribute (e.g. `progress` on leaving `processing`). */
 export type TransitionPatch = {
-  readonly [K in keyof UploadRecord as K extends 'uploadId' | 'ownerId' | 'status' | 'updatedAt' ? never : K]?: UploadRecord[K] | null;
+  readonly [K in keyof UploadRecord as K extends 'uploadId' | 'ownerId' | 'status' | 'updatedAt' | 'pendingExpiry' ? never : K]?: UploadRecord[K] | null;
 };
 
 export interface TransitionOptions {
@@ -44,6 +44,11 @@ export async function transition(
   const values: Record<string, unknown> = { ':to': to, ':now': (options.now ?? new Date()).toISOString() };
   const sets = ['#status = :to', '#updatedAt = :now'];
   const removes: string[] = [];
+  if (to !== 'initiated') {
+    // Leaving `initiated` drops the upload out of the sparse expiry index.
+    names['#pendingExpiry'] = 'pendingExpiry';
+    removes.push('#pendingExpiry');
+  }
 
   Object.entries(patch).forEach(([field, value], index) => {
     if (value === undefined) return;

@@ -71,6 +71,11 @@ export interface UploadRecord {
   readonly updatedAt: string;
   /** When an `initiated` upload expires (ISO-8601). */
   readonly expiresAt: string;
+  /**
+   * `'initiated'` while the upload is initiated, absent in every other state: the key of the
+   * sparse `byPendingExpiry` index. `transition` removes it on leaving `initiated`.
+   */
+  readonly pendingExpiry?: 'initiated';
   readonly progress?: number;
   readonly stage?: ProcessingStage;
   readonly media?: MediaInfo;
@@ -78,9 +83,9 @@ export interface UploadRecord {
 }
 
 /** The record as clients see it: without the fields that only the pipeline uses. */
-export type PublicUpload = Omit<UploadRecord, 'multipartUploadId' | 'ownerId' | 'sourceKey'>;
+export type PublicUpload = Omit<UploadRecord, 'multipartUploadId' | 'ownerId' | 'sourceKey' | 'pendingExpiry'>;
 
 export function toPublicUpload(record: UploadRecord): PublicUpload {
-  const { multipartUploadId: _multipart, ownerId: _owner, sourceKey: _key, ...rest } = record;
+  const { multipartUploadId: _multipart, ownerId: _owner, sourceKey: _key, pendingExpiry: _pending, ...rest } = record;
   return rest;
 }

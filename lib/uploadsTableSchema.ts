@@ -1,0 +1,47 @@
+/**
+ * The Uploads table's keys and indexes, in one neutral shape: the CDK stack builds the real
+ * table from it and local mode creates the emulator's table from it, so both always agree.
+ */
+export interface KeyAttribute {
+  readonly name: string;
+  readonly type: 'S' | 'N';
+}
+
+export interface IndexSchema {
+  readonly indexName: string;
+  readonly partitionKey: KeyAttribute;
+  readonly sortKey: KeyAttribute;
+}
+
+export interface TableSchema {
+  readonly partitionKey: KeyAttribute;
+  readonly globalSecondaryIndexes: readonly IndexSchema[];
+}
+
+/** GSI for `GET /uploads`: an owner's uploads, newest first. */
+export const BY_OWNER_INDEX = 'byOwner';
+
+/**
+ * Sparse GSI for the expiry job: only `initiated` records carry `pendingExpiry`, so the job
+ * queries just the uploads that can still expire, oldest deadline first, without a scan.
+ */
+export const BY_PENDING_EXPIRY_INDEX = 'byPendingExpiry';
+
+/** The value of `pendingExpiry` on every `initiated` record (the sparse index's one partition). */
+export const PENDING_EXPIRY_PARTITION = 'initiated';
+
+export const UPLOADS_TABLE_SCHEMA: TableSchema = {
+  partitionKey: { name: 'uploadId', type: 'S' },
+  globalSecondaryIndexes: [
+    {
+      indexName: BY_OWNER_INDEX,
+      partitionKey: { name: 'ownerId', type: 'S' },
+      sortKey: { name: 'createdAt', type: 'S' },
+    },
+    {
+      indexName: BY_PENDING_EXPIRY_INDEX,
+      partitionKey: { name: 'pendingExpiry', type: 'S' },
+      sortKey: { name: 'expiresAt', type: 'S' },
+    },
+  ],
+};
