@@ -1,0 +1,28 @@
+/**
+ * The functions that events (not HTTP routes) invoke. Like the route table, the CDK stack and
+ * local mode both read this, so local mode runs exactly the handler the stack wires.
+ */
+export interface EventFunctionDefinition {
+  /** Stable PascalCase id for the construct. */
+  readonly id: string;
+  /** Folder under `lambdas/` whose `handler.ts` exports `handler`. */
+  readonly handler: string;
+  readonly description: string;
+}
+
+/** Invoked with SQS batches of S3 `ObjectCreated` events for keys under `uploads/`. */
+export const PROCESS_UPLOAD_FUNCTION: EventFunctionDefinition = {
+  id: 'ProcessUpload',
+  handler: 'process-upload',
+  description: 'Probes, transcodes and publishes an uploaded original',
+};
+
+/** Invoked on a schedule (an EventBridge Scheduler/Rule event; the payload is not read). */
+export const EXPIRE_UPLOADS_FUNCTION: EventFunctionDefinition = {
+  id: 'ExpireUploads',
+  handler: 'expire-uploads',
+  description: 'Expires initiated uploads past their deadline and aborts their multipart uploads',
+};
+
+/** S3 key prefix whose ObjectCreated events start processing. */
+export const UPLOADS_PREFIX = 'uploads/';
