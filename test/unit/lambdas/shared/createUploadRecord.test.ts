@@ -1,0 +1,82 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+
+vi.hoisted(() => {
+  process.env.UPLOADS_TABLE = 'uploads-table';
+});
+
+import { createUploadRecord } from '../../../../lambdas/shared/createUploadRecord.js';
+import { logger } from '../../../../lambdas/shared/logger.js';
+import { onStateChange } from '../../../../lambdas/shared/stateChanges.js';
+import type { UploadRecord } from '../../../../lambdas/shared/uploadRecord.js';
+
+const dynamo = mockClient(DynamoDBDocumentClient);
+
+const record: UploadRecord = {
+  uploadId: 'u1',
+  ownerId: 'owner-1',
+  status: 'initiated',
+  filename: 'song.mp3',
+  contentType: 'audio/mpeg',
+  kind: 'audio',
+  size: 3_000_000,
+  partSize: 8_388_608,
+  partCount: 1,
+  sourceKey: 'uploads/u1/source',
+  multipartUploadId: 'mpu-1',
+  createdAt: '2025-03-01T12:00:00.000Z',
+  updatedAt: '2025-03-01T12:00:00.000Z',
+  expiresAt: '2025-03-02T12:00:00.000Z',
+  pendingExpiry: 'initiated',
+};
+
+describe('createUploadRecord', () => {
+  let removeListener: (() => void) | undefined;
+
+  beforeEach(() => {
+    dynamo.reset();
+  });
+
+  afterEach(() => {
+    removeListener?.();
+    removeListener = undefined;
+    vi.restoreAllMocks();
+  });
+
+  it('puts the record only if the id is new and tells listeners it was created', async () => {
+    const listener = vi.fn(async () => undefined);
+    removeListener = onStateChange(listener);
+    dynamo.on(PutCommand).resolves({});
+
+    await expect(createUploadRecord(record)).resolves.toEqual(record);
+    expect(dynamo).toHaveReceivedCommandExactlyOnceWith(PutCommand, {
+      TableName: 'uploads-table',
+      Item: record,
+      ConditionExpression: 'attribute_not_exists(uploadId)',
+    });
+    expect(listener).toHaveBeenCalledWith({ previousStatus: undefined, record });
+  });
+
+  it('fails on an existing id and tells no listener', async () => {
+    const listener = vi.fn(async () => undefined);
+    removeListener = onStateChange(listener);
+    dynamo.on(PutCommand).rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }));
+
+    await expect(createUploadRecord(record)).rejects.toThrow(ConditionalCheckFailedException);
+    expect(listener).not.toHaveBeenCalled();
+  });
+
+  it('keeps the record when a listener fails, and logs the failure', async () => {
+    const warn = vi.spyOn(logger, 'warn').mockImplementation(() => undefined);
+    const failure = new Error('WebSocket endpoint unreachable');
+    removeListener = onStateChange(async () => {
+      throw failure;
+    });
+    dynamo.on(PutCommand).resolves({});
+
+    await expect(createUploadRecord(record)).resolves.toEqual(record);
+    expect(warn).toHaveBeenCalledWith('A state-change listener failed; the record was written', { uploadId: 'u1', error: failure });
+  });
+});

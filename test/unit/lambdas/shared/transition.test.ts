@@ -1,0 +1,222 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+
+vi.hoisted(() => {
+  process.env.UPLOADS_TABLE = 'uploads-table';
+});
+
+import { InvalidStateError, NotFoundError } from '../../../../lambdas/shared/errors.js';
+import { logger } from '../../../../lambdas/shared/logger.js';
+import { onStateChange, type StateChange } from '../../../../lambdas/shared/stateChanges.js';
+import { transition } from '../../../../lambdas/shared/transition.js';
+import type { UploadRecord } from '../../../../lambdas/shared/uploadRecord.js';
+
+const dynamo = mockClient(DynamoDBDocumentClient);
+const NOW = new Date('2025-03-01T12:00:00.000Z');
+
+function record(overrides: Partial<UploadRecord> = {}): UploadRecord {
+  return {
+    uploadId: 'u1',
+    ownerId: 'owner-1',
+    status: 'uploaded',
+    filename: 'a.mp4',
+    contentType: 'video/mp4',
+    kind: 'video',
+    size: 10,
+    partSize: 5_242_880,
+    partCount: 1,
+    sourceKey: 'uploads/u1/source',
+    createdAt: '2025-03-01T11:00:00.000Z',
+    updatedAt: NOW.toISOString(),
+    expiresAt: '2025-03-02T11:00:00.000Z',
+    ...overrides,
+  };
+}
+
+function conditionFailed(): ConditionalCheckFailedException {
+  return new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
+}
+
+describe('transition', () => {
+  let removeListener: (() => void) | undefined;
+
+  beforeEach(() => {
+    dynamo.reset();
+  });
+
+  afterEach(() => {
+    removeListener?.();
+    removeListener = undefined;
+  });
+
+  it('writes the new status with one conditional update on the from-status, drops pendingExpiry and returns the new record', async () => {
+    dynamo.on(UpdateCommand).resolves({ Attributes: record() });
+
+    const result = await transition('u1', 'initiated', 'uploaded', {}, { now: NOW });
+
+    expect(result).toEqual(record());
+    expect(dynamo).toHaveReceivedCommandTimes(UpdateCommand, 1);
+    expect(dynamo).toHaveReceivedCommandWith(UpdateCommand, {
+      TableName: 'uploads-table',
+      Key: { uploadId: 'u1' },
+      UpdateExpression: 'SET #status = :to, #updatedAt = :now REMOVE #pendingExpiry',
+      ConditionExpression: '#status IN (:from0)',
+      ExpressionAttributeNames: { '#status': 'status', '#updatedAt': 'updatedAt', '#pendingExpiry': 'pendingExpiry' },
+      ExpressionAttributeValues: { ':to': 'uploaded', ':now': NOW.toISOString(), ':from0': 'initiated' },
+      ReturnValues: 'ALL_NEW',
+    });
+    expect(dynamo).not.toHaveReceivedCommand(GetCommand);
+  });
+
+  it('accepts any of several from-statuses and adds the owner to the condition when given', async () => {
+    dynamo.on(UpdateCommand).resolves({ Attributes: record({ status: 'cancelled' }) });
+
+    await transition('u1', ['initiated', 'uploaded', 'processing'], 'cancelled', {}, { ownerId: 'owner-1', now: NOW });
+
+    expect(dynamo).toHaveReceivedCommandWith(UpdateCommand, {
+      ConditionExpression: '#status IN (:from0, :from1, :from2) AND #ownerId = :ownerId',
+      ExpressionAttributeNames: expect.objectContaining({ '#ownerId': 'ownerId' }),
+      ExpressionAttributeValues: expect.objectContaining({
+        ':from0': 'initiated',
+        ':from1': 'uploaded',
+        ':from2': 'processing',
+        ':ownerId': 'owner-1',
+      }),
+    });
+  });
+
+  it('sets patch fields, removes the ones patched with null and skips undefined ones', async () => {
+    dynamo.on(UpdateCommand).resolves({ Attributes: record({ status: 'failed' }) });
+
+    await transition(
+      'u1',
+      'processing',
+      'failed',
+      { error: { code: 'TOO_LONG', message: 'The video is 7200 s long; at most 3600 s are accepted' }, progress: null, stage: undefined },
+      { now: NOW },
+    );
+
+    expect(dynamo).toHaveReceivedCommandWith(UpdateCommand, {
+      UpdateExpression: 'SET #status = :to, #updatedAt = :now, #p0 = :p0 REMOVE #pendingExpiry, #p1',
+      ExpressionAttributeNames: {
+        '#status': 'status',
+        '#updatedAt': 'updatedAt',
+        '#pendingExpiry': 'pendingExpiry',
+        '#p0': 'error',
+        '#p1': 'progress',
+      },
+      ExpressionAttributeValues: {
+        ':to': 'failed',
+        ':now': NOW.toISOString(),
+        ':p0': { code: 'TOO_LONG', message: 'The video is 7200 s long; at most 3600 s are accepted' },
+        ':from0': 'processing',
+      },
+    });
+  });
+
+  it('keeps pendingExpiry when the upload stays initiated', async () => {
+    dynamo.on(UpdateCommand).resolves({ Attributes: record({ status: 'initiated', pendingExpiry: 'initiated' }) });
+
+    await transition('u1', 'initiated', 'initiated', {}, { now: NOW });
+
+    expect(dynamo).toHaveReceivedCommandWith(UpdateCommand, {
+      UpdateExpression: 'SET #status = :to, #updatedAt = :now',
+      ExpressionAttributeNames: { '#status': 'status', '#updatedAt': 'updatedAt' },
+    });
+  });
+
+  it('refuses an empty from-list without writing', async () => {
+    await expect(transition('u1', [], 'uploaded')).rejects.toThrow(TypeError);
+    expect(dynamo).not.toHaveReceivedAnyCommand();
+  });
+
+  it('explains a rejected condition on a missing upload as NotFoundError', async () => {
+    dynamo.on(UpdateCommand).rejects(conditionFailed());
+    dynamo.on(GetCommand).resolves({});
+
+    const error = await transition('u1', 'initiated', 'uploaded').catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(NotFoundError);
+    expect(error).toMatchObject({ statusCode: 404, code: 'NOT_FOUND', message: 'Upload u1 was not found' });
+    expect(dynamo).toHaveReceivedCommandWith(GetCommand, { TableName: 'uploads-table', Key: { uploadId: 'u1' }, ConsistentRead: true });
+  });
+
+  it("explains a rejected condition on another owner's upload as NotFoundError, never as a state", async () => {
+    dynamo.on(UpdateCommand).rejects(conditionFailed());
+    dynamo.on(GetCommand).resolves({ Item: record({ ownerId: 'owner-2', status: 'initiated' }) });
+
+    const error = await transition('u1', 'initiated', 'cancelled', {}, { ownerId: 'owner-1' }).catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(NotFoundError);
+  });
+
+  it('explains a rejected condition on an upload in another state as InvalidStateError naming both states', async () => {
+    dynamo.on(UpdateCommand).rejects(conditionFailed());
+    dynamo.on(GetCommand).resolves({ Item: record({ status: 'cancelled' }) });
+
+    const error = await transition('u1', ['initiated', 'uploaded'], 'processing', {}, { ownerId: 'owner-1' }).catch(
+      (caught: unknown) => caught,
+    );
+
+    expect(error).toBeInstanceOf(InvalidStateError);
+    expect(error).toMatchObject({
+      statusCode: 409,
+      code: 'INVALID_STATE',
+      currentStatus: 'cancelled',
+      message: 'Upload u1 is cancelled; it must be initiated or uploaded to become processing',
+    });
+  });
+
+  it('passes any other DynamoDB error through without reading the item', async () => {
+    const throttled = new Error('Rate exceeded');
+    dynamo.on(UpdateCommand).rejects(throttled);
+
+    await expect(transition('u1', 'initiated', 'uploaded')).rejects.toBe(throttled);
+    expect(dynamo).not.toHaveReceivedCommand(GetCommand);
+  });
+
+  it('tells state-change listeners after the write, with the previous status when there was only one', async () => {
+    const changes: StateChange[] = [];
+    removeListener = onStateChange(async (change) => {
+      changes.push(change);
+    });
+    dynamo.on(UpdateCommand).resolves({ Attributes: record() });
+
+    await transition('u1', 'initiated', 'uploaded');
+    await transition('u1', ['initiated', 'processing'], 'uploaded');
+
+    expect(changes).toEqual([
+      { previousStatus: 'initiated', record: record() },
+      { previousStatus: undefined, record: record() },
+    ]);
+  });
+
+  it('keeps the write when a listener fails, and logs the failure', async () => {
+    const warn = vi.spyOn(logger, 'warn').mockImplementation(() => undefined);
+    const failure = new Error('WebSocket endpoint unreachable');
+    removeListener = onStateChange(async () => {
+      throw failure;
+    });
+    dynamo.on(UpdateCommand).resolves({ Attributes: record() });
+
+    await expect(transition('u1', 'initiated', 'uploaded')).resolves.toEqual(record());
+    expect(warn).toHaveBeenCalledWith('A state-change listener failed; the state was written', {
+      uploadId: 'u1',
+      status: 'uploaded',
+      error: failure,
+    });
+    warn.mockRestore();
+  });
+
+  it('tells no listener when the write is rejected', async () => {
+    const listener = vi.fn(async () => undefined);
+    removeListener = onStateChange(listener);
+    dynamo.on(UpdateCommand).rejects(conditionFailed());
+    dynamo.on(GetCommand).resolves({ Item: record({ status: 'ready' }) });
+
+    await expect(transition('u1', 'initiated', 'uploaded')).rejects.toThrow(InvalidStateError);
+    expect(listener).not.toHaveBeenCalled();
+  });
+});
