@@ -1,0 +1,18 @@
+/**
+ * Recognises the S3 errors the upload routes treat as answers rather than faults. They are
+ * matched by name: S3 reports `NoSuchUpload` for ListParts and CompleteMultipartUpload too,
+ * where the SDK does not model it, and a HEAD of a missing key carries no body, only `NotFound`.
+ */
+function hasName(error: unknown, ...names: readonly string[]): boolean {
+  return typeof error === 'object' && error !== null && names.includes((error as { name?: unknown }).name as string);
+}
+
+/** S3 no longer knows the multipart upload: it was completed or aborted. */
+export function isNoSuchUpload(error: unknown): boolean {
+  return hasName(error, 'NoSuchUpload');
+}
+
+/** The object does not exist (HEAD answers `NotFound`, GET `NoSuchKey`). */
+export function isMissingObject(error: unknown): boolean {
+  return hasName(error, 'NotFound', 'NoSuchKey');
+}
