@@ -1,0 +1,105 @@
+import type { S3Client } from '@aws-sdk/client-s3';
+import { S3_MAX_PART_COUNT } from './mediaPolicy.js';
+import { s3 } from './s3.js';
+import { queryTemplate, renderQuery } from './signing/queryTemplate.js';
+import {
+  amzDates,
+  credentialScope,
+  hmacSha256Hex,
+  MAX_PRESIGNED_EXPIRY_SECONDS,
+  SIGV4_ALGORITHM,
+  sha256Hex,
+  signingKey,
+  UNSIGNED_PAYLOAD,
+  uriEscape,
+} from './signing/sigV4.js';
+import { uploadPartRequestTemplate } from './signing/uploadPartRequestTemplate.js';
+
+/** One part to sign; the URL signs `Content-Length`, so the client must PUT exactly this many bytes. */
+export interface PartToSign {
+  readonly partNumber: number;
+  readonly contentLength: number;
+}
+
+export interface PresignPartsInput {
+  readonly bucket: string;
+  readonly key: string;
+  readonly multipartUploadId: string;
+  readonly parts: readonly PartToSign[];
+  readonly expiresInSeconds: number;
+}
+
+export interface SignedPart {
+  readonly partNumber: number;
+  readonly url: string;
+}
+
+export interface PresignPartsOptions {
+  /** @default - the shared client from `s3.ts` (its region, credentials and endpoint) */
+  readonly client?: S3Client;
+  /** When the URLs' lifetime starts. @default - now */
+  readonly signingDate?: Date;
+}
+
+const SIGNED_HEADERS = 'content-length;host';
+
+/**
+ * Presigned `PUT` UploadPart URLs, the same bytes `SignatureV4.presign` (and `getSignedUrl`
+ * without flexible checksums) would produce, at a fraction of the cost: the endpoint, the
+ * credentials and the day's signing key are resolved once per call, and each part costs one
+ * SHA-256 of its canonical request and one HMAC. Only `partNumber`, `Content-Length` and the
+ * signature differ between parts. The URLs carry no checksum parameters, so a client PUTs
+ * the raw bytes with nothing but `Content-Length`.
+ */
+export async function presignParts(input: PresignPartsInput, options: PresignPartsOptions = {}): Promise<SignedPart[]> {
+  const { bucket, key, multipartUploadId, parts, expiresInSeconds } = input;
+  if (!Number.isInteger(expiresInSeconds) || expiresInSeconds < 1 || expiresInSeconds > MAX_PRESIGNED_EXPIRY_SECONDS) {
+    throw new RangeError(`expiresInSeconds must be an integer from 1 to ${MAX_PRESIGNED_EXPIRY_SECONDS}, got ${expiresInSeconds}`);
+  }
+  for (const { partNumber, contentLength } of parts) {
+    if (!Number.isInteger(partNumber) || partNumber < 1 || partNumber > S3_MAX_PART_COUNT) {
+      throw new RangeError(`partNumber must be an integer from 1 to ${S3_MAX_PART_COUNT}, got ${partNumber}`);
+    }
+    if (!Number.isSafeInteger(contentLength) || contentLength < 0) {
+      throw new RangeError(`contentLength of part ${partNumber} must be a non-negative integer, got ${contentLength}`);
+    }
+  }
+  if (parts.length === 0) return [];
+
+  const client = options.client ?? s3;
+  const [request, credentials] = await Promise.all([
+    uploadPartRequestTemplate(client, bucket, key, multipartUploadId),
+    client.config.credentials(),
+  ]);
+  const { longDate, shortDate } = amzDates(options.signingDate ?? new Date());
+  const scope = credentialScope(shortDate, request.signingRegion, request.signingService);
+  const key4 = signingKey(credentials.secretAccessKey, shortDate, request.signingRegion, request.signingService);
+
+  const signedQuery: Record<string, string> = {
+    ...request.query,
+    'X-Amz-Algorithm': SIGV4_ALGORITHM,
+    'X-Amz-Content-Sha256': UNSIGNED_PAYLOAD,
+    'X-Amz-Credential': `${credentials.accessKeyId}/${scope}`,
+    'X-Amz-Date': longDate,
+    'X-Amz-Expires': String(expiresInSeconds),
+    'X-Amz-SignedHeaders': SIGNED_HEADERS,
+  };
+  if (credentials.sessionToken) signedQuery['X-Amz-Security-Token'] = credentials.sessionToken;
+
+  // The canonical query sorts escaped names; the URL (like the SDK's formatUrl) sorts raw names.
+  const canonicalQuery = queryTemplate(signedQuery, ['partNumber'], uriEscape, uriEscape);
+  const urlQuery = queryTemplate(signedQuery, ['partNumber', 'X-Amz-Signature'], uriEscape, (name) => name);
+  const signatureFirst = urlQuery.variables[0] === 'X-Amz-Signature';
+  const canonicalHead = `PUT\n${request.path}\n`;
+  const canonicalTail = `\nhost:${request.host}\n\n${SIGNED_HEADERS}\n${UNSIGNED_PAYLOAD}`;
+  const stringToSignHead = `${SIGV4_ALGORITHM}\n${longDate}\n${scope}\n`;
+  const urlHead = `${request.protocol}//${request.host}${request.path}?`;
+
+  return parts.map(({ partNumber, contentLength }) => {
+    const number = String(partNumber);
+    const canonicalRequest = `${canonicalHead}${renderQuery(canonicalQuery, [number])}\ncontent-length:${contentLength}${canonicalTail}`;
+    const signature = hmacSha256Hex(key4, stringToSignHead + sha256Hex(canonicalRequest));
+    const query = renderQuery(urlQuery, signatureFirst ? [signature, number] : [number, signature]);
+    return { partNumber, url: urlHead + query };
+  });
+}
