@@ -1,0 +1,4 @@
+import { httpHandler } from '../shared/http/httpHandler.js';
+import { getUpload } from './getUpload.js';
+
+export const handler = httpHandler(getUpload);
