@@ -1,0 +1,125 @@
+import { CompleteMultipartUploadCommand } from '@aws-sdk/client-s3';
+import { abortMultipartUpload } from '../shared/abortMultipartUpload.js';
+import { uploadsBucketName } from '../shared/config.js';
+import { deleteSourceObject } from '../shared/deleteSourceObject.js';
+import { InvalidStateError, UnprocessableError } from '../shared/errors.js';
+import { getUploadRecord } from '../shared/getUploadRecord.js';
+import type { ApiRequest } from '../shared/http/apiRequest.js';
+import type { ApiResponse } from '../shared/http/httpHandler.js';
+import { listUploadedParts } from '../shared/listUploadedParts.js';
+import { logger } from '../shared/logger.js';
+import { s3 } from '../shared/s3.js';
+import { isNoSuchUpload } from '../shared/s3Errors.js';
+import { sourceObjectSize } from '../shared/sourceObjectSize.js';
+import { transition } from '../shared/transition.js';
+import { toPublicUpload, type UploadErrorInfo, type UploadRecord } from '../shared/uploadRecord.js';
+import { uploadIdFromPath } from '../shared/validation/uploadId.js';
+import { checkUploadedParts } from './checkUploadedParts.js';
+import { matchClientParts } from './matchClientParts.js';
+import { parseCompleteBody } from './parseCompleteBody.js';
+
+const bucket = uploadsBucketName();
+
+/** States a completed upload can be in: complete has nothing left to do. */
+const COMPLETED: ReadonlySet<string> = new Set(['uploaded', 'processing', 'ready']);
+
+/**
+ * `POST /uploads/{id}/complete`. ListParts is the truth: missing parts are a 422 that changes
+ * nothing (the client uploads them and retries); a wrong size fails the upload and aborts it;
+ * otherwise S3 completes the object and the record moves to `uploaded`. Safe to retry at any
+ * point: an upload already completed answers 200 with its record, and a call that crashed
+ * after S3 completed is finished by the next one.
+ */
+export async function completeUpload(request: ApiRequest): Promise<ApiResponse> {
+  const uploadId = uploadIdFromPath(request.pathParameters);
+  const clientParts = parseCompleteBody(request.body);
+  const record = await getUploadRecord(uploadId, request.ownerId);
+  if (COMPLETED.has(record.status)) return ok(record);
+  if (record.status !== 'initiated') {
+    throw new InvalidStateError(`Upload ${uploadId} is ${record.status}; only an initiated upload can be completed`, record.status);
+  }
+
+  const { multipartUploadId } = record;
+  if (multipartUploadId === undefined) return ok(await recoverGoneUpload(record, request.ownerId));
+  const uploaded = await listUploadedParts(record.sourceKey, multipartUploadId);
+  if (uploaded === undefined) return ok(await recoverGoneUpload(record, request.ownerId));
+  if (clientParts !== undefined) matchClientParts(clientParts, uploaded);
+
+  const check = checkUploadedParts(record, uploaded);
+  if (check.verdict === 'missing') {
+    const more = check.missingCount > check.missing.length ? `, … (${check.missingCount} in all)` : '';
+    throw new UnprocessableError(
+      `${check.missingCount} of ${record.partCount} parts are not uploaded yet: ${check.missing.join(', ')}${more}`,
+      'PARTS_MISSING',
+    );
+  }
+  if (check.verdict === 'sizeMismatch') {
+    // The failed state is written first so that it, not a concurrent cancel or expiry, owns the abort.
+    await failUpload(record, request.ownerId, { code: 'SIZE_MISMATCH', message: check.message });
+    await abortMultipartUpload(record.sourceKey, multipartUploadId);
+    throw new UnprocessableError(check.message, 'SIZE_MISMATCH');
+  }
+
+  try {
+    await s3.send(
+      new CompleteMultipartUploadCommand({
+        Bucket: bucket,
+        Key: record.sourceKey,
+        UploadId: multipartUploadId,
+        MultipartUpload: { Parts: check.parts.map((part) => ({ PartNumber: part.partNumber, ETag: part.etag })) },
+      }),
+    );
+  } catch (error) {
+    // A concurrent complete got there first.
+    if (isNoSuchUpload(error)) return ok(await recoverGoneUpload(record, request.ownerId));
+    throw error;
+  }
+  return ok(await markUploaded(record, request.ownerId));
+}
+
+function ok(record: UploadRecord): ApiResponse {
+  return { statusCode: 200, body: toPublicUpload(record) };
+}
+
+/**
+ * Moves the record to `uploaded` once S3 holds the object. Processing moves an initiated record
+ * with an object to `uploaded` too, so losing to it (or to a concurrent complete) is success.
+ * Losing to a cancel or an expiry means the object outlived its upload: it is deleted.
+ */
+async function markUploaded(record: UploadRecord, ownerId: string): Promise<UploadRecord> {
+  try {
+    return await transition(record.uploadId, 'initiated', 'uploaded', {}, { ownerId });
+  } catch (error) {
+    if (!(error instanceof InvalidStateError)) throw error;
+    if (COMPLETED.has(error.currentStatus)) return getUploadRecord(record.uploadId, ownerId);
+    if (error.currentStatus === 'cancelled' || error.currentStatus === 'expired') await deleteSourceObject(record.sourceKey);
+    throw error;
+  }
+}
+
+/**
+ * S3 no longer knows the multipart upload. If the original exists with the declared size, an
+ * earlier complete got S3 to finish and crashed before writing the state: finish that write.
+ * Otherwise the upload cannot be completed any more, and the record says why.
+ */
+async function recoverGoneUpload(record: UploadRecord, ownerId: string): Promise<UploadRecord> {
+  const size = await sourceObjectSize(record.sourceKey);
+  if (size === record.size) {
+    logger.info('Finishing a complete whose multipart upload S3 had already completed', { uploadId: record.uploadId });
+    return markUploaded(record, ownerId);
+  }
+  const error: UploadErrorInfo =
+    size === undefined
+      ? {
+          code: 'UPLOAD_ABORTED',
+          message: `S3 no longer holds the multipart upload of ${record.uploadId} and no file was completed from it; start a new upload`,
+        }
+      : { code: 'SIZE_MISMATCH', message: `The completed file holds ${size} bytes but ${record.size} bytes were declared` };
+  await failUpload(record, ownerId, error);
+  throw new UnprocessableError(error.message, error.code);
+}
+
+async function failUpload(record: UploadRecord, ownerId: string, error: UploadErrorInfo): Promise<void> {
+  await transition(record.uploadId, 'initiated', 'failed', { error }, { ownerId });
+  logger.warn('Upload failed at complete', { uploadId: record.uploadId, error });
+}

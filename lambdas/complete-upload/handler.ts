@@ -1,0 +1,4 @@
+import { httpHandler } from '../shared/http/httpHandler.js';
+import { completeUpload } from './completeUpload.js';
+
+export const handler = httpHandler(completeUpload);

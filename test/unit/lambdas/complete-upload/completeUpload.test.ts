@@ -1,0 +1,426 @@
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  DeleteObjectCommand,
+  HeadObjectCommand,
+  ListPartsCommand,
+  NoSuchUpload,
+  NotFound,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+
+vi.hoisted(() => {
+  process.env.UPLOADS_TABLE = 'uploads-table';
+  process.env.UPLOADS_BUCKET = 'uploads-bucket';
+});
+
+import { handler } from '../../../../lambdas/complete-upload/handler.js';
+import { logger } from '../../../../lambdas/shared/logger.js';
+import type { UploadRecord, UploadStatus } from '../../../../lambdas/shared/uploadRecord.js';
+import { apiEvent } from '../../support/apiEvent.js';
+import { lambdaContext } from '../../support/lambdaContext.js';
+
+const dynamo = mockClient(DynamoDBDocumentClient);
+const s3 = mockClient(S3Client);
+
+const ID = '0b8f6a52-3c1e-4d2a-9f7b-5e6d7c8b9a01';
+const OWNER = 'owner-1';
+const KEY = `uploads/${ID}/source`;
+const MiB = 1024 * 1024;
+const SIZE = 20 * MiB + 5;
+
+function stored(overrides: Partial<UploadRecord> = {}): UploadRecord {
+  return {
+    uploadId: ID,
+    ownerId: OWNER,
+    status: 'initiated',
+    filename: 'talk.mp4',
+    contentType: 'video/mp4',
+    kind: 'video',
+    size: SIZE,
+    partSize: 8 * MiB,
+    partCount: 3,
+    sourceKey: KEY,
+    multipartUploadId: 'mpu-1',
+    createdAt: '2025-03-01T12:00:00.000Z',
+    updatedAt: '2025-03-01T12:00:00.000Z',
+    expiresAt: '2025-03-02T12:00:00.000Z',
+    pendingExpiry: 'initiated',
+    ...overrides,
+  };
+}
+
+function after(status: UploadStatus, overrides: Partial<UploadRecord> = {}): UploadRecord {
+  return stored({ status, pendingExpiry: undefined, updatedAt: '2025-03-01T12:30:00.000Z', ...overrides });
+}
+
+function publicView(record: UploadRecord): Record<string, unknown> {
+  const { ownerId: _o, sourceKey: _k, multipartUploadId: _m, pendingExpiry: _p, ...rest } = record;
+  return rest;
+}
+
+const S3_PARTS = [
+  { PartNumber: 1, Size: 8 * MiB, ETag: '"e1"' },
+  { PartNumber: 2, Size: 8 * MiB, ETag: '"e2"' },
+  { PartNumber: 3, Size: 4 * MiB + 5, ETag: '"e3"' },
+];
+
+const noSuchUpload = () => new NoSuchUpload({ message: 'The specified upload does not exist', $metadata: {} });
+const notFound = () => new NotFound({ message: 'Not Found', $metadata: { httpStatusCode: 404 } });
+const conditionFailed = () => new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
+
+async function complete(body?: unknown, options: { id?: string; sub?: string } = {}) {
+  const response = (await handler(
+    apiEvent({
+      method: 'POST',
+      route: '/uploads/{id}/complete',
+      pathParameters: { id: options.id ?? ID },
+      sub: options.sub ?? OWNER,
+      ...(body === undefined ? {} : { body }),
+    }),
+    lambdaContext(),
+  )) as { statusCode: number; body: string };
+  return { statusCode: response.statusCode, body: JSON.parse(response.body) as Record<string, unknown> };
+}
+
+function expectNothingWritten(): void {
+  expect(dynamo).not.toHaveReceivedCommand(UpdateCommand);
+  expect(s3).not.toHaveReceivedCommand(CompleteMultipartUploadCommand);
+  expect(s3).not.toHaveReceivedCommand(AbortMultipartUploadCommand);
+  expect(s3).not.toHaveReceivedCommand(DeleteObjectCommand);
+}
+
+describe('completeUpload', () => {
+  beforeEach(() => {
+    dynamo.reset();
+    s3.reset();
+    vi.spyOn(logger, 'warn').mockImplementation(() => undefined);
+    vi.spyOn(logger, 'info').mockImplementation(() => undefined);
+    vi.spyOn(logger, 'error').mockImplementation(() => undefined);
+  });
+
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  describe('with every part in S3 at the planned sizes', () => {
+    beforeEach(() => {
+      dynamo.on(GetCommand).resolves({ Item: stored() });
+      s3.on(ListPartsCommand).resolves({ Parts: S3_PARTS, IsTruncated: false });
+      s3.on(CompleteMultipartUploadCommand).resolves({});
+      dynamo.on(UpdateCommand).resolves({ Attributes: after('uploaded') });
+    });
+
+    it('completes the multipart upload with the parts from ListParts, moves the record to uploaded and answers 200 with it', async () => {
+      const response = await complete();
+
+      expect(response).toEqual({ statusCode: 200, body: publicView(after('uploaded')) });
+      expect(s3).toHaveReceivedCommandWith(ListPartsCommand, { Bucket: 'uploads-bucket', Key: KEY, UploadId: 'mpu-1' });
+      expect(s3).toHaveReceivedCommandExactlyOnceWith(CompleteMultipartUploadCommand, {
+        Bucket: 'uploads-bucket',
+        Key: KEY,
+        UploadId: 'mpu-1',
+        MultipartUpload: {
+          Parts: [
+            { PartNumber: 1, ETag: '"e1"' },
+            { PartNumber: 2, ETag: '"e2"' },
+            { PartNumber: 3, ETag: '"e3"' },
+          ],
+        },
+      });
+      expect(dynamo).toHaveReceivedCommandExactlyOnceWith(UpdateCommand, {
+        TableName: 'uploads-table',
+        Key: { uploadId: ID },
+        ConditionExpression: '#status IN (:from0) AND #ownerId = :ownerId',
+        ExpressionAttributeValues: expect.objectContaining({ ':to': 'uploaded', ':from0': 'initiated', ':ownerId': OWNER }),
+      });
+      expect(s3).not.toHaveReceivedCommand(AbortMultipartUploadCommand);
+    });
+
+    it('accepts the client’s own list when it matches what S3 holds, with or without ETag quotes', async () => {
+      const response = await complete({
+        parts: [
+          { partNumber: 1, etag: 'e1' },
+          { partNumber: 2, etag: '"e2"' },
+          { partNumber: 3, etag: 'e3' },
+        ],
+      });
+
+      expect(response.statusCode).toBe(200);
+      expect(s3).toHaveReceivedCommandOnce(CompleteMultipartUploadCommand);
+    });
+
+    it('rejects a client part S3 does not hold with 422 PART_MISMATCH and writes nothing', async () => {
+      const response = await complete({ parts: [{ partNumber: 1, etag: '"e1"' }, { partNumber: 4, etag: '"e4"' }] });
+
+      expect(response).toEqual({
+        statusCode: 422,
+        body: { error: { code: 'PART_MISMATCH', message: 'S3 holds no part 4; upload it before completing' } },
+      });
+      expectNothingWritten();
+    });
+
+    it('rejects a client ETag S3 does not hold with 422 PART_MISMATCH and writes nothing', async () => {
+      const response = await complete({ parts: [{ partNumber: 2, etag: '"stale"' }] });
+
+      expect(response.statusCode).toBe(422);
+      expect(response.body).toMatchObject({ error: { code: 'PART_MISMATCH' } });
+      expectNothingWritten();
+    });
+
+    it('answers 200 with the current record when processing moved it to uploaded first', async () => {
+      dynamo.on(UpdateCommand).rejects(conditionFailed());
+      dynamo
+        .on(GetCommand)
+        .resolvesOnce({ Item: stored() })
+        .resolves({ Item: after('processing', { progress: 10, stage: 'probe' }) });
+
+      const response = await complete();
+
+      expect(response).toEqual({ statusCode: 200, body: publicView(after('processing', { progress: 10, stage: 'probe' })) });
+      expect(s3).not.toHaveReceivedCommand(DeleteObjectCommand);
+    });
+
+    it.each(['cancelled', 'expired'] as const)(
+      'deletes the just-completed original and answers 409 when the upload was %s meanwhile',
+      async (status) => {
+        dynamo.on(UpdateCommand).rejects(conditionFailed());
+        dynamo.on(GetCommand).resolvesOnce({ Item: stored() }).resolves({ Item: after(status) });
+        s3.on(DeleteObjectCommand).resolves({});
+
+        const response = await complete();
+
+        expect(response).toEqual({
+          statusCode: 409,
+          body: { error: { code: 'INVALID_STATE', message: `Upload ${ID} is ${status}; it must be initiated to become uploaded` } },
+        });
+        expect(s3).toHaveReceivedCommandExactlyOnceWith(DeleteObjectCommand, { Bucket: 'uploads-bucket', Key: KEY });
+      },
+    );
+
+    it('answers a failing CompleteMultipartUpload with a plain 500 and leaves the record initiated', async () => {
+      s3.on(CompleteMultipartUploadCommand).rejects(Object.assign(new Error('We encountered an internal error'), { name: 'InternalError' }));
+
+      const response = await complete();
+
+      expect(response).toEqual({
+        statusCode: 500,
+        body: { error: { code: 'INTERNAL_ERROR', message: 'Something went wrong on our side; try again later' } },
+      });
+      expect(dynamo).not.toHaveReceivedCommand(UpdateCommand);
+    });
+  });
+
+  it('answers 422 PARTS_MISSING listing the missing numbers, and changes nothing so the client can upload them and retry', async () => {
+    dynamo.on(GetCommand).resolves({ Item: stored() });
+    s3.on(ListPartsCommand).resolves({ Parts: [S3_PARTS[1]!], IsTruncated: false });
+
+    const response = await complete();
+
+    expect(response).toEqual({
+      statusCode: 422,
+      body: { error: { code: 'PARTS_MISSING', message: '2 of 3 parts are not uploaded yet: 1, 3' } },
+    });
+    expectNothingWritten();
+  });
+
+  it('bounds the list of missing part numbers in the message and says how many there are', async () => {
+    dynamo.on(GetCommand).resolves({ Item: stored({ partCount: 200, size: 200 * 8 * MiB }) });
+    s3.on(ListPartsCommand).resolves({ Parts: [], IsTruncated: false });
+
+    const response = await complete();
+
+    const message = (response.body.error as { message: string }).message;
+    expect(message).toMatch(/^200 of 200 parts are not uploaded yet: 1, 2, 3, .*, 50, … \(200 in all\)$/);
+    expect(message.split(', ')).toHaveLength(51);
+    expectNothingWritten();
+  });
+
+  it('fails the upload with SIZE_MISMATCH, aborts the multipart upload and answers 422 when the total is not the declared size', async () => {
+    const order: string[] = [];
+    dynamo.on(GetCommand).resolves({ Item: stored() });
+    s3.on(ListPartsCommand).resolves({ Parts: [S3_PARTS[0]!, S3_PARTS[1]!, { PartNumber: 3, Size: 4 * MiB, ETag: '"e3"' }] });
+    dynamo.on(UpdateCommand).callsFake(async () => {
+      order.push('transition');
+      return { Attributes: after('failed') };
+    });
+    s3.on(AbortMultipartUploadCommand).callsFake(async () => {
+      order.push('abort');
+      return {};
+    });
+    const message = `S3 holds ${20 * MiB} bytes in 3 parts but ${SIZE} bytes were declared`;
+
+    const response = await complete();
+
+    expect(response).toEqual({ statusCode: 422, body: { error: { code: 'SIZE_MISMATCH', message } } });
+    expect(dynamo).toHaveReceivedCommandExactlyOnceWith(UpdateCommand, {
+      ConditionExpression: '#status IN (:from0) AND #ownerId = :ownerId',
+      ExpressionAttributeValues: expect.objectContaining({
+        ':to': 'failed',
+        ':from0': 'initiated',
+        ':p0': { code: 'SIZE_MISMATCH', message },
+      }),
+    });
+    expect(s3).toHaveReceivedCommandExactlyOnceWith(AbortMultipartUploadCommand, { Bucket: 'uploads-bucket', Key: KEY, UploadId: 'mpu-1' });
+    expect(order).toEqual(['transition', 'abort']);
+    expect(s3).not.toHaveReceivedCommand(CompleteMultipartUploadCommand);
+  });
+
+  it('fails the upload with SIZE_MISMATCH when a part other than the last has another size', async () => {
+    dynamo.on(GetCommand).resolves({ Item: stored() });
+    s3.on(ListPartsCommand).resolves({
+      Parts: [
+        { PartNumber: 1, Size: 8 * MiB + 1, ETag: '"e1"' },
+        { PartNumber: 2, Size: 8 * MiB, ETag: '"e2"' },
+        { PartNumber: 3, Size: 4 * MiB + 4, ETag: '"e3"' },
+      ],
+    });
+    dynamo.on(UpdateCommand).resolves({ Attributes: after('failed') });
+    s3.on(AbortMultipartUploadCommand).resolves({});
+
+    const response = await complete();
+
+    expect(response).toEqual({
+      statusCode: 422,
+      body: {
+        error: {
+          code: 'SIZE_MISMATCH',
+          message: `Part 1 holds ${8 * MiB + 1} bytes but every part except the last must hold ${8 * MiB} bytes`,
+        },
+      },
+    });
+    expect(s3).toHaveReceivedCommandOnce(AbortMultipartUploadCommand);
+    expect(s3).not.toHaveReceivedCommand(CompleteMultipartUploadCommand);
+  });
+
+  describe('when S3 no longer knows the multipart upload', () => {
+    beforeEach(() => {
+      dynamo.on(GetCommand).resolves({ Item: stored() });
+      s3.on(ListPartsCommand).rejects(noSuchUpload());
+    });
+
+    it('finishes the state write of an earlier complete that crashed after S3 completed (the original has the declared size)', async () => {
+      s3.on(HeadObjectCommand).resolves({ ContentLength: SIZE });
+      dynamo.on(UpdateCommand).resolves({ Attributes: after('uploaded') });
+
+      const response = await complete();
+
+      expect(response).toEqual({ statusCode: 200, body: publicView(after('uploaded')) });
+      expect(s3).toHaveReceivedCommandExactlyOnceWith(HeadObjectCommand, { Bucket: 'uploads-bucket', Key: KEY });
+      expect(dynamo).toHaveReceivedCommandExactlyOnceWith(UpdateCommand, {
+        ExpressionAttributeValues: expect.objectContaining({ ':to': 'uploaded', ':from0': 'initiated' }),
+      });
+      expect(s3).not.toHaveReceivedCommand(CompleteMultipartUploadCommand);
+    });
+
+    it('answers 200 with the current record when processing already moved the recovered upload on', async () => {
+      s3.on(HeadObjectCommand).resolves({ ContentLength: SIZE });
+      dynamo.on(UpdateCommand).rejects(conditionFailed());
+      dynamo.on(GetCommand).resolvesOnce({ Item: stored() }).resolves({ Item: after('ready') });
+
+      const response = await complete();
+
+      expect(response).toEqual({ statusCode: 200, body: publicView(after('ready')) });
+    });
+
+    it('fails the upload with UPLOAD_ABORTED and answers 422 when no original was completed from it', async () => {
+      s3.on(HeadObjectCommand).rejects(notFound());
+      dynamo.on(UpdateCommand).resolves({ Attributes: after('failed') });
+      const message = `S3 no longer holds the multipart upload of ${ID} and no file was completed from it; start a new upload`;
+
+      const response = await complete();
+
+      expect(response).toEqual({ statusCode: 422, body: { error: { code: 'UPLOAD_ABORTED', message } } });
+      expect(dynamo).toHaveReceivedCommandWith(UpdateCommand, {
+        ExpressionAttributeValues: expect.objectContaining({ ':to': 'failed', ':p0': { code: 'UPLOAD_ABORTED', message } }),
+      });
+    });
+
+    it('fails the upload with SIZE_MISMATCH when the completed original has another size', async () => {
+      s3.on(HeadObjectCommand).resolves({ ContentLength: SIZE - 1 });
+      dynamo.on(UpdateCommand).resolves({ Attributes: after('failed') });
+
+      const response = await complete();
+
+      expect(response).toEqual({
+        statusCode: 422,
+        body: { error: { code: 'SIZE_MISMATCH', message: `The completed file holds ${SIZE - 1} bytes but ${SIZE} bytes were declared` } },
+      });
+    });
+  });
+
+  it('treats NoSuchUpload from CompleteMultipartUpload (a concurrent complete won) like a crash-recovery', async () => {
+    dynamo.on(GetCommand).resolves({ Item: stored() });
+    s3.on(ListPartsCommand).resolves({ Parts: S3_PARTS });
+    s3.on(CompleteMultipartUploadCommand).rejects(noSuchUpload());
+    s3.on(HeadObjectCommand).resolves({ ContentLength: SIZE });
+    dynamo.on(UpdateCommand).resolves({ Attributes: after('uploaded') });
+
+    const response = await complete();
+
+    expect(response).toEqual({ statusCode: 200, body: publicView(after('uploaded')) });
+    expect(s3).toHaveReceivedCommandOnce(HeadObjectCommand);
+  });
+
+  it.each(['uploaded', 'processing', 'ready'] as const)(
+    'answers a retried complete of an %s upload with 200 and its record, sending nothing',
+    async (status) => {
+      dynamo.on(GetCommand).resolves({ Item: after(status) });
+
+      const response = await complete();
+
+      expect(response).toEqual({ statusCode: 200, body: publicView(after(status)) });
+      expect(s3).not.toHaveReceivedAnyCommand();
+      expect(dynamo).not.toHaveReceivedCommand(UpdateCommand);
+    },
+  );
+
+  it.each(['cancelled', 'expired', 'failed'] as const)('answers complete of a %s upload with 409 INVALID_STATE naming it, sending nothing', async (status) => {
+    dynamo.on(GetCommand).resolves({ Item: after(status) });
+
+    const response = await complete();
+
+    expect(response).toEqual({
+      statusCode: 409,
+      body: { error: { code: 'INVALID_STATE', message: `Upload ${ID} is ${status}; only an initiated upload can be completed` } },
+    });
+    expect(s3).not.toHaveReceivedAnyCommand();
+    expect(dynamo).not.toHaveReceivedCommand(UpdateCommand);
+  });
+
+  it("answers another owner's upload with 404 NOT_FOUND and sends nothing to S3", async () => {
+    dynamo.on(GetCommand).resolves({ Item: stored() });
+
+    const response = await complete(undefined, { sub: 'owner-2' });
+
+    expect(response).toEqual({ statusCode: 404, body: { error: { code: 'NOT_FOUND', message: `Upload ${ID} was not found` } } });
+    expect(s3).not.toHaveReceivedAnyCommand();
+    expect(dynamo).not.toHaveReceivedCommand(UpdateCommand);
+  });
+
+  it('answers a malformed id with 404 NOT_FOUND without reading the table', async () => {
+    const response = await complete(undefined, { id: 'uploads/other' });
+
+    expect(response.statusCode).toBe(404);
+    expect(dynamo).not.toHaveReceivedAnyCommand();
+    expect(s3).not.toHaveReceivedAnyCommand();
+  });
+
+  it.each([
+    [{ parts: [{ partNumber: 0, etag: 'a' }] }, 'INVALID_PARTS'],
+    [{ parts: 'all' }, 'INVALID_PARTS'],
+    [{ force: true }, 'INVALID_BODY'],
+    ['{"parts": [', 'INVALID_JSON'],
+  ])('rejects the body %j with 400 %s without reading the table', async (body, code) => {
+    const response = await complete(body);
+
+    expect(response.statusCode).toBe(400);
+    expect(response.body).toMatchObject({ error: { code } });
+    expect(dynamo).not.toHaveReceivedAnyCommand();
+    expect(s3).not.toHaveReceivedAnyCommand();
+  });
+});
