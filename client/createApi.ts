@@ -1,0 +1,45 @@
+import type { ApiTransport } from './apiTransport.js';
+import type {
+  CompletedPart,
+  CreatedUpload,
+  CreateUploadInput,
+  ListUploadsQuery,
+  PipelineConfig,
+  PublicUpload,
+  SignedParts,
+  UploadDetails,
+  UploadList,
+} from './types.js';
+
+export interface RequestOptions {
+  readonly signal?: AbortSignal;
+}
+
+/** One typed method per route of the HTTP API. */
+export interface MediaPipelineApi {
+  createUpload(input: CreateUploadInput, options?: RequestOptions): Promise<CreatedUpload>;
+  signParts(uploadId: string, partNumbers: readonly number[], options?: RequestOptions): Promise<SignedParts>;
+  getUpload(uploadId: string, options?: RequestOptions): Promise<UploadDetails>;
+  /** Without `parts` the API takes the list from S3. */
+  completeUpload(uploadId: string, parts?: readonly CompletedPart[], options?: RequestOptions): Promise<PublicUpload>;
+  /** Cancels an unfinished upload, or removes a finished one with its outputs. */
+  deleteUpload(uploadId: string, options?: RequestOptions): Promise<PublicUpload | undefined>;
+  listUploads(query?: ListUploadsQuery, options?: RequestOptions): Promise<UploadList>;
+  getConfig(options?: RequestOptions): Promise<PipelineConfig>;
+}
+
+export function createApi(transport: ApiTransport): MediaPipelineApi {
+  const uploadPath = (uploadId: string) => `/uploads/${encodeURIComponent(uploadId)}`;
+  return {
+    createUpload: (input, options = {}) => transport.request('POST', '/uploads', { body: input, ...options }),
+    signParts: (uploadId, partNumbers, options = {}) =>
+      transport.request('POST', `${uploadPath(uploadId)}/parts`, { body: { partNumbers }, ...options }),
+    getUpload: (uploadId, options = {}) => transport.request('GET', uploadPath(uploadId), options),
+    completeUpload: (uploadId, parts, options = {}) =>
+      transport.request('POST', `${uploadPath(uploadId)}/complete`, { body: parts === undefined ? {} : { parts }, ...options }),
+    deleteUpload: (uploadId, options = {}) => transport.request('DELETE', uploadPath(uploadId), options),
+    listUploads: (query = {}, options = {}) =>
+      transport.request('GET', '/uploads', { query: { status: query.status, limit: query.limit, cursor: query.cursor }, ...options }),
+    getConfig: (options = {}) => transport.request('GET', '/config', options),
+  };
+}

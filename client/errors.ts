@@ -1,0 +1,89 @@
+/**
+ * Every error the client raises. Callers branch on the class (or on `name`, which survives
+ * bundling and structured cloning); each carries what a caller needs to react or report.
+ */
+export interface ClientErrorOptions {
+  readonly cause?: unknown;
+}
+
+export class MediaPipelineClientError extends Error {
+  constructor(message: string, options: ClientErrorOptions = {}) {
+    super(message, { cause: options.cause });
+    this.name = 'MediaPipelineClientError';
+  }
+}
+
+/** The API answered with an error status: `code` is the API's stable code (`NOT_FOUND`, `TOO_LARGE`, …). */
+export class ApiError extends MediaPipelineClientError {
+  readonly status: number;
+  readonly code: string;
+
+  constructor(status: number, code: string, message: string, options?: ClientErrorOptions) {
+    super(message, options);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+  }
+}
+
+/** The request never got an HTTP answer (DNS, refused or reset connection, CORS, offline). */
+export class NetworkError extends MediaPipelineClientError {
+  readonly url: string;
+
+  constructor(url: string, options?: ClientErrorOptions) {
+    super(`Request to ${url} failed before an HTTP response arrived`, options);
+    this.name = 'NetworkError';
+    this.url = url;
+  }
+}
+
+/** The caller's signal aborted the operation; nothing more is sent. */
+export class AbortError extends MediaPipelineClientError {
+  constructor(message = 'The operation was aborted', options?: ClientErrorOptions) {
+    super(message, options);
+    this.name = 'AbortError';
+  }
+}
+
+/**
+ * An upload cannot go on: a part was refused for good or kept failing after every retry, or
+ * the upload is in a state that takes no more parts. `uploadId` is set once the upload exists,
+ * so the caller can resume or cancel it.
+ */
+export class UploadFailedError extends MediaPipelineClientError {
+  readonly code: string;
+  readonly uploadId: string | undefined;
+  readonly partNumber: number | undefined;
+  readonly status: number | undefined;
+
+  constructor(
+    code: string,
+    message: string,
+    details: { uploadId?: string; partNumber?: number; status?: number } = {},
+    options?: ClientErrorOptions,
+  ) {
+    super(message, options);
+    this.name = 'UploadFailedError';
+    this.code = code;
+    this.uploadId = details.uploadId;
+    this.partNumber = details.partNumber;
+    this.status = details.status;
+  }
+}
+
+/** Resume was given a source whose size differs from the size the upload was created with. */
+export class SourceMismatchError extends UploadFailedError {
+  readonly expectedSize: number;
+  readonly actualSize: number;
+
+  constructor(uploadId: string, expectedSize: number, actualSize: number) {
+    super(
+      'SIZE_MISMATCH',
+      `Upload ${uploadId} was created for ${expectedSize} bytes but the source has ${actualSize} bytes`,
+      { uploadId },
+    );
+    this.name = 'SourceMismatchError';
+    this.expectedSize = expectedSize;
+    this.actualSize = actualSize;
+  }
+}

@@ -1,0 +1,2 @@
+export * from '../index.js';
+export { openFileSource, type FileSource } from './fileSource.js';

@@ -1,0 +1,97 @@
+import type { FetchFunction } from './apiTransport.js';
+import { ApiError } from './errors.js';
+import type { PartUrlBook } from './PartUrlBook.js';
+import { type RetryDelay, withRetries } from './retry.js';
+import type { CompletedPart, PublicUpload, UploadDetails, UploadedPart } from './types.js';
+import { planParts, uploadParts } from './uploadParts.js';
+import type { ResolvedTransferOptions, TransferOptions } from './uploadOptions.js';
+import type { UploadSource } from './uploadSource.js';
+
+/** The API calls a transfer needs once the upload exists. */
+export interface TransferApi {
+  completeUpload(uploadId: string, parts: readonly CompletedPart[] | undefined, init: { signal?: AbortSignal }): Promise<PublicUpload>;
+  getUpload(uploadId: string, init: { signal?: AbortSignal }): Promise<UploadDetails>;
+}
+
+export interface TransferPlan {
+  readonly uploadId: string;
+  readonly source: UploadSource;
+  readonly size: number;
+  readonly partSize: number;
+  readonly partCount: number;
+  /** Parts S3 already holds (resume): never sent again. */
+  readonly uploaded: readonly UploadedPart[];
+  readonly urls: PartUrlBook;
+}
+
+export interface TransferContext {
+  readonly api: TransferApi;
+  readonly fetch: FetchFunction;
+  readonly retryDelay: RetryDelay;
+  readonly options: TransferOptions & ResolvedTransferOptions;
+  readonly signal: AbortSignal;
+}
+
+/** Sends every part S3 does not hold yet, then completes the upload and returns its record. */
+export async function transferUpload(plan: TransferPlan, context: TransferContext): Promise<PublicUpload> {
+  const { options, signal } = context;
+  const parts = planParts(plan.size, plan.partSize, plan.partCount);
+  const held = new Map(plan.uploaded.map((part) => [part.partNumber, part]));
+  const etags = new Map<number, string | undefined>();
+  // A held part of the wrong length (a different source was sent before) is sent again, so
+  // completion does not fail on the total size.
+  const missing = parts.filter((part) => {
+    const stored = held.get(part.partNumber);
+    if (stored === undefined || stored.size !== part.end - part.start) return true;
+    etags.set(part.partNumber, stored.etag);
+    return false;
+  });
+
+  let loadedBytes = plan.size - missing.reduce((sum, part) => sum + (part.end - part.start), 0);
+  let partsDone = parts.length - missing.length;
+  const report = () => options.onProgress?.({ loadedBytes, totalBytes: plan.size, partsDone, partCount: parts.length });
+  report();
+
+  await uploadParts({
+    uploadId: plan.uploadId,
+    source: plan.source,
+    parts: missing,
+    urls: plan.urls,
+    fetch: context.fetch,
+    concurrency: options.concurrency,
+    retries: options.retries,
+    retryDelay: context.retryDelay,
+    signal,
+    onPartDone: (part, etag) => {
+      etags.set(part.partNumber, etag);
+      loadedBytes += part.end - part.start;
+      partsDone += 1;
+      report();
+    },
+  });
+
+  // Without every ETag (a bucket whose CORS hides the header), the API lists the parts itself.
+  const completed = parts.every((part) => etags.get(part.partNumber) !== undefined)
+    ? parts.map((part) => ({ partNumber: part.partNumber, etag: etags.get(part.partNumber) as string }))
+    : undefined;
+  return complete(plan.uploadId, completed, context);
+}
+
+async function complete(uploadId: string, parts: readonly CompletedPart[] | undefined, context: TransferContext): Promise<PublicUpload> {
+  const { api, signal } = context;
+  return withRetries(
+    async (attempt) => {
+      try {
+        return await api.completeUpload(uploadId, parts, { signal });
+      } catch (error) {
+        // A retried complete meets 409 when an earlier attempt went through but its answer was lost.
+        if (attempt > 0 && error instanceof ApiError && error.status === 409) {
+          const { uploadedParts: _parts, ...record } = await api.getUpload(uploadId, { signal });
+          if (record.status === 'uploaded' || record.status === 'processing' || record.status === 'ready') return record;
+        }
+        throw error;
+      }
+    },
+    { retries: context.options.retries, delay: context.retryDelay, signal },
+  );
+}
