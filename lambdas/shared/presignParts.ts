@@ -13,7 +13,7 @@ import {
   UNSIGNED_PAYLOAD,
   uriEscape,
 } from './signing/sigV4.js';
-import { uploadPartRequestTemplate } from './signing/uploadPartRequestTemplate.js';
+import { resolveUploadPartSigning } from './signing/resolveUploadPartSigning.js';
 
 /** One part to sign; the URL signs `Content-Length`, so the client must PUT exactly this many bytes. */
 export interface PartToSign {
@@ -67,10 +67,8 @@ export async function presignParts(input: PresignPartsInput, options: PresignPar
   if (parts.length === 0) return [];
 
   const client = options.client ?? s3;
-  const [request, credentials] = await Promise.all([
-    uploadPartRequestTemplate(client, bucket, key, multipartUploadId),
-    client.config.credentials(),
-  ]);
+  const request = await resolveUploadPartSigning(client, bucket, key, multipartUploadId);
+  const { credentials } = request;
   const { longDate, shortDate } = amzDates(options.signingDate ?? new Date());
   const scope = credentialScope(shortDate, request.signingRegion, request.signingService);
   const key4 = signingKey(credentials.secretAccessKey, shortDate, request.signingRegion, request.signingService);
