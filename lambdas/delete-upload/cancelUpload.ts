@@ -1,0 +1,23 @@
+import { abortMultipartUpload } from '../shared/abortMultipartUpload.js';
+import { deleteSourceObject } from '../shared/deleteSourceObject.js';
+import { transition } from '../shared/transition.js';
+import type { UploadRecord, UploadStatus } from '../shared/uploadRecord.js';
+
+/** States a DELETE cancels (the upload is still on its way); any other state is final and is removed. */
+export const CANCELLABLE_STATUSES: readonly UploadStatus[] = ['initiated', 'uploaded', 'processing'];
+
+/**
+ * Moves an unfinished upload to `cancelled`, then drops its bytes. The state is written first,
+ * so a racing complete or processing run loses and stops. The multipart upload is aborted
+ * before the original is deleted: once S3 forgets it, no complete can create the original
+ * again, and an original a crashed complete already created is deleted too.
+ * Throws InvalidStateError when the upload reached a final state in the meantime.
+ */
+export async function cancelUpload(record: UploadRecord, ownerId: string): Promise<UploadRecord> {
+  const cancelled = await transition(record.uploadId, CANCELLABLE_STATUSES, 'cancelled', {}, { ownerId });
+  if (record.status === 'initiated' && record.multipartUploadId !== undefined) {
+    await abortMultipartUpload(record.sourceKey, record.multipartUploadId);
+  }
+  await deleteSourceObject(record.sourceKey);
+  return cancelled;
+}

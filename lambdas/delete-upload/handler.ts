@@ -1,0 +1,4 @@
+import { httpHandler } from '../shared/http/httpHandler.js';
+import { deleteUpload } from './deleteUpload.js';
+
+export const handler = httpHandler(deleteUpload);
