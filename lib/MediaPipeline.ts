@@ -1,0 +1,98 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type { ThrottleSettings } from 'aws-cdk-lib/aws-apigatewayv2';
+import { Construct } from 'constructs';
+import type { UploadPolicy } from '../lambdas/shared/mediaPolicy.js';
+import { Auth, type CreatedUserPoolAuth, type ExternalJwtAuth } from './Auth.js';
+import { Storage } from './Storage.js';
+import { UploadApi } from './UploadApi.js';
+import { UploadExpiry } from './UploadExpiry.js';
+import { uploadPolicyFromProps, type UploadPolicyProps } from './uploadPolicyFromProps.js';
+
+export interface MediaPipelineProps extends UploadPolicyProps {
+  /**
+   * Who may call the API: `{ userPool: {...} }` creates a Cognito user pool and app client;
+   * `{ jwtIssuer, jwtAudience }` trusts an existing OIDC issuer and creates no pool.
+   * @default { userPool: {} } - a user pool with default options
+   */
+  readonly auth?: CreatedUserPoolAuth | ExternalJwtAuth;
+  /**
+   * Origins whose browsers may call the API and PUT parts to the uploads bucket.
+   * @default ['*']
+   */
+  readonly corsOrigins?: readonly string[];
+  /**
+   * When S3 aborts a never-completed multipart upload itself, behind the expiry job. Whole
+   * days, later than `uploadExpiry`.
+   * @default - `uploadExpiry` rounded up to whole days, plus one day (2 days for the default)
+   */
+  readonly abortIncompleteMultipartUploadAfter?: Duration;
+  /**
+   * Request rate limits of the API's default stage.
+   * @default { rateLimit: 100, burstLimit: 200 }
+   */
+  readonly throttle?: ThrottleSettings;
+  /**
+   * What happens to the buckets, table, user pool and log groups when they leave the stack.
+   * `RemovalPolicy.DESTROY` (test stacks) also empties the buckets on delete.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * The media-upload pipeline: storage (uploads and media buckets, Uploads table), auth (a Cognito
+ * user pool or an external JWT issuer), the upload API (one function per route, JWT on every
+ * route) and the job that expires abandoned uploads. Processing and the CDN build on the public
+ * `storage` and `uploadPolicy`: they consume the uploads bucket's events and write and serve
+ * the media bucket, which this construct leaves to them.
+ */
+export class MediaPipeline extends Construct {
+  /** The policy every function enforces and `GET /config` reports. */
+  readonly uploadPolicy: UploadPolicy;
+  readonly storage: Storage;
+  readonly auth: Auth;
+  readonly api: UploadApi;
+  readonly expiry: UploadExpiry;
+
+  constructor(scope: Construct, id: string, props: MediaPipelineProps = {}) {
+    super(scope, id);
+    this.uploadPolicy = uploadPolicyFromProps(props);
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+
+    this.storage = new Storage(this, 'Storage', {
+      corsOrigins: props.corsOrigins,
+      abortIncompleteMultipartUploadAfter: abortAfter(props.abortIncompleteMultipartUploadAfter, this.uploadPolicy),
+      removalPolicy,
+    });
+    this.auth = new Auth(this, 'Auth', { ...(props.auth ?? {}), removalPolicy });
+    this.api = new UploadApi(this, 'Api', {
+      uploadsBucket: this.storage.uploadsBucket,
+      mediaBucket: this.storage.mediaBucket,
+      table: this.storage.table,
+      jwtIssuer: this.auth.jwtIssuer,
+      jwtAudience: this.auth.jwtAudience,
+      uploadPolicy: this.uploadPolicy,
+      corsOrigins: props.corsOrigins,
+      throttle: props.throttle,
+      removalPolicy,
+    });
+    this.expiry = new UploadExpiry(this, 'Expiry', {
+      uploadsBucket: this.storage.uploadsBucket,
+      table: this.storage.table,
+      removalPolicy,
+    });
+    this.expiry.function.bindUploadPolicy(this.uploadPolicy);
+  }
+}
+
+function abortAfter(requested: Duration | undefined, policy: UploadPolicy): Duration {
+  const expiryDays = policy.uploadExpirySeconds / 86_400;
+  if (requested === undefined) return Duration.days(Math.ceil(expiryDays) + 1);
+  const days = requested.toDays({ integral: false });
+  if (!Number.isInteger(days) || days <= expiryDays) {
+    throw new Error(
+      `abortIncompleteMultipartUploadAfter must be whole days after uploadExpiry (${policy.uploadExpirySeconds} seconds), got ${requested.toHumanString()}`,
+    );
+  }
+  return requested;
+}

@@ -1,0 +1,31 @@
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { MediaPipeline, type MediaPipelineProps } from './MediaPipeline.js';
+
+export interface MediaPipelineStackProps extends StackProps {
+  /** @default - `MediaPipeline`'s defaults */
+  readonly pipeline?: MediaPipelineProps;
+}
+
+/** The deployable stack: the pipeline, and the outputs a client or the CLI needs to reach it. */
+export class MediaPipelineStack extends Stack {
+  readonly pipeline: MediaPipeline;
+
+  constructor(scope: Construct, id: string, props: MediaPipelineStackProps = {}) {
+    super(scope, id, props);
+    this.pipeline = new MediaPipeline(this, 'Pipeline', props.pipeline);
+    const { api, auth, storage } = this.pipeline;
+
+    new CfnOutput(this, 'ApiUrl', { value: api.url, description: 'Base URL of the uploads API' });
+    if (auth.userPool && auth.userPoolClient) {
+      new CfnOutput(this, 'UserPoolId', { value: auth.userPool.userPoolId, description: 'Cognito user pool id' });
+      new CfnOutput(this, 'UserPoolClientId', {
+        value: auth.userPoolClient.userPoolClientId,
+        description: 'App client id (the JWT audience)',
+      });
+    }
+    new CfnOutput(this, 'UploadsBucketName', { value: storage.uploadsBucket.bucketName, description: 'Bucket of originals' });
+    new CfnOutput(this, 'MediaBucketName', { value: storage.mediaBucket.bucketName, description: 'Bucket of outputs' });
+    new CfnOutput(this, 'UploadsTableName', { value: storage.table.tableName, description: 'Uploads table' });
+  }
+}

@@ -1,0 +1,222 @@
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { ApplicationLogLevel, Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { type BundlingOptions, NodejsFunction, type NodejsFunctionProps, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { BucketGrants, type IBucket } from 'aws-cdk-lib/aws-s3';
+import { NagSuppressions } from 'cdk-nag';
+import { Construct } from 'constructs';
+import { ENV } from '../lambdas/shared/config.js';
+import { mediaPrefix, sourceKey } from '../lambdas/shared/keys.js';
+import type { UploadPolicy } from '../lambdas/shared/mediaPolicy.js';
+import { iamResourceFinding } from './iamResourceFinding.js';
+
+/** The repository root: NodejsFunction's project root and the base of every entry path. */
+export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** The runtime every function runs on: the newest Node.js this aws-cdk-lib knows (cdk-nag AwsSolutions-L1). */
+export const PIPELINE_RUNTIME = Runtime.NODEJS_24_X;
+
+/**
+ * How CDK bundles every function; `bench/bundles.ts` bundles with exactly these options.
+ *
+ * The AWS SDK is bundled, not left external to use the runtime's copy: our lockfile pins the
+ * SDK version the tests ran against (the runtime's copy changes under us), esbuild keeps only
+ * the commands we import from the SDK's ESM builds (`mainFields` prefers `module`), and one
+ * minified file loads faster than resolving the runtime's hundreds of SDK files at cold start.
+ * The bench therefore measures bundles that contain the SDK.
+ */
+export const PIPELINE_BUNDLING = {
+  format: OutputFormat.ESM,
+  target: 'node24',
+  mainFields: ['module', 'main'],
+  minify: true,
+  sourceMap: true,
+  // Stack traces need only the mappings; the sources would triple the map for nothing.
+  sourcesContent: false,
+  externalModules: [],
+  // A CommonJS dependency inside an ESM bundle still calls `require` for Node built-ins.
+  banner: "import{createRequire}from'node:module';const require=createRequire(import.meta.url);",
+} as const satisfies BundlingOptions;
+
+/** The Lambda environment that goes with the bundle (source maps resolve stack traces). */
+export const PIPELINE_NODE_OPTIONS = '--enable-source-maps';
+
+export type TableAccess = 'read' | 'readwrite';
+
+/**
+ * Access to originals (`uploads/{uploadId}/source`):
+ * - `read`: GetObject (probe through presigned GETs);
+ * - `abort`: AbortMultipartUpload only (expiry);
+ * - `multipart`: create/complete multipart uploads and sign UploadPart (PutObject), ListParts,
+ *   abort, and HeadObject (GetObject);
+ * - `multipart+delete`: `multipart` plus DeleteObject.
+ */
+export type UploadsBucketAccess = 'read' | 'abort' | 'multipart' | 'multipart+delete';
+
+/**
+ * Access to outputs (`media/{uploadId}/…`):
+ * - `write`: PutObject and multipart uploads of outputs;
+ * - `delete`: list an upload's outputs and delete them.
+ */
+export type MediaBucketAccess = 'write' | 'delete';
+
+export interface PipelineFunctionProps
+  extends Omit<
+    NodejsFunctionProps,
+    'entry' | 'handler' | 'code' | 'runtime' | 'bundling' | 'projectRoot' | 'depsLockFilePath' | 'role' | 'logGroup' | 'logRetention' | 'tracing'
+  > {
+  /** Folder under `lambdas/` whose `handler.ts` exports `handler`. */
+  readonly handlerDir: string;
+  /**
+   * Instruction set. API functions run on Graviton (cheaper per ms, same cold start);
+   * override for code that needs x86 binaries.
+   * @default Architecture.ARM_64
+   */
+  readonly architecture?: Architecture;
+  /** @default Duration.seconds(10) */
+  readonly timeout?: Duration;
+  /** @default 512 (MB; CPU scales with memory, and cold start with CPU) */
+  readonly memorySize?: number;
+  /** @default RetentionDays.ONE_MONTH */
+  readonly logRetention?: RetentionDays;
+  /**
+   * What happens to the log group when it leaves the stack.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly logRemovalPolicy?: RemovalPolicy;
+  /** @default 'media-pipeline' */
+  readonly serviceName?: string;
+}
+
+/**
+ * A pipeline Lambda function with the defaults set once: the newest Node.js runtime, arm64,
+ * X-Ray tracing, JSON logs into its own log group with a retention, minified ESM bundles with
+ * source maps, and a role that may write only to that log group. Resources are attached with
+ * intent methods (`bindUploadsTable`, `bindUploadsBucket`, `bindMediaBucket`) that set the
+ * environment variable and the narrowest grant together.
+ */
+export class PipelineFunction extends Construct implements iam.IGrantable {
+  readonly function: NodejsFunction;
+  readonly role: iam.Role;
+  readonly logGroup: LogGroup;
+  readonly grantPrincipal: iam.IPrincipal;
+
+  constructor(scope: Construct, id: string, props: PipelineFunctionProps) {
+    super(scope, id);
+    const { handlerDir, logRetention, logRemovalPolicy, serviceName, environment, ...functionProps } = props;
+
+    this.logGroup = new LogGroup(this, 'LogGroup', {
+      retention: logRetention ?? RetentionDays.ONE_MONTH,
+      removalPolicy: logRemovalPolicy ?? RemovalPolicy.RETAIN,
+    });
+    // An own role instead of the default one, whose AWSLambdaBasicExecutionRole could write to every log group.
+    this.role = new iam.Role(this, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    this.logGroup.grantWrite(this.role);
+    this.grantPrincipal = this.role;
+
+    this.function = new NodejsFunction(this, 'Function', {
+      architecture: Architecture.ARM_64,
+      timeout: Duration.seconds(10),
+      memorySize: 512,
+      loggingFormat: LoggingFormat.JSON,
+      applicationLogLevelV2: ApplicationLogLevel.INFO,
+      ...functionProps,
+      entry: join(PROJECT_ROOT, 'lambdas', handlerDir, 'handler.ts'),
+      handler: 'handler',
+      runtime: PIPELINE_RUNTIME,
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
+      bundling: PIPELINE_BUNDLING,
+      role: this.role,
+      logGroup: this.logGroup,
+      tracing: Tracing.ACTIVE,
+      environment: {
+        POWERTOOLS_SERVICE_NAME: serviceName ?? 'media-pipeline',
+        NODE_OPTIONS: PIPELINE_NODE_OPTIONS,
+        ...environment,
+      },
+    });
+
+    NagSuppressions.addResourceSuppressions(
+      this.role,
+      [
+        {
+          id: 'AwsSolutions-IAM5',
+          reason: 'X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions.',
+          appliesTo: ['Resource::*'],
+        },
+      ],
+      true,
+    );
+  }
+
+  /** Sets `UPLOADS_TABLE` and grants item reads (`read`) or reads and writes (`readwrite`), indexes included. */
+  bindUploadsTable(table: ITable, access: TableAccess): this {
+    this.function.addEnvironment(ENV.uploadsTable, table.tableName);
+    if (access === 'readwrite') table.grantReadWriteData(this);
+    else table.grantReadData(this);
+    this.acknowledgeWildcard(
+      iamResourceFinding(this, `${table.tableArn}/index/*`),
+      `Queries the Uploads table's GSIs (by owner, by pending expiry); IAM names an index only as <table>/index/<name>.`,
+    );
+    return this;
+  }
+
+  /** Sets `UPLOADS_BUCKET` and grants exactly the S3 actions `access` needs on originals. */
+  bindUploadsBucket(bucket: IBucket, access: UploadsBucketAccess): this {
+    this.function.addEnvironment(ENV.uploadsBucket, bucket.bucketName);
+    const originals = sourceKey('*');
+    const actions: Record<UploadsBucketAccess, string[]> = {
+      read: ['s3:GetObject'],
+      abort: ['s3:AbortMultipartUpload'],
+      // CreateMultipartUpload, UploadPart (signed here, sent by the client) and CompleteMultipartUpload all need s3:PutObject.
+      multipart: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts', 's3:GetObject'],
+      'multipart+delete': ['s3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts', 's3:GetObject', 's3:DeleteObject'],
+    };
+    BucketGrants.fromBucket(bucket).actionsOnObjectKeys(this, originals, ...actions[access]);
+    this.acknowledgeWildcard(
+      iamResourceFinding(this, bucket.arnForObjects(originals)),
+      'Originals live at uploads/{uploadId}/source with server-made ids; the grant covers that key shape only.',
+    );
+    return this;
+  }
+
+  /** Sets `MEDIA_BUCKET` and grants exactly the S3 actions `access` needs on outputs under `media/`. */
+  bindMediaBucket(bucket: IBucket, access: MediaBucketAccess): this {
+    this.function.addEnvironment(ENV.mediaBucket, bucket.bucketName);
+    const outputs = `${mediaPrefix('*')}*`;
+    const grants = BucketGrants.fromBucket(bucket);
+    if (access === 'write') {
+      grants.actionsOnObjectKeys(this, outputs, 's3:PutObject', 's3:AbortMultipartUpload');
+    } else {
+      grants.actionsOnObjectKeys(this, outputs, 's3:DeleteObject');
+      // No bucket grant lists under one prefix only; iam.Grant keeps the s3:prefix condition beside the bucket ARN.
+      iam.Grant.addToPrincipal({
+        grantee: this,
+        actions: ['s3:ListBucket'],
+        resourceArns: [bucket.bucketArn],
+        conditions: { StringLike: { 's3:prefix': [outputs] } },
+      });
+    }
+    this.acknowledgeWildcard(
+      iamResourceFinding(this, bucket.arnForObjects(outputs)),
+      'Outputs live under media/{uploadId}/ with server-made ids and names; the grant covers that prefix only.',
+    );
+    return this;
+  }
+
+  /** Sets `UPLOAD_POLICY`: the limits the function enforces and `GET /config` reports. */
+  bindUploadPolicy(policy: UploadPolicy): this {
+    this.function.addEnvironment(ENV.uploadPolicy, JSON.stringify(policy));
+    return this;
+  }
+
+  private acknowledgeWildcard(finding: string, reason: string): void {
+    // After the grant, so the role's DefaultPolicy exists and receives the acknowledgment.
+    NagSuppressions.addResourceSuppressions(this.role, [{ id: 'AwsSolutions-IAM5', reason, appliesTo: [finding] }], true);
+  }
+}
