@@ -1,8 +1,7 @@
 import type { FetchFunction } from './apiTransport.js';
-import { ApiError } from './errors.js';
 import type { PartUrlBook } from './PartUrlBook.js';
 import { type RetryDelay, withRetries } from './retry.js';
-import type { CompletedPart, PublicUpload, UploadDetails, UploadedPart } from './types.js';
+import type { CompletedPart, PublicUpload, UploadedPart } from './types.js';
 import { planParts, uploadParts } from './uploadParts.js';
 import type { ResolvedTransferOptions, TransferOptions } from './uploadOptions.js';
 import type { UploadSource } from './uploadSource.js';
@@ -10,7 +9,6 @@ import type { UploadSource } from './uploadSource.js';
 /** The API calls a transfer needs once the upload exists. */
 export interface TransferApi {
   completeUpload(uploadId: string, parts: readonly CompletedPart[] | undefined, init: { signal?: AbortSignal }): Promise<PublicUpload>;
-  getUpload(uploadId: string, init: { signal?: AbortSignal }): Promise<UploadDetails>;
 }
 
 export interface TransferPlan {
@@ -77,21 +75,12 @@ export async function transferUpload(plan: TransferPlan, context: TransferContex
   return complete(plan.uploadId, completed, context);
 }
 
-async function complete(uploadId: string, parts: readonly CompletedPart[] | undefined, context: TransferContext): Promise<PublicUpload> {
+/** Complete is idempotent on the API side (a completed upload answers with its record), so it is retried like a read. */
+function complete(uploadId: string, parts: readonly CompletedPart[] | undefined, context: TransferContext): Promise<PublicUpload> {
   const { api, signal } = context;
-  return withRetries(
-    async (attempt) => {
-      try {
-        return await api.completeUpload(uploadId, parts, { signal });
-      } catch (error) {
-        // A retried complete meets 409 when an earlier attempt went through but its answer was lost.
-        if (attempt > 0 && error instanceof ApiError && error.status === 409) {
-          const { uploadedParts: _parts, ...record } = await api.getUpload(uploadId, { signal });
-          if (record.status === 'uploaded' || record.status === 'processing' || record.status === 'ready') return record;
-        }
-        throw error;
-      }
-    },
-    { retries: context.options.retries, delay: context.retryDelay, signal },
-  );
+  return withRetries(() => api.completeUpload(uploadId, parts, { signal }), {
+    retries: context.options.retries,
+    delay: context.retryDelay,
+    signal,
+  });
 }

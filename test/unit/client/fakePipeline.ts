@@ -197,6 +197,8 @@ export class FakePipeline {
   }
 
   private complete(upload: FakeUpload, parts: { partNumber: number; etag: string }[] | undefined): Response {
+    // Like the real API: completing a completed upload answers with its record.
+    if (upload.status === 'uploaded') return json(200, this.record(upload));
     if (upload.status !== 'initiated') {
       return json(409, { error: { code: 'INVALID_STATE', message: `Upload ${upload.uploadId} is ${upload.status}` } });
     }
@@ -255,15 +257,15 @@ export function xmlError(status: number, code: string, message: string): Respons
 function delay(ms: number, signal: AbortSignal | undefined): Promise<void> {
   if (ms === 0) return Promise.resolve();
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        reject(signal.reason);
-      },
-      { once: true },
-    );
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
 

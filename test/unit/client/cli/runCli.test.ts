@@ -1,0 +1,177 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type CliIo, runCli } from '../../../../client/cli/runCli.js';
+import { API_URL, FakePipeline, json, patternBytes } from '../fakePipeline.js';
+
+function ioFor(fake: FakePipeline, interrupt = new AbortController().signal) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: CliIo = {
+    stdout: { write: (text: string) => out.push(text) },
+    stderr: { isTTY: false, write: (text: string) => err.push(text) },
+    env: { MEDIA_PIPELINE_API: API_URL, MEDIA_PIPELINE_TOKEN: fake.token },
+    interrupt,
+    fetch: fake.fetch,
+    retryDelay: { baseMs: 1, maxMs: 1 },
+  };
+  return { io, stdout: () => out.join(''), stderr: () => err.join('') };
+}
+
+describe('runCli', () => {
+  let dir: string;
+  let file: string;
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'cli-'));
+    file = join(dir, 'song.mp3');
+    await writeFile(file, patternBytes(10));
+  });
+
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('uploads a file: the id on stderr before any part, progress to 100%, the record as JSON on stdout, exit 0', async () => {
+    const fake = new FakePipeline({ partSize: 4 });
+    const { io, stdout, stderr } = ioFor(fake);
+    let stderrAtFirstPut: string | undefined;
+    fake.onPut = () => {
+      stderrAtFirstPut ??= stderr();
+      return undefined;
+    };
+
+    const code = await runCli(['upload', file], io);
+
+    expect(code).toBe(0);
+    expect(stderrAtFirstPut).toContain('Upload up1: 10 B in 3 parts of 4 B');
+    expect(stderr()).toContain('100.0%  10 B / 10 B');
+    expect(JSON.parse(stdout())).toMatchObject({ uploadId: 'up1', status: 'uploaded', contentType: 'audio/mpeg', filename: 'song.mp3' });
+    expect(fake.bytesOf('up1')).toEqual(Buffer.from(patternBytes(10)));
+  });
+
+  it('resumes with --resume, sending only the missing parts', async () => {
+    const fake = new FakePipeline({ partSize: 4 });
+    const { io } = ioFor(fake);
+    const created = await (await fake.fetch(`${API_URL}/uploads`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${fake.token}` },
+      body: JSON.stringify({ filename: 'song.mp3', contentType: 'audio/mpeg', size: 10 }),
+    })).json() as { uploadId: string };
+    fake.storePart(created.uploadId, 1, patternBytes(10).subarray(0, 4));
+
+    const code = await runCli(['upload', file, '--resume', created.uploadId], io);
+
+    expect(code).toBe(0);
+    expect(fake.puts.map((put) => put.partNumber).sort()).toEqual([2, 3]);
+  });
+
+  it('exits 1 with the API code and message when the API refuses', async () => {
+    const fake = new FakePipeline();
+    fake.onApi = () => json(413, { error: { code: 'TOO_LARGE', message: 'size 10 is over the limit' } });
+    const { io, stdout, stderr } = ioFor(fake);
+
+    expect(await runCli(['upload', file], io)).toBe(1);
+    expect(stderr()).toContain('media-pipeline: TOO_LARGE (413): size 10 is over the limit');
+    expect(stdout()).toBe('');
+  });
+
+  it('exits 1 and says how to resume when parts keep failing', async () => {
+    const fake = new FakePipeline({ partSize: 4 });
+    fake.onPut = () => {
+      throw new TypeError('fetch failed');
+    };
+    const { io, stderr } = ioFor(fake);
+
+    expect(await runCli(['upload', file, '--concurrency', '1'], io)).toBe(1);
+    expect(stderr()).toContain('PART_FAILED');
+    expect(stderr()).toContain(`media-pipeline upload ${file} --resume up1`);
+  });
+
+  it('exits 1 when the file cannot be read, before any request', async () => {
+    const fake = new FakePipeline();
+    const { io, stderr } = ioFor(fake);
+
+    expect(await runCli(['upload', join(dir, 'missing.mp3')], io)).toBe(1);
+    expect(stderr()).toContain('cannot read');
+    expect(fake.apiCalls).toHaveLength(0);
+  });
+
+  it('exits 2 with a usage hint on a bad command line, before any request', async () => {
+    const fake = new FakePipeline();
+    const { io, stderr } = ioFor(fake);
+
+    expect(await runCli(['upload'], io)).toBe(2);
+    expect(stderr()).toBe('media-pipeline: upload takes exactly one FILE, got none\nRun "media-pipeline --help" for usage.\n');
+    expect(await runCli(['status', 'u1', '--api', 'ftp://x'], io)).toBe(2);
+    expect(fake.apiCalls).toHaveLength(0);
+  });
+
+  it('prints the usage on stdout for --help and exits 0', async () => {
+    const { io, stdout } = ioFor(new FakePipeline());
+
+    expect(await runCli(['--help'], io)).toBe(0);
+    expect(stdout()).toMatch(/^Usage: media-pipeline <command>/);
+  });
+
+  it('on Ctrl-C aborts the PUTs in flight, prints how to resume and exits 130', async () => {
+    const fake = new FakePipeline({ partSize: 1, putDelayMs: 20 });
+    const interrupt = new AbortController();
+    // Ctrl-C as the first PUT finishes, while others are still in flight.
+    fake.onPut = () => {
+      fake.onPut = undefined;
+      interrupt.abort();
+      return undefined;
+    };
+    const { io, stderr, stdout } = ioFor(fake, interrupt.signal);
+
+    expect(await runCli(['upload', file], io)).toBe(130);
+    expect(stderr()).toContain(`Interrupted. Resume with:\n  media-pipeline upload ${file} --resume up1\n`);
+    expect(stdout()).toBe('');
+    expect(fake.callsTo('POST', /complete$/)).toHaveLength(0);
+    expect(fake.upload('up1').status).toBe('initiated');
+  });
+
+  it('status prints the record as JSON', async () => {
+    const fake = new FakePipeline({ partSize: 4 });
+    const { io } = ioFor(fake);
+    await runCli(['upload', file], io);
+    const status = ioFor(fake);
+
+    expect(await runCli(['status', 'up1'], status.io)).toBe(0);
+    expect(JSON.parse(status.stdout())).toMatchObject({ uploadId: 'up1', status: 'uploaded' });
+  });
+
+  it('status of an unknown upload exits 1 with NOT_FOUND', async () => {
+    const { io, stderr } = ioFor(new FakePipeline());
+
+    expect(await runCli(['status', 'nope'], io)).toBe(1);
+    expect(stderr()).toContain('NOT_FOUND (404): Upload nope was not found');
+  });
+
+  it('ls prints a table, passes the filters, and --json prints the page', async () => {
+    const fake = new FakePipeline({ partSize: 4 });
+    await runCli(['upload', file], ioFor(fake).io);
+    const table = ioFor(fake);
+
+    expect(await runCli(['ls', '--status', 'uploaded', '--limit', '5'], table.io)).toBe(0);
+    expect(fake.apiCalls.at(-1)?.path).toBe('/uploads?status=uploaded&limit=5');
+    expect(table.stdout().split('\n')[0]).toMatch(/^UPLOAD ID\s+STATUS\s+SIZE\s+CREATED\s+FILENAME$/);
+    expect(table.stdout()).toMatch(/up1\s+uploaded\s+10 B\s+\S+\s+song\.mp3/);
+
+    const asJson = ioFor(fake);
+    expect(await runCli(['ls', '--json'], asJson.io)).toBe(0);
+    expect(JSON.parse(asJson.stdout()).items).toHaveLength(1);
+  });
+
+  it('rm deletes the upload', async () => {
+    const fake = new FakePipeline({ partSize: 4 });
+    await runCli(['upload', file], ioFor(fake).io);
+    const removal = ioFor(fake);
+
+    expect(await runCli(['rm', 'up1'], removal.io)).toBe(0);
+    expect(removal.stderr()).toBe('Deleted upload up1\n');
+    expect(fake.callsTo('DELETE', /^\/uploads\/up1$/)).toHaveLength(1);
+  });
+});
