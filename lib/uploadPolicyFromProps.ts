@@ -90,7 +90,7 @@ function bytes(name: string, size: Size | undefined, fallback: number): number {
   if (size === undefined) return fallback;
   const value = size.toBytes({ rounding: SizeRoundingBehavior.NONE });
   if (!Number.isSafeInteger(value) || value <= 0) {
-    throw new Error(`${name} must be a positive whole number of bytes, got ${size.toHumanString()}`);
+    throw new Error(`${name} must be a positive whole number of bytes, got ${value} bytes`);
   }
   return value;
 }
@@ -99,7 +99,7 @@ function seconds(name: string, duration: Duration | undefined, fallback: number)
   if (duration === undefined) return fallback;
   const value = duration.toSeconds({ integral: false });
   if (!Number.isInteger(value) || value <= 0) {
-    throw new Error(`${name} must be a positive whole number of seconds, got ${duration.toHumanString()}`);
+    throw new Error(`${name} must be a positive whole number of seconds, got ${value} seconds`);
   }
   return value;
 }
