@@ -1,0 +1,25 @@
+import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import type { TableSchema } from '../../lib/uploadsTableSchema.js';
+
+/** The CreateTable request for a table schema: on-demand, every index projecting all attributes. */
+export function createTableInput(tableName: string, schema: TableSchema): CreateTableCommandInput {
+  const attributes = new Map<string, 'S' | 'N'>([[schema.partitionKey.name, schema.partitionKey.type]]);
+  for (const index of schema.globalSecondaryIndexes) {
+    attributes.set(index.partitionKey.name, index.partitionKey.type);
+    attributes.set(index.sortKey.name, index.sortKey.type);
+  }
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [...attributes].map(([AttributeName, AttributeType]) => ({ AttributeName, AttributeType })),
+    KeySchema: [{ AttributeName: schema.partitionKey.name, KeyType: 'HASH' }],
+    GlobalSecondaryIndexes: schema.globalSecondaryIndexes.map((index) => ({
+      IndexName: index.indexName,
+      KeySchema: [
+        { AttributeName: index.partitionKey.name, KeyType: 'HASH' },
+        { AttributeName: index.sortKey.name, KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: 'ALL' },
+    })),
+  };
+}

@@ -1,0 +1,186 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { RouteDefinition } from '../../lib/routes.js';
+import type { LocalJwtIssuer } from '../auth/LocalJwtIssuer.js';
+import { createLambdaContext } from '../createLambdaContext.js';
+import type { LambdaHandler } from '../loadHandler.js';
+import type { LocalLog } from '../localLog.js';
+import { corsHeaders, preflightResponse } from './apiCors.js';
+import { buildApiEvent } from './buildApiEvent.js';
+import { createRouteMatcher } from './createRouteMatcher.js';
+import { type GatewayResponse, toGatewayResponse } from './toGatewayResponse.js';
+
+export interface GatewayOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly routes: readonly RouteDefinition[];
+  readonly issuer: LocalJwtIssuer;
+  /** The route's handler, or undefined while its module does not exist. */
+  readonly resolveHandler: (handlerDir: string) => Promise<LambdaHandler | undefined>;
+  readonly log: LocalLog;
+  /** Each invocation's Lambda timeout, as `context.getRemainingTimeInMillis` reports it. @default 10000 */
+  readonly functionTimeoutMs?: number;
+}
+
+export interface Gateway {
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+/** The dev-only route that mints a token for any user (local mode has no sign-in). */
+export const TOKEN_ROUTE = '/@local/token';
+
+/** API Gateway's payload limit for HTTP APIs. */
+const MAX_BODY_BYTES = 10 * 1024 * 1024;
+const DEFAULT_FUNCTION_TIMEOUT_MS = 10_000;
+
+/**
+ * The local HTTP API: serves the route table like API Gateway does, answering preflights,
+ * unknown routes (404), failed authorization (401, with API Gateway's bodies and
+ * `www-authenticate`) and function crashes (500) itself, and invoking the route's handler
+ * with a payload 2.0 event otherwise.
+ */
+export async function startGateway(options: GatewayOptions): Promise<Gateway> {
+  const matchRoute = createRouteMatcher(options.routes);
+  const timeoutMs = options.functionTimeoutMs ?? DEFAULT_FUNCTION_TIMEOUT_MS;
+
+  async function answer(req: IncomingMessage): Promise<GatewayResponse> {
+    const method = req.method ?? 'GET';
+    const url = req.url ?? '/';
+    const queryStart = url.indexOf('?');
+    const rawPath = queryStart === -1 ? url : url.slice(0, queryStart);
+    const rawQueryString = queryStart === -1 ? '' : url.slice(queryStart + 1);
+
+    if (method === 'OPTIONS') {
+      const preflight = preflightResponse(req.headers.origin, req.headers['access-control-request-method']);
+      if (preflight) return preflight;
+    }
+    if (method === 'POST' && rawPath === TOKEN_ROUTE) return mintDevToken(req, options.issuer);
+
+    const match = matchRoute(method, rawPath);
+    if (!match) return message(404, 'Not Found');
+
+    const token = bearerToken(req.headers.authorization);
+    if (!token) return unauthorized('Bearer');
+    const verdict = await options.issuer.verify(token);
+    if (!verdict.ok) return unauthorized(`Bearer scope="" error="invalid_token" error_description="${verdict.reason}"`);
+
+    const body = await readBody(req);
+    if (!body) return message(413, 'Request Entity Too Large');
+
+    const handler = await options.resolveHandler(match.route.handler);
+    if (!handler) {
+      options.log.error(`${match.routeKey}: lambdas/${match.route.handler}/handler.ts does not exist yet`);
+      return message(500, 'Internal Server Error');
+    }
+    const event = buildApiEvent({
+      request: { method, rawPath, rawQueryString, headers: req.headersDistinct, body, sourceIp: req.socket.remoteAddress ?? '' },
+      match,
+      claims: verdict.claims,
+      requestId: requestIdOf(req),
+      now: new Date(),
+    });
+    try {
+      return toGatewayResponse(await handler(event, createLambdaContext(match.route.handler, timeoutMs)));
+    } catch (error) {
+      options.log.error(`${match.routeKey}: the function failed`, error);
+      return message(500, 'Internal Server Error');
+    }
+  }
+
+  const server = createServer((req, res) => {
+    answer(req)
+      .catch((error: unknown) => {
+        options.log.error(`${req.method} ${req.url}: the gateway failed`, error);
+        return message(500, 'Internal Server Error');
+      })
+      .then((response) => send(req, res, response));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeIdleConnections();
+      }),
+  };
+}
+
+function send(req: IncomingMessage, res: ServerResponse, response: GatewayResponse): void {
+  res.writeHead(response.statusCode, {
+    ...response.headers,
+    ...corsHeaders(req.headers.origin),
+    'apigw-requestid': requestIdOf(req),
+    'content-length': String(response.body.length),
+  });
+  res.end(req.method === 'HEAD' ? undefined : response.body);
+}
+
+/** `POST /@local/token {"sub": "alice"}` → `{token, sub, expiresAt}`; `expiresInSeconds` and extra `claims` are optional. */
+async function mintDevToken(req: IncomingMessage, issuer: LocalJwtIssuer): Promise<GatewayResponse> {
+  const body = await readBody(req);
+  let input: { sub?: unknown; expiresInSeconds?: unknown; claims?: unknown };
+  try {
+    input = body && body.length > 0 ? (JSON.parse(body.toString('utf8')) as typeof input) : {};
+  } catch {
+    return json(400, { error: { code: 'INVALID_JSON', message: 'The request body is not valid JSON' } });
+  }
+  if (typeof input.sub !== 'string' || input.sub.trim() === '' || input.sub.length > 128) {
+    return json(400, { error: { code: 'INVALID_SUB', message: `sub must be a non-empty string of at most 128 characters, got ${JSON.stringify(input.sub)}` } });
+  }
+  const expiresInSeconds = typeof input.expiresInSeconds === 'number' && input.expiresInSeconds > 0 ? input.expiresInSeconds : undefined;
+  const claims = typeof input.claims === 'object' && input.claims !== null ? (input.claims as Record<string, unknown>) : undefined;
+  return json(200, await issuer.mint(input.sub, { expiresInSeconds, claims }));
+}
+
+/** API Gateway takes the token from `Authorization`, with or without the `Bearer ` prefix. */
+function bearerToken(header: string | undefined): string | undefined {
+  const token = header?.replace(/^Bearer\s+/i, '').trim();
+  return token ? token : undefined;
+}
+
+/**
+ * The body, or undefined when it is over API Gateway's limit. An oversized body is still
+ * drained (not just abandoned) so the 413 reaches the client over the same connection.
+ */
+async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size <= MAX_BODY_BYTES) chunks.push(chunk as Buffer);
+  }
+  return size > MAX_BODY_BYTES ? undefined : Buffer.concat(chunks);
+}
+
+const requestIds = new WeakMap<IncomingMessage, string>();
+
+/** API Gateway's request id (`apigw-requestid`, `requestContext.requestId`), one per request. */
+function requestIdOf(req: IncomingMessage): string {
+  let id = requestIds.get(req);
+  if (!id) {
+    id = randomBytes(11).toString('base64');
+    requestIds.set(req, id);
+  }
+  return id;
+}
+
+function unauthorized(challenge: string): GatewayResponse {
+  const response = message(401, 'Unauthorized');
+  return { ...response, headers: { ...response.headers, 'www-authenticate': challenge } };
+}
+
+/** API Gateway's own answers: `{"message": "…"}`. */
+function message(statusCode: number, text: string): GatewayResponse {
+  return json(statusCode, { message: text });
+}
+
+function json(statusCode: number, body: unknown): GatewayResponse {
+  return { statusCode, headers: { 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify(body)) };
+}

@@ -1,0 +1,53 @@
+import { ENV } from '../lambdas/shared/config.js';
+import type { UploadPolicy } from '../lambdas/shared/mediaPolicy.js';
+import type { LocalCredentials } from './localDefaults.js';
+
+export interface HandlerEnvironmentInput {
+  /** The S3 endpoint as clients reach it: part URLs are signed for this host. */
+  readonly s3Endpoint: string;
+  readonly dynamoDbEndpoint: string;
+  readonly uploadsBucket: string;
+  readonly mediaBucket: string;
+  readonly uploadsTable: string;
+  readonly region: string;
+  readonly credentials: LocalCredentials;
+  /** Passed as `UPLOAD_POLICY`; absent leaves the variable as the shell set it. */
+  readonly uploadPolicy?: Partial<UploadPolicy>;
+}
+
+/** The variables the stack sets on every function, plus the emulator endpoints and fake credentials. */
+export function handlerEnvironment(input: HandlerEnvironmentInput): Record<string, string> {
+  return {
+    [ENV.uploadsTable]: input.uploadsTable,
+    [ENV.uploadsBucket]: input.uploadsBucket,
+    [ENV.mediaBucket]: input.mediaBucket,
+    [ENV.mediaBaseUrl]: `${input.s3Endpoint}/${input.mediaBucket}`,
+    [ENV.s3Endpoint]: input.s3Endpoint,
+    [ENV.dynamoDbEndpoint]: input.dynamoDbEndpoint,
+    ...(input.uploadPolicy ? { [ENV.uploadPolicy]: JSON.stringify(input.uploadPolicy) } : {}),
+    AWS_REGION: input.region,
+    AWS_ACCESS_KEY_ID: input.credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: input.credentials.secretAccessKey,
+  };
+}
+
+let applied: Readonly<Record<string, string>> | undefined;
+
+/**
+ * Sets the handlers' environment on this process. Handlers read it once, when they are first
+ * imported (their S3 and DynamoDB clients keep the endpoints they were created with), so a
+ * second start in the same process must use the same environment: same ports, same policy.
+ */
+export function applyHandlerEnvironment(env: Readonly<Record<string, string>>): void {
+  if (applied) {
+    const changed = Object.keys({ ...applied, ...env }).filter((name) => applied?.[name] !== env[name]);
+    if (changed.length > 0) {
+      throw new Error(
+        `Local mode already ran in this process with other settings (${changed.join(', ')}); handlers keep the ` +
+          'configuration they were imported with, so restart in the same process with the same ports and policy, or in a new process',
+      );
+    }
+  }
+  Object.assign(process.env, env);
+  applied = { ...env };
+}

@@ -1,0 +1,25 @@
+/**
+ * Names and defaults of local mode. The credentials are s3rver's built-in key pair: s3rver 3.7.1
+ * rejects any other access key id, and the handlers sign their requests and part URLs with them.
+ */
+export const LOCAL_REGION = 'us-east-1';
+
+export interface LocalCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+}
+
+export const LOCAL_CREDENTIALS: LocalCredentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+
+export const LOCAL_RESOURCES = {
+  uploadsBucket: 'media-pipeline-uploads',
+  mediaBucket: 'media-pipeline-media',
+  uploadsTable: 'media-pipeline-uploads',
+} as const;
+
+export const DEFAULT_HOST = '127.0.0.1';
+export const DEFAULT_API_PORT = 4000;
+export const DEFAULT_S3_PORT = 4568;
+export const DEFAULT_DYNAMODB_PORT = 4569;
+export const DEFAULT_DATA_DIR = '.local-data';
+export const DEFAULT_EXPIRE_INTERVAL_SECONDS = 60;

@@ -1,0 +1,51 @@
+import { CliArgsError, parseCliArgs, USAGE } from './parseCliArgs.js';
+import { startLocal } from './startLocal.js';
+
+/** The user the printed token belongs to. */
+const DEV_USER = 'local-dev';
+/** The printed token is for pasting into tools, so it lives long (the key persists, so restarts keep it valid). */
+const DEV_TOKEN_SECONDS = 30 * 24 * 60 * 60;
+
+let command;
+try {
+  command = parseCliArgs(process.argv.slice(2), process.env);
+} catch (error) {
+  if (!(error instanceof CliArgsError)) throw error;
+  console.error(`${error.message}\n\n${USAGE}`);
+  process.exit(2);
+}
+if (command.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+
+const local = await startLocal(command.options);
+const token = await local.mintToken(DEV_USER, { expiresInSeconds: DEV_TOKEN_SECONDS });
+
+console.log(`media-pipeline local mode
+  API        ${local.apiUrl}
+  S3         ${local.s3Endpoint}   (buckets ${local.uploadsBucket}, ${local.mediaBucket}; key ${local.credentials.accessKeyId}/${local.credentials.secretAccessKey}, region ${local.region})
+  DynamoDB   ${local.dynamoDbEndpoint}   (table ${local.uploadsTable})
+  Data       ${local.dataDir}
+  User       ${DEV_USER} (token valid for 30 days; another user: curl -X POST ${local.apiUrl}/@local/token -d '{"sub":"alice"}')
+  Token      ${token}
+Ready. Ctrl-C stops.`);
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) {
+      console.error('Stopping anyway.');
+      process.exit(1);
+    }
+    stopping = true;
+    console.error(`${signal}: stopping (again to force)…`);
+    local.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error('Local mode did not stop cleanly', error);
+        process.exit(1);
+      },
+    );
+  });
+}

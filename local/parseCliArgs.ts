@@ -1,0 +1,99 @@
+import { parseArgs } from 'node:util';
+import type { UploadPolicy } from '../lambdas/shared/mediaPolicy.js';
+import type { LocalOptions } from './startLocal.js';
+
+export const USAGE = `Usage: npm run local -- [options]
+
+Runs the HTTP API, an S3 emulator and a DynamoDB emulator on this machine.
+
+  --host <address>          interface to listen on (0.0.0.0 lets devices on your network in)  [LOCAL_HOST, default 127.0.0.1]
+  --public-host <name>      host name clients use in URLs and signed part URLs                [LOCAL_PUBLIC_HOST, default: host, or the LAN address with 0.0.0.0]
+  --port <n>                API port, 0 for any free port                                     [LOCAL_PORT, default 4000]
+  --s3-port <n>             S3 emulator port                                                  [LOCAL_S3_PORT, default 4568]
+  --dynamodb-port <n>       DynamoDB emulator port (127.0.0.1 only)                           [LOCAL_DYNAMODB_PORT, default 4569]
+  --data-dir <path>         where objects, tables and the token key persist                   [LOCAL_DATA_DIR, default .local-data]
+  --reset                   wipe the data folder first
+  --expire-interval <s>     seconds between runs of the expiry job, 0 to turn it off          [LOCAL_EXPIRE_INTERVAL, default 60]
+  --upload-policy <json>    UPLOAD_POLICY for the functions, e.g. '{"partUrlExpirySeconds":60}' [UPLOAD_POLICY]
+  --verbose                 print the S3 emulator's request log
+  --help                    print this help`;
+
+export class CliArgsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CliArgsError';
+  }
+}
+
+export type CliCommand = { readonly help: true } | { readonly help: false; readonly options: LocalOptions };
+
+/** Reads the CLI flags, falling back to the `LOCAL_*` environment variables; flags win. */
+export function parseCliArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): CliCommand {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      strict: true,
+      options: {
+        host: { type: 'string' },
+        'public-host': { type: 'string' },
+        port: { type: 'string' },
+        's3-port': { type: 'string' },
+        'dynamodb-port': { type: 'string' },
+        'data-dir': { type: 'string' },
+        reset: { type: 'boolean' },
+        'expire-interval': { type: 'string' },
+        'upload-policy': { type: 'string' },
+        verbose: { type: 'boolean' },
+        help: { type: 'boolean' },
+      },
+    }));
+  } catch (error) {
+    throw new CliArgsError((error as Error).message);
+  }
+  if (values.help) return { help: true };
+
+  const setting = (flag: string | undefined, variable: string) => flag ?? (env[variable]?.trim() || undefined);
+  const policy = setting(values['upload-policy'], 'UPLOAD_POLICY');
+  return {
+    help: false,
+    options: {
+      host: setting(values.host, 'LOCAL_HOST'),
+      publicHost: setting(values['public-host'], 'LOCAL_PUBLIC_HOST'),
+      port: port(setting(values.port, 'LOCAL_PORT'), '--port'),
+      s3Port: port(setting(values['s3-port'], 'LOCAL_S3_PORT'), '--s3-port'),
+      dynamoDbPort: port(setting(values['dynamodb-port'], 'LOCAL_DYNAMODB_PORT'), '--dynamodb-port'),
+      dataDir: setting(values['data-dir'], 'LOCAL_DATA_DIR'),
+      reset: values.reset ?? false,
+      expireIntervalSeconds: seconds(setting(values['expire-interval'], 'LOCAL_EXPIRE_INTERVAL')),
+      uploadPolicy: policy === undefined ? undefined : uploadPolicy(policy),
+      verbose: values.verbose ?? false,
+    },
+  };
+}
+
+function port(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (!/^\d+$/.test(value) || number > 65_535) throw new CliArgsError(`${flag} must be a port number from 0 to 65535, got "${value}"`);
+  return number;
+}
+
+function seconds(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+(\.\d+)?$/.test(value)) throw new CliArgsError(`--expire-interval must be a number of seconds, got "${value}"`);
+  return Number(value);
+}
+
+function uploadPolicy(value: string): Partial<UploadPolicy> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    throw new CliArgsError(`--upload-policy must be JSON, got ${value.slice(0, 80)}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new CliArgsError(`--upload-policy must be a JSON object, got ${value.slice(0, 80)}`);
+  }
+  return parsed as Partial<UploadPolicy>;
+}

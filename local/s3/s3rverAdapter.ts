@@ -1,0 +1,154 @@
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { LocalCredentials } from '../localDefaults.js';
+import { listPartsXml } from './listPartsXml.js';
+import { type S3ErrorInfo, s3ErrorXml } from './s3ErrorXml.js';
+import { s3OperationContext } from './s3OperationContext.js';
+import type { S3rverMultipartStore } from './S3rverMultipartStore.js';
+import { isPresigned, verifyPresignedUrl } from './verifyPresignedUrl.js';
+
+export interface S3rverAdapterOptions {
+  readonly store: S3rverMultipartStore;
+  /** The one key pair presigned URLs may be signed with. */
+  readonly credentials: LocalCredentials;
+  /** Clock for URL expiry; tests fix it. */
+  readonly now?: () => Date;
+}
+
+interface CorsRule {
+  readonly hasWildcardOrigin: boolean;
+  readonly exposeHeaders: readonly string[];
+}
+
+/** s3rver's store, as far as reading a bucket's CORS configuration goes. */
+interface CorsConfigStore {
+  getSubresource(bucket: string, key: undefined, type: 'cors'): Promise<{ matchRule(origin: string, method: string): CorsRule | undefined } | null>;
+}
+
+/** The part of s3rver's Koa context the adapter uses. */
+export interface AdapterContext {
+  readonly method: string;
+  readonly req: IncomingMessage;
+  readonly store?: CorsConfigStore;
+  status: number;
+  body: unknown;
+  type: string;
+  set(field: string, value: string): void;
+}
+
+const MAX_PART_NUMBER = 10_000;
+
+/**
+ * Koa middleware that runs before s3rver 3.7.1's own routes and fills what it lacks against real
+ * S3: presigned URLs are verified (expiry and signature, which s3rver never checks), ListParts
+ * and AbortMultipartUpload are served from its filesystem store (s3rver answers 405), and
+ * UploadPart / CompleteMultipartUpload to an upload that does not exist (aborted, completed)
+ * fail with NoSuchUpload instead of writing stray parts or failing with a 500. Everything else
+ * passes through to s3rver.
+ */
+export function s3rverAdapter(options: S3rverAdapterOptions) {
+  const now = options.now ?? (() => new Date());
+
+  return async function s3rverAdapterMiddleware(ctx: AdapterContext, next: () => Promise<void>): Promise<void> {
+    // A CORS preflight carries no credentials; s3rver answers it from the bucket's CORS rules.
+    if (ctx.method === 'OPTIONS') return next();
+
+    const url = ctx.req.url ?? '/';
+    const queryStart = url.indexOf('?');
+    const rawPath = queryStart === -1 ? url : url.slice(0, queryStart);
+    const query = new URLSearchParams(queryStart === -1 ? '' : url.slice(queryStart + 1));
+    const [bucket, key] = splitPath(rawPath);
+
+    if (isPresigned(query)) {
+      const error = await verifyPresignedUrl({ method: ctx.method, rawPath, query, headers: ctx.req.headers }, options.credentials, now());
+      if (error) return respondWithError(ctx, bucket, error);
+    }
+
+    const uploadId = query.get('uploadId');
+    if (uploadId === null || !key) return next();
+
+    const upload = await options.store.get(bucket, uploadId);
+    if (!upload || upload.key !== key) return respondWithError(ctx, bucket, noSuchUpload(uploadId));
+
+    switch (ctx.method) {
+      case 'GET': {
+        await applyCors(ctx, bucket);
+        ctx.status = 200;
+        ctx.type = 'application/xml';
+        ctx.body = listPartsXml({
+          bucket,
+          uploadId,
+          upload,
+          maxParts: optionalInteger(query.get('max-parts')),
+          partNumberMarker: optionalInteger(query.get('part-number-marker')),
+        });
+        return;
+      }
+      case 'DELETE':
+        await options.store.abort(bucket, uploadId);
+        await applyCors(ctx, bucket);
+        ctx.status = 204;
+        return;
+      case 'PUT': {
+        const partNumber = query.get('partNumber') ?? '';
+        if (!/^\d+$/.test(partNumber) || Number(partNumber) < 1 || Number(partNumber) > MAX_PART_NUMBER) {
+          return respondWithError(ctx, bucket, {
+            status: 400,
+            code: 'InvalidArgument',
+            message: `Part number must be an integer between 1 and ${MAX_PART_NUMBER}, inclusive`,
+            detail: { ArgumentName: 'partNumber', ArgumentValue: partNumber },
+          });
+        }
+        return next();
+      }
+      case 'POST':
+        return s3OperationContext.run('CompleteMultipartUpload', next);
+      default:
+        return next();
+    }
+  };
+}
+
+/** Path-style addressing: `/<bucket>/<key…>`, each segment percent-decoded like S3 does. */
+function splitPath(rawPath: string): [bucket: string, key: string | undefined] {
+  const [bucket = '', ...keySegments] = rawPath.slice(1).split('/');
+  try {
+    return [decodeURIComponent(bucket), keySegments.length > 0 ? decodeURIComponent(keySegments.join('/')) : undefined];
+  } catch {
+    return [bucket, undefined];
+  }
+}
+
+function optionalInteger(value: string | null): number | undefined {
+  return value !== null && /^\d+$/.test(value) ? Number(value) : undefined;
+}
+
+function noSuchUpload(uploadId: string): S3ErrorInfo {
+  return {
+    status: 404,
+    code: 'NoSuchUpload',
+    message: 'The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.',
+    detail: { UploadId: uploadId },
+  };
+}
+
+async function respondWithError(ctx: AdapterContext, bucket: string, error: S3ErrorInfo): Promise<void> {
+  const requestId = randomBytes(8).toString('hex').toUpperCase();
+  await applyCors(ctx, bucket);
+  ctx.set('x-amz-request-id', requestId);
+  ctx.status = error.status;
+  ctx.type = 'application/xml';
+  ctx.body = s3ErrorXml(error, requestId);
+}
+
+/** Like S3, a browser can read the answer (errors included) when the bucket's CORS rules allow its origin. */
+async function applyCors(ctx: AdapterContext, bucket: string): Promise<void> {
+  const origin = ctx.req.headers.origin;
+  if (!origin || !ctx.store || !bucket) return;
+  const config = await ctx.store.getSubresource(bucket, undefined, 'cors').catch(() => null);
+  const rule = config?.matchRule(origin, ctx.method);
+  if (!rule) return;
+  ctx.set('Access-Control-Allow-Origin', rule.hasWildcardOrigin ? '*' : origin);
+  if (rule.exposeHeaders.length > 0) ctx.set('Access-Control-Expose-Headers', rule.exposeHeaders.join(', '));
+  ctx.set('Vary', 'Origin, Access-Control-Request-Headers, Access-Control-Request-Method');
+}

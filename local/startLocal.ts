@@ -1,0 +1,231 @@
+import { mkdir, rm } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { S3Event, SQSBatchResponse } from 'aws-lambda';
+import { EXPIRE_UPLOADS_FUNCTION, PROCESS_UPLOAD_FUNCTION, UPLOADS_PREFIX } from '../lib/eventFunctions.js';
+import { ROUTES } from '../lib/routes.js';
+import { UPLOADS_TABLE_SCHEMA } from '../lib/uploadsTableSchema.js';
+import type { UploadPolicy } from '../lambdas/shared/mediaPolicy.js';
+import { LocalJwtIssuer, type MintOptions } from './auth/LocalJwtIssuer.js';
+import { startDynamoEmulator } from './dynamodb/startDynamoEmulator.js';
+import { normalizeS3Event } from './events/normalizeS3Event.js';
+import { savePendingEvents, takePendingEvents } from './events/pendingEventsFile.js';
+import { scheduleExpiry } from './events/scheduleExpiry.js';
+import { type DeliveryReport, SqsEventDelivery } from './events/SqsEventDelivery.js';
+import { startGateway } from './gateway/startGateway.js';
+import { applyHandlerEnvironment, handlerEnvironment } from './handlerEnvironment.js';
+import { invokeFunction } from './invokeFunction.js';
+import { isWildcardHost, lanAddress } from './lanAddress.js';
+import { loadHandler } from './loadHandler.js';
+import {
+  DEFAULT_API_PORT,
+  DEFAULT_DATA_DIR,
+  DEFAULT_DYNAMODB_PORT,
+  DEFAULT_EXPIRE_INTERVAL_SECONDS,
+  DEFAULT_HOST,
+  DEFAULT_S3_PORT,
+  LOCAL_CREDENTIALS,
+  LOCAL_REGION,
+  LOCAL_RESOURCES,
+  type LocalCredentials,
+} from './localDefaults.js';
+import { consoleLog, type LocalLog } from './localLog.js';
+import { MEDIA_BUCKET_CORS, UPLOADS_BUCKET_CORS } from './s3/bucketCors.js';
+import type { AdaptedS3Operation } from './s3/s3OperationContext.js';
+import { startS3Emulator } from './s3/startS3Emulator.js';
+
+export interface LocalOptions {
+  /** Interface the API and S3 listen on; `0.0.0.0` lets other devices on the network in. @default '127.0.0.1' */
+  readonly host?: string;
+  /** Host name clients use, in printed URLs and signed part URLs. @default host, or the LAN address when host is 0.0.0.0 */
+  readonly publicHost?: string;
+  /** API port; 0 picks a free one. @default 4000 */
+  readonly port?: number;
+  /** S3 emulator port; 0 picks a free one. @default 4568 */
+  readonly s3Port?: number;
+  /** DynamoDB emulator port (always on 127.0.0.1); 0 picks a free one. @default 4569 */
+  readonly dynamoDbPort?: number;
+  /** Where objects, tables, the token signing key and undelivered events persist. @default '.local-data' */
+  readonly dataDir?: string;
+  /** Wipe the data folder first. @default false */
+  readonly reset?: boolean;
+  /** How often the expiry job runs; 0 runs it only through `runExpiry()`. @default 60 */
+  readonly expireIntervalSeconds?: number;
+  /** Passed to the functions as `UPLOAD_POLICY`. @default - the variable as set in the environment */
+  readonly uploadPolicy?: Partial<UploadPolicy>;
+  /** Receives of an S3 event before it is dead-lettered. @default 3 */
+  readonly maxReceiveCount?: number;
+  /** Wait before the next receive of a failed event. @default 1 s, doubling */
+  readonly retryDelayMs?: (receiveCount: number) => number;
+  /** @default consoleLog */
+  readonly log?: LocalLog;
+  /** Print s3rver's request log. @default false */
+  readonly verbose?: boolean;
+}
+
+export interface LocalMode {
+  readonly apiUrl: string;
+  readonly s3Endpoint: string;
+  readonly dynamoDbEndpoint: string;
+  readonly dataDir: string;
+  readonly region: string;
+  readonly credentials: LocalCredentials;
+  readonly uploadsBucket: string;
+  readonly mediaBucket: string;
+  readonly uploadsTable: string;
+  /** A bearer token for `sub`, as the local issuer signs it. */
+  mintToken(sub: string, options?: MintOptions): Promise<string>;
+  /** Every S3 event delivery so far, oldest first. */
+  readonly deliveries: readonly DeliveryReport[];
+  /** Calls `listener` on each delivery report; returns a function that removes it. */
+  onDelivery(listener: (report: DeliveryReport) => void): () => void;
+  /** Resolves when no S3 event is waiting for delivery. */
+  eventsIdle(): Promise<void>;
+  /** Runs the expiry job now. */
+  runExpiry(): Promise<void>;
+  /** Stops everything; events not yet delivered are kept for the next start. */
+  stop(): Promise<void>;
+}
+
+const API_FUNCTION_TIMEOUT_MS = 10_000;
+const PROCESS_FUNCTION_TIMEOUT_MS = 15 * 60_000;
+const EXPIRE_FUNCTION_TIMEOUT_MS = 60_000;
+/** How long stop() waits for event batches in flight before keeping them for the next start. */
+const STOP_GRACE_MS = 5_000;
+
+/**
+ * Starts local mode in this process: DynamoDB and S3 emulators with the stack's table and
+ * buckets, the HTTP API built from the route table with a local JWT issuer in front, S3 events
+ * delivered to the process function like SQS would, and the expiry job on a timer.
+ */
+export async function startLocal(options: LocalOptions = {}): Promise<LocalMode> {
+  const log = options.log ?? consoleLog;
+  const host = options.host ?? DEFAULT_HOST;
+  const publicHost = options.publicHost ?? (isWildcardHost(host) ? (lanAddress() ?? '127.0.0.1') : host);
+  const dataDir = resolve(options.dataDir ?? DEFAULT_DATA_DIR);
+  const pendingEventsFile = join(dataDir, 'pending-events.json');
+
+  if (options.reset) await rm(dataDir, { recursive: true, force: true });
+  await mkdir(dataDir, { recursive: true });
+
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.splice(0).reverse()) {
+      await stop().catch((error: unknown) => log.error('a local service did not stop cleanly', error));
+    }
+  };
+
+  try {
+    const issuer = await LocalJwtIssuer.open(join(dataDir, 'jwt-signing-key.json'));
+
+    const dynamo = await startDynamoEmulator({
+      host: '127.0.0.1',
+      port: options.dynamoDbPort ?? DEFAULT_DYNAMODB_PORT,
+      directory: join(dataDir, 'dynamodb'),
+      tables: [{ name: LOCAL_RESOURCES.uploadsTable, schema: UPLOADS_TABLE_SCHEMA }],
+      region: LOCAL_REGION,
+      credentials: LOCAL_CREDENTIALS,
+    });
+    stops.push(dynamo.stop);
+
+    const deliveries: DeliveryReport[] = [];
+    const listeners = new Set<(report: DeliveryReport) => void>();
+    let warnedNoProcessHandler = false;
+    const delivery = new SqsEventDelivery({
+      queue: { arn: `arn:aws:sqs:${LOCAL_REGION}:000000000000:media-pipeline-local-upload-events`, region: LOCAL_REGION },
+      invoke: (event) => invokeFunction<SQSBatchResponse | undefined>(PROCESS_UPLOAD_FUNCTION.handler, event, PROCESS_FUNCTION_TIMEOUT_MS),
+      maxReceiveCount: options.maxReceiveCount,
+      retryDelayMs: options.retryDelayMs,
+      onReport: (report) => {
+        deliveries.push(report);
+        if (report.outcome === 'no-handler' && !warnedNoProcessHandler) {
+          warnedNoProcessHandler = true;
+          log.warn(`S3 events have no handler yet (lambdas/${PROCESS_UPLOAD_FUNCTION.handler}/handler.ts does not exist); they are dropped`);
+        } else if (report.outcome === 'retrying' || report.outcome === 'dead-lettered') {
+          log.warn(`S3 event ${report.messageId} ${report.outcome} after receive ${report.receiveCount}: ${report.error}`);
+        }
+        for (const listener of listeners) listener(report);
+      },
+    });
+    const onS3Event = (event: S3Event, operation: AdaptedS3Operation | undefined) => {
+      for (const record of event.Records) {
+        const created = record.eventName.startsWith('ObjectCreated:');
+        if (!created || record.s3.bucket.name !== LOCAL_RESOURCES.uploadsBucket || !record.s3.object.key.startsWith(UPLOADS_PREFIX)) continue;
+        delivery.send(JSON.stringify(normalizeS3Event({ Records: [record] }, { region: LOCAL_REGION, operation })));
+      }
+    };
+    const s3 = await startS3Emulator({
+      host,
+      port: options.s3Port ?? DEFAULT_S3_PORT,
+      directory: join(dataDir, 's3'),
+      buckets: [
+        { name: LOCAL_RESOURCES.uploadsBucket, cors: UPLOADS_BUCKET_CORS },
+        { name: LOCAL_RESOURCES.mediaBucket, cors: MEDIA_BUCKET_CORS },
+      ],
+      credentials: LOCAL_CREDENTIALS,
+      verbose: options.verbose,
+      onEvent: onS3Event,
+    });
+    stops.push(s3.stop);
+    // Stopped before the emulators: a batch still in flight may need S3 and DynamoDB to finish.
+    stops.push(async () => savePendingEvents(pendingEventsFile, await delivery.stop(STOP_GRACE_MS)));
+    const s3Endpoint = `http://${publicHost}:${s3.port}`;
+
+    applyHandlerEnvironment(
+      handlerEnvironment({
+        s3Endpoint,
+        dynamoDbEndpoint: dynamo.endpoint,
+        uploadsBucket: LOCAL_RESOURCES.uploadsBucket,
+        mediaBucket: LOCAL_RESOURCES.mediaBucket,
+        uploadsTable: LOCAL_RESOURCES.uploadsTable,
+        region: LOCAL_REGION,
+        credentials: LOCAL_CREDENTIALS,
+        uploadPolicy: options.uploadPolicy,
+      }),
+    );
+
+    const gateway = await startGateway({
+      host,
+      port: options.port ?? DEFAULT_API_PORT,
+      routes: ROUTES,
+      issuer,
+      resolveHandler: loadHandler,
+      log,
+      functionTimeoutMs: API_FUNCTION_TIMEOUT_MS,
+    });
+    stops.push(gateway.close);
+
+    delivery.restore(await takePendingEvents(pendingEventsFile));
+
+    const expiry = scheduleExpiry({
+      intervalMs: (options.expireIntervalSeconds ?? DEFAULT_EXPIRE_INTERVAL_SECONDS) * 1000,
+      invoke: (event) => invokeFunction(EXPIRE_UPLOADS_FUNCTION.handler, event, EXPIRE_FUNCTION_TIMEOUT_MS),
+      log,
+    });
+    stops.push(expiry.stop);
+
+    let stopping: Promise<void> | undefined;
+    return {
+      apiUrl: `http://${publicHost}:${gateway.port}`,
+      s3Endpoint,
+      dynamoDbEndpoint: dynamo.endpoint,
+      dataDir,
+      region: LOCAL_REGION,
+      credentials: LOCAL_CREDENTIALS,
+      uploadsBucket: LOCAL_RESOURCES.uploadsBucket,
+      mediaBucket: LOCAL_RESOURCES.mediaBucket,
+      uploadsTable: LOCAL_RESOURCES.uploadsTable,
+      mintToken: async (sub, mintOptions) => (await issuer.mint(sub, mintOptions)).token,
+      deliveries,
+      onDelivery: (listener) => {
+        listeners.add(listener);
+        return () => listeners.delete(listener);
+      },
+      eventsIdle: () => delivery.idle(),
+      runExpiry: () => expiry.runNow(),
+      stop: () => (stopping ??= stopAll()),
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
