@@ -50,12 +50,13 @@ export type TableAccess = 'read' | 'readwrite';
 /**
  * Access to originals (`uploads/{uploadId}/source`):
  * - `read`: GetObject (probe through presigned GETs);
- * - `abort`: AbortMultipartUpload only (expiry);
+ * - `expire`: AbortMultipartUpload, and HeadObject (GetObject) to tell a completed upload;
  * - `multipart`: create/complete multipart uploads and sign UploadPart (PutObject), ListParts,
  *   abort, and HeadObject (GetObject);
  * - `multipart+delete`: `multipart` plus DeleteObject.
+ * Each also lists the bucket, without which S3 answers a HEAD of a missing key with 403, not 404.
  */
-export type UploadsBucketAccess = 'read' | 'abort' | 'multipart' | 'multipart+delete';
+export type UploadsBucketAccess = 'read' | 'expire' | 'multipart' | 'multipart+delete';
 
 /**
  * Access to outputs (`media/{uploadId}/…`):
@@ -172,12 +173,15 @@ export class PipelineFunction extends Construct implements iam.IGrantable {
     const originals = sourceKey('*');
     const actions: Record<UploadsBucketAccess, string[]> = {
       read: ['s3:GetObject'],
-      abort: ['s3:AbortMultipartUpload'],
+      expire: ['s3:AbortMultipartUpload', 's3:GetObject'],
       // CreateMultipartUpload, UploadPart (signed here, sent by the client) and CompleteMultipartUpload all need s3:PutObject.
       multipart: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts', 's3:GetObject'],
       'multipart+delete': ['s3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts', 's3:GetObject', 's3:DeleteObject'],
     };
     BucketGrants.fromBucket(bucket).actionsOnObjectKeys(this, originals, ...actions[access]);
+    // Without it a HEAD of a missing original is a 403, not the 404 that means "not there"; no s3:prefix
+    // condition, since a HEAD carries no prefix for one to match.
+    iam.Grant.addToPrincipal({ grantee: this, actions: ['s3:ListBucket'], resourceArns: [bucket.bucketArn] });
     this.acknowledgeWildcard(
       iamResourceFinding(this, bucket.arnForObjects(originals)),
       'Originals live at uploads/{uploadId}/source with server-made ids; the grant covers that key shape only.',

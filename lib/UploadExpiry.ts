@@ -59,7 +59,7 @@ export class UploadExpiry extends Construct {
       logRemovalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     })
       .bindUploadsTable(props.table, 'readwrite')
-      .bindUploadsBucket(props.uploadsBucket, 'abort');
+      .bindUploadsBucket(props.uploadsBucket, 'expire');
 
     this.rule = new Rule(this, 'Schedule', {
       description: EXPIRE_UPLOADS_FUNCTION.description,

@@ -113,13 +113,13 @@ describe('PipelineFunction', () => {
   describe('bindUploadsBucket', () => {
     it.each([
       ['read', ['s3:GetObject']],
-      ['abort', ['s3:AbortMultipartUpload']],
+      ['expire', ['s3:AbortMultipartUpload', 's3:GetObject']],
       ['multipart', ['s3:AbortMultipartUpload', 's3:GetObject', 's3:ListMultipartUploadParts', 's3:PutObject']],
       [
         'multipart+delete',
         ['s3:AbortMultipartUpload', 's3:DeleteObject', 's3:GetObject', 's3:ListMultipartUploadParts', 's3:PutObject'],
       ],
-    ] as const)("with '%s' grants exactly %j on originals and nothing on the bucket itself", (access, actions) => {
+    ] as const)("with '%s' grants exactly %j on originals, and listing so a missing one is a 404", (access, actions) => {
       const { stack, uploads } = fixture();
       const fn = new PipelineFunction(stack, 'Fn', { handlerDir: 'get-upload' }).bindUploadsBucket(uploads, access);
       const template = Template.fromStack(stack);
@@ -133,6 +133,7 @@ describe('PipelineFunction', () => {
           Effect: 'Allow',
           Resource: under(uploads, '/uploads/*/source'),
         },
+        { Action: 's3:ListBucket', Effect: 'Allow', Resource: getAtt(uploads) },
       ]);
     });
   });
