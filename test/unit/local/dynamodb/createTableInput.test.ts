@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { createTableInput } from '../../../../local/dynamodb/createTableInput.js';
+import { BY_OWNER_INDEX, BY_PENDING_EXPIRY_INDEX, UPLOADS_TABLE_SCHEMA } from '../../../../lib/uploadsTableSchema.js';
+
+describe('createTableInput', () => {
+  it('creates the Uploads table from the shared schema: key, both GSIs, each attribute defined once', () => {
+    expect(createTableInput('uploads', UPLOADS_TABLE_SCHEMA)).toEqual({
+      TableName: 'uploads',
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [
+        { AttributeName: 'uploadId', AttributeType: 'S' },
+        { AttributeName: 'ownerId', AttributeType: 'S' },
+        { AttributeName: 'createdAt', AttributeType: 'S' },
+        { AttributeName: 'pendingExpiry', AttributeType: 'S' },
+        { AttributeName: 'expiresAt', AttributeType: 'S' },
+      ],
+      KeySchema: [{ AttributeName: 'uploadId', KeyType: 'HASH' }],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: BY_OWNER_INDEX,
+          KeySchema: [
+            { AttributeName: 'ownerId', KeyType: 'HASH' },
+            { AttributeName: 'createdAt', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+        {
+          IndexName: BY_PENDING_EXPIRY_INDEX,
+          KeySchema: [
+            { AttributeName: 'pendingExpiry', KeyType: 'HASH' },
+            { AttributeName: 'expiresAt', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+      ],
+    });
+  });
+});

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { applyHandlerEnvironment, handlerEnvironment } from '../../../local/handlerEnvironment.js';
+import { mediaBaseUrl, uploadPolicy, uploadsBucketName, uploadsTableName, mediaBucketName, s3Endpoint, dynamoDbEndpoint, resetConfigCache } from '../../../lambdas/shared/config.js';
+
+const input = {
+  s3Endpoint: 'http://192.168.1.20:4568',
+  dynamoDbEndpoint: 'http://127.0.0.1:4569',
+  uploadsBucket: 'up',
+  mediaBucket: 'media',
+  uploadsTable: 'table',
+  region: 'us-east-1',
+  credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+};
+
+describe('handlerEnvironment', () => {
+  it('sets what the stack sets, the emulator endpoints and the local credentials', () => {
+    expect(handlerEnvironment({ ...input, uploadPolicy: { partUrlExpirySeconds: 3 } })).toEqual({
+      UPLOADS_TABLE: 'table',
+      UPLOADS_BUCKET: 'up',
+      MEDIA_BUCKET: 'media',
+      MEDIA_BASE_URL: 'http://192.168.1.20:4568/media',
+      S3_ENDPOINT: 'http://192.168.1.20:4568',
+      DYNAMODB_ENDPOINT: 'http://127.0.0.1:4569',
+      UPLOAD_POLICY: '{"partUrlExpirySeconds":3}',
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'S3RVER',
+      AWS_SECRET_ACCESS_KEY: 'S3RVER',
+    });
+  });
+
+  it('leaves UPLOAD_POLICY alone when no policy is given', () => {
+    expect(handlerEnvironment(input)).not.toHaveProperty('UPLOAD_POLICY');
+  });
+});
+
+describe('applyHandlerEnvironment', () => {
+  it('makes the config getters read the local settings, and refuses other settings in the same process', () => {
+    const env = handlerEnvironment({ ...input, uploadPolicy: { partUrlExpirySeconds: 3 } });
+    applyHandlerEnvironment(env);
+    resetConfigCache();
+
+    expect([uploadsTableName(), uploadsBucketName(), mediaBucketName(), mediaBaseUrl(), s3Endpoint(), dynamoDbEndpoint()]).toEqual([
+      'table', 'up', 'media', 'http://192.168.1.20:4568/media', 'http://192.168.1.20:4568', 'http://127.0.0.1:4569',
+    ]);
+    expect(uploadPolicy().partUrlExpirySeconds).toBe(3);
+
+    expect(() => applyHandlerEnvironment(env)).not.toThrow();
+    expect(() => applyHandlerEnvironment({ ...env, S3_ENDPOINT: 'http://127.0.0.1:9999' })).toThrow(/other settings \(S3_ENDPOINT\)/);
+  });
+});

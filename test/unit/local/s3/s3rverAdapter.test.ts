@@ -1,0 +1,237 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import type { IncomingMessage } from 'node:http';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { S3Client, UploadPartCommand } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { LOCAL_CREDENTIALS } from '../../../../local/localDefaults.js';
+import { type AdapterContext, s3rverAdapter } from '../../../../local/s3/s3rverAdapter.js';
+import { s3OperationContext } from '../../../../local/s3/s3OperationContext.js';
+import { S3rverMultipartStore } from '../../../../local/s3/S3rverMultipartStore.js';
+
+/** s3rver's own store writes the uploads, so the adapter is tested against the real on-disk layout. */
+const FilesystemStore = createRequire(import.meta.url)('s3rver/lib/stores/filesystem.js') as new (root: string) => {
+  putBucket(bucket: string): Promise<unknown>;
+  initiateUpload(bucket: string, key: string, uploadId: string, metadata: object): Promise<void>;
+  putPart(bucket: string, uploadId: string, partNumber: number, content: Readable): Promise<{ md5: string }>;
+};
+
+const BUCKET = 'media-pipeline-uploads';
+const KEY = 'uploads/u-1/source';
+const UPLOAD_ID = 'a1b2c3d4e5f6';
+
+let root: string;
+let store: InstanceType<typeof FilesystemStore>;
+
+function context(method: string, url: string, headers: Record<string, string> = {}): AdapterContext & { headers: Record<string, string> } {
+  const set: Record<string, string> = {};
+  return {
+    method,
+    req: { url, headers: { host: '127.0.0.1:4568', ...headers } } as unknown as IncomingMessage,
+    status: 404,
+    body: undefined,
+    type: '',
+    headers: set,
+    set: (field, value) => {
+      set[field.toLowerCase()] = value;
+    },
+  };
+}
+
+async function run(ctx: AdapterContext, now = new Date()): Promise<{ passedThrough: boolean; operation: string | undefined }> {
+  const adapter = s3rverAdapter({ store: new S3rverMultipartStore(root), credentials: LOCAL_CREDENTIALS, now: () => now });
+  let passedThrough = false;
+  let operation: string | undefined;
+  await adapter(ctx, async () => {
+    passedThrough = true;
+    operation = s3OperationContext.getStore();
+  });
+  return { passedThrough, operation };
+}
+
+async function putPart(partNumber: number, bytes: number) {
+  return store.putPart(BUCKET, UPLOAD_ID, partNumber, Readable.from([Buffer.alloc(bytes, partNumber)]));
+}
+
+beforeEach(async () => {
+  root = await mkdtemp(join(tmpdir(), 's3rver-adapter-'));
+  store = new FilesystemStore(root);
+  await store.putBucket(BUCKET);
+  await store.initiateUpload(BUCKET, KEY, UPLOAD_ID, {});
+});
+
+afterEach(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+describe('s3rverAdapter: ListParts', () => {
+  it('lists the stored parts in order with size and quoted ETag, without reaching s3rver', async () => {
+    const two = await putPart(2, 7);
+    const one = await putPart(1, 5);
+    const ctx = context('GET', `/${BUCKET}/${KEY}?uploadId=${UPLOAD_ID}&x-id=ListParts`);
+
+    const { passedThrough } = await run(ctx);
+
+    expect(passedThrough).toBe(false);
+    expect(ctx.status).toBe(200);
+    expect(ctx.type).toBe('application/xml');
+    const body = String(ctx.body);
+    expect(body).toContain(`<Bucket>${BUCKET}</Bucket><Key>${KEY}</Key><UploadId>${UPLOAD_ID}</UploadId>`);
+    expect(body).toContain('<IsTruncated>false</IsTruncated>');
+    expect(body.match(/<PartNumber>(\d+)<\/PartNumber>/g)).toEqual(['<PartNumber>1</PartNumber>', '<PartNumber>2</PartNumber>']);
+    expect(body).toContain(`<ETag>&#34;${one.md5}&#34;</ETag><Size>5</Size>`);
+    expect(body).toContain(`<ETag>&#34;${two.md5}&#34;</ETag><Size>7</Size>`);
+  });
+
+  it('pages with max-parts and part-number-marker like S3', async () => {
+    for (const n of [1, 2, 3]) await putPart(n, 1);
+    const ctx = context('GET', `/${BUCKET}/${KEY}?uploadId=${UPLOAD_ID}&max-parts=1&part-number-marker=1`);
+
+    await run(ctx);
+
+    const body = String(ctx.body);
+    expect(body.match(/<PartNumber>(\d+)<\/PartNumber>/g)).toEqual(['<PartNumber>2</PartNumber>']);
+    expect(body).toContain('<PartNumberMarker>1</PartNumberMarker><NextPartNumberMarker>2</NextPartNumberMarker><MaxParts>1</MaxParts><IsTruncated>true</IsTruncated>');
+  });
+
+  it('answers 404 NoSuchUpload for an unknown upload id', async () => {
+    const ctx = context('GET', `/${BUCKET}/${KEY}?uploadId=ffff`);
+
+    const { passedThrough } = await run(ctx);
+
+    expect(passedThrough).toBe(false);
+    expect(ctx.status).toBe(404);
+    expect(String(ctx.body)).toMatch(/<Code>NoSuchUpload<\/Code>.*<UploadId>ffff<\/UploadId>/);
+  });
+
+  it('answers 404 NoSuchUpload when the upload id belongs to another key', async () => {
+    const ctx = context('GET', `/${BUCKET}/uploads/u-2/source?uploadId=${UPLOAD_ID}`);
+    await run(ctx);
+    expect(ctx.status).toBe(404);
+  });
+
+  it('never reads outside the store for an upload id that is a path', async () => {
+    const ctx = context('GET', `/${BUCKET}/${KEY}?uploadId=${encodeURIComponent('../../etc')}`);
+    await run(ctx);
+    expect(ctx.status).toBe(404);
+  });
+});
+
+describe('s3rverAdapter: AbortMultipartUpload', () => {
+  it('removes the upload and its parts and answers 204; a second abort is 404 NoSuchUpload', async () => {
+    await putPart(1, 3);
+    const ctx = context('DELETE', `/${BUCKET}/${KEY}?uploadId=${UPLOAD_ID}&x-id=AbortMultipartUpload`);
+
+    const { passedThrough } = await run(ctx);
+
+    expect(passedThrough).toBe(false);
+    expect(ctx.status).toBe(204);
+    expect(await readdir(join(root, BUCKET, '._S3rver_uploads'))).toEqual([]);
+
+    const again = context('DELETE', `/${BUCKET}/${KEY}?uploadId=${UPLOAD_ID}`);
+    await run(again);
+    expect(again.status).toBe(404);
+    expect(String(again.body)).toContain('<Code>NoSuchUpload</Code>');
+  });
+});
+
+describe('s3rverAdapter: UploadPart and CompleteMultipartUpload', () => {
+  it('passes an UploadPart for an upload in progress through to s3rver', async () => {
+    const { passedThrough } = await run(context('PUT', `/${BUCKET}/${KEY}?partNumber=1&uploadId=${UPLOAD_ID}`));
+    expect(passedThrough).toBe(true);
+  });
+
+  it('answers 404 NoSuchUpload to an UploadPart after the upload was aborted (s3rver would store a stray part)', async () => {
+    await run(context('DELETE', `/${BUCKET}/${KEY}?uploadId=${UPLOAD_ID}`));
+    const ctx = context('PUT', `/${BUCKET}/${KEY}?partNumber=1&uploadId=${UPLOAD_ID}`);
+
+    const { passedThrough } = await run(ctx);
+
+    expect(passedThrough).toBe(false);
+    expect(ctx.status).toBe(404);
+  });
+
+  it.each(['0', '10001', 'x', ''])('answers 400 InvalidArgument to part number "%s"', async (partNumber) => {
+    const ctx = context('PUT', `/${BUCKET}/${KEY}?partNumber=${partNumber}&uploadId=${UPLOAD_ID}`);
+
+    const { passedThrough } = await run(ctx);
+
+    expect(passedThrough).toBe(false);
+    expect(ctx.status).toBe(400);
+    expect(String(ctx.body)).toContain(`<Code>InvalidArgument</Code>`);
+  });
+
+  it('runs a CompleteMultipartUpload through s3rver inside the CompleteMultipartUpload operation context', async () => {
+    const { passedThrough, operation } = await run(context('POST', `/${BUCKET}/${KEY}?uploadId=${UPLOAD_ID}`));
+    expect(passedThrough).toBe(true);
+    expect(operation).toBe('CompleteMultipartUpload');
+  });
+
+  it('answers 404 NoSuchUpload to completing an unknown upload (s3rver would answer 500)', async () => {
+    const ctx = context('POST', `/${BUCKET}/${KEY}?uploadId=ffff`);
+    const { passedThrough } = await run(ctx);
+    expect(passedThrough).toBe(false);
+    expect(ctx.status).toBe(404);
+  });
+
+  it('passes requests that are not multipart calls through untouched', async () => {
+    const ctx = context('GET', `/${BUCKET}/${KEY}`);
+    const { passedThrough, operation } = await run(ctx);
+    expect(passedThrough).toBe(true);
+    expect(operation).toBeUndefined();
+    expect(ctx.status).toBe(404);
+  });
+});
+
+describe('s3rverAdapter: presigned URLs', () => {
+  const s3 = new S3Client({ region: 'us-east-1', endpoint: 'http://127.0.0.1:4568', forcePathStyle: true, credentials: LOCAL_CREDENTIALS });
+  const signedAt = new Date('2026-03-01T12:00:00Z');
+
+  async function partUrl(): Promise<URL> {
+    const command = new UploadPartCommand({ Bucket: BUCKET, Key: KEY, UploadId: UPLOAD_ID, PartNumber: 1, ContentLength: 3 });
+    return new URL(await getSignedUrl(s3, command, { expiresIn: 60, signingDate: signedAt }));
+  }
+
+  it('passes a valid part URL through to s3rver', async () => {
+    const url = await partUrl();
+    const ctx = context('PUT', url.pathname + url.search, { 'content-length': '3' });
+    const { passedThrough } = await run(ctx, new Date(signedAt.getTime() + 1000));
+    expect(passedThrough).toBe(true);
+  });
+
+  it('answers an expired part URL with 403 AccessDenied XML before s3rver stores anything', async () => {
+    const url = await partUrl();
+    const ctx = context('PUT', url.pathname + url.search, { 'content-length': '3' });
+
+    const { passedThrough } = await run(ctx, new Date(signedAt.getTime() + 61_000));
+
+    expect(passedThrough).toBe(false);
+    expect(ctx.status).toBe(403);
+    expect(ctx.type).toBe('application/xml');
+    expect(String(ctx.body)).toMatch(/<Code>AccessDenied<\/Code><Message>Request has expired<\/Message>/);
+    expect(ctx.headers['x-amz-request-id']).toMatch(/^[0-9A-F]{16}$/);
+  });
+
+  it('adds the bucket CORS headers to an error for a browser, so the page can read the 403', async () => {
+    const url = await partUrl();
+    const ctx = context('PUT', url.pathname + url.search, { 'content-length': '4', origin: 'http://localhost:5173' });
+    const matchRule = vi.fn(() => ({ hasWildcardOrigin: true, exposeHeaders: ['ETag'] }));
+    const withStore = { ...ctx, store: { getSubresource: vi.fn(async () => ({ matchRule })) } };
+
+    await run(withStore, new Date(signedAt.getTime() + 1000));
+
+    expect(withStore.status).toBe(403);
+    expect(matchRule).toHaveBeenCalledWith('http://localhost:5173', 'PUT');
+    expect(ctx.headers).toMatchObject({ 'access-control-allow-origin': '*', 'access-control-expose-headers': 'ETag' });
+  });
+
+  it('lets a CORS preflight to a presigned URL through unchecked (browsers send no credentials)', async () => {
+    const url = await partUrl();
+    const ctx = context('OPTIONS', url.pathname + url.search, { origin: 'http://localhost:5173' });
+    const { passedThrough } = await run(ctx, new Date(signedAt.getTime() + 3_600_000));
+    expect(passedThrough).toBe(true);
+  });
+});
