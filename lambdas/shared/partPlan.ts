@@ -21,14 +21,25 @@ export interface PartPlan {
  */
 export function partPlan(size: number, policy: UploadPolicy, requestedPartSize?: number): PartPlan {
   if (!Number.isSafeInteger(size) || size < 1) throw new RangeError(`size must be a positive integer, got ${size}`);
-  // S3's own limits bind whatever the policy says.
-  const minPartSize = Math.max(policy.minPartSize, S3_MIN_PART_SIZE);
-  const maxPartSize = Math.min(policy.maxPartSize, S3_MAX_PART_SIZE);
+  const { minPartSize, maxPartSize } = partSizeLimits(policy);
 
   const partSize =
     requestedPartSize === undefined
       ? chosenPartSize(size, policy, minPartSize, maxPartSize)
       : checkedPartSize(size, requestedPartSize, minPartSize, maxPartSize);
+  return partPlanOf(size, partSize);
+}
+
+/** The part sizes a client may ask for: the policy's range within S3's own limits, which bind whatever the policy says. */
+export function partSizeLimits(policy: UploadPolicy): { readonly minPartSize: number; readonly maxPartSize: number } {
+  return {
+    minPartSize: Math.max(policy.minPartSize, S3_MIN_PART_SIZE),
+    maxPartSize: Math.min(policy.maxPartSize, S3_MAX_PART_SIZE),
+  };
+}
+
+/** The plan of an upload whose part size is already fixed (e.g. read back from its record). */
+export function partPlanOf(size: number, partSize: number): PartPlan {
   const partCount = Math.ceil(size / partSize);
   const lastLength = size - (partCount - 1) * partSize;
   return {

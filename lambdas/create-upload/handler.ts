@@ -1,0 +1,4 @@
+import { httpHandler } from '../shared/http/httpHandler.js';
+import { createUpload } from './createUpload.js';
+
+export const handler = httpHandler(createUpload);
