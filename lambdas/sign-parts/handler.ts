@@ -1,0 +1,4 @@
+import { httpHandler } from '../shared/http/httpHandler.js';
+import { signParts } from './signParts.js';
+
+export const handler = httpHandler(signParts);
