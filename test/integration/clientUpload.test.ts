@@ -1,0 +1,152 @@
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { execFile } from 'node:child_process';
+import { createHash, randomFillSync } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FetchFunction } from '../../client/apiTransport.js';
+import { createClient } from '../../client/createClient.js';
+import { AbortError } from '../../client/errors.js';
+import { openFileSource } from '../../client/node/fileSource.js';
+import { type LocalMode, startLocal } from '../../local/startLocal.js';
+
+const MiB = 1024 * 1024;
+const run = promisify(execFile);
+
+/** Wraps fetch to see which parts were PUT (the part URLs carry `partNumber`). */
+function countingFetch(onPartStored?: (stored: number) => void) {
+  const partsPut: number[] = [];
+  const fetch: FetchFunction = async (input, init) => {
+    const response = await globalThis.fetch(input, init);
+    if (init?.method === 'PUT') {
+      partsPut.push(Number(new URL(input).searchParams.get('partNumber')));
+      if (response.ok) onPartStored?.(partsPut.length);
+    }
+    return response;
+  };
+  return { fetch, partsPut };
+}
+
+function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+describe('client SDK and CLI against local mode', () => {
+  let local: LocalMode;
+  let dir: string;
+  let token: string;
+  let s3: S3Client;
+  let file: string;
+  let fileHash: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'client-upload-'));
+    local = await startLocal({
+      port: 0,
+      s3Port: 0,
+      dynamoDbPort: 0,
+      dataDir: join(dir, 'local-data'),
+      expireIntervalSeconds: 0,
+      log: { info: () => undefined, warn: () => undefined, error: (message, error) => console.error(message, error ?? '') },
+    });
+    token = await local.mintToken('client-it');
+    s3 = new S3Client({
+      endpoint: local.s3Endpoint,
+      region: local.region,
+      forcePathStyle: true,
+      credentials: local.credentials,
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+    });
+    const bytes = randomFillSync(Buffer.alloc(23 * MiB));
+    file = join(dir, 'clip.mp4');
+    await writeFile(file, bytes);
+    fileHash = sha256(bytes);
+  });
+
+  afterAll(async () => {
+    s3?.destroy();
+    await local?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  async function storedHash(sourceKey: string): Promise<string> {
+    const object = await s3.send(new GetObjectCommand({ Bucket: local.uploadsBucket, Key: sourceKey }));
+    return sha256(await (object.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray());
+  }
+
+  it('uploads a 23 MiB file in 5 MiB parts, byte for byte', async () => {
+    const { fetch, partsPut } = countingFetch();
+    const client = createClient({ apiUrl: local.apiUrl, token, fetch });
+    const source = await openFileSource(file);
+    try {
+      const record = await client.upload(source, { partSize: 5 * MiB });
+
+      expect(record).toMatchObject({ status: 'uploaded', size: 23 * MiB, partSize: 5 * MiB, partCount: 5, contentType: 'video/mp4' });
+      expect(partsPut.sort()).toEqual([1, 2, 3, 4, 5]);
+      expect(await storedHash(`uploads/${record.uploadId}/source`)).toBe(fileHash);
+    } finally {
+      await source.close();
+    }
+  });
+
+  it('resumes an upload aborted half-way by sending only the missing parts', async () => {
+    const controller = new AbortController();
+    const first = countingFetch((stored) => {
+      if (stored === 2) controller.abort();
+    });
+    const source = await openFileSource(file);
+    try {
+      const task = createClient({ apiUrl: local.apiUrl, token, fetch: first.fetch }).startUpload(source, {
+        partSize: 5 * MiB,
+        concurrency: 1,
+        signal: controller.signal,
+      });
+      await expect(task.result).rejects.toBeInstanceOf(AbortError);
+      const uploadId = task.uploadId as string;
+      expect(first.partsPut).toEqual([1, 2]);
+
+      const second = countingFetch();
+      const client = createClient({ apiUrl: local.apiUrl, token, fetch: second.fetch });
+      expect((await client.getUpload(uploadId)).uploadedParts?.map((part) => part.partNumber)).toEqual([1, 2]);
+
+      const record = await client.resume(uploadId, source);
+
+      expect(record).toMatchObject({ uploadId, status: 'uploaded', size: 23 * MiB });
+      expect(second.partsPut.sort()).toEqual([3, 4, 5]);
+      expect(await storedHash(`uploads/${uploadId}/source`)).toBe(fileHash);
+    } finally {
+      await source.close();
+    }
+  });
+
+  it('the CLI uploads a file as a child process, exits 0, and status shows the upload', async () => {
+    const small = join(dir, 'voice.mp3');
+    await writeFile(small, randomFillSync(Buffer.alloc(6 * MiB)));
+    const bin = join(process.cwd(), 'client/cli/bin.js');
+    const env = { ...process.env, MEDIA_PIPELINE_API: local.apiUrl, MEDIA_PIPELINE_TOKEN: token };
+
+    const uploaded = await run(process.execPath, [bin, 'upload', small, '--concurrency', '2'], { env });
+    const record = JSON.parse(uploaded.stdout) as { uploadId: string; status: string };
+
+    expect(record).toMatchObject({ status: 'uploaded', filename: 'voice.mp3', contentType: 'audio/mpeg', size: 6 * MiB });
+    expect(uploaded.stderr).toContain(`Upload ${record.uploadId}:`);
+    expect(uploaded.stderr).toContain('100.0%');
+
+    const status = await run(process.execPath, [bin, 'status', record.uploadId], { env });
+    expect(JSON.parse(status.stdout)).toMatchObject({ uploadId: record.uploadId, filename: 'voice.mp3', size: 6 * MiB });
+  });
+
+  it('the CLI exits 1 with the API code for an unknown upload', async () => {
+    const bin = join(process.cwd(), 'client/cli/bin.js');
+
+    const failure = await run(process.execPath, [bin, 'status', 'no-such-upload', '--api', local.apiUrl, '--token', token]).catch(
+      (error: { code: number; stderr: string }) => error,
+    );
+
+    expect(failure).toMatchObject({ code: 1 });
+    expect((failure as { stderr: string }).stderr).toContain('NOT_FOUND (404)');
+  });
+});
