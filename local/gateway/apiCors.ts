@@ -1,14 +1,14 @@
 import type { GatewayResponse } from './toGatewayResponse.js';
 
 /**
- * The HTTP API's CORS configuration: any origin may call it with a bearer token and a JSON
- * body (tokens travel in a header, not cookies, so no credentials mode is needed).
+ * The HTTP API's CORS configuration, as the stack sets it (lib/UploadApi.ts `corsPreflight`
+ * with its default origins): any origin may call it with a bearer token and a JSON body.
  */
 export const API_CORS = {
   allowOrigins: ['*'],
   allowMethods: ['GET', 'POST', 'DELETE', 'OPTIONS'],
   allowHeaders: ['authorization', 'content-type'],
-  maxAgeSeconds: 3600,
+  maxAgeSeconds: 86_400,
 } as const;
 
 /** API Gateway answers a CORS preflight itself (no route, no authorizer): 204 with the configured rules. */

@@ -1,19 +1,20 @@
 /**
- * CORS rules of the emulator's buckets, as the stack sets them: a browser on any origin may PUT
- * parts to the uploads bucket through presigned URLs and read each part's ETag (which
- * `complete` needs), and may GET outputs from the media bucket (an HLS player fetches
- * playlists and segments cross-origin).
+ * CORS rules of the emulator's buckets. The uploads bucket's are the stack's (lib/Storage.ts): a
+ * browser on any origin may PUT parts through presigned URLs and read each part's ETag. The
+ * media bucket has none in the stack (the CDN serves outputs); locally a browser player reads
+ * playlists and segments straight from the emulator, so it may GET them from any origin.
  */
-export const UPLOADS_BUCKET_CORS = corsConfiguration(['PUT'], ['ETag']);
+export const UPLOADS_BUCKET_CORS = corsConfiguration(['PUT', 'GET', 'HEAD'], ['content-type', 'content-length'], ['ETag']);
 
-export const MEDIA_BUCKET_CORS = corsConfiguration(['GET', 'HEAD'], ['ETag', 'Content-Length', 'Content-Range']);
+export const MEDIA_BUCKET_CORS = corsConfiguration(['GET', 'HEAD'], ['*'], ['ETag', 'Content-Length', 'Content-Range']);
 
-function corsConfiguration(methods: readonly string[], exposeHeaders: readonly string[]): string {
+function corsConfiguration(methods: readonly string[], allowedHeaders: readonly string[], exposeHeaders: readonly string[]): string {
+  const elements = (name: string, values: readonly string[]) => values.map((value) => `<${name}>${value}</${name}>`).join('');
   return (
     '<CORSConfiguration><CORSRule><AllowedOrigin>*</AllowedOrigin>' +
-    methods.map((method) => `<AllowedMethod>${method}</AllowedMethod>`).join('') +
-    '<AllowedHeader>*</AllowedHeader>' +
-    exposeHeaders.map((header) => `<ExposeHeader>${header}</ExposeHeader>`).join('') +
+    elements('AllowedMethod', methods) +
+    elements('AllowedHeader', allowedHeaders) +
+    elements('ExposeHeader', exposeHeaders) +
     '<MaxAgeSeconds>3000</MaxAgeSeconds></CORSRule></CORSConfiguration>'
   );
 }
