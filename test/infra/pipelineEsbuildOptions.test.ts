@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AssetStaging } from 'aws-cdk-lib';
+import { AssetStaging, Stage } from 'aws-cdk-lib';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { PipelineFunction, PROJECT_ROOT } from '../../lib/PipelineFunction.js';
@@ -12,7 +12,7 @@ describe('pipelineEsbuildOptions', () => {
   it('produces byte for byte the bundle NodejsFunction deploys', async () => {
     const stack = testStack({ bundle: true });
     const fn = new PipelineFunction(stack, 'Fn', { handlerDir: 'get-upload' });
-    stack.node.root.synth();
+    Stage.of(stack)!.synth();
     const staging = fn.function.node.findAll().find((child): child is AssetStaging => child instanceof AssetStaging);
     const deployed = readFileSync(join(staging!.absoluteStagedPath, 'index.mjs'));
 

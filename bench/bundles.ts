@@ -1,0 +1,202 @@
+/**
+ * Bundle size and cold-start module init of every API handler and the expiry job, bundled
+ * exactly as CDK bundles them (`pipelineEsbuildOptions`, proven byte-identical by
+ * test/infra/pipelineEsbuildOptions.test.ts), against a hello-world handler bundled and timed
+ * the same way in the same run.
+ *
+ * Init = the time to `import()` the bundle in a fresh `node` process (Node's own start-up is
+ * the same for every bundle and left out), median of RUNS, with the NODE_OPTIONS the functions
+ * are deployed with; also its CPU time (steadier than wall time on a shared machine) and the
+ * wall time without source maps, to show what they cost. Runs go round-robin over the bundles
+ * so machine noise hits all of them alike. Each function gets only the environment variables
+ * the stack gives it (dummy values); nothing touches the network at init.
+ *
+ * Goal (issue 2): every API handler ≤ 500 KB minified and ≤ +70 ms init over hello-world.
+ *
+ *   npx tsx bench/bundles.ts [runs]
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build, type Metafile } from 'esbuild';
+import { ENV } from '../lambdas/shared/config.js';
+import { DEFAULT_UPLOAD_POLICY } from '../lambdas/shared/mediaPolicy.js';
+import { EXPIRE_UPLOADS_FUNCTION } from '../lib/eventFunctions.js';
+import { PIPELINE_NODE_OPTIONS, PROJECT_ROOT } from '../lib/PipelineFunction.js';
+import { pipelineEsbuildOptions } from '../lib/pipelineEsbuildOptions.js';
+import { ROUTES, type RouteAccess } from '../lib/routes.js';
+
+const RUNS = Number(process.argv[2] ?? 15);
+const SIZE_GOAL_BYTES = 500 * 1000;
+const INIT_GOAL_MS = 70;
+// Outside the project, like /var/task: an external module the bundle really needed would fail to resolve.
+const WORK_DIR = join(tmpdir(), 'media-pipeline-bench-bundles');
+
+/** What every function gets: the Lambda runtime's variables and PipelineFunction's defaults. */
+const BASE_ENVIRONMENT: NodeJS.ProcessEnv = {
+  PATH: process.env.PATH,
+  AWS_REGION: 'us-east-1',
+  AWS_ACCESS_KEY_ID: 'AKIDBENCHMARK',
+  AWS_SECRET_ACCESS_KEY: 'bench-secret',
+  AWS_SESSION_TOKEN: 'bench-token',
+  AWS_LAMBDA_FUNCTION_NAME: 'bench',
+  POWERTOOLS_SERVICE_NAME: 'media-pipeline',
+  // Lambda runs Node 24, where the SDK has no Node-version warning to print.
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+};
+
+interface Bindings {
+  readonly table: boolean;
+  readonly uploadsBucket: boolean;
+  readonly mediaBucket: boolean;
+}
+
+/**
+ * The variables the stack sets for a function with these bindings, and no others: a handler
+ * that reads one its function is not given fails here at import, as it would at cold start.
+ */
+function environmentFor(bindings: Bindings): NodeJS.ProcessEnv {
+  return {
+    ...BASE_ENVIRONMENT,
+    [ENV.uploadPolicy]: JSON.stringify(DEFAULT_UPLOAD_POLICY),
+    ...(bindings.table ? { [ENV.uploadsTable]: 'bench-uploads' } : {}),
+    ...(bindings.uploadsBucket ? { [ENV.uploadsBucket]: 'bench-uploads-bucket' } : {}),
+    ...(bindings.mediaBucket ? { [ENV.mediaBucket]: 'bench-media-bucket' } : {}),
+  };
+}
+
+const bindingsOf = (access: RouteAccess): Bindings => ({
+  table: access.table !== 'none',
+  uploadsBucket: access.uploadsBucket !== 'none',
+  mediaBucket: access.mediaBucket !== 'none',
+});
+
+/** Imports the bundle and prints the wall and CPU milliseconds that took. */
+const IMPORT_TIMER =
+  'const t=process.hrtime.bigint(),c=process.cpuUsage();await import(process.argv[1]);const u=process.cpuUsage(c);' +
+  "process.stdout.write(Number(process.hrtime.bigint()-t)/1e6+' '+(u.user+u.system)/1e3)";
+
+interface Timing {
+  readonly wall: number[];
+  readonly cpu: number[];
+}
+
+interface Bundle {
+  readonly name: string;
+  readonly environment: NodeJS.ProcessEnv;
+  readonly file: string;
+  readonly bytes: number;
+  readonly metafile: Metafile;
+  readonly withMaps: Timing;
+  readonly withoutMaps: Timing;
+}
+
+async function bundle(name: string, entry: string, environment: NodeJS.ProcessEnv): Promise<Bundle> {
+  const outdir = join(WORK_DIR, name);
+  rmSync(outdir, { recursive: true, force: true });
+  const options = pipelineEsbuildOptions(entry, outdir);
+  const result = await build({ ...options, metafile: true, logLevel: 'error' });
+  return {
+    name,
+    environment,
+    file: options.outfile,
+    bytes: statSync(options.outfile).size,
+    metafile: result.metafile,
+    withMaps: { wall: [], cpu: [] },
+    withoutMaps: { wall: [], cpu: [] },
+  };
+}
+
+function timeImport(b: Bundle, nodeOptions: string, into: Timing): void {
+  const output = execFileSync(process.execPath, ['--input-type=module', '-e', IMPORT_TIMER, pathToFileURL(b.file).href], {
+    env: { ...b.environment, NODE_OPTIONS: nodeOptions },
+    encoding: 'utf8',
+  });
+  const [wall, cpu] = output.split(' ').map(Number);
+  into.wall.push(wall!);
+  into.cpu.push(cpu!);
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+/** Output bytes per package (or per own source folder), largest first. */
+function heaviestModules(metafile: Metafile, count: number): string {
+  const byPackage = new Map<string, number>();
+  for (const output of Object.values(metafile.outputs)) {
+    for (const [path, { bytesInOutput }] of Object.entries(output.inputs)) {
+      const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path)?.[1] ?? path.split('/').slice(0, 2).join('/');
+      byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + bytesInOutput);
+    }
+  }
+  return [...byPackage.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, count)
+    .map(([pkg, bytes]) => `${pkg} ${(bytes / 1000).toFixed(0)} KB`)
+    .join(', ');
+}
+
+const ms = (value: number, sign = false) => `${sign && value >= 0 ? '+' : ''}${value.toFixed(1)} ms`;
+
+async function main(): Promise<void> {
+  mkdirSync(WORK_DIR, { recursive: true });
+  const helloEntry = join(WORK_DIR, 'hello-world.ts');
+  writeFileSync(helloEntry, "export const handler = async () => ({ statusCode: 200, body: 'hello' });\n");
+
+  const functions: Array<{ handler: string; bindings: Bindings }> = [
+    ...ROUTES.map((route) => ({ handler: route.handler, bindings: bindingsOf(route.access) })),
+    // UploadExpiry binds the job to the table and the uploads bucket.
+    { handler: EXPIRE_UPLOADS_FUNCTION.handler, bindings: { table: true, uploadsBucket: true, mediaBucket: false } },
+  ];
+  const entry = (handler: string) => join(PROJECT_ROOT, 'lambdas', handler, 'handler.ts');
+  const missing = functions.filter(({ handler }) => !existsSync(entry(handler))).map(({ handler }) => handler);
+  const bundles = [await bundle('hello-world', helloEntry, BASE_ENVIRONMENT)];
+  for (const { handler, bindings } of functions.filter(({ handler }) => !missing.includes(handler))) {
+    bundles.push(await bundle(handler, entry(handler), environmentFor(bindings)));
+  }
+
+  for (let run = 0; run < RUNS; run++) {
+    for (const b of bundles) {
+      timeImport(b, PIPELINE_NODE_OPTIONS, b.withMaps);
+      timeImport(b, '', b.withoutMaps);
+    }
+  }
+
+  const [hello] = bundles as [Bundle, ...Bundle[]];
+  const base = {
+    wall: median(hello.withMaps.wall),
+    cpu: median(hello.withMaps.cpu),
+    wallNoMaps: median(hello.withoutMaps.wall),
+  };
+  console.log(`node ${process.version}, ${RUNS} runs each, medians; deployed NODE_OPTIONS='${PIPELINE_NODE_OPTIONS}'\n`);
+  console.log(
+    `${'bundle'.padEnd(16)}${'size'.padStart(10)}${'init'.padStart(10)}${'Δ hello'.padStart(11)}` +
+      `${'Δ cpu'.padStart(11)}${'Δ no maps'.padStart(11)}  goal`,
+  );
+  const misses: Bundle[] = [];
+  for (const b of bundles) {
+    const isHello = b === hello;
+    const wall = median(b.withMaps.wall);
+    const delta = wall - base.wall;
+    const meets = b.bytes <= SIZE_GOAL_BYTES && delta <= INIT_GOAL_MS;
+    if (!isHello && !meets) misses.push(b);
+    const deltas = isHello
+      ? ''.padStart(33)
+      : `${ms(delta, true).padStart(11)}${ms(median(b.withMaps.cpu) - base.cpu, true).padStart(11)}` +
+        `${ms(median(b.withoutMaps.wall) - base.wallNoMaps, true).padStart(11)}`;
+    console.log(
+      `${b.name.padEnd(16)}${`${(b.bytes / 1000).toFixed(1)} KB`.padStart(10)}${ms(wall).padStart(10)}${deltas}  ` +
+        `${isHello ? 'baseline' : meets ? 'ok' : 'MISSED'}`,
+    );
+  }
+  for (const b of misses) console.log(`\n${b.name} is heaviest in: ${heaviestModules(b.metafile, 8)}`);
+  if (missing.length > 0) console.log(`\nnot built yet (no handler.ts): ${missing.join(', ')}`);
+  console.log(`\ngoal: ≤ ${SIZE_GOAL_BYTES / 1000} KB and ≤ +${INIT_GOAL_MS} ms wall; ${misses.length} of ${bundles.length - 1} missed`);
+}
+
+await main();
