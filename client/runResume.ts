@@ -6,9 +6,6 @@ import { type TransferContext, transferUpload } from './transferUpload.js';
 import type { PublicUpload, UploadStatus } from './types.js';
 import type { UploadSource } from './uploadSource.js';
 
-/** How many part URLs a resume asks for at once: the API's default per-response limit. */
-export const RESUME_SIGN_BATCH = 1_000;
-
 /** States in which the upload already has all its bytes: resuming has nothing left to do. */
 const COMPLETED: readonly UploadStatus[] = ['uploaded', 'processing', 'ready'];
 
@@ -24,7 +21,11 @@ export async function runResume(
 ): Promise<PublicUpload> {
   const { signal } = context;
   const retry = { retries: context.options.retries, delay: context.retryDelay, signal };
-  const { uploadedParts, ...record } = await withRetries(() => api.getUpload(uploadId, { signal }), retry);
+  // The config says how many part numbers one signing request may carry.
+  const [{ uploadedParts, ...record }, config] = await Promise.all([
+    withRetries(() => api.getUpload(uploadId, { signal }), retry),
+    withRetries(() => api.getConfig({ signal }), retry),
+  ]);
 
   if (COMPLETED.includes(record.status)) return record;
   if (record.status !== 'initiated') {
@@ -34,7 +35,7 @@ export async function runResume(
 
   const urls = new PartUrlBook({
     uploadId,
-    batchSize: RESUME_SIGN_BATCH,
+    batchSize: config.parts.maxUrlsPerResponse,
     sign: (partNumbers) => withRetries(() => api.signParts(uploadId, partNumbers, { signal }), retry),
   });
   return transferUpload(

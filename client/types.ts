@@ -1,7 +1,10 @@
 /**
  * The API's public shapes as the client sees them. Record types come from the pipeline's own
- * `uploadRecord.ts` through `import type`, which the compiler erases: the client shares one
- * definition with the server (no drift) yet never pulls server code into a bundle.
+ * `uploadRecord.ts` (plain types, no imports beyond `mediaPolicy.ts`) through `import type`,
+ * which compilers and bundlers erase: one definition with the server, and no server code in a
+ * bundle. The route answers are declared here rather than imported from the handlers, whose
+ * modules would drag the AWS SDK's typings into every app that type-checks the client;
+ * `test/unit/client/types.test.ts` fails to compile if they drift from the handlers' types.
  */
 import type { MediaKind } from '../lambdas/shared/mediaPolicy.js';
 import type {
@@ -74,9 +77,24 @@ export interface UploadList {
   readonly cursor?: string;
 }
 
-/** `GET /config` answer: the limits and rules an upload must meet. */
+/** `GET /config` answer: what `POST /uploads` will accept, so a client can check before asking. */
 export interface PipelineConfig {
+  /** Largest file, in bytes. */
   readonly maxFileSize: number;
   readonly acceptedTypes: Readonly<Record<MediaKind, readonly string[]>>;
-  readonly [rule: string]: unknown;
+  readonly parts: {
+    /** Part size used when the client names none. */
+    readonly defaultSize: number;
+    /** Range a client's own `partSize` must be in. */
+    readonly minSize: number;
+    readonly maxSize: number;
+    readonly maxCount: number;
+    /** Most part URLs one response carries, and most part numbers `signParts` takes. */
+    readonly maxUrlsPerResponse: number;
+    readonly urlExpirySeconds: number;
+  };
+  /** Time from create to the `complete` deadline, in seconds. */
+  readonly uploadExpirySeconds: number;
+  readonly filename: { readonly maxLength: number };
+  readonly metadata: { readonly maxBytes: number; readonly keyPattern: string };
 }

@@ -117,7 +117,7 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
         kind: 'ls',
         ...target,
         status: values.status,
-        limit: wholeNumber(values.limit, '--limit', 1, 1000),
+        limit: wholeNumber(values.limit, '--limit', 1),
         cursor: values.cursor,
         json: values.json ?? false,
       };
@@ -133,11 +133,13 @@ function required(value: string | undefined, what: string): string {
   return value;
 }
 
-function wholeNumber(value: string | undefined, what: string, min: number, max: number): number | undefined {
+/** A whole number ≥ min (and ≤ max when given); the API checks its own upper limits. */
+function wholeNumber(value: string | undefined, what: string, min: number, max = Number.POSITIVE_INFINITY): number | undefined {
   if (value === undefined) return undefined;
   const number = Number(value);
   if (!/^\d+$/.test(value) || number < min || number > max) {
-    throw new UsageError(`${what} must be a whole number from ${min} to ${max}, got "${value}"`);
+    const range = max === Number.POSITIVE_INFINITY ? `${min} or more` : `from ${min} to ${max}`;
+    throw new UsageError(`${what} must be a whole number ${range}, got "${value}"`);
   }
   return number;
 }

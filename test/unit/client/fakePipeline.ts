@@ -152,7 +152,14 @@ export class FakePipeline {
       case 'GET /uploads':
         return json(200, { items: [...this.uploads.values()].map((upload) => this.record(upload)) });
       case 'GET /config':
-        return json(200, { maxFileSize: 1024, acceptedTypes: { audio: ['audio/mpeg'], video: [], image: [] } });
+        return json(200, {
+          maxFileSize: 1024 ** 3,
+          acceptedTypes: { audio: ['audio/mpeg'], video: ['video/mp4'], image: [] },
+          parts: { defaultSize: this.partSize, minSize: 1, maxSize: 1024, maxCount: 10_000, maxUrlsPerResponse: this.maxPartUrls, urlExpirySeconds: 900 },
+          uploadExpirySeconds: 86_400,
+          filename: { maxLength: 255 },
+          metadata: { maxBytes: 2048, keyPattern: '^[a-zA-Z][a-zA-Z0-9_-]{0,63}$' },
+        });
       default:
         return json(404, { message: 'Not Found' });
     }

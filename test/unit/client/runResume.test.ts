@@ -34,6 +34,22 @@ describe('resume', () => {
     expect(fake.bytesOf(uploadId)).toEqual(Buffer.from(bytes));
   });
 
+  it('asks for the missing URLs in batches no larger than the API takes (GET /config)', async () => {
+    const fake = new FakePipeline({ maxPartUrls: 3 });
+    const bytes = patternBytes(40);
+    const uploadId = await interruptedUpload(fake, bytes, [1, 2]);
+
+    await clientFor(fake).resume(uploadId, bytes, { concurrency: 2 });
+
+    const batches = fake.callsTo('POST', /\/parts$/).map((call) => (call.body as { partNumbers: number[] }).partNumbers);
+    expect(batches).toEqual([
+      [3, 4, 5],
+      [6, 7, 8],
+      [9, 10],
+    ]);
+    expect(fake.bytesOf(uploadId)).toEqual(Buffer.from(bytes));
+  });
+
   it('starts progress at the bytes already held and ends at totalBytes', async () => {
     const fake = new FakePipeline();
     const bytes = patternBytes(10);
@@ -80,7 +96,7 @@ describe('resume', () => {
     expect(error).toBeInstanceOf(SourceMismatchError);
     expect(error).toMatchObject({ code: 'SIZE_MISMATCH', uploadId, expectedSize: 10, actualSize: 11 });
     expect(fake.puts).toHaveLength(0);
-    expect(fake.apiCalls.map((call) => `${call.method} ${call.path}`)).toEqual([`GET /uploads/${uploadId}`]);
+    expect(fake.apiCalls.map((call) => `${call.method} ${call.path}`)).toEqual([`GET /uploads/${uploadId}`, 'GET /config']);
   });
 
   it('returns the record without sending anything when the upload is already uploaded', async () => {
