@@ -67,14 +67,14 @@ export async function presignParts(input: PresignPartsInput, options: PresignPar
   if (parts.length === 0) return [];
 
   const client = options.client ?? s3;
-  const request = await resolveUploadPartSigning(client, bucket, key, multipartUploadId);
-  const { credentials } = request;
+  const signing = await resolveUploadPartSigning(client, bucket, key, multipartUploadId);
+  const { credentials } = signing;
   const { longDate, shortDate } = amzDates(options.signingDate ?? new Date());
-  const scope = credentialScope(shortDate, request.signingRegion, request.signingService);
-  const key4 = signingKey(credentials.secretAccessKey, shortDate, request.signingRegion, request.signingService);
+  const scope = credentialScope(shortDate, signing.signingRegion, signing.signingService);
+  const daySigningKey = signingKey(credentials.secretAccessKey, shortDate, signing.signingRegion, signing.signingService);
 
   const signedQuery: Record<string, string> = {
-    ...request.query,
+    ...signing.query,
     'X-Amz-Algorithm': SIGV4_ALGORITHM,
     'X-Amz-Content-Sha256': UNSIGNED_PAYLOAD,
     'X-Amz-Credential': `${credentials.accessKeyId}/${scope}`,
@@ -87,17 +87,15 @@ export async function presignParts(input: PresignPartsInput, options: PresignPar
   // The canonical query sorts escaped names; the URL (like the SDK's formatUrl) sorts raw names.
   const canonicalQuery = queryTemplate(signedQuery, ['partNumber'], uriEscape, uriEscape);
   const urlQuery = queryTemplate(signedQuery, ['partNumber', 'X-Amz-Signature'], uriEscape, (name) => name);
-  const signatureFirst = urlQuery.variables[0] === 'X-Amz-Signature';
-  const canonicalHead = `PUT\n${request.path}\n`;
-  const canonicalTail = `\nhost:${request.host}\n\n${SIGNED_HEADERS}\n${UNSIGNED_PAYLOAD}`;
+  const canonicalHead = `PUT\n${signing.path}\n`;
+  const canonicalTail = `\nhost:${signing.host}\n\n${SIGNED_HEADERS}\n${UNSIGNED_PAYLOAD}`;
   const stringToSignHead = `${SIGV4_ALGORITHM}\n${longDate}\n${scope}\n`;
-  const urlHead = `${request.protocol}//${request.host}${request.path}?`;
+  const urlHead = `${signing.protocol}//${signing.host}${signing.path}?`;
 
   return parts.map(({ partNumber, contentLength }) => {
     const number = String(partNumber);
-    const canonicalRequest = `${canonicalHead}${renderQuery(canonicalQuery, [number])}\ncontent-length:${contentLength}${canonicalTail}`;
-    const signature = hmacSha256Hex(key4, stringToSignHead + sha256Hex(canonicalRequest));
-    const query = renderQuery(urlQuery, signatureFirst ? [signature, number] : [number, signature]);
-    return { partNumber, url: urlHead + query };
+    const canonicalRequest = `${canonicalHead}${renderQuery(canonicalQuery, { partNumber: number })}\ncontent-length:${contentLength}${canonicalTail}`;
+    const signature = hmacSha256Hex(daySigningKey, stringToSignHead + sha256Hex(canonicalRequest));
+    return { partNumber, url: urlHead + renderQuery(urlQuery, { partNumber: number, 'X-Amz-Signature': signature }) };
   });
 }

@@ -4,7 +4,7 @@
  * the same parameters for each one.
  */
 export interface QueryTemplate {
-  /** The varying keys in the order their values are spliced in. */
+  /** The varying keys, in the order their values appear. */
   readonly variables: readonly string[];
   /** `variables.length + 1` constant pieces around the spliced values. */
   readonly pieces: readonly string[];
@@ -42,11 +42,11 @@ export function queryTemplate(
   return { variables, pieces };
 }
 
-/** The query text with `values` (in `template.variables` order) spliced in. */
-export function renderQuery(template: QueryTemplate, values: readonly string[]): string {
+/** The query text with each varying key's value spliced in. */
+export function renderQuery(template: QueryTemplate, values: Readonly<Record<string, string>>): string {
   let text = template.pieces[0] ?? '';
-  for (let index = 0; index < values.length; index += 1) {
-    text += values[index] + (template.pieces[index + 1] ?? '');
-  }
+  template.variables.forEach((name, index) => {
+    text += (values[name] ?? '') + (template.pieces[index + 1] ?? '');
+  });
   return text;
 }

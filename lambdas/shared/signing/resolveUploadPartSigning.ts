@@ -66,6 +66,8 @@ function fromSigningInputs(request: unknown, context: Record<string, unknown>, b
     throw new Error('The S3 client resolved no usable credentials');
   }
   const properties = selected?.httpAuthOption?.signingProperties ?? {};
+  const signingRegion = properties.signingRegion ?? context.signing_region;
+  if (typeof signingRegion !== 'string') throw new Error('The S3 client resolved no signing region');
   const { partNumber: _partNumber, ...query } = request.query;
   return {
     protocol: request.protocol,
@@ -73,7 +75,7 @@ function fromSigningInputs(request: unknown, context: Record<string, unknown>, b
     path: request.path,
     query: Object.fromEntries(Object.entries(query).map(([name, value]) => [name, String(value)])),
     credentials: { accessKeyId, secretAccessKey, ...(typeof sessionToken === 'string' ? { sessionToken } : {}) },
-    signingRegion: String(properties.signingRegion ?? context.signing_region),
+    signingRegion,
     signingService: String(properties.signingName ?? context.signing_service ?? 's3'),
   };
 }
