@@ -12,7 +12,7 @@ export interface UploadExpiryProps {
   readonly uploadsBucket: IBucket;
   readonly table: ITable;
   /**
-   * How often the job looks for initiated uploads past their deadline.
+   * How often the job looks for initiated uploads past their deadline (1 minute to 6 hours).
    * @default Duration.minutes(15)
    */
   readonly interval?: Duration;
@@ -38,6 +38,11 @@ export class UploadExpiry extends Construct {
   constructor(scope: Construct, id: string, props: UploadExpiryProps) {
     super(scope, id);
     const interval = props.interval ?? Duration.minutes(15);
+    const seconds = interval.toSeconds({ integral: false });
+    // The interval is also the retry window, and Lambda keeps an async event at most 6 hours.
+    if (seconds < 60 || seconds > 6 * 3600) {
+      throw new Error(`interval must be from 1 minute to 6 hours, got ${seconds} seconds`);
+    }
 
     // SQS-managed keys, not the AWS-managed KMS key: EventBridge cannot send to a queue encrypted with aws/sqs.
     this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {

@@ -1,0 +1,86 @@
+import { Duration, Size } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_UPLOAD_POLICY } from '../../lambdas/shared/mediaPolicy.js';
+import { MediaPipeline, type MediaPipelineProps } from '../../lib/MediaPipeline.js';
+import { ROUTES } from '../../lib/routes.js';
+import { logicalId, testStack } from './testApp.js';
+
+function synth(props?: MediaPipelineProps) {
+  const stack = testStack();
+  const pipeline = new MediaPipeline(stack, 'Pipeline', props);
+  return { pipeline, template: Template.fromStack(stack) };
+}
+
+function abortDays(s: ReturnType<typeof synth>): unknown {
+  const bucket = s.template.toJSON().Resources[logicalId(s.pipeline.storage.uploadsBucket)];
+  return bucket.Properties.LifecycleConfiguration.Rules[0].AbortIncompleteMultipartUpload.DaysAfterInitiation;
+}
+
+describe('MediaPipeline', () => {
+  it('gives every API function and the expiry job the UPLOAD_POLICY its props describe', () => {
+    const s = synth({
+      maxFileSize: Size.gibibytes(2),
+      acceptedTypes: { video: ['video/mp4'] },
+      partUrlExpiry: Duration.minutes(5),
+      maxMetadataBytes: 1024,
+    });
+    const expected = {
+      ...DEFAULT_UPLOAD_POLICY,
+      maxFileSize: 2 * 1024 ** 3,
+      acceptedTypes: { ...DEFAULT_UPLOAD_POLICY.acceptedTypes, video: ['video/mp4'] },
+      partUrlExpirySeconds: 300,
+      maxMetadataBytes: 1024,
+    };
+    expect(s.pipeline.uploadPolicy).toEqual(expected);
+    const functions = s.template.findResources('AWS::Lambda::Function', {
+      Properties: { Environment: { Variables: { UPLOAD_POLICY: JSON.stringify(expected) } } },
+    });
+    expect(Object.keys(functions)).toHaveLength(ROUTES.length + 1);
+  });
+
+  it('throws at synth on a prop S3 cannot honour, naming the value', () => {
+    expect(() => synth({ maxPartSize: Size.gibibytes(6) })).toThrow('maxPartSize must be at most S3\'s 5 GiB');
+  });
+
+  it('aborts abandoned multipart uploads one whole day after the upload expiry', () => {
+    expect(abortDays(synth())).toBe(2);
+    expect(abortDays(synth({ uploadExpiry: Duration.hours(50) }))).toBe(4);
+    expect(abortDays(synth({ abortIncompleteMultipartUploadAfter: Duration.days(7) }))).toBe(7);
+  });
+
+  it('rejects an S3 abort that could come before the upload expires', () => {
+    expect(() => synth({ abortIncompleteMultipartUploadAfter: Duration.days(1) })).toThrow(
+      'abortIncompleteMultipartUploadAfter must be whole days after uploadExpiry (86400 seconds), got 1 day',
+    );
+  });
+
+  it("creates a user pool by default and authorizes the API with its issuer and client id", () => {
+    const { pipeline, template } = synth();
+    template.resourceCountIs('AWS::Cognito::UserPool', 1);
+    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      JwtConfiguration: {
+        Issuer: Match.objectLike({ 'Fn::Join': ['', Match.arrayWith([{ Ref: logicalId(pipeline.auth.userPool!) }])] }),
+        Audience: [{ Ref: logicalId(pipeline.auth.userPoolClient!) }],
+      },
+    });
+  });
+
+  it('creates no user pool with an external issuer, and the API trusts that issuer', () => {
+    const { template } = synth({ auth: { jwtIssuer: 'https://issuer.example.com', jwtAudience: ['media-app'] } });
+    template.resourceCountIs('AWS::Cognito::UserPool', 0);
+    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      JwtConfiguration: { Issuer: 'https://issuer.example.com', Audience: ['media-app'] },
+    });
+  });
+
+  it('applies corsOrigins to both the API and the uploads bucket', () => {
+    const { template } = synth({ corsOrigins: ['https://app.example.com'] });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      CorsConfiguration: Match.objectLike({ AllowOrigins: ['https://app.example.com'] }),
+    });
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      CorsConfiguration: { CorsRules: [Match.objectLike({ AllowedOrigins: ['https://app.example.com'] })] },
+    });
+  });
+});

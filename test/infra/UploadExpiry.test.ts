@@ -1,0 +1,88 @@
+import { Duration } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Storage } from '../../lib/Storage.js';
+import { UploadExpiry } from '../../lib/UploadExpiry.js';
+import { logicalId, testStack } from './testApp.js';
+
+function synth(interval?: Duration) {
+  const stack = testStack();
+  const storage = new Storage(stack, 'Storage');
+  const expiry = new UploadExpiry(stack, 'Expiry', { uploadsBucket: storage.uploadsBucket, table: storage.table, interval });
+  return { storage, expiry, template: Template.fromStack(stack) };
+}
+
+describe('UploadExpiry', () => {
+  let s: ReturnType<typeof synth>;
+  beforeAll(() => {
+    s = synth();
+  });
+
+  const fnArn = () => ({ 'Fn::GetAtt': [logicalId(s.expiry.function.function), 'Arn'] });
+  const queueArn = () => ({ 'Fn::GetAtt': [logicalId(s.expiry.deadLetterQueue), 'Arn'] });
+
+  it('runs the expiry function every 15 minutes, retrying twice and dead-lettering undeliverable runs', () => {
+    s.template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(15 minutes)',
+      State: 'ENABLED',
+      Targets: [
+        {
+          Arn: fnArn(),
+          Id: Match.anyValue(),
+          RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 900 },
+          DeadLetterConfig: { Arn: queueArn() },
+        },
+      ],
+    });
+  });
+
+  it('retries a failed run twice and then sends its event to the same dead-letter queue', () => {
+    s.template.hasResourceProperties('AWS::Lambda::Function', {
+      Handler: 'index.handler',
+      DeadLetterConfig: { TargetArn: queueArn() },
+    });
+    s.template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: logicalId(s.expiry.function.function) },
+      MaximumRetryAttempts: 2,
+      MaximumEventAgeInSeconds: 900,
+    });
+  });
+
+  it('keeps the dead-letter queue encrypted, TLS-only and open to this rule alone', () => {
+    s.template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true, MessageRetentionPeriod: 1_209_600 });
+    s.template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      Queues: [{ Ref: logicalId(s.expiry.deadLetterQueue) }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          Match.objectLike({
+            Effect: 'Allow',
+            Action: 'sqs:SendMessage',
+            Principal: { Service: 'events.amazonaws.com' },
+            Condition: { ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [logicalId(s.expiry.rule), 'Arn'] } } },
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('may update records and abort and HEAD originals, but not write or delete objects', () => {
+    const policy = s.template.toJSON().Resources[logicalId(s.expiry.function.role.node.findChild('DefaultPolicy'))];
+    const actions = (policy.Properties.PolicyDocument.Statement as Array<{ Action: string | string[] }>).flatMap((st) => st.Action);
+    expect(actions).toEqual(expect.arrayContaining(['dynamodb:Query', 'dynamodb:UpdateItem', 's3:AbortMultipartUpload', 's3:GetObject']));
+    expect(actions.filter((action) => ['s3:PutObject', 's3:DeleteObject'].includes(action))).toEqual([]);
+  });
+
+  it('follows a custom interval in the schedule and the event age', () => {
+    const { template } = synth(Duration.hours(1));
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(1 hour)',
+      Targets: [Match.objectLike({ RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 3600 } })],
+    });
+  });
+
+  it('rejects an interval the retry settings cannot follow, naming it', () => {
+    expect(() => synth(Duration.seconds(30))).toThrow('interval must be from 1 minute to 6 hours, got 30 seconds');
+    expect(() => synth(Duration.hours(7))).toThrow('interval must be from 1 minute to 6 hours, got 25200 seconds');
+  });
+});
