@@ -145,7 +145,7 @@ async function respondWithError(ctx: AdapterContext, bucket: string, error: S3Er
 async function applyCors(ctx: AdapterContext, bucket: string): Promise<void> {
   const origin = ctx.req.headers.origin;
   if (!origin || !ctx.store || !bucket) return;
-  const config = await ctx.store.getSubresource(bucket, undefined, 'cors').catch(() => null);
+  const config = await ctx.store.getSubresource(bucket, undefined, 'cors');
   const rule = config?.matchRule(origin, ctx.method);
   if (!rule) return;
   ctx.set('Access-Control-Allow-Origin', rule.hasWildcardOrigin ? '*' : origin);

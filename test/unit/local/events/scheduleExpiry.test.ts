@@ -1,0 +1,77 @@
+import type { ScheduledEvent } from 'aws-lambda';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { scheduleExpiry } from '../../../../local/events/scheduleExpiry.js';
+import { NO_HANDLER } from '../../../../local/invokeFunction.js';
+import type { LocalLog } from '../../../../local/localLog.js';
+
+function recordingLog(): LocalLog & { lines: string[] } {
+  const lines: string[] = [];
+  return { lines, info: (m) => lines.push(`info ${m}`), warn: (m) => lines.push(`warn ${m}`), error: (m) => lines.push(`error ${m}`) };
+}
+
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('scheduleExpiry', () => {
+  it('invokes the job on every interval with an EventBridge scheduled event', async () => {
+    const invoke = vi.fn(async (_event: ScheduledEvent) => ({ expired: 0 }));
+    const schedule = scheduleExpiry({ intervalMs: 1000, invoke, log: recordingLog() });
+
+    await vi.advanceTimersByTimeAsync(3000);
+
+    expect(invoke).toHaveBeenCalledTimes(3);
+    expect(invoke.mock.calls[0]![0]).toMatchObject({ 'detail-type': 'Scheduled Event', source: 'aws.events', detail: {} });
+    await schedule.stop();
+    await vi.advanceTimersByTimeAsync(3000);
+    expect(invoke).toHaveBeenCalledTimes(3);
+  });
+
+  it('never overlaps runs: a tick during a run joins it', async () => {
+    let finish: () => void = () => undefined;
+    const invoke = vi
+      .fn<() => Promise<void>>()
+      .mockImplementationOnce(() => new Promise<void>((resolve) => (finish = resolve)))
+      .mockResolvedValue(undefined);
+    const schedule = scheduleExpiry({ intervalMs: 1000, invoke, log: recordingLog() });
+
+    await vi.advanceTimersByTimeAsync(2500);
+    expect(invoke).toHaveBeenCalledTimes(1);
+
+    const stopped = schedule.stop();
+    finish();
+    await stopped;
+    await expect(schedule.runNow()).resolves.toBeUndefined();
+    expect(invoke).toHaveBeenCalledTimes(2);
+  });
+
+  it('runs only when asked with an interval of 0', async () => {
+    const invoke = vi.fn(async () => undefined);
+    const schedule = scheduleExpiry({ intervalMs: 0, invoke, log: recordingLog() });
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(invoke).not.toHaveBeenCalled();
+    await schedule.runNow();
+    expect(invoke).toHaveBeenCalledTimes(1);
+  });
+
+  it('warns once while the function does not exist, and logs a failed run without stopping the timer', async () => {
+    const log = recordingLog();
+    const invoke = vi
+      .fn<(event: ScheduledEvent) => Promise<unknown>>()
+      .mockResolvedValueOnce(NO_HANDLER)
+      .mockResolvedValueOnce(NO_HANDLER)
+      .mockRejectedValueOnce(new Error('DynamoDB is down'))
+      .mockResolvedValue({ expired: 1 });
+    const schedule = scheduleExpiry({ intervalMs: 1000, invoke, log });
+
+    await vi.advanceTimersByTimeAsync(4000);
+    await schedule.stop();
+
+    expect(invoke).toHaveBeenCalledTimes(4);
+    expect(log.lines).toEqual([expect.stringMatching(/^warn the expiry job has no handler yet/), 'error the expiry job failed']);
+  });
+});
