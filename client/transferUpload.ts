@@ -36,8 +36,8 @@ export async function transferUpload(plan: TransferPlan, context: TransferContex
   const parts = planParts(plan.size, plan.partSize, plan.partCount);
   const held = new Map(plan.uploaded.map((part) => [part.partNumber, part]));
   const etags = new Map<number, string | undefined>();
-  // A held part of the wrong length (a different source was sent before) is sent again, so
-  // completion does not fail on the total size.
+  // Part URLs sign their exact length, so S3 should hold no part of another length; resume
+  // does not rely on it: such a part is sent again rather than failing the total size check.
   const missing = parts.filter((part) => {
     const stored = held.get(part.partNumber);
     if (stored === undefined || stored.size !== part.end - part.start) return true;

@@ -55,7 +55,7 @@ export class ProgressReporter {
     if (this.last === undefined) return;
     if (this.drawnInPlace) this.stream.write('\n');
     this.drawnInPlace = false;
-    this.stream.write(`Sent in ${formatDuration((this.now() - this.startedAt) / 1000)}\n`);
+    this.stream.write(`Uploaded in ${formatDuration((this.now() - this.startedAt) / 1000)}\n`);
   }
 
   /** Ends the in-place line before an error or interruption message. */

@@ -26,7 +26,7 @@ describe('ProgressReporter', () => {
     expect(writes.filter((text) => text.startsWith('\r\x1b[2K'))).toHaveLength(3);
     expect(writes.at(-3)).toContain('100.0%');
     expect(writes.at(-2)).toBe('\n');
-    expect(writes.at(-1)).toBe('Sent in 1s\n');
+    expect(writes.at(-1)).toBe('Uploaded in 1s\n');
   });
 
   it('writes whole lines every lineEveryMs when the output is not a terminal', () => {
