@@ -20,7 +20,7 @@ export interface SignedParts {
 /**
  * `POST /uploads/{id}/parts`: fresh URLs for the parts a client still has to send (to resume,
  * or because the first URLs expired). Only the owner gets them (anyone else gets 404), only
- * while the upload is `initiated` (else 409 INVALID_STATE), and each URL signs its part's
+ * while the upload is `initiated` and before its deadline (else 409 INVALID_STATE), and each URL signs its part's
  * exact length, so S3 refuses a part of any other size.
  */
 export async function signParts(request: ApiRequest): Promise<ApiResponse> {
@@ -32,6 +32,15 @@ export async function signParts(request: ApiRequest): Promise<ApiResponse> {
   if (record.status !== 'initiated') {
     throw new InvalidStateError(
       `Upload ${uploadId} is ${record.status}; part URLs are only handed out while it is initiated`,
+      record.status,
+    );
+  }
+  const now = new Date();
+  if (now.getTime() >= Date.parse(record.expiresAt)) {
+    // The expiry job may not have run yet; handing out URLs now would only let the client
+    // send bytes into an upload that is about to be aborted.
+    throw new InvalidStateError(
+      `Upload ${uploadId} expired at ${record.expiresAt}; start a new upload`,
       record.status,
     );
   }
@@ -47,7 +56,6 @@ export async function signParts(request: ApiRequest): Promise<ApiResponse> {
   }
 
   const plan = partPlanOf(record.size, record.partSize);
-  const now = new Date();
   const parts = await presignParts(
     {
       bucket,

@@ -119,6 +119,19 @@ describe('signParts', () => {
     },
   );
 
+  it('answers 409 INVALID_STATE for an initiated upload past its deadline that the expiry job has not reached yet', async () => {
+    dynamo.on(GetCommand).resolves({ Item: stored({ expiresAt: '2026-03-01T12:00:00.000Z' }) });
+
+    const response = await sign({ partNumbers: [1] });
+
+    expect(response.statusCode).toBe(409);
+    expect(response.body.error).toEqual({
+      code: 'INVALID_STATE',
+      message: `Upload ${ID} expired at 2026-03-01T12:00:00.000Z; start a new upload`,
+    });
+    expect(s3.calls()).toHaveLength(0);
+  });
+
   it('answers 400 INVALID_PART_NUMBERS for a part past the upload’s last, after reading the record only', async () => {
     const response = await sign({ partNumbers: [2, 4, 9] });
 
