@@ -213,6 +213,21 @@ describe('upload', () => {
     expect(fake.puts).toHaveLength(0);
   });
 
+  it('retries creating the upload after a 429 (nothing was created) but never after a 5xx', async () => {
+    const throttled = new FakePipeline({ partSize: 4 });
+    let creates = 0;
+    throttled.onApi = (call) => (call.path === '/uploads' && ++creates === 1 ? json(429, { message: 'Too Many Requests' }) : undefined);
+
+    await expect(clientFor(throttled).upload(patternBytes(4), { filename: 'a.mp3' })).resolves.toMatchObject({ status: 'uploaded' });
+    expect(throttled.callsTo('POST', /^\/uploads$/)).toHaveLength(2);
+
+    const failing = new FakePipeline({ partSize: 4 });
+    failing.onApi = (call) => (call.path === '/uploads' ? json(500, { error: { code: 'INTERNAL_ERROR', message: 'Something went wrong' } }) : undefined);
+
+    await expect(clientFor(failing).upload(patternBytes(4), { filename: 'a.mp3' })).rejects.toMatchObject({ status: 500, code: 'INTERNAL_ERROR' });
+    expect(failing.callsTo('POST', /^\/uploads$/)).toHaveLength(1);
+  });
+
   it('rejects before any request when no content type can be told', async () => {
     const fake = new FakePipeline();
 
