@@ -74,7 +74,7 @@ export interface LocalMode {
   readonly uploadsTable: string;
   /** A bearer token for `sub`, as the local issuer signs it. */
   mintToken(sub: string, options?: MintOptions): Promise<string>;
-  /** Every S3 event delivery so far, oldest first. */
+  /** The latest 1,000 S3 event delivery reports, oldest first. */
   readonly deliveries: readonly DeliveryReport[];
   /** Calls `listener` on each delivery report; returns a function that removes it. */
   onDelivery(listener: (report: DeliveryReport) => void): () => void;
@@ -89,6 +89,8 @@ export interface LocalMode {
 const API_FUNCTION_TIMEOUT_MS = 10_000;
 const PROCESS_FUNCTION_TIMEOUT_MS = 15 * 60_000;
 const EXPIRE_FUNCTION_TIMEOUT_MS = 60_000;
+/** Reports kept in `deliveries`, so a long session does not grow without bound. */
+const MAX_KEPT_REPORTS = 1_000;
 /** How long stop() waits for event batches in flight before keeping them for the next start. */
 const STOP_GRACE_MS = 5_000;
 
@@ -137,6 +139,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
       retryDelayMs: options.retryDelayMs,
       onReport: (report) => {
         deliveries.push(report);
+        if (deliveries.length > MAX_KEPT_REPORTS) deliveries.shift();
         if (report.outcome === 'no-handler' && !warnedNoProcessHandler) {
           warnedNoProcessHandler = true;
           log.warn(`S3 events have no handler yet (lambdas/${PROCESS_UPLOAD_FUNCTION.handler}/handler.ts does not exist); they are dropped`);

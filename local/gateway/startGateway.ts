@@ -69,11 +69,6 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     const body = await readBody(req);
     if (!body) return message(413, 'Request Entity Too Large');
 
-    const handler = await options.resolveHandler(match.route.handler);
-    if (!handler) {
-      options.log.error(`${match.routeKey}: lambdas/${match.route.handler}/handler.ts does not exist yet`);
-      return message(500, 'Internal Server Error');
-    }
     const event = buildApiEvent({
       request: { method, rawPath, rawQueryString, headers: req.headersDistinct, body, sourceIp: req.socket.remoteAddress ?? '' },
       match,
@@ -82,6 +77,12 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       now: new Date(),
     });
     try {
+      // Importing the handler runs its init code (config getters), which fails like a cold start does.
+      const handler = await options.resolveHandler(match.route.handler);
+      if (!handler) {
+        options.log.error(`${match.routeKey}: lambdas/${match.route.handler}/handler.ts does not exist yet`);
+        return message(500, 'Internal Server Error');
+      }
       return toGatewayResponse(await handler(event, createLambdaContext(match.route.handler, timeoutMs)));
     } catch (error) {
       options.log.error(`${match.routeKey}: the function failed`, error);
