@@ -35,7 +35,7 @@ export const PIPELINE_BUNDLING = {
   mainFields: ['module', 'main'],
   minify: true,
   sourceMap: true,
-  // Stack traces need only the mappings; the sources would triple the map for nothing.
+  // Stack traces need only the mappings; the sources would grow each map about 3x (0.8 to 2.3 MB).
   sourcesContent: false,
   // The default credential chain imports these lazily, only after the environment provider
   // found no keys; Lambda always sets the keys, so the bundle leaves them (and the SSO, STS and
@@ -51,7 +51,7 @@ export const PIPELINE_BUNDLING = {
   banner: "import{createRequire}from'node:module';const require=createRequire(import.meta.url);",
 } as const satisfies BundlingOptions;
 
-/** The Lambda environment that goes with the bundle (source maps resolve stack traces). */
+/** The Lambda environment that goes with the bundle: source-mapped stack traces, for about 8 ms more init (bench/bundles.ts). */
 export const PIPELINE_NODE_OPTIONS = '--enable-source-maps';
 
 export type TableAccess = 'read' | 'readwrite';
@@ -82,8 +82,8 @@ export interface PipelineFunctionProps
   /** Folder under `lambdas/` whose `handler.ts` exports `handler`. */
   readonly handlerDir: string;
   /**
-   * Instruction set. API functions run on Graviton (cheaper per ms, same cold start);
-   * override for code that needs x86 binaries.
+   * Instruction set. Graviton costs less per GB-second; override for code that needs x86
+   * binaries.
    * @default Architecture.ARM_64
    */
   readonly architecture?: Architecture;
