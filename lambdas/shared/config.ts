@@ -1,5 +1,6 @@
 import { ConfigError } from './errors.js';
 import { DEFAULT_UPLOAD_POLICY, type UploadPolicy } from './mediaPolicy.js';
+import { type ProcessingLimits, resolveProcessingLimits } from './media/processingLimits.js';
 
 /**
  * The one place a function reads its environment. The CDK sets these variables; local mode
@@ -83,4 +84,50 @@ export function uploadPolicy(): UploadPolicy {
 /** Tests change the environment between cases; this forgets what was read. */
 export function resetConfigCache(): void {
   cachedPolicy = undefined;
+}
+
+/** Settings only the process function reads. */
+export const PROCESSING_ENV = {
+  ffmpegPath: 'FFMPEG_PATH',
+  ffprobePath: 'FFPROBE_PATH',
+  processingLimits: 'PROCESSING_LIMITS',
+  maxReceiveCount: 'PROCESS_MAX_RECEIVE_COUNT',
+} as const;
+
+/** The ffmpeg binary: `/opt/bin/ffmpeg` from the layer as the stack sets it; unset, `ffmpeg` on PATH (local mode). */
+export function ffmpegPath(): string {
+  return optional(PROCESSING_ENV.ffmpegPath) ?? 'ffmpeg';
+}
+
+/** The ffprobe binary: `/opt/bin/ffprobe` from the layer as the stack sets it; unset, `ffprobe` on PATH (local mode). */
+export function ffprobePath(): string {
+  return optional(PROCESSING_ENV.ffprobePath) ?? 'ffprobe';
+}
+
+/** Duration and resolution limits from `PROCESSING_LIMITS` (JSON, merged over the defaults). */
+export function processingLimits(): ProcessingLimits {
+  const raw = optional(PROCESSING_ENV.processingLimits);
+  if (raw === undefined) return resolveProcessingLimits({});
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch (cause) {
+    throw new ConfigError(`${PROCESSING_ENV.processingLimits} is not valid JSON: ${raw.slice(0, 80)}`, { cause });
+  }
+  return resolveProcessingLimits(parsed, PROCESSING_ENV.processingLimits);
+}
+
+/**
+ * How many times the queue hands out one event before dead-lettering it (the queue's
+ * maxReceiveCount, 3 unless set): the attempt that reaches it fails the upload instead of
+ * leaving it in `processing`.
+ */
+export function processMaxReceiveCount(): number {
+  const raw = optional(PROCESSING_ENV.maxReceiveCount);
+  if (raw === undefined) return 3;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) {
+    throw new ConfigError(`${PROCESSING_ENV.maxReceiveCount} must be a whole number of at least 1, got ${raw}`);
+  }
+  return value;
 }
