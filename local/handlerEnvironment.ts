@@ -1,4 +1,4 @@
-import { ENV } from '../lambdas/shared/config.js';
+import { ENV, PROCESSING_ENV } from '../lambdas/shared/config.js';
 import type { UploadPolicy } from '../lambdas/shared/mediaPolicy.js';
 import type { LocalCredentials } from './localDefaults.js';
 
@@ -13,9 +13,14 @@ export interface HandlerEnvironmentInput {
   readonly credentials: LocalCredentials;
   /** Passed as `UPLOAD_POLICY`; absent leaves the variable as the shell set it. */
   readonly uploadPolicy?: Partial<UploadPolicy>;
+  /** The local queue's receives before dead-lettering, which the process function must know. */
+  readonly maxReceiveCount: number;
 }
 
-/** The variables the stack sets on every function, plus the emulator endpoints and fake credentials. */
+/**
+ * The variables the stack sets on the functions, plus the emulator endpoints and fake
+ * credentials. `FFMPEG_PATH`/`FFPROBE_PATH` stay unset (ffmpeg from PATH) unless the shell sets them.
+ */
 export function handlerEnvironment(input: HandlerEnvironmentInput): Record<string, string> {
   return {
     [ENV.uploadsTable]: input.uploadsTable,
@@ -25,6 +30,7 @@ export function handlerEnvironment(input: HandlerEnvironmentInput): Record<strin
     [ENV.s3Endpoint]: input.s3Endpoint,
     [ENV.dynamoDbEndpoint]: input.dynamoDbEndpoint,
     ...(input.uploadPolicy ? { [ENV.uploadPolicy]: JSON.stringify(input.uploadPolicy) } : {}),
+    [PROCESSING_ENV.maxReceiveCount]: String(input.maxReceiveCount),
     AWS_REGION: input.region,
     AWS_ACCESS_KEY_ID: input.credentials.accessKeyId,
     AWS_SECRET_ACCESS_KEY: input.credentials.secretAccessKey,

@@ -86,6 +86,8 @@ export interface LocalMode {
   stop(): Promise<void>;
 }
 
+/** The stack's queue default: the process function fails an upload on the last receive. */
+const DEFAULT_MAX_RECEIVE_COUNT = 3;
 const API_FUNCTION_TIMEOUT_MS = 10_000;
 const PROCESS_FUNCTION_TIMEOUT_MS = 15 * 60_000;
 const EXPIRE_FUNCTION_TIMEOUT_MS = 60_000;
@@ -105,6 +107,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
   const publicHost = options.publicHost ?? (isWildcardHost(host) ? (lanAddress() ?? '127.0.0.1') : host);
   const dataDir = resolve(options.dataDir ?? DEFAULT_DATA_DIR);
   const pendingEventsFile = join(dataDir, 'pending-events.json');
+  const maxReceiveCount = options.maxReceiveCount ?? DEFAULT_MAX_RECEIVE_COUNT;
 
   if (options.reset) await rm(dataDir, { recursive: true, force: true });
   await mkdir(dataDir, { recursive: true });
@@ -135,7 +138,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
     const delivery = new SqsEventDelivery({
       queue: { arn: `arn:aws:sqs:${LOCAL_REGION}:000000000000:media-pipeline-local-upload-events`, region: LOCAL_REGION },
       invoke: (event) => invokeFunction<SQSBatchResponse | undefined>(PROCESS_UPLOAD_FUNCTION.handler, event, PROCESS_FUNCTION_TIMEOUT_MS),
-      maxReceiveCount: options.maxReceiveCount,
+      maxReceiveCount,
       retryDelayMs: options.retryDelayMs,
       onReport: (report) => {
         deliveries.push(report);
@@ -183,6 +186,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
         region: LOCAL_REGION,
         credentials: LOCAL_CREDENTIALS,
         uploadPolicy: options.uploadPolicy,
+        maxReceiveCount,
       }),
     );
 

@@ -10,6 +10,7 @@ const input = {
   uploadsTable: 'table',
   region: 'us-east-1',
   credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+  maxReceiveCount: 3,
 };
 
 describe('handlerEnvironment', () => {
@@ -22,6 +23,7 @@ describe('handlerEnvironment', () => {
       S3_ENDPOINT: 'http://192.168.1.20:4568',
       DYNAMODB_ENDPOINT: 'http://127.0.0.1:4569',
       UPLOAD_POLICY: '{"partUrlExpirySeconds":3}',
+      PROCESS_MAX_RECEIVE_COUNT: '3',
       AWS_REGION: 'us-east-1',
       AWS_ACCESS_KEY_ID: 'S3RVER',
       AWS_SECRET_ACCESS_KEY: 'S3RVER',
