@@ -1,4 +1,6 @@
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { randomUUID } from 'node:crypto';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { uploadsTableName } from './config.js';
 import { dynamo } from './dynamo.js';
 import { logger } from './logger.js';
@@ -9,18 +11,21 @@ const tableName = uploadsTableName();
 
 /**
  * Writes a new `initiated` record (refusing to overwrite an existing id) and tells the
- * state-change listeners, the same way `transition` does for every later state.
+ * state-change listeners, the same way `transition` does for every later state. Like
+ * `transition`, it marks the write with a fresh `writeId`, so the rejection of the SDK's retry
+ * of a put DynamoDB had already applied is recognised as this write, not taken for a taken id.
  */
 export async function createUploadRecord(record: UploadRecord): Promise<UploadRecord> {
-  await dynamo.send(
-    new PutCommand({
-      TableName: tableName,
-      Item: record,
-      ConditionExpression: 'attribute_not_exists(uploadId)',
-    }),
+  const item: UploadRecord = { ...record, writeId: randomUUID() };
+  try {
+    await dynamo.send(new PutCommand({ TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(uploadId)' }));
+  } catch (error) {
+    if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    const { Item } = await dynamo.send(new GetCommand({ TableName: tableName, Key: { uploadId: item.uploadId }, ConsistentRead: true }));
+    if ((Item as UploadRecord | undefined)?.writeId !== item.writeId) throw error;
+  }
+  await notifyStateChange({ previousStatus: undefined, record: item }, (error) =>
+    logger.warn('A state-change listener failed; the record was written', { uploadId: item.uploadId, error }),
   );
-  await notifyStateChange({ previousStatus: undefined, record }, (error) =>
-    logger.warn('A state-change listener failed; the record was written', { uploadId: record.uploadId, error }),
-  );
-  return record;
+  return item;
 }

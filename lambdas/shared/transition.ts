@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { uploadsTableName } from './config.js';
@@ -9,7 +10,7 @@ import type { UploadRecord, UploadStatus } from './uploadRecord.js';
 
 /** Fields a transition may set; `null` removes the attribute (e.g. `progress` on leaving `processing`). */
 export type TransitionPatch = {
-  readonly [K in keyof UploadRecord as K extends 'uploadId' | 'ownerId' | 'status' | 'updatedAt' | 'pendingExpiry' ? never : K]?: UploadRecord[K] | null;
+  readonly [K in keyof UploadRecord as K extends 'uploadId' | 'ownerId' | 'status' | 'updatedAt' | 'pendingExpiry' | 'writeId' ? never : K]?: UploadRecord[K] | null;
 };
 
 export interface TransitionOptions {
@@ -28,7 +29,9 @@ const tableName = uploadsTableName();
  * state-change listener hears of it (the WebSocket publisher), so no writer can forget to.
  *
  * Throws NotFoundError when the upload does not exist (or is another owner's) and
- * InvalidStateError, carrying the current status, when it is in none of `from`.
+ * InvalidStateError, carrying the current status, when it is in none of `from`. A rejection
+ * of the SDK's retry of this very write (applied by an attempt whose answer was lost) is
+ * recognised by the write's own `writeId` and returns the record like a success.
  */
 export async function transition(
   uploadId: string,
@@ -40,9 +43,10 @@ export async function transition(
   const fromStatuses: readonly UploadStatus[] = typeof from === 'string' ? [from] : from;
   if (fromStatuses.length === 0) throw new TypeError('transition needs at least one from-status');
 
-  const names: Record<string, string> = { '#status': 'status', '#updatedAt': 'updatedAt' };
-  const values: Record<string, unknown> = { ':to': to, ':now': (options.now ?? new Date()).toISOString() };
-  const sets = ['#status = :to', '#updatedAt = :now'];
+  const writeId = randomUUID();
+  const names: Record<string, string> = { '#status': 'status', '#updatedAt': 'updatedAt', '#writeId': 'writeId' };
+  const values: Record<string, unknown> = { ':to': to, ':now': (options.now ?? new Date()).toISOString(), ':writeId': writeId };
+  const sets = ['#status = :to', '#updatedAt = :now', '#writeId = :writeId'];
   const removes: string[] = [];
   if (to !== 'initiated') {
     // Leaving `initiated` drops the upload out of the sparse expiry index.
@@ -87,10 +91,10 @@ export async function transition(
     );
     record = result.Attributes as UploadRecord;
   } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) {
-      throw await explainRejection(uploadId, fromStatuses, to, options.ownerId, error);
-    }
-    throw error;
+    if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    const current = await readRecord(uploadId);
+    if (current?.writeId !== writeId) throw rejection(uploadId, current, fromStatuses, to, options.ownerId, error);
+    record = current;
   }
 
   const previousStatus = fromStatuses.length === 1 ? fromStatuses[0] : undefined;
@@ -100,16 +104,20 @@ export async function transition(
   return record;
 }
 
-/** Reads the item to say why the condition failed: it is missing, someone else's, or in another state. */
-async function explainRejection(
+async function readRecord(uploadId: string): Promise<UploadRecord | undefined> {
+  const { Item } = await dynamo.send(new GetCommand({ TableName: tableName, Key: { uploadId }, ConsistentRead: true }));
+  return Item as UploadRecord | undefined;
+}
+
+/** Why the condition failed, from the item as it is now: missing, someone else's, or in another state. */
+function rejection(
   uploadId: string,
+  current: UploadRecord | undefined,
   from: readonly UploadStatus[],
   to: UploadStatus,
   ownerId: string | undefined,
   cause: unknown,
-): Promise<Error> {
-  const { Item } = await dynamo.send(new GetCommand({ TableName: tableName, Key: { uploadId }, ConsistentRead: true }));
-  const current = Item as UploadRecord | undefined;
+): Error {
   if (!current || (ownerId !== undefined && current.ownerId !== ownerId)) {
     return new NotFoundError(`Upload ${uploadId} was not found`, { cause });
   }

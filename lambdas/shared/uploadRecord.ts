@@ -76,6 +76,12 @@ export interface UploadRecord {
    * sparse `byPendingExpiry` index. `transition` removes it on leaving `initiated`.
    */
   readonly pendingExpiry?: 'initiated';
+  /**
+   * A fresh random id set by every write (`createUploadRecord`, `transition`). The SDK retries
+   * a write whose answer was lost, and the retry of a conditional write DynamoDB had already
+   * applied is rejected: finding its own id on the item tells the writer that the write is its own.
+   */
+  readonly writeId?: string;
   readonly progress?: number;
   readonly stage?: ProcessingStage;
   readonly media?: MediaInfo;
@@ -83,9 +89,9 @@ export interface UploadRecord {
 }
 
 /** The record as clients see it: without the fields that only the pipeline uses. */
-export type PublicUpload = Omit<UploadRecord, 'multipartUploadId' | 'ownerId' | 'sourceKey' | 'pendingExpiry'>;
+export type PublicUpload = Omit<UploadRecord, 'multipartUploadId' | 'ownerId' | 'sourceKey' | 'pendingExpiry' | 'writeId'>;
 
 export function toPublicUpload(record: UploadRecord): PublicUpload {
-  const { multipartUploadId: _multipart, ownerId: _owner, sourceKey: _key, pendingExpiry: _pending, ...rest } = record;
+  const { multipartUploadId: _multipart, ownerId: _owner, sourceKey: _key, pendingExpiry: _pending, writeId: _write, ...rest } = record;
   return rest;
 }

@@ -1,6 +1,6 @@
 import { AbortMultipartUploadCommand, CreateMultipartUploadCommand, S3Client } from '@aws-sdk/client-s3';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -110,6 +110,7 @@ describe('createUpload', () => {
         updatedAt: NOW.toISOString(),
         expiresAt: '2026-03-02T12:00:00.250Z',
         pendingExpiry: 'initiated',
+        writeId: expect.any(String),
       },
       ConditionExpression: 'attribute_not_exists(uploadId)',
     });
@@ -189,8 +190,9 @@ describe('createUpload', () => {
     ]);
   });
 
-  it('aborts too when the generated id is already taken (the conditional put fails)', async () => {
+  it('aborts too when the generated id is already taken by another write (the conditional put fails)', async () => {
     dynamo.on(PutCommand).rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }));
+    dynamo.on(GetCommand).resolves({ Item: { uploadId: 'taken', ownerId: 'owner-2', writeId: 'another-writer' } });
     s3.on(AbortMultipartUploadCommand).resolves({});
     vi.spyOn(logger, 'error').mockImplementation(() => undefined);
 

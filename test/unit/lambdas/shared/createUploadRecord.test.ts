@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
@@ -45,27 +45,45 @@ describe('createUploadRecord', () => {
     vi.restoreAllMocks();
   });
 
-  it('puts the record only if the id is new and tells listeners it was created', async () => {
+  it('puts the record, marked with a write id, only if the id is new and tells listeners it was created', async () => {
     const listener = vi.fn(async () => undefined);
     removeListener = onStateChange(listener);
     dynamo.on(PutCommand).resolves({});
+    const written = { ...record, writeId: expect.any(String) };
 
-    await expect(createUploadRecord(record)).resolves.toEqual(record);
+    await expect(createUploadRecord(record)).resolves.toEqual(written);
     expect(dynamo).toHaveReceivedCommandExactlyOnceWith(PutCommand, {
       TableName: 'uploads-table',
-      Item: record,
+      Item: written,
       ConditionExpression: 'attribute_not_exists(uploadId)',
     });
-    expect(listener).toHaveBeenCalledWith({ previousStatus: undefined, record });
+    expect(listener).toHaveBeenCalledWith({ previousStatus: undefined, record: written });
   });
 
-  it('fails on an existing id and tells no listener', async () => {
+  it('fails on an id another write holds and tells no listener', async () => {
     const listener = vi.fn(async () => undefined);
     removeListener = onStateChange(listener);
     dynamo.on(PutCommand).rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }));
+    dynamo.on(GetCommand).resolves({ Item: { ...record, ownerId: 'owner-2', writeId: 'another-writer' } });
 
     await expect(createUploadRecord(record)).rejects.toThrow(ConditionalCheckFailedException);
     expect(listener).not.toHaveBeenCalled();
+  });
+
+  it('takes the rejected retry of its own applied put (the SDK resent a put whose answer was lost) for the write it is', async () => {
+    const listener = vi.fn(async () => undefined);
+    removeListener = onStateChange(listener);
+    let applied: Record<string, unknown> | undefined;
+    dynamo.on(PutCommand).callsFake(async (input: { Item: Record<string, unknown> }) => {
+      // DynamoDB applied the first attempt; what reaches the caller is the retry's rejection.
+      applied = input.Item;
+      throw new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
+    });
+    dynamo.on(GetCommand).callsFake(async () => ({ Item: applied }));
+
+    await expect(createUploadRecord(record)).resolves.toEqual(applied);
+    expect(dynamo).toHaveReceivedCommandWith(GetCommand, { TableName: 'uploads-table', Key: { uploadId: 'u1' }, ConsistentRead: true });
+    expect(listener).toHaveBeenCalledWith({ previousStatus: undefined, record: applied });
   });
 
   it('keeps the record when a listener fails, and logs the failure', async () => {
@@ -76,7 +94,7 @@ describe('createUploadRecord', () => {
     });
     dynamo.on(PutCommand).resolves({});
 
-    await expect(createUploadRecord(record)).resolves.toEqual(record);
+    await expect(createUploadRecord(record)).resolves.toMatchObject(record);
     expect(warn).toHaveBeenCalledWith('A state-change listener failed; the record was written', { uploadId: 'u1', error: failure });
   });
 });

@@ -61,10 +61,10 @@ describe('transition', () => {
     expect(dynamo).toHaveReceivedCommandWith(UpdateCommand, {
       TableName: 'uploads-table',
       Key: { uploadId: 'u1' },
-      UpdateExpression: 'SET #status = :to, #updatedAt = :now REMOVE #pendingExpiry',
+      UpdateExpression: 'SET #status = :to, #updatedAt = :now, #writeId = :writeId REMOVE #pendingExpiry',
       ConditionExpression: '#status IN (:from0)',
-      ExpressionAttributeNames: { '#status': 'status', '#updatedAt': 'updatedAt', '#pendingExpiry': 'pendingExpiry' },
-      ExpressionAttributeValues: { ':to': 'uploaded', ':now': NOW.toISOString(), ':from0': 'initiated' },
+      ExpressionAttributeNames: { '#status': 'status', '#updatedAt': 'updatedAt', '#writeId': 'writeId', '#pendingExpiry': 'pendingExpiry' },
+      ExpressionAttributeValues: { ':to': 'uploaded', ':now': NOW.toISOString(), ':writeId': expect.any(String), ':from0': 'initiated' },
       ReturnValues: 'ALL_NEW',
     });
     expect(dynamo).not.toHaveReceivedCommand(GetCommand);
@@ -99,10 +99,11 @@ describe('transition', () => {
     );
 
     expect(dynamo).toHaveReceivedCommandWith(UpdateCommand, {
-      UpdateExpression: 'SET #status = :to, #updatedAt = :now, #p0 = :p0 REMOVE #pendingExpiry, #p1',
+      UpdateExpression: 'SET #status = :to, #updatedAt = :now, #writeId = :writeId, #p0 = :p0 REMOVE #pendingExpiry, #p1',
       ExpressionAttributeNames: {
         '#status': 'status',
         '#updatedAt': 'updatedAt',
+        '#writeId': 'writeId',
         '#pendingExpiry': 'pendingExpiry',
         '#p0': 'error',
         '#p1': 'progress',
@@ -110,6 +111,7 @@ describe('transition', () => {
       ExpressionAttributeValues: {
         ':to': 'failed',
         ':now': NOW.toISOString(),
+        ':writeId': expect.any(String),
         ':p0': { code: 'TOO_LONG', message: 'The video is 7200 s long; at most 3600 s are accepted' },
         ':from0': 'processing',
       },
@@ -122,8 +124,8 @@ describe('transition', () => {
     await transition('u1', 'initiated', 'initiated', {}, { now: NOW });
 
     expect(dynamo).toHaveReceivedCommandWith(UpdateCommand, {
-      UpdateExpression: 'SET #status = :to, #updatedAt = :now',
-      ExpressionAttributeNames: { '#status': 'status', '#updatedAt': 'updatedAt' },
+      UpdateExpression: 'SET #status = :to, #updatedAt = :now, #writeId = :writeId',
+      ExpressionAttributeNames: { '#status': 'status', '#updatedAt': 'updatedAt', '#writeId': 'writeId' },
     });
   });
 
@@ -166,6 +168,48 @@ describe('transition', () => {
       code: 'INVALID_STATE',
       currentStatus: 'cancelled',
       message: 'Upload u1 is cancelled; it must be initiated or uploaded to become processing',
+    });
+  });
+
+  it("takes the rejected retry of its own applied write (the SDK resent an update whose answer was lost) for the write it is", async () => {
+    const changes: StateChange[] = [];
+    removeListener = onStateChange(async (change) => {
+      changes.push(change);
+    });
+    let applied: UploadRecord | undefined;
+    dynamo.on(UpdateCommand).callsFake(async (input: { ExpressionAttributeValues: Record<string, unknown> }) => {
+      // DynamoDB applied the first attempt; what reaches the caller is the retry's rejection.
+      applied = record({ status: 'processing', writeId: input.ExpressionAttributeValues[':writeId'] as string });
+      throw conditionFailed();
+    });
+    dynamo.on(GetCommand).callsFake(async () => ({ Item: applied }));
+
+    const result = await transition('u1', 'uploaded', 'processing', {}, { now: NOW });
+
+    expect(applied?.writeId).toEqual(expect.any(String));
+    expect(result).toEqual(applied);
+    expect(changes).toEqual([{ previousStatus: 'uploaded', record: applied }]);
+  });
+
+  it('still refuses when another writer moved the upload to the same state', async () => {
+    dynamo.on(UpdateCommand).rejects(conditionFailed());
+    dynamo.on(GetCommand).resolves({ Item: record({ status: 'processing', writeId: 'another-writer' }) });
+
+    await expect(transition('u1', 'uploaded', 'processing')).rejects.toThrow(InvalidStateError);
+  });
+
+  it('marks every write with a new write id, so a retried write can tell itself from another', async () => {
+    dynamo.on(UpdateCommand).resolves({ Attributes: record() });
+
+    await transition('u1', 'initiated', 'uploaded');
+    await transition('u1', 'initiated', 'uploaded');
+
+    const ids = dynamo.commandCalls(UpdateCommand).map((call) => call.args[0].input.ExpressionAttributeValues?.[':writeId']);
+    expect(ids).toEqual([expect.any(String), expect.any(String)]);
+    expect(ids[0]).not.toBe(ids[1]);
+    expect(dynamo).toHaveReceivedCommandWith(UpdateCommand, {
+      UpdateExpression: expect.stringContaining('#writeId = :writeId'),
+      ExpressionAttributeNames: expect.objectContaining({ '#writeId': 'writeId' }),
     });
   });
 
