@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { uploadsTableName } from './config.js';
 import { dynamo } from './dynamo.js';
+import { findUploadRecord } from './getUploadRecord.js';
 import { logger } from './logger.js';
 import { notifyStateChange } from './stateChanges.js';
 import type { UploadRecord } from './uploadRecord.js';
@@ -21,8 +22,7 @@ export async function createUploadRecord(record: UploadRecord): Promise<UploadRe
     await dynamo.send(new PutCommand({ TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(uploadId)' }));
   } catch (error) {
     if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    const { Item } = await dynamo.send(new GetCommand({ TableName: tableName, Key: { uploadId: item.uploadId }, ConsistentRead: true }));
-    if ((Item as UploadRecord | undefined)?.writeId !== item.writeId) throw error;
+    if ((await findUploadRecord(item.uploadId))?.writeId !== item.writeId) throw error;
   }
   await notifyStateChange({ previousStatus: undefined, record: item }, (error) =>
     logger.warn('A state-change listener failed; the record was written', { uploadId: item.uploadId, error }),

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { uploadsTableName } from './config.js';
 import { dynamo } from './dynamo.js';
 import { InvalidStateError, NotFoundError } from './errors.js';
+import { findUploadRecord } from './getUploadRecord.js';
 import { logger } from './logger.js';
 import { notifyStateChange } from './stateChanges.js';
 import type { UploadRecord, UploadStatus } from './uploadRecord.js';
@@ -92,7 +93,7 @@ export async function transition(
     record = result.Attributes as UploadRecord;
   } catch (error) {
     if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    const current = await readRecord(uploadId);
+    const current = await findUploadRecord(uploadId);
     if (current?.writeId !== writeId) throw rejection(uploadId, current, fromStatuses, to, options.ownerId, error);
     record = current;
   }
@@ -102,11 +103,6 @@ export async function transition(
     logger.warn('A state-change listener failed; the state was written', { uploadId, status: to, error }),
   );
   return record;
-}
-
-async function readRecord(uploadId: string): Promise<UploadRecord | undefined> {
-  const { Item } = await dynamo.send(new GetCommand({ TableName: tableName, Key: { uploadId }, ConsistentRead: true }));
-  return Item as UploadRecord | undefined;
 }
 
 /** Why the condition failed, from the item as it is now: missing, someone else's, or in another state. */
