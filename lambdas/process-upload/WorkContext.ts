@@ -1,0 +1,21 @@
+import type { ProcessingLimits } from '../shared/media/processingLimits.js';
+import type { ProgressReporter } from './ProgressReporter.js';
+
+/** What each kind's processing step works with. */
+export interface WorkContext {
+  readonly uploadId: string;
+  /** Presigned GET URL of the original: ffmpeg reads it with range requests. */
+  readonly input: string;
+  /** Everything written here is published under the upload's media prefix. */
+  readonly outputDir: string;
+  /** Intermediate files that are not published. */
+  readonly scratchDir: string;
+  readonly ffmpeg: string;
+  readonly ffprobe: string;
+  readonly limits: ProcessingLimits;
+  readonly progress: ProgressReporter;
+  /** Milliseconds left before the upload must be failed as TIMED_OUT. */
+  timeLeftMs(): number;
+  /** Public URL of an output, from its path relative to `outputDir`. */
+  outputUrl(relativePath: string): string;
+}

@@ -1,0 +1,185 @@
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  ffmpegPath,
+  ffprobePath,
+  mediaBaseUrl,
+  mediaBucketName,
+  processingLimits,
+  processMaxReceiveCount,
+} from '../shared/config.js';
+import { deleteMediaOutputs } from '../shared/deleteMediaOutputs.js';
+import { InvalidStateError, ProcessingError } from '../shared/errors.js';
+import { mediaPrefix } from '../shared/keys.js';
+import { logger } from '../shared/logger.js';
+import { FAILURE_CODES } from '../shared/media/failureCodes.js';
+import { describeMedia } from '../shared/media/mediaFacts.js';
+import { probeMedia } from '../shared/media/probeMedia.js';
+import { publishOutputs } from '../shared/media/publishOutputs.js';
+import { type ValidMedia, validateMedia } from '../shared/media/validateMedia.js';
+import type { MediaKind } from '../shared/mediaPolicy.js';
+import { s3 } from '../shared/s3.js';
+import { transition } from '../shared/transition.js';
+import type { MediaInfo, UploadErrorInfo, UploadRecord } from '../shared/uploadRecord.js';
+import { claimUpload } from './claimUpload.js';
+import { presignSource } from './presignSource.js';
+import { ProgressReporter } from './ProgressReporter.js';
+import { resizeImage } from './resizeImage.js';
+import { transcodeAudio } from './transcodeAudio.js';
+import { transcodeVideo } from './transcodeVideo.js';
+import type { WorkContext } from './WorkContext.js';
+
+const ffmpeg = ffmpegPath();
+const ffprobe = ffprobePath();
+const limits = processingLimits();
+const maxReceiveCount = processMaxReceiveCount();
+const mediaBucket = mediaBucketName();
+const baseUrl = mediaBaseUrl();
+
+const PROCESSORS: Readonly<Record<MediaKind, (work: WorkContext, media: ValidMedia) => Promise<MediaInfo>>> = {
+  video: transcodeVideo,
+  audio: transcodeAudio,
+  image: resizeImage,
+};
+
+/** One delivery of an upload's object event. */
+export interface Attempt {
+  /** The message's ApproximateReceiveCount: 1 on first delivery. */
+  readonly receiveCount: number;
+  /** Epoch milliseconds by which processing must end, leaving time to record a failure. */
+  readonly deadline: number;
+}
+
+/**
+ * Processes one uploaded original: claim, probe and validate, transcode by kind, publish the
+ * outputs, then `ready` with the media description. Resolves when the event is done with
+ * (processed, failed for good, or nothing to do); rejects when SQS should deliver it again.
+ * The per-invocation work folder under /tmp is removed whatever happens.
+ */
+export async function processUpload(uploadId: string, attempt: Attempt): Promise<void> {
+  const record = await claimUpload(uploadId, attempt.receiveCount);
+  if (!record) return;
+  const workDir = await mkdtemp(join(tmpdir(), 'process-upload-'));
+  const progress = new ProgressReporter(uploadId, 'probe');
+  const state = { publishing: false };
+  try {
+    const media = await processClaimed(record, workDir, progress, attempt.deadline, state);
+    await progress.settle();
+    await transition(uploadId, 'processing', 'ready', { media, progress: null, stage: null });
+    logger.info('Upload processed', { uploadId, kind: media.kind, durationSeconds: media.durationSeconds });
+  } catch (error) {
+    await progress.settle();
+    await handleFailure(uploadId, error, attempt, state.publishing);
+  } finally {
+    await rm(workDir, { recursive: true, force: true });
+  }
+}
+
+async function processClaimed(
+  record: UploadRecord,
+  workDir: string,
+  progress: ProgressReporter,
+  deadline: number,
+  state: { publishing: boolean },
+): Promise<MediaInfo> {
+  const { uploadId } = record;
+  const outputDir = join(workDir, 'out');
+  const scratchDir = join(workDir, 'scratch');
+  await Promise.all([mkdir(outputDir), mkdir(scratchDir)]);
+  const timeLeftMs = () => {
+    const left = deadline - Date.now();
+    if (left <= 0) {
+      throw new ProcessingError(
+        FAILURE_CODES.timedOut,
+        'Processing did not finish within the time limit; a shorter or lower-resolution file will process faster',
+      );
+    }
+    return left;
+  };
+
+  const input = await presignSource(record.sourceKey);
+  const facts = describeMedia(await probeMedia(input, { ffprobe, timeoutMs: timeLeftMs(), signal: progress.signal }));
+  logger.info('Probed the original', { uploadId, declared: record.kind, facts });
+  const media = validateMedia(facts, record.kind, limits);
+
+  await progress.stage('transcode');
+  const work: WorkContext = {
+    uploadId,
+    input,
+    outputDir,
+    scratchDir,
+    ffmpeg,
+    ffprobe,
+    limits,
+    progress,
+    timeLeftMs,
+    outputUrl: (relativePath) => `${baseUrl}/${mediaPrefix(uploadId)}${relativePath}`,
+  };
+  const info = await PROCESSORS[media.kind](work, media);
+
+  await progress.stage('publish');
+  state.publishing = true;
+  const keys = await publishOutputs(outputDir, { s3, bucket: mediaBucket, prefix: mediaPrefix(uploadId) });
+  logger.info('Published the outputs', { uploadId, objects: keys.length });
+  return info;
+}
+
+/**
+ * - The upload left `processing` (cancelled): nothing to record; outputs written meanwhile are
+ *   removed (unless a concurrent attempt made it `ready` with the same outputs).
+ * - A final ProcessingError (the file is bad): `failed` with its code, and the event is done.
+ * - Anything else is retried by SQS, except on the last receive before the dead-letter queue:
+ *   then the upload is failed first, so it never stays `processing`, and the error is rethrown
+ *   so the message still lands in the dead-letter queue (and its alarm) for a look.
+ */
+async function handleFailure(uploadId: string, error: unknown, attempt: Attempt, published: boolean): Promise<void> {
+  if (error instanceof InvalidStateError) {
+    logger.info('The upload left processing while it was processed', { uploadId, status: error.currentStatus });
+    if (published && error.currentStatus !== 'ready') await removeOutputs(uploadId);
+    return;
+  }
+  const final = error instanceof ProcessingError && !error.retryable;
+  const lastAttempt = attempt.receiveCount >= maxReceiveCount;
+  if (!final && !lastAttempt) {
+    logger.warn('Processing failed; the event will be delivered again', { uploadId, receiveCount: attempt.receiveCount, error });
+    throw error;
+  }
+  const failure = final ? { code: error.code, message: error.message } : exhaustedFailure(error, attempt.receiveCount);
+  if (final) logger.warn('Processing failed for good', { uploadId, failure });
+  else logger.error('Processing failed on the last attempt', { uploadId, failure, error });
+  await markFailed(uploadId, failure);
+  if (published) await removeOutputs(uploadId);
+  if (!final) throw error;
+}
+
+function exhaustedFailure(error: unknown, attempts: number): UploadErrorInfo {
+  if (error instanceof ProcessingError && error.code === FAILURE_CODES.sourceUnavailable) {
+    return { code: error.code, message: `The uploaded file could not be read from storage in ${attempts} attempts; upload it again` };
+  }
+  if (error instanceof ProcessingError && error.code === FAILURE_CODES.timedOut) {
+    return { code: error.code, message: error.message };
+  }
+  return {
+    code: FAILURE_CODES.processingFailed,
+    message: `Processing failed ${attempts} times because of a fault on our side; upload the file again later`,
+  };
+}
+
+async function markFailed(uploadId: string, error: UploadErrorInfo): Promise<void> {
+  try {
+    await transition(uploadId, 'processing', 'failed', { error, progress: null, stage: null });
+  } catch (cause) {
+    if (!(cause instanceof InvalidStateError)) throw cause;
+    logger.info('The upload left processing before it could be failed', { uploadId, status: cause.currentStatus });
+  }
+}
+
+async function removeOutputs(uploadId: string): Promise<void> {
+  try {
+    const removed = await deleteMediaOutputs(uploadId);
+    logger.info('Removed outputs of an upload that did not become ready', { uploadId, removed });
+  } catch (error) {
+    logger.error('Could not remove the outputs of an upload that did not become ready', { uploadId, error });
+  }
+}

@@ -1,0 +1,35 @@
+import { ProcessingError } from '../shared/errors.js';
+import { FAILURE_CODES } from '../shared/media/failureCodes.js';
+import { imageVariantArgs, imageVariantName, planImageVariants, uprightSize } from '../shared/media/imageVariants.js';
+import { probeImageOrientation } from '../shared/media/probeImageOrientation.js';
+import { runFfmpeg } from '../shared/media/runFfmpeg.js';
+import type { ValidMedia } from '../shared/media/validateMedia.js';
+import type { MediaInfo } from '../shared/uploadRecord.js';
+import type { WorkContext } from './WorkContext.js';
+
+/** Images: resized WebP variants, turned upright by the EXIF orientation, never upscaled. */
+export async function resizeImage(work: WorkContext, media: ValidMedia): Promise<MediaInfo> {
+  const { width: storedWidth, height: storedHeight, videoStreamIndex } = media;
+  if (storedWidth === undefined || storedHeight === undefined || videoStreamIndex === undefined) {
+    throw new ProcessingError(FAILURE_CODES.unsupportedMedia, 'The image states no size');
+  }
+  const orientation = await probeImageOrientation(work.input, {
+    ffprobe: work.ffprobe,
+    timeoutMs: work.timeLeftMs(),
+    signal: work.progress.signal,
+  });
+  const { width, height } = uprightSize(storedWidth, storedHeight, orientation);
+  const variants = planImageVariants(width, height);
+  await runFfmpeg(imageVariantArgs({ input: work.input, outputDir: work.outputDir, videoStreamIndex, orientation, variants }), {
+    ffmpeg: work.ffmpeg,
+    step: 'the image variants',
+    timeoutMs: work.timeLeftMs(),
+    signal: work.progress.signal,
+  });
+  return {
+    kind: 'image',
+    width,
+    height,
+    images: variants.map((v) => ({ width: v.width, height: v.height, url: work.outputUrl(imageVariantName(v)) })),
+  };
+}

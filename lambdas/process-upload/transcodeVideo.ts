@@ -1,0 +1,165 @@
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ProcessingError } from '../shared/errors.js';
+import { FAILURE_CODES } from '../shared/media/failureCodes.js';
+import { progressPercent } from '../shared/media/ffmpegProgress.js';
+import { AAC_LC_CODEC, avc1Codec } from '../shared/media/h264Codec.js';
+import { masterPlaylist } from '../shared/media/masterPlaylist.js';
+import { measureRendition, type RenditionStats } from '../shared/media/mediaPlaylist.js';
+import { posterArgs, posterTime } from '../shared/media/posterArgs.js';
+import { runFfmpeg } from '../shared/media/runFfmpeg.js';
+import { planThumbnails, spriteArgs, spriteGrid, thumbnailFramesArgs, thumbnailVtt } from '../shared/media/thumbnailSprite.js';
+import type { ValidMedia } from '../shared/media/validateMedia.js';
+import { VIDEO_SEGMENT_SECONDS, videoHlsArgs } from '../shared/media/videoHlsArgs.js';
+import { planRenditions, type RenditionPlan } from '../shared/media/videoLadder.js';
+import type { MediaInfo } from '../shared/uploadRecord.js';
+import { checkEncodedDuration } from './checkEncodedDuration.js';
+import type { WorkContext } from './WorkContext.js';
+
+export const MASTER_PLAYLIST = 'master.m3u8';
+export const POSTER = 'poster.jpg';
+export const SPRITE = 'thumbnails/sprite.jpg';
+export const THUMBNAILS_VTT = 'thumbnails/thumbnails.vtt';
+
+/**
+ * Video: the HLS ladder in one ffmpeg run, the master playlist from the measured renditions,
+ * then a poster (seeking the original) and a thumbnail sprite with its WebVTT index (from the
+ * smallest rendition, already on local disk).
+ */
+export async function transcodeVideo(work: WorkContext, media: ValidMedia): Promise<MediaInfo> {
+  const { width, height, videoStreamIndex } = media;
+  if (width === undefined || height === undefined || videoStreamIndex === undefined) {
+    throw new ProcessingError(FAILURE_CODES.unsupportedMedia, 'The video states no picture size');
+  }
+  const renditions = planRenditions({ width, height, fps: media.fps });
+  await Promise.all(renditions.map((r) => mkdir(join(work.outputDir, r.name), { recursive: true })));
+
+  await runFfmpeg(
+    videoHlsArgs({
+      input: work.input,
+      outputDir: work.outputDir,
+      renditions,
+      videoStreamIndex,
+      audioStreamIndex: media.audioStreamIndex,
+      sourceFps: media.fps,
+      segmentSeconds: VIDEO_SEGMENT_SECONDS,
+      readLimitSeconds: media.durationSeconds === undefined ? work.limits.maxDurationSeconds.video + 1 : undefined,
+    }),
+    {
+      ffmpeg: work.ffmpeg,
+      step: 'the video renditions',
+      timeoutMs: work.timeLeftMs(),
+      signal: work.progress.signal,
+      onProgress: (p) => {
+        if (media.durationSeconds !== undefined) work.progress.report(progressPercent(p.outTimeSeconds, media.durationSeconds));
+      },
+    },
+  );
+
+  const stats = await Promise.all(
+    renditions.map(async (r) => {
+      const path = join(work.outputDir, r.name, 'index.m3u8');
+      return measureRendition(path, await readFile(path, 'utf8'));
+    }),
+  );
+  const encodedSeconds = Math.max(...stats.map((s) => s.durationSeconds));
+  checkEncodedDuration({
+    kind: 'video',
+    statedSeconds: media.durationSeconds,
+    encodedSeconds,
+    maxSeconds: work.limits.maxDurationSeconds.video,
+  });
+  const hasAudio = media.audioStreamIndex !== undefined;
+  await writeFile(join(work.outputDir, MASTER_PLAYLIST), masterPlaylist(renditions.map((r, i) => variant(r, stats[i], hasAudio))));
+
+  await work.progress.stage('thumbnails');
+  const durationSeconds = media.durationSeconds ?? encodedSeconds;
+  const top = renditions[renditions.length - 1] as RenditionPlan;
+  await makePoster(work, videoStreamIndex, durationSeconds, top);
+  work.progress.report(30);
+  await makeSprite(work, renditions[0] as RenditionPlan, durationSeconds);
+
+  return {
+    kind: 'video',
+    durationSeconds: round3(durationSeconds),
+    width,
+    height,
+    fps: media.fps === undefined ? undefined : round3(media.fps),
+    videoCodec: media.videoCodec,
+    audioCodec: media.audioCodec,
+    bitrate: media.bitrate,
+    hasAudio,
+    hlsUrl: work.outputUrl(MASTER_PLAYLIST),
+    renditions: renditions.map((r, i) => ({
+      width: r.width,
+      height: r.height,
+      bandwidth: (stats[i] as RenditionStats).peakBandwidth,
+      codecs: codecsOf(r, hasAudio).join(','),
+      url: work.outputUrl(`${r.name}/index.m3u8`),
+    })),
+    posterUrl: work.outputUrl(POSTER),
+    thumbnails: { spriteUrl: work.outputUrl(SPRITE), vttUrl: work.outputUrl(THUMBNAILS_VTT) },
+  };
+}
+
+function codecsOf(rendition: RenditionPlan, hasAudio: boolean): string[] {
+  return hasAudio ? [avc1Codec(rendition.level), AAC_LC_CODEC] : [avc1Codec(rendition.level)];
+}
+
+function variant(rendition: RenditionPlan, stats: RenditionStats | undefined, hasAudio: boolean) {
+  return {
+    uri: `${rendition.name}/index.m3u8`,
+    bandwidth: stats?.peakBandwidth ?? 0,
+    averageBandwidth: stats?.averageBandwidth ?? 0,
+    codecs: codecsOf(rendition, hasAudio),
+    width: rendition.width,
+    height: rendition.height,
+    frameRate: rendition.fps,
+  };
+}
+
+async function makePoster(work: WorkContext, videoStreamIndex: number, durationSeconds: number, size: RenditionPlan): Promise<void> {
+  const output = join(work.outputDir, POSTER);
+  const poster = (atSeconds: number) =>
+    runFfmpeg(posterArgs({ input: work.input, output, videoStreamIndex, atSeconds, width: size.width, height: size.height }), {
+      ffmpeg: work.ffmpeg,
+      step: 'the poster',
+      timeoutMs: work.timeLeftMs(),
+      signal: work.progress.signal,
+    });
+  await poster(posterTime(durationSeconds));
+  // A seek that lands past the last frame (a stated duration longer than the picture) writes nothing.
+  if (!(await nonEmpty(output))) await poster(0);
+  if (!(await nonEmpty(output))) throw new ProcessingError(FAILURE_CODES.transcodeFailed, 'No picture could be taken from the video for its poster');
+}
+
+async function makeSprite(work: WorkContext, smallest: RenditionPlan, durationSeconds: number): Promise<void> {
+  const plan = planThumbnails(durationSeconds, smallest.width, smallest.height);
+  const framesDir = join(work.scratchDir, 'thumbnails');
+  await mkdir(framesDir, { recursive: true });
+  await mkdir(join(work.outputDir, 'thumbnails'), { recursive: true });
+  const pattern = join(framesDir, '%05d.jpg');
+  const options = { ffmpeg: work.ffmpeg, step: 'the thumbnails', signal: work.progress.signal };
+  await runFfmpeg(thumbnailFramesArgs(join(work.outputDir, smallest.name, 'index.m3u8'), pattern, plan), {
+    ...options,
+    timeoutMs: work.timeLeftMs(),
+  });
+  const count = (await readdir(framesDir)).filter((name) => name.endsWith('.jpg')).length;
+  if (count === 0) throw new ProcessingError(FAILURE_CODES.transcodeFailed, 'No thumbnails could be taken from the video');
+  work.progress.report(70);
+  await runFfmpeg(spriteArgs(pattern, join(work.outputDir, SPRITE), spriteGrid(count)), { ...options, timeoutMs: work.timeLeftMs() });
+  const spriteName = SPRITE.slice(SPRITE.lastIndexOf('/') + 1);
+  await writeFile(join(work.outputDir, THUMBNAILS_VTT), thumbnailVtt({ spriteUrl: spriteName, count, plan, durationSeconds }));
+}
+
+async function nonEmpty(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).size > 0;
+  } catch {
+    return false;
+  }
+}
+
+function round3(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}

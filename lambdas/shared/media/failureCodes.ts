@@ -1,0 +1,22 @@
+/**
+ * The stable codes a processing failure lands on the record with (`failed.error.code`).
+ * Clients switch on these; the messages beside them are for people.
+ */
+export const FAILURE_CODES = {
+  /** Not audio, video or an image; or not the kind that was declared. */
+  unsupportedMedia: 'UNSUPPORTED_MEDIA',
+  /** Longer than the kind's duration limit. */
+  tooLong: 'TOO_LONG',
+  /** Wider or taller than the resolution limit. */
+  tooLargeResolution: 'TOO_LARGE_RESOLUTION',
+  /** ffmpeg could not turn the file into outputs (damaged, truncated, an unsupported codec). */
+  transcodeFailed: 'TRANSCODE_FAILED',
+  /** The work did not fit in the function's time limit. */
+  timedOut: 'TIMED_OUT',
+  /** The original could not be read (transient: retried; final when retries run out). */
+  sourceUnavailable: 'SOURCE_UNAVAILABLE',
+  /** Anything else, once every retry failed. */
+  processingFailed: 'PROCESSING_FAILED',
+} as const;
+
+export type FailureCode = (typeof FAILURE_CODES)[keyof typeof FAILURE_CODES];

@@ -1,0 +1,68 @@
+import { ProcessingError } from '../errors.js';
+import { logger } from '../logger.js';
+import { FfmpegProgressParser, type FfmpegProgress } from './ffmpegProgress.js';
+import { describeExit, isSourceFault, succeeded } from './ffmpegFailure.js';
+import { FAILURE_CODES } from './failureCodes.js';
+import { runProcess } from './runProcess.js';
+
+export interface RunFfmpegOptions {
+  readonly ffmpeg: string;
+  /** What the run makes, for messages and logs ("the video renditions"). */
+  readonly step: string;
+  /** Time left for this run; past it ffmpeg is killed and the upload fails TIMED_OUT. */
+  readonly timeoutMs: number;
+  /** Aborted when the upload leaves `processing` (cancelled): the run stops and rejects with the signal's reason. */
+  readonly signal?: AbortSignal;
+  /** Receives each `-progress` report (the args must include `-progress pipe:1`). */
+  readonly onProgress?: (progress: FfmpegProgress) => void;
+  /** Receives the bytes of a `pipe:3` output. */
+  readonly onFd3Data?: (chunk: Buffer) => void;
+}
+
+/**
+ * Runs ffmpeg and turns its failures into processing errors with messages a user can act on.
+ * The stderr tail goes to the logs only. An input that could not be fetched is retryable;
+ * any other failure is about the file and final.
+ */
+export async function runFfmpeg(args: readonly string[], options: RunFfmpegOptions): Promise<void> {
+  const parser = options.onProgress ? new FfmpegProgressParser() : undefined;
+  const onProgress = options.onProgress;
+  const result = await runProcess(options.ffmpeg, args, {
+    timeoutMs: options.timeoutMs,
+    signal: options.signal,
+    onFd3Data: options.onFd3Data,
+    onStdoutLine:
+      parser && onProgress
+        ? (line) => {
+            const progress = parser.push(line);
+            if (progress) onProgress(progress);
+          }
+        : undefined,
+  });
+  if (succeeded(result)) return;
+
+  logger.warn(`ffmpeg failed making ${options.step}`, { exit: describeExit(result), stderr: result.stderrTail });
+  if (result.aborted) throw options.signal?.reason ?? new Error(`ffmpeg was stopped making ${options.step}`);
+  if (result.timedOut) {
+    throw new ProcessingError(
+      FAILURE_CODES.timedOut,
+      `Making ${options.step} did not finish within the processing time limit; a shorter or lower-resolution file will process faster`,
+    );
+  }
+  if (result.signal === 'SIGKILL') {
+    // Not our kill (that is timedOut/aborted): the kernel's, when the function ran out of memory.
+    throw new ProcessingError(
+      FAILURE_CODES.transcodeFailed,
+      `Making ${options.step} ran out of memory; a lower-resolution file needs less`,
+    );
+  }
+  if (isSourceFault(result)) {
+    throw new ProcessingError(FAILURE_CODES.sourceUnavailable, 'The uploaded file could not be read from storage; it will be retried', {
+      retryable: true,
+    });
+  }
+  throw new ProcessingError(
+    FAILURE_CODES.transcodeFailed,
+    `Making ${options.step} failed: the file could not be decoded (it may be damaged, truncated, or use an unsupported codec)`,
+  );
+}

@@ -1,0 +1,48 @@
+import { ProcessingError } from '../errors.js';
+import type { MediaKind } from '../mediaPolicy.js';
+import { FAILURE_CODES } from './failureCodes.js';
+import type { MediaFacts } from './mediaFacts.js';
+import type { ProcessingLimits } from './processingLimits.js';
+
+/** MediaFacts that passed validation: their kind is the declared one. */
+export type ValidMedia = MediaFacts & { readonly kind: MediaKind };
+
+/**
+ * Checks a probed file against what the client declared and the limits. Each failure is final
+ * (retrying cannot change the file) and says what was found and what is accepted.
+ */
+export function validateMedia(facts: MediaFacts, declared: MediaKind, limits: ProcessingLimits): ValidMedia {
+  if (facts.kind !== declared) {
+    throw new ProcessingError(
+      FAILURE_CODES.unsupportedMedia,
+      `The file was declared as ${declared} but holds ${facts.found}; upload a file of the declared kind`,
+    );
+  }
+  if (facts.kind !== 'image') {
+    const max = limits.maxDurationSeconds[facts.kind];
+    if (facts.durationSeconds !== undefined && facts.durationSeconds > max) {
+      throw new ProcessingError(
+        FAILURE_CODES.tooLong,
+        `The ${facts.kind} lasts ${formatDuration(facts.durationSeconds)}; at most ${formatDuration(max)} is accepted`,
+      );
+    }
+  }
+  if (facts.width !== undefined && facts.height !== undefined && (facts.width > limits.maxWidth || facts.height > limits.maxHeight)) {
+    throw new ProcessingError(
+      FAILURE_CODES.tooLargeResolution,
+      `The ${facts.kind} is ${facts.width}x${facts.height} pixels; at most ${limits.maxWidth}x${limits.maxHeight} is accepted`,
+    );
+  }
+  return facts as ValidMedia;
+}
+
+/** `1:02:03`, `4:05`, or `12.5 s` under a minute. */
+export function formatDuration(seconds: number): string {
+  if (seconds < 60) return `${Number(seconds.toFixed(1))} s`;
+  const whole = Math.round(seconds);
+  const h = Math.floor(whole / 3600);
+  const m = Math.floor((whole % 3600) / 60);
+  const s = whole % 60;
+  const mm = h > 0 ? String(m).padStart(2, '0') : String(m);
+  return `${h > 0 ? `${h}:` : ''}${mm}:${String(s).padStart(2, '0')}`;
+}

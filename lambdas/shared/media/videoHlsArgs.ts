@@ -1,0 +1,76 @@
+import { FFMPEG_BASE_ARGS, FFMPEG_PROGRESS_ARGS, seconds } from './ffmpegCommon.js';
+import { networkInputArgs } from './probeMedia.js';
+import type { RenditionPlan } from './videoLadder.js';
+
+export interface VideoHlsInput {
+  /** Presigned URL or path of the original. */
+  readonly input: string;
+  /** Each rendition goes to `<outputDir>/<name>/index.m3u8` and `seg_00000.ts`…; the folders must exist. */
+  readonly outputDir: string;
+  readonly renditions: readonly RenditionPlan[];
+  readonly videoStreamIndex: number;
+  /** Undefined for a video without sound: no audio is mapped. */
+  readonly audioStreamIndex: number | undefined;
+  /** The source's frame rate; a faster one than the renditions' is converted down. */
+  readonly sourceFps: number | undefined;
+  /** Target segment length. */
+  readonly segmentSeconds: number;
+  /** Stop reading after this long (set when the source states no duration, so the limit still holds). */
+  readonly readLimitSeconds?: number;
+}
+
+export const VIDEO_SEGMENT_SECONDS = 6;
+/** Quality target under each rung's bitrate cap (x264's CRF scale; 23 is its default). */
+export const VIDEO_CRF = 23;
+
+/**
+ * One ffmpeg run for the whole ladder: the source is decoded once, split, scaled per rung and
+ * encoded to one HLS muxer per rendition (not `-var_stream_map` with `-master_pl_name`, which
+ * crashes the layer's ffmpeg 4.1; the master playlist is written in code). Keyframes are forced
+ * on the same clock in every rendition (`expr:gte(t,n_forced*S)`, scene cuts off), so segments
+ * start on a keyframe at the same instants everywhere and players switch cleanly, even for
+ * variable-frame-rate phone video. Rotation is applied by ffmpeg's autorotate before the split.
+ */
+export function videoHlsArgs(options: VideoHlsInput): string[] {
+  const { renditions } = options;
+  if (renditions.length === 0) throw new RangeError('videoHlsArgs needs at least one rendition');
+  const targetFps = renditions[0]?.fps;
+  const convertFps = targetFps !== undefined && options.sourceFps !== undefined && options.sourceFps > targetFps + 0.01;
+  const head = `[0:${options.videoStreamIndex}]${convertFps ? `fps=${targetFps},` : ''}split=${renditions.length}`;
+  const graph = [
+    `${head}${renditions.map((_, i) => `[s${i}]`).join('')}`,
+    ...renditions.map((r, i) => `[s${i}]scale=${r.width}:${r.height},setsar=1,format=yuv420p[v${i}]`),
+  ].join(';');
+
+  const segment = seconds(options.segmentSeconds);
+  const outputs = renditions.flatMap((r, i) => [
+    '-map', `[v${i}]`,
+    ...(options.audioStreamIndex === undefined ? [] : ['-map', `0:${options.audioStreamIndex}`]),
+    '-c:v', 'libx264',
+    '-preset', 'veryfast',
+    '-profile:v', 'high',
+    '-level:v', r.level.name,
+    '-crf', String(VIDEO_CRF),
+    '-maxrate', `${r.videoKbps}k`,
+    '-bufsize', `${r.videoKbps * 2}k`,
+    '-force_key_frames', `expr:gte(t,n_forced*${segment})`,
+    '-sc_threshold', '0',
+    ...(options.audioStreamIndex === undefined ? [] : ['-c:a', 'aac', '-b:a', `${r.audioKbps}k`, '-ac', '2']),
+    '-f', 'hls',
+    '-hls_time', segment,
+    '-hls_playlist_type', 'vod',
+    '-hls_flags', 'independent_segments',
+    '-hls_segment_filename', `${options.outputDir}/${r.name}/seg_%05d.ts`,
+    `${options.outputDir}/${r.name}/index.m3u8`,
+  ]);
+
+  return [
+    ...FFMPEG_BASE_ARGS,
+    ...FFMPEG_PROGRESS_ARGS,
+    ...networkInputArgs(options.input),
+    ...(options.readLimitSeconds === undefined ? [] : ['-t', seconds(options.readLimitSeconds)]),
+    '-i', options.input,
+    '-filter_complex', graph,
+    ...outputs,
+  ];
+}

@@ -1,0 +1,104 @@
+import { h264Level, type H264Level } from './h264Codec.js';
+
+/**
+ * The rendition ladder: one H.264/AAC rendition per rung whose short side the source reaches.
+ * Bitrates are caps (capped CRF): a simple source encodes below them, a busy one at them.
+ *
+ * | rung  | short side | video max | audio |
+ * |-------|-----------:|----------:|------:|
+ * | 240p  |        240 |  400 kb/s | 64 kb/s |
+ * | 360p  |        360 |  800 kb/s | 96 kb/s |
+ * | 480p  |        480 | 1400 kb/s | 128 kb/s |
+ * | 720p  |        720 | 2800 kb/s | 128 kb/s |
+ * | 1080p |       1080 | 5000 kb/s | 128 kb/s |
+ */
+export interface Rung {
+  readonly name: string;
+  readonly shortSide: number;
+  readonly videoKbps: number;
+  readonly audioKbps: number;
+}
+
+export const VIDEO_LADDER: readonly Rung[] = [
+  { name: '240p', shortSide: 240, videoKbps: 400, audioKbps: 64 },
+  { name: '360p', shortSide: 360, videoKbps: 800, audioKbps: 96 },
+  { name: '480p', shortSide: 480, videoKbps: 1400, audioKbps: 128 },
+  { name: '720p', shortSide: 720, videoKbps: 2800, audioKbps: 128 },
+  { name: '1080p', shortSide: 1080, videoKbps: 5000, audioKbps: 128 },
+];
+
+/** Highest output frame rate; faster sources (slow-motion captures) are halved until they fit. */
+export const MAX_OUTPUT_FPS = 60;
+/** Frame rate assumed when the probe states none. */
+const FALLBACK_FPS = 30;
+
+export interface RenditionPlan {
+  /** Folder name under the upload's media prefix, e.g. `720p`. */
+  readonly name: string;
+  /** Even output dimensions, in display orientation. */
+  readonly width: number;
+  readonly height: number;
+  readonly fps: number;
+  readonly videoKbps: number;
+  readonly audioKbps: number;
+  readonly level: H264Level;
+}
+
+export interface LadderSource {
+  /** Display dimensions (rotation and sample aspect ratio applied). */
+  readonly width: number;
+  readonly height: number;
+  readonly fps?: number;
+}
+
+/**
+ * The renditions for a source, smallest first: every rung up to the source's short side, so a
+ * portrait phone video stays portrait and nothing is upscaled. A source smaller than the lowest
+ * rung gets one rendition at its own (even) size.
+ */
+export function planRenditions(source: LadderSource, ladder: readonly Rung[] = VIDEO_LADDER): RenditionPlan[] {
+  const fps = outputFps(source.fps);
+  const shortSide = Math.min(source.width, source.height);
+  const rungs = ladder.filter((rung) => rung.shortSide <= shortSide);
+  if (rungs.length === 0) {
+    const lowest = ladder[0];
+    if (!lowest) throw new RangeError('The video ladder has no rungs');
+    const width = evenFloor(source.width);
+    const height = evenFloor(source.height);
+    return [plan({ ...lowest, name: `${Math.min(width, height)}p` }, width, height, fps)];
+  }
+  return rungs.map((rung) => {
+    const scale = rung.shortSide / shortSide;
+    const landscape = source.width >= source.height;
+    const width = landscape ? evenRound(source.width * scale) : rung.shortSide;
+    const height = landscape ? rung.shortSide : evenRound(source.height * scale);
+    return plan(rung, width, height, fps);
+  });
+}
+
+function plan(rung: Rung, width: number, height: number, fps: number): RenditionPlan {
+  return {
+    name: rung.name,
+    width,
+    height,
+    fps,
+    videoKbps: rung.videoKbps,
+    audioKbps: rung.audioKbps,
+    level: h264Level(width, height, fps, rung.videoKbps),
+  };
+}
+
+/** The source rate, halved until it is at most MAX_OUTPUT_FPS; rounded to 3 decimals. */
+export function outputFps(sourceFps: number | undefined): number {
+  let fps = sourceFps !== undefined && sourceFps > 0 ? sourceFps : FALLBACK_FPS;
+  while (fps > MAX_OUTPUT_FPS) fps /= 2;
+  return Math.round(fps * 1000) / 1000;
+}
+
+function evenRound(value: number): number {
+  return Math.max(2, Math.round(value / 2) * 2);
+}
+
+function evenFloor(value: number): number {
+  return Math.max(2, Math.floor(value / 2) * 2);
+}
