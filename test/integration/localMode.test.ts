@@ -272,6 +272,11 @@ describe('local mode: S3 events reach the function the stack wires', () => {
     });
     const processHandlerExists = existsSync(handlerFile(PROCESS_UPLOAD_FUNCTION.handler));
     expect(report.outcome).toBe(processHandlerExists ? 'delivered' : 'no-handler');
+    if (processHandlerExists) {
+      // Random bytes declared as video/mp4: the process function claims the upload and fails it with a stable code.
+      const processed = await callApi(local, 'GET', `/uploads/${upload.uploadId}`, { token: alice });
+      expect(processed.body).toMatchObject({ status: 'failed', error: { code: expect.any(String) } });
+    }
   });
 
   it('sends no event for objects outside uploads/ or in the media bucket', async () => {
