@@ -31,14 +31,21 @@ console.log(`media-pipeline local mode
   Token      ${token}
 Ready. Ctrl-C stops.`);
 
-let stopping = false;
+/**
+ * Wrappers (npm, tsx) relay Ctrl-C to this process while the terminal also sends it to the
+ * whole process group, so one Ctrl-C can arrive twice within milliseconds: a repeat that
+ * quick is the same keypress, and only a later one forces the exit.
+ */
+const REPEATED_SIGNAL_MS = 1000;
+let stoppingSince: number | undefined;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
-    if (stopping) {
+    if (stoppingSince !== undefined) {
+      if (Date.now() - stoppingSince < REPEATED_SIGNAL_MS) return;
       console.error('Stopping anyway.');
       process.exit(1);
     }
-    stopping = true;
+    stoppingSince = Date.now();
     console.error(`${signal}: stopping (again to force)…`);
     local.stop().then(
       () => process.exit(0),
