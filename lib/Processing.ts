@@ -1,0 +1,196 @@
+import { Duration, RemovalPolicy, Size, Stack } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Architecture, type ILayerVersion } from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { EventType, type IBucket } from 'aws-cdk-lib/aws-s3';
+import { SqsDestination } from 'aws-cdk-lib/aws-s3-notifications';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { NagSuppressions } from 'cdk-nag';
+import { Construct } from 'constructs';
+import { ENV, PROCESSING_ENV } from '../lambdas/shared/config.js';
+import { type ProcessingLimitsOverrides, resolveProcessingLimits } from '../lambdas/shared/media/processingLimits.js';
+import { PROCESS_UPLOAD_FUNCTION, UPLOADS_PREFIX } from './eventFunctions.js';
+import { FfmpegLayer, LAYER_FFMPEG_PATH, LAYER_FFPROBE_PATH } from './FfmpegLayer.js';
+import { PipelineFunction } from './PipelineFunction.js';
+
+/** SQS's recommendation for a Lambda event source: the visibility timeout is six times the function timeout. */
+const VISIBILITY_TIMEOUT_FACTOR = 6;
+
+export interface ProcessingProps {
+  readonly uploadsBucket: IBucket;
+  readonly mediaBucket: IBucket;
+  readonly table: ITable;
+  /** Base URL that output URLs start with (the CDN's `https://…` origin). */
+  readonly mediaBaseUrl: string;
+  /**
+   * Memory of the process function, in MB. ffmpeg's speed follows the vCPUs Lambda gives with
+   * memory (about one per 1,769 MB; six at 10,240 MB).
+   * @default 3008
+   */
+  readonly memorySize?: number;
+  /**
+   * Time limit of one processing run (at most 15 minutes). The queue's visibility timeout is
+   * six times this.
+   * @default Duration.minutes(15)
+   */
+  readonly timeout?: Duration;
+  /**
+   * Concurrency reserved for (and capping) the process function.
+   * @default - none: `maxConcurrency` caps it without taking from the account's pool
+   */
+  readonly reservedConcurrency?: number;
+  /**
+   * Most concurrent processing runs the queue starts (2 to 1,000).
+   * @default 10
+   */
+  readonly maxConcurrency?: number;
+  /**
+   * Size of /tmp, which holds one upload's outputs while they are made.
+   * @default Size.gibibytes(10) - the maximum: a 20-minute 1080p ladder is about 2 GB
+   */
+  readonly ephemeralStorageSize?: Size;
+  /**
+   * A layer with `bin/ffmpeg` and `bin/ffprobe` for x86_64 (at `/opt/bin/…`), instead of the
+   * GPL static builds from npm.
+   * @default - an FfmpegLayer
+   */
+  readonly ffmpegLayer?: ILayerVersion;
+  /**
+   * Duration and resolution limits, merged over the defaults
+   * (`DEFAULT_PROCESSING_LIMITS`: audio 3 hours, video 20 minutes, 8192x8192 pixels).
+   * @default - the defaults
+   */
+  readonly limits?: ProcessingLimitsOverrides;
+  /**
+   * Receives of one event before it moves to the dead-letter queue; the last one fails the
+   * upload instead of leaving it `processing`.
+   * @default 3
+   */
+  readonly maxReceiveCount?: number;
+  /**
+   * What happens to the log group and the ffmpeg layer when they leave the stack.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * Processing of uploaded originals: S3 `ObjectCreated` events under `uploads/` go to an
+ * encrypted, TLS-only queue; the process function (x86_64, with the ffmpeg layer) takes them
+ * one at a time and reports failed messages individually; after `maxReceiveCount` receives an
+ * event moves to a dead-letter queue whose depth raises an alarm. The function reads originals
+ * (presigned GETs for ffmpeg), writes and deletes outputs under `media/`, and moves records
+ * through `transition`.
+ */
+export class Processing extends Construct {
+  readonly function: PipelineFunction;
+  readonly queue: Queue;
+  readonly deadLetterQueue: Queue;
+  /** In alarm while the dead-letter queue holds any message; add actions (SNS, chat) to it. */
+  readonly deadLetterAlarm: Alarm;
+  /** The layer the function runs ffmpeg from: the one passed in, or the FfmpegLayer made here. */
+  readonly ffmpegLayer: ILayerVersion;
+
+  constructor(scope: Construct, id: string, props: ProcessingProps) {
+    super(scope, id);
+    const timeout = props.timeout ?? Duration.minutes(15);
+    const maxReceiveCount = props.maxReceiveCount ?? 3;
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    validate(timeout, maxReceiveCount, props.maxConcurrency);
+    // Fails synth on a bad limit, with the field named, instead of every run at cold start.
+    const limits = resolveProcessingLimits(props.limits ?? {}, 'Processing limits');
+
+    this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    // SQS-managed keys, not the AWS-managed KMS key: S3 cannot send notifications to a queue encrypted with aws/sqs.
+    this.queue = new Queue(this, 'Queue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      visibilityTimeout: Duration.seconds(timeout.toSeconds() * VISIBILITY_TIMEOUT_FACTOR),
+      retentionPeriod: Duration.days(4),
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount },
+    });
+    props.uploadsBucket.addEventNotification(EventType.OBJECT_CREATED, new SqsDestination(this.queue), { prefix: UPLOADS_PREFIX });
+    acknowledgeNotificationsHandler(this);
+
+    this.deadLetterAlarm = new Alarm(this, 'DeadLetterAlarm', {
+      alarmDescription: 'Upload events failed processing on every attempt; their uploads were marked failed',
+      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+
+    this.ffmpegLayer = props.ffmpegLayer ?? new FfmpegLayer(this, 'FfmpegLayer', { removalPolicy }).layer;
+
+    this.function = new PipelineFunction(this, PROCESS_UPLOAD_FUNCTION.id, {
+      handlerDir: PROCESS_UPLOAD_FUNCTION.handler,
+      description: PROCESS_UPLOAD_FUNCTION.description,
+      // The layer's static binaries are x86_64.
+      architecture: Architecture.X86_64,
+      memorySize: props.memorySize ?? 3008,
+      timeout,
+      ephemeralStorageSize: props.ephemeralStorageSize ?? Size.gibibytes(10),
+      reservedConcurrentExecutions: props.reservedConcurrency,
+      layers: [this.ffmpegLayer],
+      logRemovalPolicy: removalPolicy,
+      environment: {
+        [PROCESSING_ENV.ffmpegPath]: LAYER_FFMPEG_PATH,
+        [PROCESSING_ENV.ffprobePath]: LAYER_FFPROBE_PATH,
+        [PROCESSING_ENV.processingLimits]: JSON.stringify(limits),
+        [PROCESSING_ENV.maxReceiveCount]: String(maxReceiveCount),
+        [ENV.mediaBaseUrl]: props.mediaBaseUrl,
+      },
+    })
+      .bindUploadsTable(props.table, 'readwrite')
+      .bindUploadsBucket(props.uploadsBucket, 'read')
+      .bindMediaBucket(props.mediaBucket, 'write')
+      .bindMediaBucket(props.mediaBucket, 'delete');
+
+    this.function.function.addEventSource(
+      new SqsEventSource(this.queue, {
+        batchSize: 1,
+        reportBatchItemFailures: true,
+        maxConcurrency: props.maxConcurrency ?? 10,
+      }),
+    );
+  }
+}
+
+/** The id aws-s3 gives the stack-wide function that writes bucket notification configurations. */
+const NOTIFICATIONS_HANDLER_ID = 'BucketNotificationsHandler050a0587b7544547bf325f094a3db834';
+
+function acknowledgeNotificationsHandler(scope: Construct): void {
+  const handler = Stack.of(scope).node.tryFindChild(NOTIFICATIONS_HANDLER_ID);
+  if (!handler) return;
+  NagSuppressions.addResourceSuppressions(
+    handler,
+    [
+      {
+        id: 'AwsSolutions-IAM4',
+        reason:
+          "aws-s3's own deploy-time function that writes the bucket's notification configuration; CDK gives its role only the basic execution policy, which we cannot replace.",
+        appliesTo: ['Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole'],
+      },
+    ],
+    true,
+  );
+}
+
+function validate(timeout: Duration, maxReceiveCount: number, maxConcurrency: number | undefined): void {
+  const seconds = timeout.toSeconds({ integral: false });
+  if (seconds < 60 || seconds > 900) {
+    throw new Error(`Processing timeout must be from 1 to 15 minutes (Lambda's limit), got ${timeout.toHumanString()}`);
+  }
+  if (!Number.isInteger(maxReceiveCount) || maxReceiveCount < 1 || maxReceiveCount > 1000) {
+    throw new Error(`maxReceiveCount must be a whole number from 1 to 1000, got ${maxReceiveCount}`);
+  }
+  if (maxConcurrency !== undefined && (!Number.isInteger(maxConcurrency) || maxConcurrency < 2 || maxConcurrency > 1000)) {
+    throw new Error(`maxConcurrency must be a whole number from 2 to 1000, got ${maxConcurrency}`);
+  }
+}

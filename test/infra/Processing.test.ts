@@ -1,0 +1,211 @@
+import { Aspects, Duration, Size, type Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { LayerVersion } from 'aws-cdk-lib/aws-lambda';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Processing, type ProcessingProps } from '../../lib/Processing.js';
+import { Storage } from '../../lib/Storage.js';
+import { logicalId, testStack } from './testApp.js';
+
+function synth(props: Partial<ProcessingProps> = {}, stack: Stack = testStack()) {
+  const storage = new Storage(stack, 'Storage');
+  const processing = new Processing(stack, 'Processing', {
+    uploadsBucket: storage.uploadsBucket,
+    mediaBucket: storage.mediaBucket,
+    table: storage.table,
+    mediaBaseUrl: 'https://d111111abcdef8.cloudfront.net',
+    ...props,
+  });
+  return { stack, storage, processing, template: Template.fromStack(stack) };
+}
+
+type Statement = { Action: string | string[]; Resource: unknown; Condition?: unknown };
+
+describe('Processing', () => {
+  let s: ReturnType<typeof synth>;
+  beforeAll(() => {
+    s = synth();
+  });
+  const queueArn = (queue: Parameters<typeof logicalId>[0]) => ({ 'Fn::GetAtt': [logicalId(queue), 'Arn'] });
+
+  it('sends ObjectCreated events of keys under uploads/ in the uploads bucket to the queue, and nothing else', () => {
+    s.template.hasResourceProperties('Custom::S3BucketNotifications', {
+      BucketName: { Ref: logicalId(s.storage.uploadsBucket) },
+      NotificationConfiguration: {
+        QueueConfigurations: [
+          {
+            Events: ['s3:ObjectCreated:*'],
+            Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'uploads/' }] } },
+            QueueArn: queueArn(s.processing.queue),
+          },
+        ],
+      },
+    });
+    expect(Object.keys(s.template.findResources('Custom::S3BucketNotifications'))).toHaveLength(1);
+  });
+
+  it('lets only the uploads bucket send to the queue', () => {
+    s.template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      Queues: [{ Ref: logicalId(s.processing.queue) }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Allow',
+            Principal: { Service: 's3.amazonaws.com' },
+            Action: Match.arrayWith(['sqs:SendMessage']),
+            Condition: { ArnLike: { 'aws:SourceArn': { 'Fn::GetAtt': [logicalId(s.storage.uploadsBucket), 'Arn'] } } },
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('keeps both queues encrypted and TLS-only, with a visibility timeout six times the function timeout', () => {
+    s.template.hasResourceProperties('AWS::SQS::Queue', {
+      SqsManagedSseEnabled: true,
+      VisibilityTimeout: 5400,
+      RedrivePolicy: { deadLetterTargetArn: queueArn(s.processing.deadLetterQueue), maxReceiveCount: 3 },
+    });
+    s.template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true, MessageRetentionPeriod: 1_209_600 });
+    for (const queue of [s.processing.queue, s.processing.deadLetterQueue]) {
+      s.template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        Queues: [{ Ref: logicalId(queue) }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
+        },
+      });
+    }
+  });
+
+  it('raises an alarm as soon as one message sits in the dead-letter queue', () => {
+    s.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalId(s.processing.deadLetterQueue), 'QueueName'] } }],
+      Statistic: 'Maximum',
+      Period: 60,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+    });
+  });
+
+  it('feeds the function one message at a time and lets it fail messages individually', () => {
+    s.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: queueArn(s.processing.queue),
+      FunctionName: { Ref: logicalId(s.processing.function.function) },
+      BatchSize: 1,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: 10 },
+    });
+  });
+
+  it('runs the function on x86_64 with the ffmpeg layer, sized for transcodes, configured through its environment', () => {
+    s.template.hasResourceProperties('AWS::Lambda::Function', {
+      Architectures: ['x86_64'],
+      MemorySize: 3008,
+      Timeout: 900,
+      EphemeralStorage: { Size: 10240 },
+      Layers: [{ Ref: logicalId(s.processing.ffmpegLayer as LayerVersion) }],
+      Environment: {
+        Variables: Match.objectLike({
+          FFMPEG_PATH: '/opt/bin/ffmpeg',
+          FFPROBE_PATH: '/opt/bin/ffprobe',
+          PROCESSING_LIMITS: JSON.stringify({ maxDurationSeconds: { audio: 10800, video: 1200 }, maxWidth: 8192, maxHeight: 8192 }),
+          PROCESS_MAX_RECEIVE_COUNT: '3',
+          MEDIA_BASE_URL: 'https://d111111abcdef8.cloudfront.net',
+          UPLOADS_TABLE: { Ref: logicalId(s.storage.table) },
+          UPLOADS_BUCKET: { Ref: logicalId(s.storage.uploadsBucket) },
+          MEDIA_BUCKET: { Ref: logicalId(s.storage.mediaBucket) },
+        }),
+      },
+    });
+  });
+
+  it('may read originals, write and delete outputs under media/, update records and consume its queue; nothing more', () => {
+    const policy = s.template.toJSON().Resources[logicalId(s.processing.function.role.node.findChild('DefaultPolicy'))];
+    const statements = policy.Properties.PolicyDocument.Statement as Statement[];
+    const on = (bucket: Parameters<typeof logicalId>[0], suffix: string) => ({
+      'Fn::Join': ['', [{ 'Fn::GetAtt': [logicalId(bucket), 'Arn'] }, suffix]],
+    });
+    expect(statements).toEqual(
+      expect.arrayContaining([
+        { Action: 's3:GetObject', Effect: 'Allow', Resource: on(s.storage.uploadsBucket, '/uploads/*/source') },
+        { Action: ['s3:AbortMultipartUpload', 's3:DeleteObject', 's3:PutObject'], Effect: 'Allow', Resource: on(s.storage.mediaBucket, '/media/*/*') },
+        {
+          Action: 's3:ListBucket',
+          Condition: { StringLike: { 's3:prefix': ['media/*/*'] } },
+          Effect: 'Allow',
+          Resource: { 'Fn::GetAtt': [logicalId(s.storage.mediaBucket), 'Arn'] },
+        },
+        {
+          Action: ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'],
+          Effect: 'Allow',
+          Resource: queueArn(s.processing.queue),
+        },
+      ]),
+    );
+    const s3Actions = statements.flatMap((st) => st.Action).filter((action) => action.startsWith('s3:'));
+    expect(new Set(s3Actions)).toEqual(new Set(['s3:GetObject', 's3:ListBucket', 's3:AbortMultipartUpload', 's3:DeleteObject', 's3:PutObject']));
+    // Write and delete reach the media bucket only: originals stay read-only.
+    const onUploads = statements.filter((st) => JSON.stringify(st.Resource).includes(logicalId(s.storage.uploadsBucket)));
+    expect(onUploads.flatMap((st) => st.Action)).toEqual(['s3:GetObject', 's3:ListBucket']);
+  });
+
+  it('builds its own ffmpeg layer by default, or uses the one passed in', () => {
+    expect(Object.keys(s.template.findResources('AWS::Lambda::LayerVersion'))).toHaveLength(1);
+
+    const stack = testStack();
+    const own = LayerVersion.fromLayerVersionArn(stack, 'Own', 'arn:aws:lambda:eu-west-1:123456789012:layer:my-ffmpeg:7');
+    const { template } = synth({ ffmpegLayer: own }, stack);
+    expect(template.findResources('AWS::Lambda::LayerVersion')).toEqual({});
+    template.hasResourceProperties('AWS::Lambda::Function', { Layers: ['arn:aws:lambda:eu-west-1:123456789012:layer:my-ffmpeg:7'] });
+  });
+
+  it('takes memory, timeout, reserved concurrency, receives and limits from props', () => {
+    const { template, processing } = synth({
+      memorySize: 10240,
+      timeout: Duration.minutes(10),
+      reservedConcurrency: 4,
+      maxConcurrency: 4,
+      maxReceiveCount: 5,
+      ephemeralStorageSize: Size.gibibytes(4),
+      limits: { maxDurationSeconds: { video: 300 }, maxWidth: 3840 },
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      MemorySize: 10240,
+      Timeout: 600,
+      ReservedConcurrentExecutions: 4,
+      EphemeralStorage: { Size: 4096 },
+      Environment: {
+        Variables: Match.objectLike({
+          PROCESSING_LIMITS: JSON.stringify({ maxDurationSeconds: { audio: 10800, video: 300 }, maxWidth: 3840, maxHeight: 8192 }),
+          PROCESS_MAX_RECEIVE_COUNT: '5',
+        }),
+      },
+    });
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      VisibilityTimeout: 3600,
+      RedrivePolicy: { deadLetterTargetArn: Match.anyValue(), maxReceiveCount: 5 },
+    });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: logicalId(processing.function.function) },
+      ScalingConfig: { MaximumConcurrency: 4 },
+    });
+  });
+
+  it('rejects a timeout over Lambda’s 15 minutes, a bad receive count and a bad limit, naming the value', () => {
+    expect(() => synth({ timeout: Duration.minutes(20) })).toThrow('Processing timeout must be from 1 to 15 minutes (Lambda\'s limit), got 20 minutes');
+    expect(() => synth({ maxReceiveCount: 0 })).toThrow('maxReceiveCount must be a whole number from 1 to 1000, got 0');
+    expect(() => synth({ limits: { maxWidth: -1 } })).toThrow(/^Processing limits: maxWidth is invalid/);
+  });
+
+  it('leaves cdk-nag nothing to report', () => {
+    const stack = testStack();
+    synth({}, stack);
+    Aspects.of(stack).add(new AwsSolutionsChecks());
+    const nag = Match.stringLikeRegexp('AwsSolutions-.*');
+    const annotations = Annotations.fromStack(stack);
+    expect([...annotations.findError('*', nag), ...annotations.findWarning('*', nag)].map((f) => f.entry.data)).toEqual([]);
+  });
+});
