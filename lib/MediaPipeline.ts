@@ -3,6 +3,8 @@ import type { ThrottleSettings } from 'aws-cdk-lib/aws-apigatewayv2';
 import { Construct } from 'constructs';
 import type { UploadPolicy } from '../lambdas/shared/mediaPolicy.js';
 import { Auth, type CreatedUserPoolAuth, type ExternalJwtAuth } from './Auth.js';
+import { Cdn } from './Cdn.js';
+import { Processing, type ProcessingProps } from './Processing.js';
 import { Storage } from './Storage.js';
 import { UploadApi } from './UploadApi.js';
 import { UploadExpiry } from './UploadExpiry.js';
@@ -37,14 +39,24 @@ export interface MediaPipelineProps extends UploadPolicyProps {
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Processing of uploaded originals with ffmpeg (lib/Processing.ts).
+   * @default - Processing's defaults: 3008 MB, 15 minutes, no reserved concurrency, the npm ffmpeg layer
+   */
+  readonly processing?: MediaPipelineProcessingProps;
 }
+
+/** The processing settings a pipeline passes through to `Processing`. */
+export type MediaPipelineProcessingProps = Pick<
+  ProcessingProps,
+  'memorySize' | 'timeout' | 'reservedConcurrency' | 'ffmpegLayer' | 'limits'
+>;
 
 /**
  * The media-upload pipeline: storage (uploads and media buckets, Uploads table), auth (a Cognito
  * user pool or an external JWT issuer), the upload API (one function per route, JWT on every
- * route) and the job that expires abandoned uploads. Processing and the CDN build on the public
- * `storage` and `uploadPolicy`: they consume the uploads bucket's events and write and serve
- * the media bucket, which this construct leaves to them.
+ * route), the job that expires abandoned uploads, ffmpeg processing of the uploads bucket's
+ * events (`processing`) and the CDN that serves the media bucket's outputs (`cdn`).
  */
 export class MediaPipeline extends Construct {
   /** The policy every function enforces and `GET /config` reports. */
@@ -53,6 +65,8 @@ export class MediaPipeline extends Construct {
   readonly auth: Auth;
   readonly api: UploadApi;
   readonly expiry: UploadExpiry;
+  readonly cdn: Cdn;
+  readonly processing: Processing;
 
   constructor(scope: Construct, id: string, props: MediaPipelineProps = {}) {
     super(scope, id);
@@ -82,6 +96,18 @@ export class MediaPipeline extends Construct {
       removalPolicy,
     });
     this.expiry.function.bindUploadPolicy(this.uploadPolicy);
+
+    // Playback and processing: the CDN serves the media bucket; processing consumes the uploads
+    // bucket's events and writes outputs whose URLs start with the CDN's base URL.
+    this.cdn = new Cdn(this, 'Cdn', { mediaBucket: this.storage.mediaBucket, corsOrigins: props.corsOrigins, removalPolicy });
+    this.processing = new Processing(this, 'Processing', {
+      ...props.processing,
+      uploadsBucket: this.storage.uploadsBucket,
+      mediaBucket: this.storage.mediaBucket,
+      table: this.storage.table,
+      mediaBaseUrl: this.cdn.mediaBaseUrl,
+      removalPolicy,
+    });
   }
 }
 
