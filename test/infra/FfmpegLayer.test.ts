@@ -40,5 +40,4 @@ describe('FfmpegLayer', () => {
     expect(notice).toContain('GNU General Public License version 3');
     expect(notice).toContain('bin/ffmpeg: FFmpeg build 20181210-g0e8eb07980, from the npm package @ffmpeg-installer/linux-x64@4.1.0');
   });
-
 });
