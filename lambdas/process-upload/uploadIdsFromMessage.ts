@@ -33,9 +33,11 @@ export function uploadIdsFromMessage(body: string): string[] {
 
 /** S3 event keys are URL-encoded with `+` for spaces. */
 export function decodeEventKey(key: string): string {
+  const spaced = key.replace(/\+/g, ' ');
   try {
-    return decodeURIComponent(key.replace(/\+/g, ' '));
+    return decodeURIComponent(spaced);
   } catch {
-    return key;
+    // A stray `%` S3 would have sent as `%25`: keep the key as it came.
+    return spaced;
   }
 }

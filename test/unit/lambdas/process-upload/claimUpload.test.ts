@@ -1,0 +1,96 @@
+import { HeadObjectCommand, NotFound, S3Client } from '@aws-sdk/client-s3';
+import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+
+vi.hoisted(() => {
+  process.env.UPLOADS_TABLE = 'uploads-table';
+  process.env.UPLOADS_BUCKET = 'uploads-bucket';
+});
+
+import { claimUpload } from '../../../../lambdas/process-upload/claimUpload.js';
+import { logger } from '../../../../lambdas/shared/logger.js';
+import type { UploadStatus } from '../../../../lambdas/shared/uploadRecord.js';
+import { fakeUploadsTable, uploadRecord } from './fakeUploadsTable.js';
+
+const dynamo = mockClient(DynamoDBDocumentClient);
+const s3 = mockClient(S3Client);
+
+/** The status pairs of the conditional updates sent, in order: `from>to`. */
+function transitionsSent(): string[] {
+  return dynamo.commandCalls(UpdateCommand).map(({ args }) => {
+    const values = args[0].input.ExpressionAttributeValues ?? {};
+    return `${values[':from0']}>${values[':to']}`;
+  });
+}
+
+describe('claimUpload', () => {
+  beforeEach(() => {
+    dynamo.reset();
+    s3.reset();
+    vi.spyOn(logger, 'info').mockImplementation(() => undefined);
+    vi.spyOn(logger, 'warn').mockImplementation(() => undefined);
+  });
+  afterEach(() => vi.restoreAllMocks());
+
+  it('claims an uploaded upload: processing at stage probe, progress 0', async () => {
+    const table = fakeUploadsTable(dynamo, [uploadRecord({ status: 'uploaded' })]);
+    const claimed = await claimUpload('u1', 1);
+    expect(claimed).toMatchObject({ uploadId: 'u1', status: 'processing', stage: 'probe', progress: 0 });
+    expect(table.get('u1')?.status).toBe('processing');
+    expect(transitionsSent()).toEqual(['uploaded>processing']);
+    expect(s3.calls()).toEqual([]);
+  });
+
+  it('moves an initiated upload whose original S3 holds at the declared size to uploaded, then claims it', async () => {
+    const table = fakeUploadsTable(dynamo, [uploadRecord({ status: 'initiated', pendingExpiry: 'initiated', size: 1234 })]);
+    s3.on(HeadObjectCommand).resolves({ ContentLength: 1234 });
+    expect(await claimUpload('u1', 1)).toMatchObject({ status: 'processing' });
+    expect(transitionsSent()).toEqual(['uploaded>processing', 'initiated>uploaded', 'uploaded>processing']);
+    expect(s3).toHaveReceivedCommandWith(HeadObjectCommand, { Bucket: 'uploads-bucket', Key: 'uploads/u1/source' });
+    expect(table.get('u1')?.pendingExpiry).toBeUndefined();
+  });
+
+  it.each([
+    ['at another size', () => s3.on(HeadObjectCommand).resolves({ ContentLength: 999 })],
+    ['missing', () => s3.on(HeadObjectCommand).rejects(new NotFound({ message: 'Not Found', $metadata: { httpStatusCode: 404 } }))],
+  ])('leaves an initiated upload whose original is %s to complete, writing nothing', async (_case, stubHead) => {
+    const table = fakeUploadsTable(dynamo, [uploadRecord({ status: 'initiated' })]);
+    stubHead();
+    expect(await claimUpload('u1', 1)).toBeUndefined();
+    expect(transitionsSent()).toEqual(['uploaded>processing']);
+    expect(table.get('u1')?.status).toBe('initiated');
+  });
+
+  it('reclaims a processing upload on a redelivery of its event (an earlier attempt did not finish)', async () => {
+    fakeUploadsTable(dynamo, [uploadRecord({ status: 'processing', stage: 'transcode', progress: 40 })]);
+    expect(await claimUpload('u1', 2)).toMatchObject({ status: 'processing', stage: 'probe', progress: 0 });
+    expect(transitionsSent()).toEqual(['uploaded>processing', 'processing>processing']);
+  });
+
+  it('ignores a processing upload on a first delivery: a duplicate event while another run works on it', async () => {
+    const table = fakeUploadsTable(dynamo, [uploadRecord({ status: 'processing', stage: 'transcode', progress: 40 })]);
+    expect(await claimUpload('u1', 1)).toBeUndefined();
+    expect(transitionsSent()).toEqual(['uploaded>processing']);
+    expect(table.get('u1')).toMatchObject({ stage: 'transcode', progress: 40 });
+  });
+
+  it.each<UploadStatus>(['ready', 'failed', 'cancelled', 'expired'])('does nothing for a %s upload, on any delivery', async (status) => {
+    const table = fakeUploadsTable(dynamo, [uploadRecord({ status })]);
+    expect(await claimUpload('u1', 1)).toBeUndefined();
+    expect(await claimUpload('u1', 3)).toBeUndefined();
+    expect(table.get('u1')?.status).toBe(status);
+    expect(s3.calls()).toEqual([]);
+  });
+
+  it('does nothing for an upload without a record', async () => {
+    fakeUploadsTable(dynamo, []);
+    expect(await claimUpload('ghost', 1)).toBeUndefined();
+  });
+
+  it('rethrows a DynamoDB fault, so the event is delivered again', async () => {
+    dynamo.on(UpdateCommand).rejects(new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} }));
+    await expect(claimUpload('u1', 1)).rejects.toThrow('slow down');
+  });
+});

@@ -1,0 +1,43 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { decodeEventKey, uploadIdsFromMessage } from '../../../../lambdas/process-upload/uploadIdsFromMessage.js';
+import { logger } from '../../../../lambdas/shared/logger.js';
+
+const event = (...records: { eventName: string; key: string }[]) =>
+  JSON.stringify({ Records: records.map(({ eventName, key }) => ({ eventName, s3: { object: { key } } })) });
+
+describe('uploadIdsFromMessage', () => {
+  beforeEach(() => {
+    vi.spyOn(logger, 'info').mockImplementation(() => undefined);
+    vi.spyOn(logger, 'warn').mockImplementation(() => undefined);
+  });
+  afterEach(() => vi.restoreAllMocks());
+
+  it('takes the upload id from an original’s ObjectCreated key', () => {
+    expect(uploadIdsFromMessage(event({ eventName: 'ObjectCreated:CompleteMultipartUpload', key: 'uploads/abc_DEF-123/source' }))).toEqual(['abc_DEF-123']);
+  });
+
+  it('decodes form-encoded keys before matching', () => {
+    expect(uploadIdsFromMessage(event({ eventName: 'ObjectCreated:Put', key: 'uploads%2Fu1%2Fsource' }))).toEqual(['u1']);
+    expect(decodeEventKey('uploads/red+flower+%281%29.jpg')).toBe('uploads/red flower (1).jpg');
+    expect(decodeEventKey('100%+sure')).toBe('100% sure');
+  });
+
+  it('ignores other keys, other events, the S3 test event and bodies that are not JSON', () => {
+    expect(
+      uploadIdsFromMessage(
+        event(
+          { eventName: 'ObjectCreated:Put', key: 'uploads/u1/source.bak' },
+          { eventName: 'ObjectCreated:Put', key: 'media/u1/master.m3u8' },
+          { eventName: 'ObjectRemoved:Delete', key: 'uploads/u2/source' },
+        ),
+      ),
+    ).toEqual([]);
+    expect(uploadIdsFromMessage(JSON.stringify({ Service: 'Amazon S3', Event: 's3:TestEvent' }))).toEqual([]);
+    expect(uploadIdsFromMessage('not json')).toEqual([]);
+  });
+
+  it('names an upload once even when the event repeats it', () => {
+    const created = { eventName: 'ObjectCreated:Put', key: 'uploads/u1/source' };
+    expect(uploadIdsFromMessage(event(created, created))).toEqual(['u1']);
+  });
+});
