@@ -1,9 +1,10 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, type UpdateCommandInput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, type UpdateCommandInput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { AwsStub } from 'aws-sdk-client-mock';
 import type { UploadRecord } from '../../../../lambdas/shared/uploadRecord.js';
 
-type DocumentStub = AwsStub<any, any, any> & ReturnType<typeof import('aws-sdk-client-mock').mockClient<DynamoDBDocumentClient>>;
+// The stub of a DynamoDBDocumentClient; its command types are not what this fake checks.
+type DocumentStub = AwsStub<any, any, any>;
 
 /**
  * An in-memory Uploads table behind the mocked document client: GetCommand reads it and
