@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { posterArgs, posterTime } from '../../../../../lambdas/shared/media/posterArgs.js';
+
+describe('posterTime', () => {
+  it('takes a tenth of the way in, at most 10 s, and the start when the duration is unknown', () => {
+    expect(posterTime(30)).toBe(3);
+    expect(posterTime(3600)).toBe(10);
+    expect(posterTime(undefined)).toBe(0);
+  });
+});
+
+describe('posterArgs', () => {
+  it('seeks before opening the input, so only the frames near the poster time are read', () => {
+    const args = posterArgs({ input: 'https://u/source?sig', output: '/tmp/w/out/poster.jpg', videoStreamIndex: 0, atSeconds: 3.25, width: 1280, height: 720 });
+    expect(args).toEqual([
+      '-hide_banner', '-nostdin', '-loglevel', 'error', '-y',
+      '-rw_timeout', '30000000',
+      '-ss', '3.25', '-i', 'https://u/source?sig',
+      '-map', '0:0', '-frames:v', '1', '-vf', 'scale=1280:720,setsar=1', '-q:v', '3',
+      '-f', 'image2', '-update', '1', '/tmp/w/out/poster.jpg',
+    ]);
+    expect(args.indexOf('-ss')).toBeLessThan(args.indexOf('-i'));
+  });
+});
