@@ -41,7 +41,7 @@ export interface MediaPipelineProps extends UploadPolicyProps {
   readonly removalPolicy?: RemovalPolicy;
   /**
    * Processing of uploaded originals with ffmpeg (lib/Processing.ts).
-   * @default - Processing's defaults: 3008 MB, 15 minutes, no reserved concurrency, the npm ffmpeg layer
+   * @default - Processing's defaults: 10,240 MB, 15 minutes, no reserved concurrency, the npm ffmpeg layer
    */
   readonly processing?: MediaPipelineProcessingProps;
 }

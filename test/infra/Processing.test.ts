@@ -103,7 +103,7 @@ describe('Processing', () => {
   it('runs the function on x86_64 with the ffmpeg layer, sized for transcodes, configured through its environment', () => {
     s.template.hasResourceProperties('AWS::Lambda::Function', {
       Architectures: ['x86_64'],
-      MemorySize: 3008,
+      MemorySize: 10240,
       Timeout: 900,
       EphemeralStorage: { Size: 10240 },
       Layers: [{ Ref: logicalId(s.processing.ffmpegLayer as LayerVersion) }],
@@ -164,7 +164,7 @@ describe('Processing', () => {
 
   it('takes memory, timeout, reserved concurrency, receives and limits from props', () => {
     const { template, processing } = synth({
-      memorySize: 10240,
+      memorySize: 4096,
       timeout: Duration.minutes(10),
       reservedConcurrency: 4,
       maxConcurrency: 4,
@@ -173,7 +173,7 @@ describe('Processing', () => {
       limits: { maxDurationSeconds: { video: 300 }, maxWidth: 3840 },
     });
     template.hasResourceProperties('AWS::Lambda::Function', {
-      MemorySize: 10240,
+      MemorySize: 4096,
       Timeout: 600,
       ReservedConcurrentExecutions: 4,
       EphemeralStorage: { Size: 4096 },
