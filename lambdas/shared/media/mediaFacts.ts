@@ -47,7 +47,7 @@ export function describeMedia(probe: ProbeOutput): MediaFacts {
     audioStreamIndex: audio?.index,
   };
 
-  // A terminal-art "video" is how ffprobe reads plain text it was told is a .txt; not media.
+  // ffprobe reads text named like ANSI art (.ans, .nfo) as a `tty` "video"; it is not media.
   if (visual && formatName !== 'tty' && visual.width && visual.height) {
     const rotation = rotationOf(visual);
     const { width, height } = displaySize(visual, rotation);
