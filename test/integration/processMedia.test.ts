@@ -1,7 +1,6 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UploadRecord } from '../../lambdas/shared/uploadRecord.js';
 import {
@@ -14,6 +13,7 @@ import {
   withExifOrientation,
 } from './processFixtures.js';
 import { ProcessHarness } from './processHarness.js';
+import { callApi, putPart } from './support/localHttp.js';
 
 const MP4 = { contentType: 'video/mp4', kind: 'video' } as const;
 
@@ -270,5 +270,22 @@ describe('claiming', () => {
     const record = await h.record(uploadId);
     expect(record.status).toBe('ready');
     expect(record.pendingExpiry).toBeUndefined();
+  });
+});
+
+describe('through local mode’s own event delivery', () => {
+  it('processes an mp3 uploaded over the HTTP API once complete is called, and GET /uploads/{id} shows it ready', async () => {
+    const song = await readFile(await makeAudio(join(dir, 'api.mp3'), 2, ['-c:a', 'libmp3lame']));
+    const token = await h.local.mintToken('alice');
+    const created = await callApi(h.local, 'POST', '/uploads', { token, body: { filename: 'api song.mp3', contentType: 'audio/mpeg', size: song.length } });
+    expect(created.status).toBe(201);
+    const { uploadId, parts } = created.body as { uploadId: string; parts: { url: string }[] };
+    expect((await putPart(parts[0]?.url as string, song)).status).toBe(200);
+    expect((await callApi(h.local, 'POST', `/uploads/${uploadId}/complete`, { token, body: {} })).status).toBe(200);
+
+    await h.local.eventsIdle();
+    const upload = await callApi(h.local, 'GET', `/uploads/${uploadId}`, { token });
+    expect(upload.body).toMatchObject({ status: 'ready', media: { kind: 'audio', hasAudio: true } });
+    expect(await h.outputKeys(uploadId)).toContain(`media/${uploadId}/waveform.json`);
   });
 });
