@@ -1,5 +1,4 @@
-import { FFMPEG_BASE_ARGS, FFMPEG_PROGRESS_ARGS, seconds } from './ffmpegCommon.js';
-import { networkInputArgs } from './probeMedia.js';
+import { FFMPEG_BASE_ARGS, FFMPEG_PROGRESS_ARGS, networkInputArgs, seconds } from './ffmpegCommon.js';
 
 export interface AudioHlsInput {
   readonly input: string;

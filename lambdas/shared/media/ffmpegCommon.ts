@@ -8,3 +8,11 @@ export const FFMPEG_PROGRESS_ARGS = ['-progress', 'pipe:1', '-nostats'] as const
 export function seconds(value: number): string {
   return String(Math.round(value * 1000) / 1000);
 }
+
+/** Read/write timeout for network inputs, in microseconds: a stalled GET fails instead of hanging. */
+export const NETWORK_TIMEOUT_US = '30000000';
+
+/** Input options for an original read over HTTP (a presigned URL); none for a local file. */
+export function networkInputArgs(input: string): string[] {
+  return /^https?:/i.test(input) ? ['-rw_timeout', NETWORK_TIMEOUT_US] : [];
+}

@@ -1,5 +1,4 @@
-import { FFMPEG_BASE_ARGS } from './ffmpegCommon.js';
-import { networkInputArgs } from './probeMedia.js';
+import { FFMPEG_BASE_ARGS, networkInputArgs } from './ffmpegCommon.js';
 
 /** Widths of the resized variants; a source narrower than one is not upscaled to it. */
 export const IMAGE_VARIANT_WIDTHS: readonly number[] = [320, 640, 1280];

@@ -1,5 +1,4 @@
-import { FFMPEG_BASE_ARGS, seconds } from './ffmpegCommon.js';
-import { networkInputArgs } from './probeMedia.js';
+import { FFMPEG_BASE_ARGS, networkInputArgs, seconds } from './ffmpegCommon.js';
 
 export interface PosterInput {
   readonly input: string;

@@ -1,6 +1,7 @@
 import { logger } from '../logger.js';
+import { networkInputArgs } from './ffmpegCommon.js';
 import { describeExit, succeeded } from './ffmpegFailure.js';
-import { networkInputArgs, type ProbeOptions } from './probeMedia.js';
+import type { ProbeOptions } from './probeMedia.js';
 import { runProcess } from './runProcess.js';
 
 /**

@@ -1,5 +1,6 @@
 import { ProcessingError } from '../errors.js';
 import { logger } from '../logger.js';
+import { networkInputArgs } from './ffmpegCommon.js';
 import { describeExit, isSourceFault, succeeded } from './ffmpegFailure.js';
 import { FAILURE_CODES } from './failureCodes.js';
 import { ProbeOutput } from './probeOutput.js';
@@ -11,14 +12,6 @@ export interface ProbeOptions {
   /** Kill ffprobe after this long. */
   readonly timeoutMs: number;
   readonly signal?: AbortSignal;
-}
-
-/** Read/write timeout for network inputs, in microseconds: a stalled GET fails instead of hanging. */
-export const NETWORK_TIMEOUT_US = '30000000';
-
-/** Input options every run against an original uses: fail a stalled HTTP read instead of hanging. */
-export function networkInputArgs(input: string): string[] {
-  return /^https?:/i.test(input) ? ['-rw_timeout', NETWORK_TIMEOUT_US] : [];
 }
 
 /**
