@@ -14,7 +14,7 @@ export class MediaPipelineStack extends Stack {
   constructor(scope: Construct, id: string, props: MediaPipelineStackProps = {}) {
     super(scope, id, props);
     this.pipeline = new MediaPipeline(this, 'Pipeline', props.pipeline);
-    const { api, auth, storage } = this.pipeline;
+    const { api, auth, storage, cdn } = this.pipeline;
 
     new CfnOutput(this, 'ApiUrl', { value: api.url, description: 'Base URL of the uploads API' });
     if (auth.userPool && auth.userPoolClient) {
@@ -26,6 +26,10 @@ export class MediaPipelineStack extends Stack {
     }
     new CfnOutput(this, 'UploadsBucketName', { value: storage.uploadsBucket.bucketName, description: 'Bucket of originals' });
     new CfnOutput(this, 'MediaBucketName', { value: storage.mediaBucket.bucketName, description: 'Bucket of outputs' });
+    new CfnOutput(this, 'MediaBaseUrl', {
+      value: cdn.mediaBaseUrl,
+      description: 'CDN base URL that playback URLs (HLS, posters, thumbnails) start with',
+    });
     new CfnOutput(this, 'UploadsTableName', { value: storage.table.tableName, description: 'Uploads table' });
   }
 }
