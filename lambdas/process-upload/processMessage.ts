@@ -1,6 +1,6 @@
 import type { SQSRecord } from 'aws-lambda';
+import { uploadIdsFromMessage } from '../shared/uploadIdsFromMessage.js';
 import { type Attempt, processUpload } from './processUpload.js';
-import { uploadIdsFromMessage } from './uploadIdsFromMessage.js';
 
 /**
  * One SQS message: the S3 event it carries names one original (S3 sends one record per

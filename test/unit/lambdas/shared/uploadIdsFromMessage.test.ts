@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { decodeEventKey, uploadIdsFromMessage } from '../../../../lambdas/process-upload/uploadIdsFromMessage.js';
+import { decodeEventKey, uploadIdsFromMessage } from '../../../../lambdas/shared/uploadIdsFromMessage.js';
 import { logger } from '../../../../lambdas/shared/logger.js';
 
 const event = (...records: { eventName: string; key: string }[]) =>

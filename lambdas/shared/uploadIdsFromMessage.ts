@@ -1,6 +1,6 @@
 import type { S3Event } from 'aws-lambda';
-import { uploadIdFromSourceKey } from '../shared/keys.js';
-import { logger } from '../shared/logger.js';
+import { uploadIdFromSourceKey } from './keys.js';
+import { logger } from './logger.js';
 
 /**
  * The uploads an SQS message's S3 event is about: each `ObjectCreated` record whose key is an
