@@ -17,6 +17,16 @@ export const PROCESS_UPLOAD_FUNCTION: EventFunctionDefinition = {
   description: 'Probes, transcodes and publishes an uploaded original',
 };
 
+/**
+ * Invoked with SQS batches from the processing dead-letter queue: the same S3 event bodies,
+ * after every processing attempt gave up on them.
+ */
+export const FAIL_DEAD_LETTERS_FUNCTION: EventFunctionDefinition = {
+  id: 'FailDeadLetters',
+  handler: 'fail-dead-letters',
+  description: 'Fails uploads whose processing events were dead-lettered, so none stays processing',
+};
+
 /** Invoked on a schedule (an EventBridge Scheduler/Rule event; the payload is not read). */
 export const EXPIRE_UPLOADS_FUNCTION: EventFunctionDefinition = {
   id: 'ExpireUploads',
