@@ -23,6 +23,7 @@ import { logger } from '../../../../lambdas/shared/logger.js';
 import type { UploadRecord, UploadStatus } from '../../../../lambdas/shared/uploadRecord.js';
 import { apiEvent } from '../../support/apiEvent.js';
 import { lambdaContext } from '../../support/lambdaContext.js';
+import { uploadRecord } from '../../support/uploadRecord.js';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
 const s3 = mockClient(S3Client);
@@ -34,24 +35,7 @@ const MiB = 1024 * 1024;
 const SIZE = 20 * MiB + 5;
 
 function stored(overrides: Partial<UploadRecord> = {}): UploadRecord {
-  return {
-    uploadId: ID,
-    ownerId: OWNER,
-    status: 'initiated',
-    filename: 'talk.mp4',
-    contentType: 'video/mp4',
-    kind: 'video',
-    size: SIZE,
-    partSize: 8 * MiB,
-    partCount: 3,
-    sourceKey: KEY,
-    multipartUploadId: 'mpu-1',
-    createdAt: '2025-03-01T12:00:00.000Z',
-    updatedAt: '2025-03-01T12:00:00.000Z',
-    expiresAt: '2025-03-02T12:00:00.000Z',
-    pendingExpiry: 'initiated',
-    ...overrides,
-  };
+  return uploadRecord({ uploadId: ID, ownerId: OWNER, size: SIZE, ...overrides });
 }
 
 function after(status: UploadStatus, overrides: Partial<UploadRecord> = {}): UploadRecord {

@@ -22,6 +22,7 @@ import { logger } from '../../../../lambdas/shared/logger.js';
 import type { UploadRecord, UploadStatus } from '../../../../lambdas/shared/uploadRecord.js';
 import { apiEvent } from '../../support/apiEvent.js';
 import { lambdaContext } from '../../support/lambdaContext.js';
+import { uploadRecord } from '../../support/uploadRecord.js';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
 const s3 = mockClient(S3Client);
@@ -31,7 +32,7 @@ const OWNER = 'owner-1';
 const KEY = `uploads/${ID}/source`;
 
 function stored(status: UploadStatus, overrides: Partial<UploadRecord> = {}): UploadRecord {
-  return {
+  return uploadRecord({
     uploadId: ID,
     ownerId: OWNER,
     status,
@@ -39,16 +40,9 @@ function stored(status: UploadStatus, overrides: Partial<UploadRecord> = {}): Up
     contentType: 'audio/mpeg',
     kind: 'audio',
     size: 3_000_000,
-    partSize: 8_388_608,
     partCount: 1,
-    sourceKey: KEY,
-    multipartUploadId: 'mpu-1',
-    createdAt: '2025-03-01T12:00:00.000Z',
-    updatedAt: '2025-03-01T12:00:00.000Z',
-    expiresAt: '2025-03-02T12:00:00.000Z',
-    ...(status === 'initiated' ? { pendingExpiry: 'initiated' as const } : {}),
     ...overrides,
-  };
+  });
 }
 
 function publicView(record: UploadRecord): Record<string, unknown> {

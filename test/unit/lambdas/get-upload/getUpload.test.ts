@@ -13,6 +13,7 @@ import { logger } from '../../../../lambdas/shared/logger.js';
 import type { UploadRecord } from '../../../../lambdas/shared/uploadRecord.js';
 import { apiEvent } from '../../support/apiEvent.js';
 import { lambdaContext } from '../../support/lambdaContext.js';
+import { uploadRecord } from '../../support/uploadRecord.js';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
 const s3 = mockClient(S3Client);
@@ -21,25 +22,7 @@ const ID = '0b8f6a52-3c1e-4d2a-9f7b-5e6d7c8b9a01';
 const OWNER = 'owner-1';
 
 function stored(overrides: Partial<UploadRecord> = {}): UploadRecord {
-  return {
-    uploadId: ID,
-    ownerId: OWNER,
-    status: 'initiated',
-    filename: 'talk.mp4',
-    contentType: 'video/mp4',
-    kind: 'video',
-    size: 20_000_000,
-    partSize: 8_388_608,
-    partCount: 3,
-    sourceKey: `uploads/${ID}/source`,
-    multipartUploadId: 'mpu-1',
-    metadata: { title: 'Talk' },
-    createdAt: '2025-03-01T12:00:00.000Z',
-    updatedAt: '2025-03-01T12:00:00.000Z',
-    expiresAt: '2025-03-02T12:00:00.000Z',
-    pendingExpiry: 'initiated',
-    ...overrides,
-  };
+  return uploadRecord({ uploadId: ID, ownerId: OWNER, size: 20_000_000, metadata: { title: 'Talk' }, ...overrides });
 }
 
 /** What a client may see of a record: never the owner, the key, the S3 upload id or the index key. */

@@ -15,6 +15,7 @@ import { presignParts } from '../../../../lambdas/shared/presignParts.js';
 import { UPLOAD_STATUSES, type UploadRecord } from '../../../../lambdas/shared/uploadRecord.js';
 import { apiEvent } from '../../support/apiEvent.js';
 import { lambdaContext } from '../../support/lambdaContext.js';
+import { uploadRecord } from '../../support/uploadRecord.js';
 
 const s3 = mockClient(S3Client);
 const dynamo = mockClient(DynamoDBDocumentClient);
@@ -25,24 +26,15 @@ const OWNER = 'owner-1';
 const SIZE = 20 * MiB + 5;
 
 function stored(overrides: Partial<UploadRecord> = {}): UploadRecord {
-  return {
+  return uploadRecord({
     uploadId: ID,
     ownerId: OWNER,
-    status: 'initiated',
-    filename: 'talk.mp4',
-    contentType: 'video/mp4',
-    kind: 'video',
     size: SIZE,
-    partSize: 8 * MiB,
-    partCount: 3,
-    sourceKey: `uploads/${ID}/source`,
-    multipartUploadId: 'mpu-1',
     createdAt: '2026-03-01T11:00:00.000Z',
     updatedAt: '2026-03-01T11:00:00.000Z',
     expiresAt: '2026-03-02T11:00:00.000Z',
-    pendingExpiry: 'initiated',
     ...overrides,
-  };
+  });
 }
 
 async function sign(body: unknown, { id = ID, sub = OWNER }: { id?: string; sub?: string | null } = {}) {
