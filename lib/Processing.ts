@@ -10,7 +10,7 @@ import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { ENV, PROCESSING_ENV } from '../lambdas/shared/config.js';
 import { type ProcessingLimitsOverrides, resolveProcessingLimits } from '../lambdas/shared/media/processingLimits.js';
-import { PROCESS_UPLOAD_FUNCTION, UPLOADS_PREFIX } from './eventFunctions.js';
+import { FAIL_DEAD_LETTERS_FUNCTION, PROCESS_UPLOAD_FUNCTION, UPLOADS_PREFIX } from './eventFunctions.js';
 import { FfmpegLayer, LAYER_FFMPEG_PATH, LAYER_FFPROBE_PATH } from './FfmpegLayer.js';
 import { PipelineFunction } from './PipelineFunction.js';
 
@@ -66,7 +66,8 @@ export interface ProcessingProps {
   readonly limits?: ProcessingLimitsOverrides;
   /**
    * Receives of one event before it moves to the dead-letter queue; the last one fails the
-   * upload instead of leaving it `processing`.
+   * upload instead of leaving it `processing` (and the dead-letter function does, when that
+   * run died first).
    * @default 3
    */
   readonly maxReceiveCount?: number;
@@ -81,15 +82,21 @@ export interface ProcessingProps {
  * Processing of uploaded originals: S3 `ObjectCreated` events under `uploads/` go to an
  * encrypted, TLS-only queue; the process function (x86_64, with the ffmpeg layer) takes them
  * one at a time and reports failed messages individually; after `maxReceiveCount` receives an
- * event moves to a dead-letter queue whose depth raises an alarm. The function reads originals
- * (presigned GETs for ffmpeg), writes and deletes outputs under `media/`, and moves records
- * through `transition`.
+ * event moves to a dead-letter queue. The function reads originals (presigned GETs for ffmpeg),
+ * writes and deletes outputs under `media/`, and moves records through `transition`.
+ *
+ * The process function fails an upload on its last attempt, but a run that dies (a crash, the
+ * hard timeout, out of memory) cannot, so a second function consumes the dead-letter queue and
+ * fails the upload of every dead letter that is still `uploaded` or `processing`. It may only
+ * update records. Each dead letter raises an alarm.
  */
 export class Processing extends Construct {
   readonly function: PipelineFunction;
   readonly queue: Queue;
   readonly deadLetterQueue: Queue;
-  /** In alarm while the dead-letter queue holds any message; add actions (SNS, chat) to it. */
+  /** Fails the uploads of dead-lettered events that no processing run could fail. */
+  readonly deadLetterFunction: PipelineFunction;
+  /** In alarm in each minute a dead letter arrives (or is retried); add actions (SNS, chat) to it. */
   readonly deadLetterAlarm: Alarm;
   /** The layer the function runs ffmpeg from: the one passed in, or the FfmpegLayer made here. */
   readonly ffmpegLayer: ILayerVersion;
@@ -118,15 +125,6 @@ export class Processing extends Construct {
     });
     props.uploadsBucket.addEventNotification(EventType.OBJECT_CREATED, new SqsDestination(this.queue), { prefix: UPLOADS_PREFIX });
     acknowledgeNotificationsHandler(this);
-
-    this.deadLetterAlarm = new Alarm(this, 'DeadLetterAlarm', {
-      alarmDescription: 'Upload events failed processing on every attempt; their uploads were marked failed',
-      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
 
     this.ffmpegLayer = props.ffmpegLayer ?? new FfmpegLayer(this, 'FfmpegLayer', { removalPolicy }).layer;
 
@@ -161,6 +159,34 @@ export class Processing extends Construct {
         maxConcurrency: props.maxConcurrency ?? 10,
       }),
     );
+
+    this.deadLetterFunction = new PipelineFunction(this, FAIL_DEAD_LETTERS_FUNCTION.id, {
+      handlerDir: FAIL_DEAD_LETTERS_FUNCTION.handler,
+      description: FAIL_DEAD_LETTERS_FUNCTION.description,
+      memorySize: 256,
+      logRemovalPolicy: removalPolicy,
+      // Only for the failure message ("after N attempts").
+      environment: { [PROCESSING_ENV.maxReceiveCount]: String(maxReceiveCount) },
+    }).bindUploadsTable(props.table, 'readwrite');
+    // No redrive policy on the dead-letter queue: a dead letter whose upload could not be written
+    // is received again until it is, or until the queue's 14-day retention ends.
+    this.deadLetterFunction.function.addEventSource(
+      new SqsEventSource(this.deadLetterQueue, { batchSize: 10, reportBatchItemFailures: true }),
+    );
+
+    // The consumer empties the dead-letter queue within seconds, so its depth (sampled each
+    // minute) would rarely show a dead letter, and SQS's NumberOfMessagesSent leaves out
+    // messages moved there by the redrive policy. Every receive from the queue is an
+    // invocation of the consumer, so its Invocations count each dead letter instead.
+    this.deadLetterAlarm = new Alarm(this, 'DeadLetterAlarm', {
+      alarmDescription:
+        'Upload events failed processing on every attempt; their uploads were marked failed (the fail-dead-letters logs name them)',
+      metric: this.deadLetterFunction.function.metricInvocations({ period: Duration.minutes(1), statistic: 'Sum' }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
   }
 }
 

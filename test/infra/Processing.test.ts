@@ -77,16 +77,42 @@ describe('Processing', () => {
     }
   });
 
-  it('raises an alarm as soon as one message sits in the dead-letter queue', () => {
-    s.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Namespace: 'AWS/SQS',
-      MetricName: 'ApproximateNumberOfMessagesVisible',
-      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalId(s.processing.deadLetterQueue), 'QueueName'] } }],
-      Statistic: 'Maximum',
-      Period: 60,
-      Threshold: 1,
-      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-      TreatMissingData: 'notBreaching',
+  it('feeds the dead-letter queue to the dead-letter function in batches of 10, failing messages individually', () => {
+    s.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: queueArn(s.processing.deadLetterQueue),
+      FunctionName: { Ref: logicalId(s.processing.deadLetterFunction.function) },
+      BatchSize: 10,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    const consumers = Object.values(s.template.findResources('AWS::Lambda::EventSourceMapping')).filter(
+      (mapping) => JSON.stringify(mapping.Properties.EventSourceArn) === JSON.stringify(queueArn(s.processing.deadLetterQueue)),
+    );
+    expect(consumers).toHaveLength(1);
+    s.template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: 'Fails uploads whose processing events were dead-lettered, so none stays processing',
+      Architectures: ['arm64'],
+      MemorySize: 256,
+      Environment: {
+        Variables: Match.objectLike({ PROCESS_MAX_RECEIVE_COUNT: '3', UPLOADS_TABLE: { Ref: logicalId(s.storage.table) } }),
+      },
+    });
+  });
+
+  it("raises an alarm in any minute the dead-letter function is invoked, since it drains the queue before the queue's depth would show", () => {
+    expect(s.template.findResources('AWS::CloudWatch::Alarm')).toEqual({
+      [logicalId(s.processing.deadLetterAlarm)]: expect.objectContaining({
+        Properties: expect.objectContaining({
+          Namespace: 'AWS/Lambda',
+          MetricName: 'Invocations',
+          Dimensions: [{ Name: 'FunctionName', Value: { Ref: logicalId(s.processing.deadLetterFunction.function) } }],
+          Statistic: 'Sum',
+          Period: 60,
+          EvaluationPeriods: 1,
+          Threshold: 1,
+          ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+          TreatMissingData: 'notBreaching',
+        }),
+      }),
     });
   });
 
@@ -152,6 +178,28 @@ describe('Processing', () => {
     expect(onUploads.flatMap((st) => st.Action)).toEqual(['s3:GetObject', 's3:ListBucket']);
   });
 
+  it('lets the dead-letter function update records and consume its queue; nothing more', () => {
+    const policy = s.template.toJSON().Resources[logicalId(s.processing.deadLetterFunction.role.node.findChild('DefaultPolicy'))];
+    const statements = policy.Properties.PolicyDocument.Statement as Statement[];
+    const tableArn = { 'Fn::GetAtt': [logicalId(s.storage.table), 'Arn'] };
+    expect(statements.map((statement) => statement.Resource)).toEqual([
+      { 'Fn::GetAtt': [logicalId(s.processing.deadLetterFunction.logGroup), 'Arn'] },
+      '*',
+      [tableArn, { 'Fn::Join': ['', [tableArn, '/index/*']] }],
+      queueArn(s.processing.deadLetterQueue),
+    ]);
+    const actions = statements.flatMap((statement) => statement.Action);
+    expect(actions.filter((action) => !/^(logs|xray|dynamodb):/.test(action))).toEqual([
+      'sqs:ChangeMessageVisibility',
+      'sqs:DeleteMessage',
+      'sqs:GetQueueAttributes',
+      'sqs:GetQueueUrl',
+      'sqs:ReceiveMessage',
+    ]);
+    expect(actions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:UpdateItem']));
+    expect(statements.find((statement) => statement.Resource === '*')?.Action).toEqual(['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
+  });
+
   it('builds its own ffmpeg layer by default, or uses the one passed in', () => {
     expect(Object.keys(s.template.findResources('AWS::Lambda::LayerVersion'))).toHaveLength(1);
 
@@ -183,6 +231,10 @@ describe('Processing', () => {
           PROCESS_MAX_RECEIVE_COUNT: '5',
         }),
       },
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: 'Fails uploads whose processing events were dead-lettered, so none stays processing',
+      Environment: { Variables: Match.objectLike({ PROCESS_MAX_RECEIVE_COUNT: '5' }) },
     });
     template.hasResourceProperties('AWS::SQS::Queue', {
       VisibilityTimeout: 3600,
