@@ -132,7 +132,8 @@ export class Cdn extends Construct {
       priceClass: props.priceClass ?? PriceClass.PRICE_CLASS_100,
       domainNames: props.domainNames ? [...props.domainNames] : undefined,
       certificate: props.certificate,
-      minimumProtocolVersion: SecurityPolicyProtocol.TLS_V1_2_2021,
+      // Only a custom certificate lets CloudFront enforce a minimum TLS version.
+      minimumProtocolVersion: props.certificate ? SecurityPolicyProtocol.TLS_V1_2_2021 : undefined,
       webAclId: props.webAclId,
       enableLogging: true,
       logBucket: this.logBucket,
