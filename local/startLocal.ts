@@ -1,7 +1,7 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { S3Event, SQSBatchResponse } from 'aws-lambda';
-import { EXPIRE_UPLOADS_FUNCTION, PROCESS_UPLOAD_FUNCTION, UPLOADS_PREFIX } from '../lib/eventFunctions.js';
+import { EXPIRE_UPLOADS_FUNCTION, FAIL_DEAD_LETTERS_FUNCTION, PROCESS_UPLOAD_FUNCTION, UPLOADS_PREFIX } from '../lib/eventFunctions.js';
 import { ROUTES } from '../lib/routes.js';
 import { UPLOADS_TABLE_SCHEMA } from '../lib/uploadsTableSchema.js';
 import type { UploadPolicy } from '../lambdas/shared/mediaPolicy.js';
@@ -74,11 +74,15 @@ export interface LocalMode {
   readonly uploadsTable: string;
   /** A bearer token for `sub`, as the local issuer signs it. */
   mintToken(sub: string, options?: MintOptions): Promise<string>;
-  /** The latest 1,000 S3 event delivery reports, oldest first. */
+  /**
+   * The latest 1,000 S3 event delivery reports, oldest first: to the process function, and
+   * of dead letters to the dead-letter function (their records' `eventSourceARN` is the
+   * dead-letter queue's).
+   */
   readonly deliveries: readonly DeliveryReport[];
   /** Calls `listener` on each delivery report; returns a function that removes it. */
   onDelivery(listener: (report: DeliveryReport) => void): () => void;
-  /** Resolves when no S3 event is waiting for delivery. */
+  /** Resolves when no S3 event (nor dead letter) is waiting for delivery. */
   eventsIdle(): Promise<void>;
   /** Runs the expiry job now. */
   runExpiry(): Promise<void>;
@@ -90,6 +94,7 @@ export interface LocalMode {
 const DEFAULT_MAX_RECEIVE_COUNT = 3;
 const API_FUNCTION_TIMEOUT_MS = 10_000;
 const PROCESS_FUNCTION_TIMEOUT_MS = 15 * 60_000;
+const DEAD_LETTER_FUNCTION_TIMEOUT_MS = 10_000;
 const EXPIRE_FUNCTION_TIMEOUT_MS = 60_000;
 /** Reports kept in `deliveries`, so a long session does not grow without bound. */
 const MAX_KEPT_REPORTS = 1_000;
@@ -99,7 +104,8 @@ const STOP_GRACE_MS = 5_000;
 /**
  * Starts local mode in this process: DynamoDB and S3 emulators with the stack's table and
  * buckets, the HTTP API built from the route table with a local JWT issuer in front, S3 events
- * delivered to the process function like SQS would, and the expiry job on a timer.
+ * delivered to the process function like SQS would (and, once every receive failed, to the
+ * dead-letter function), and the expiry job on a timer.
  */
 export async function startLocal(options: LocalOptions = {}): Promise<LocalMode> {
   const log = options.log ?? consoleLog;
@@ -107,6 +113,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
   const publicHost = options.publicHost ?? (isWildcardHost(host) ? (lanAddress() ?? '127.0.0.1') : host);
   const dataDir = resolve(options.dataDir ?? DEFAULT_DATA_DIR);
   const pendingEventsFile = join(dataDir, 'pending-events.json');
+  const pendingDeadLettersFile = join(dataDir, 'pending-dead-letters.json');
   const maxReceiveCount = options.maxReceiveCount ?? DEFAULT_MAX_RECEIVE_COUNT;
 
   if (options.reset) await rm(dataDir, { recursive: true, force: true });
@@ -134,22 +141,44 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
 
     const deliveries: DeliveryReport[] = [];
     const listeners = new Set<(report: DeliveryReport) => void>();
+    const keep = (report: DeliveryReport) => {
+      deliveries.push(report);
+      if (deliveries.length > MAX_KEPT_REPORTS) deliveries.shift();
+      for (const listener of listeners) listener(report);
+    };
+    // As in the stack: the events queue's dead letters go to a queue of their own, which feeds
+    // the dead-letter function. Its failures are retried too; after the last it drops them.
+    let warnedNoDeadLetterHandler = false;
+    const deadLetters = new SqsEventDelivery({
+      queue: { arn: `arn:aws:sqs:${LOCAL_REGION}:000000000000:media-pipeline-local-upload-events-dead-letters`, region: LOCAL_REGION },
+      invoke: (event) => invokeFunction<SQSBatchResponse | undefined>(FAIL_DEAD_LETTERS_FUNCTION.handler, event, DEAD_LETTER_FUNCTION_TIMEOUT_MS),
+      maxReceiveCount,
+      retryDelayMs: options.retryDelayMs,
+      onReport: (report) => {
+        if (report.outcome === 'no-handler' && !warnedNoDeadLetterHandler) {
+          warnedNoDeadLetterHandler = true;
+          log.warn(`Dead letters have no handler (lambdas/${FAIL_DEAD_LETTERS_FUNCTION.handler}/handler.ts does not exist); they are dropped`);
+        } else if (report.outcome === 'retrying' || report.outcome === 'dead-lettered') {
+          log.warn(`Dead letter ${report.messageId} ${report.outcome === 'retrying' ? 'retrying' : 'dropped'} after receive ${report.receiveCount}: ${report.error}`);
+        }
+        keep(report);
+      },
+    });
     let warnedNoProcessHandler = false;
     const delivery = new SqsEventDelivery({
       queue: { arn: `arn:aws:sqs:${LOCAL_REGION}:000000000000:media-pipeline-local-upload-events`, region: LOCAL_REGION },
       invoke: (event) => invokeFunction<SQSBatchResponse | undefined>(PROCESS_UPLOAD_FUNCTION.handler, event, PROCESS_FUNCTION_TIMEOUT_MS),
       maxReceiveCount,
       retryDelayMs: options.retryDelayMs,
+      deadLetterQueue: deadLetters,
       onReport: (report) => {
-        deliveries.push(report);
-        if (deliveries.length > MAX_KEPT_REPORTS) deliveries.shift();
         if (report.outcome === 'no-handler' && !warnedNoProcessHandler) {
           warnedNoProcessHandler = true;
           log.warn(`S3 events have no handler yet (lambdas/${PROCESS_UPLOAD_FUNCTION.handler}/handler.ts does not exist); they are dropped`);
         } else if (report.outcome === 'retrying' || report.outcome === 'dead-lettered') {
           log.warn(`S3 event ${report.messageId} ${report.outcome} after receive ${report.receiveCount}: ${report.error}`);
         }
-        for (const listener of listeners) listener(report);
+        keep(report);
       },
     });
     const onS3Event = (event: S3Event, operation: AdaptedS3Operation | undefined) => {
@@ -173,6 +202,9 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
     });
     stops.push(s3.stop);
     // Stopped before the emulators: a batch still in flight may need S3 and DynamoDB to finish.
+    // Dead letters stop last (stops run in reverse), so a batch finishing within the events
+    // queue's grace can still dead-letter.
+    stops.push(async () => savePendingEvents(pendingDeadLettersFile, await deadLetters.stop(STOP_GRACE_MS)));
     stops.push(async () => savePendingEvents(pendingEventsFile, await delivery.stop(STOP_GRACE_MS)));
     const s3Endpoint = `http://${publicHost}:${s3.port}`;
 
@@ -202,6 +234,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
     stops.push(gateway.close);
 
     delivery.restore(await takePendingEvents(pendingEventsFile));
+    deadLetters.restore(await takePendingEvents(pendingDeadLettersFile));
 
     const expiry = scheduleExpiry({
       intervalMs: (options.expireIntervalSeconds ?? DEFAULT_EXPIRE_INTERVAL_SECONDS) * 1000,
@@ -227,7 +260,11 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
         listeners.add(listener);
         return () => listeners.delete(listener);
       },
-      eventsIdle: () => delivery.idle(),
+      // The events queue first: its last dead letters are queued by the time it is idle.
+      eventsIdle: async () => {
+        await delivery.idle();
+        await deadLetters.idle();
+      },
       runExpiry: () => expiry.runNow(),
       stop: () => (stopping ??= stopAll()),
     };

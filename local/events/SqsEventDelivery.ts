@@ -31,6 +31,12 @@ export interface SqsEventDeliveryOptions {
   readonly invoke: SqsInvoker;
   /** Receives before a message goes to the dead-letter queue. @default 3 */
   readonly maxReceiveCount?: number;
+  /**
+   * Where a message goes after its last failed receive, like a redrive policy's target: it
+   * keeps its id, body and sent time, and starts over at receive count 0.
+   * @default - none: the message is dropped
+   */
+  readonly deadLetterQueue?: SqsEventDelivery;
   /** Wait before receive `n + 1` after receive `n` failed. @default 1 s, doubling */
   readonly retryDelayMs?: (receiveCount: number) => number;
   /** @default 10 */
@@ -50,7 +56,8 @@ interface Entry {
  * An in-memory stand-in for SQS feeding a Lambda: messages are delivered in batches apart
  * from the sender (never blocking it), a failed batch or the items a function lists in
  * `batchItemFailures` come back after a backoff with a higher receive count, and a message
- * that fails `maxReceiveCount` times is dead-lettered. Like SQS, delivery is at least once.
+ * that fails `maxReceiveCount` times is dead-lettered: moved to `deadLetterQueue` (another
+ * instance, feeding its own function), or dropped. Like SQS, delivery is at least once.
  */
 export class SqsEventDelivery {
   private readonly entries = new Map<string, Entry>();
@@ -179,6 +186,7 @@ export class SqsEventDelivery {
       } else {
         this.entries.delete(entry.message.messageId);
       }
+      if (outcome === 'dead-lettered') this.moveToDeadLetterQueue(entry.message);
       const report: DeliveryReport = {
         messageId: entry.message.messageId,
         event,
@@ -190,5 +198,13 @@ export class SqsEventDelivery {
     }
     if (this.entries.size === 0) this.idleWaiters.splice(0).forEach((resolve) => resolve());
     this.pump();
+  }
+
+  private moveToDeadLetterQueue(message: QueuedMessage): void {
+    const target = this.options.deadLetterQueue;
+    // Once the target is stopped, this batch outlived stop()'s grace: stop() already returned
+    // the message as undelivered, so the next start receives it again.
+    if (!target || target.stopped) return;
+    target.restore([{ messageId: message.messageId, body: message.body, sentTimestamp: message.sentTimestamp, receiveCount: 0 }]);
   }
 }

@@ -68,6 +68,66 @@ describe('SqsEventDelivery', () => {
     expect(reports.map((report) => report.outcome)).toEqual(['retrying', 'dead-lettered']);
   });
 
+  it('moves a dead-lettered message to the dead-letter queue with its id, body and sent time, from receive count 0', async () => {
+    const deadLetterQueue = { arn: 'arn:aws:sqs:us-east-1:000000000000:events-dead-letters', region: 'us-east-1' };
+    const consume = vi.fn(async (_event: SQSEvent) => undefined);
+    const deadLetterReports: DeliveryReport[] = [];
+    const deadLetters = new SqsEventDelivery({ queue: deadLetterQueue, invoke: consume, onReport: (report) => deadLetterReports.push(report) });
+    const reports: DeliveryReport[] = [];
+    const events = new SqsEventDelivery({
+      queue,
+      invoke: async () => {
+        throw new Error('runtime exited');
+      },
+      maxReceiveCount: 2,
+      retryDelayMs: () => 5,
+      deadLetterQueue: deadLetters,
+      onReport: (report) => reports.push(report),
+    });
+
+    const messageId = events.send('body');
+    await events.idle();
+    await deadLetters.idle();
+
+    expect(reports.map((report) => [report.outcome, report.error])).toEqual([
+      ['retrying', 'runtime exited'],
+      ['dead-lettered', 'runtime exited'],
+    ]);
+    expect(consume).toHaveBeenCalledTimes(1);
+    const [deadLetter] = consume.mock.calls[0]![0].Records;
+    const [lastReceive] = reports[1]!.event.Records;
+    expect(deadLetter).toMatchObject({
+      messageId,
+      body: 'body',
+      eventSourceARN: deadLetterQueue.arn,
+      attributes: { ApproximateReceiveCount: '1', SentTimestamp: lastReceive!.attributes.SentTimestamp },
+    });
+    expect(deadLetterReports).toMatchObject([{ messageId, outcome: 'delivered', receiveCount: 1 }]);
+  });
+
+  it('keeps a dead letter out of a stopped dead-letter queue: the batch outlived stop(), which returned the message for the next start', async () => {
+    let fail: () => void = () => undefined;
+    const invoke = vi.fn(
+      (_event: SQSEvent) =>
+        new Promise<undefined>((_resolve, reject) => {
+          fail = () => reject(new Error('too late'));
+        }),
+    );
+    const consume = vi.fn(async (_event: SQSEvent) => undefined);
+    const deadLetters = new SqsEventDelivery({ queue, invoke: consume });
+    const reports: DeliveryReport[] = [];
+    const events = new SqsEventDelivery({ queue, invoke, maxReceiveCount: 1, deadLetterQueue: deadLetters, onReport: (report) => reports.push(report) });
+    const messageId = events.send('slow');
+    await vi.waitFor(() => expect(invoke).toHaveBeenCalledTimes(1));
+
+    expect(await events.stop(20)).toMatchObject([{ messageId, receiveCount: 1 }]);
+    expect(await deadLetters.stop(20)).toEqual([]);
+    fail();
+
+    await vi.waitFor(() => expect(reports).toMatchObject([{ messageId, outcome: 'dead-lettered' }]));
+    expect(consume).not.toHaveBeenCalled();
+  });
+
   it('retries only the items listed in batchItemFailures', async () => {
     let firstBatch: SQSEvent | undefined;
     const invoke = vi.fn(async (event: SQSEvent): Promise<SQSBatchResponse> => {
