@@ -1,4 +1,4 @@
-import { FFMPEG_BASE_ARGS, FFMPEG_PROGRESS_ARGS, networkInputArgs, seconds } from './ffmpegCommon.js';
+import { hlsOutputArgs, transcodeInputArgs } from './ffmpegCommon.js';
 
 export interface AudioHlsInput {
   readonly input: string;
@@ -24,20 +24,12 @@ export function audioHlsArgs(options: AudioHlsInput): string[] {
   const stream = `0:${options.audioStreamIndex}`;
   const dir = `${options.outputDir}/${AUDIO_RENDITION}`;
   return [
-    ...FFMPEG_BASE_ARGS,
-    ...FFMPEG_PROGRESS_ARGS,
-    ...networkInputArgs(options.input),
-    ...(options.readLimitSeconds === undefined ? [] : ['-t', seconds(options.readLimitSeconds)]),
-    '-i', options.input,
+    ...transcodeInputArgs(options.input, options.readLimitSeconds),
     '-map', stream,
     '-c:a', 'aac',
     '-b:a', `${AUDIO_KBPS}k`,
     '-ac', '2',
-    '-f', 'hls',
-    '-hls_time', String(AUDIO_SEGMENT_SECONDS),
-    '-hls_playlist_type', 'vod',
-    '-hls_segment_filename', `${dir}/seg_%05d.ts`,
-    `${dir}/index.m3u8`,
+    ...hlsOutputArgs(dir, String(AUDIO_SEGMENT_SECONDS)),
     '-map', stream,
     '-ac', '1',
     '-ar', String(WAVEFORM_SAMPLE_RATE),

@@ -16,3 +16,31 @@ export const NETWORK_TIMEOUT_US = '30000000';
 export function networkInputArgs(input: string): string[] {
   return /^https?:/i.test(input) ? ['-rw_timeout', NETWORK_TIMEOUT_US] : [];
 }
+
+/**
+ * The start of a transcoding run that reports progress: base options, progress on stdout, the
+ * network timeout for a URL, an optional read limit (`-t` before `-i` stops reading there), and
+ * the input.
+ */
+export function transcodeInputArgs(input: string, readLimitSeconds: number | undefined): string[] {
+  return [
+    ...FFMPEG_BASE_ARGS,
+    ...FFMPEG_PROGRESS_ARGS,
+    ...networkInputArgs(input),
+    ...(readLimitSeconds === undefined ? [] : ['-t', seconds(readLimitSeconds)]),
+    '-i',
+    input,
+  ];
+}
+
+/** Output options for one VOD HLS rendition written to `dir` (`index.m3u8` + `seg_NNNNN.ts`). */
+export function hlsOutputArgs(dir: string, segmentSeconds: string, flags: readonly string[] = []): string[] {
+  return [
+    '-f', 'hls',
+    '-hls_time', segmentSeconds,
+    '-hls_playlist_type', 'vod',
+    ...(flags.length === 0 ? [] : ['-hls_flags', flags.join('+')]),
+    '-hls_segment_filename', `${dir}/seg_%05d.ts`,
+    `${dir}/index.m3u8`,
+  ];
+}

@@ -1,4 +1,4 @@
-import { FFMPEG_BASE_ARGS, FFMPEG_PROGRESS_ARGS, networkInputArgs, seconds } from './ffmpegCommon.js';
+import { hlsOutputArgs, seconds, transcodeInputArgs } from './ffmpegCommon.js';
 import type { RenditionPlan } from './videoLadder.js';
 
 export interface VideoHlsInput {
@@ -55,20 +55,11 @@ export function videoHlsArgs(options: VideoHlsInput): string[] {
     '-force_key_frames', `expr:gte(t,n_forced*${segment})`,
     '-sc_threshold', '0',
     ...(options.audioStreamIndex === undefined ? [] : ['-c:a', 'aac', '-b:a', `${r.audioKbps}k`, '-ac', '2']),
-    '-f', 'hls',
-    '-hls_time', segment,
-    '-hls_playlist_type', 'vod',
-    '-hls_flags', 'independent_segments',
-    '-hls_segment_filename', `${options.outputDir}/${r.name}/seg_%05d.ts`,
-    `${options.outputDir}/${r.name}/index.m3u8`,
+    ...hlsOutputArgs(`${options.outputDir}/${r.name}`, segment, ['independent_segments']),
   ]);
 
   return [
-    ...FFMPEG_BASE_ARGS,
-    ...FFMPEG_PROGRESS_ARGS,
-    ...networkInputArgs(options.input),
-    ...(options.readLimitSeconds === undefined ? [] : ['-t', seconds(options.readLimitSeconds)]),
-    '-i', options.input,
+    ...transcodeInputArgs(options.input, options.readLimitSeconds),
     '-filter_complex', graph,
     ...outputs,
   ];
