@@ -80,7 +80,7 @@ export async function createUpload(request: ApiRequest): Promise<ApiResponse> {
     await createUploadRecord(record);
   } catch (error) {
     await abortMultipartUpload(key, multipartUploadId).catch((abortError: unknown) =>
-      logger.error('Could not abort the multipart upload of a failed create; the expiry job will not see it', {
+      logger.error('Could not abort the multipart upload of a failed create; with no record the expiry job cannot, so the bucket lifecycle rule will', {
         uploadId,
         key,
         error: abortError as Error,
