@@ -5,6 +5,7 @@ import { listPartsXml } from './listPartsXml.js';
 import { type S3ErrorInfo, s3ErrorXml } from './s3ErrorXml.js';
 import { s3OperationContext } from './s3OperationContext.js';
 import type { S3rverMultipartStore } from './S3rverMultipartStore.js';
+import { storeEscapingName } from './storeEscapingName.js';
 import { isPresigned, verifyPresignedUrl } from './verifyPresignedUrl.js';
 
 export interface S3rverAdapterOptions {
@@ -50,13 +51,25 @@ export function s3rverAdapter(options: S3rverAdapterOptions) {
   const now = options.now ?? (() => new Date());
 
   return async function s3rverAdapterMiddleware(ctx: AdapterContext, next: () => Promise<void>): Promise<void> {
-    // A CORS preflight carries no credentials; s3rver answers it from the bucket's CORS rules.
-    if (ctx.method === 'OPTIONS') return next();
-
     const url = ctx.req.url ?? '/';
     const queryStart = url.indexOf('?');
     const rawPath = queryStart === -1 ? url : url.slice(0, queryStart);
     const query = new URLSearchParams(queryStart === -1 ? '' : url.slice(queryStart + 1));
+
+    // Before anything else, preflights included: unsigned requests reach s3rver's store too.
+    const escapingName = storeEscapingName(rawPath, headerValue(ctx.req.headers['x-amz-copy-source']));
+    if (escapingName !== undefined) {
+      return respondWithError(ctx, '', {
+        status: 400,
+        code: 'InvalidArgument',
+        message: "Local mode refuses a bucket name or key with a '.' or '..' segment: its S3 emulator stores objects as files, and the name would leave the data folder",
+        detail: { ArgumentName: 'key', ArgumentValue: escapingName },
+      });
+    }
+
+    // A CORS preflight carries no credentials; s3rver answers it from the bucket's CORS rules.
+    if (ctx.method === 'OPTIONS') return next();
+
     const [bucket, key] = splitPath(rawPath);
 
     if (isPresigned(query)) {
@@ -117,6 +130,10 @@ function splitPath(rawPath: string): [bucket: string, key: string | undefined] {
   } catch {
     return [bucket, undefined];
   }
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(',') : value;
 }
 
 function optionalInteger(value: string | null): number | undefined {

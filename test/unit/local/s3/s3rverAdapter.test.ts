@@ -186,6 +186,32 @@ describe('s3rverAdapter: UploadPart and CompleteMultipartUpload', () => {
   });
 });
 
+describe('s3rverAdapter: names that would leave the data folder', () => {
+  it.each([
+    ['PUT', `/${BUCKET}/..%2F..%2Fescaped`],
+    ['PUT', `/${BUCKET}/x/../../../escaped`],
+    ['DELETE', '/%2E%2E'],
+    ['OPTIONS', `/${BUCKET}/../../escaped`],
+  ])('answers %s %s with 400 InvalidArgument without reaching s3rver', async (method, url) => {
+    const ctx = context(method, url);
+
+    const { passedThrough } = await run(ctx);
+
+    expect(passedThrough).toBe(false);
+    expect(ctx.status).toBe(400);
+    expect(ctx.body).toContain('<Code>InvalidArgument</Code>');
+  });
+
+  it('answers a copy whose source has a .. segment with 400 InvalidArgument', async () => {
+    const ctx = context('PUT', `/${BUCKET}/uploads/u-1/copy`, { 'x-amz-copy-source': `/${BUCKET}/..%2F..%2Fsecret` });
+
+    const { passedThrough } = await run(ctx);
+
+    expect(passedThrough).toBe(false);
+    expect(ctx.status).toBe(400);
+  });
+});
+
 describe('s3rverAdapter: presigned URLs', () => {
   const s3 = new S3Client({ region: 'us-east-1', endpoint: 'http://127.0.0.1:4568', forcePathStyle: true, credentials: LOCAL_CREDENTIALS });
   const signedAt = new Date('2026-03-01T12:00:00Z');
