@@ -70,7 +70,8 @@ export async function processUpload(uploadId: string, attempt: Attempt): Promise
     logger.info('Upload processed', { uploadId, kind: media.kind, durationSeconds: media.durationSeconds });
   } catch (error) {
     await progress.settle();
-    await handleFailure(uploadId, error, attempt, state.publishing);
+    // A redelivered message's earlier attempt may have published before it failed or died.
+    await handleFailure(uploadId, error, attempt, state.publishing || attempt.receiveCount > 1);
   } finally {
     await rm(workDir, { recursive: true, force: true });
   }
@@ -126,6 +127,8 @@ async function processClaimed(
 }
 
 /**
+ * `mayHaveOutputs`: this run published, or an earlier attempt of the message may have.
+ *
  * - The upload left `processing` (cancelled): nothing to record; outputs written meanwhile are
  *   removed (unless a concurrent attempt made it `ready` with the same outputs).
  * - A final ProcessingError (the file is bad): `failed` with its code, and the event is done.
@@ -133,10 +136,10 @@ async function processClaimed(
  *   then the upload is failed first, so it never stays `processing`, and the error is rethrown
  *   so the message still lands in the dead-letter queue (and its alarm) for a look.
  */
-async function handleFailure(uploadId: string, error: unknown, attempt: Attempt, published: boolean): Promise<void> {
+async function handleFailure(uploadId: string, error: unknown, attempt: Attempt, mayHaveOutputs: boolean): Promise<void> {
   if (error instanceof InvalidStateError) {
     logger.info('The upload left processing while it was processed', { uploadId, status: error.currentStatus });
-    if (published && error.currentStatus !== 'ready') await removeOutputs(uploadId);
+    if (mayHaveOutputs && error.currentStatus !== 'ready') await removeOutputs(uploadId);
     return;
   }
   const final = error instanceof ProcessingError && !error.retryable;
@@ -149,7 +152,7 @@ async function handleFailure(uploadId: string, error: unknown, attempt: Attempt,
   if (final) logger.warn('Processing failed for good', { uploadId, failure });
   else logger.error('Processing failed on the last attempt', { uploadId, failure, error });
   await markFailed(uploadId, failure);
-  if (published) await removeOutputs(uploadId);
+  if (mayHaveOutputs) await removeOutputs(uploadId);
   if (!final) throw error;
 }
 

@@ -236,6 +236,42 @@ describe('process-upload handler', () => {
     expect(table.get('u1')?.status).toBe('cancelled');
   });
 
+  it('removes what an earlier attempt published when a redelivered run fails for good', async () => {
+    // The earlier attempt published, then died or failed before its ready write: its outputs are under media/u1/.
+    table.set('u1', uploadRecord({ status: 'processing', stage: 'publish', progress: 95 }));
+    vi.mocked(transcodeVideo).mockRejectedValue(new ProcessingError('TIMED_OUT', 'Processing did not finish within the time limit'));
+    s3.on(ListObjectsV2Command).resolves({ Contents: [{ Key: 'media/u1/master.m3u8' }] });
+    s3.on(DeleteObjectsCommand).resolves({});
+    await expect(deliver(2)).resolves.toEqual({ batchItemFailures: [] });
+    expect(table.get('u1')).toMatchObject({ status: 'failed', error: { code: 'TIMED_OUT' } });
+    expect(s3).toHaveReceivedCommandWith(DeleteObjectsCommand, {
+      Bucket: 'media-bucket',
+      Delete: { Objects: [{ Key: 'media/u1/master.m3u8' }], Quiet: true },
+    });
+  });
+
+  it('removes what an earlier attempt published when the upload is cancelled during a redelivered run', async () => {
+    table.set('u1', uploadRecord({ status: 'processing', stage: 'publish', progress: 95 }));
+    vi.mocked(transcodeVideo).mockImplementation(async () => {
+      table.set('u1', { ...(table.get('u1') as UploadRecord), status: 'cancelled' });
+      return MEDIA;
+    });
+    s3.on(ListObjectsV2Command).resolves({ Contents: [{ Key: 'media/u1/master.m3u8' }] });
+    s3.on(DeleteObjectsCommand).resolves({});
+    await expect(deliver(2)).resolves.toEqual({ batchItemFailures: [] });
+    expect(s3).not.toHaveReceivedCommand(PutObjectCommand);
+    expect(s3).toHaveReceivedCommandWith(DeleteObjectsCommand, {
+      Bucket: 'media-bucket',
+      Delete: { Objects: [{ Key: 'media/u1/master.m3u8' }], Quiet: true },
+    });
+  });
+
+  it('looks for no outputs to remove when a first delivery fails before publishing', async () => {
+    vi.mocked(transcodeVideo).mockRejectedValue(new ProcessingError('TRANSCODE_FAILED', 'Making the video renditions failed: …'));
+    await deliver(1);
+    expect(s3).not.toHaveReceivedCommand(ListObjectsV2Command);
+  });
+
   it('does nothing for a duplicate event of a ready upload', async () => {
     table.set('u1', uploadRecord({ status: 'ready', media: MEDIA }));
     await expect(deliver(1)).resolves.toEqual({ batchItemFailures: [] });
