@@ -1,5 +1,8 @@
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createHash, randomFillSync } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -148,5 +151,47 @@ describe('client SDK and CLI against local mode', () => {
 
     expect(failure).toMatchObject({ code: 1 });
     expect((failure as { stderr: string }).stderr).toContain('NOT_FOUND (404)');
+  });
+
+  it('the CLI interrupted while a part is in flight, even by a Ctrl-C that arrives twice, prints how to resume and exits 130', async () => {
+    // A stand-in API whose part URL never answers, so the upload is surely in flight when the signals arrive.
+    const api = createServer((req, res) => {
+      if (req.method !== 'POST') return;
+      const partUrl = `http://127.0.0.1:${(api.address() as AddressInfo).port}/part/1`;
+      res.writeHead(201, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({ uploadId: 'u-stalled', status: 'initiated', partSize: 5 * MiB, partCount: 1, parts: [{ partNumber: 1, url: partUrl }], expiresAt: '2099-01-01T00:00:00Z', partUrlsExpireAt: '2099-01-01T00:00:00Z' }),
+      );
+    });
+    api.listen(0, '127.0.0.1');
+    await once(api, 'listening');
+    const small = join(dir, 'stalled.mp3');
+    await writeFile(small, randomFillSync(Buffer.alloc(MiB)));
+    const child = spawn(process.execPath, [join(process.cwd(), 'client/cli/bin.js'), 'upload', small, '--api', `http://127.0.0.1:${(api.address() as AddressInfo).port}`, '--token', 't'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      let stderr = '';
+      child.stderr.setEncoding('utf8');
+      const created = new Promise<void>((resolve) => {
+        child.stderr.on('data', (text: string) => {
+          stderr += text;
+          if (stderr.includes('Upload u-stalled:')) resolve();
+        });
+      });
+      const exited = once(child, 'exit') as Promise<[number | null]>;
+      await created;
+
+      child.kill('SIGINT');
+      child.kill('SIGINT');
+      const [code] = await exited;
+
+      expect(code).toBe(130);
+      expect(stderr).toContain('--resume u-stalled');
+    } finally {
+      child.kill('SIGKILL');
+      api.closeAllConnections();
+      api.close();
+    }
   });
 });
