@@ -10,15 +10,16 @@ export default class PlainSummaryReporter implements Reporter {
     let failed = 0;
     let skipped = 0;
     for (const module of testModules) {
-      const tests = [...module.children.allTests()];
-      // A file that fails before defining its tests (an import error) has none to count.
-      if (tests.length === 0 && module.state() === 'failed') failed += 1;
-      for (const test of tests) {
+      let failedHere = 0;
+      for (const test of module.children.allTests()) {
         const { state } = test.result();
         if (state === 'passed') passed += 1;
-        else if (state === 'failed') failed += 1;
+        else if (state === 'failed') failedHere += 1;
         else skipped += 1;
       }
+      // A file can fail with no failed test of its own: an import error, or a failing
+      // beforeAll that leaves its tests skipped. It still counts as a failure.
+      failed += module.state() === 'failed' ? Math.max(failedHere, 1) : failedHere;
     }
     process.stdout.write(`\ntests: ${passed} passed, ${failed} failed, ${skipped} skipped\n`);
   }
