@@ -1,4 +1,5 @@
 import type { RouteDefinition } from '../../lib/routes.js';
+import { percentDecoded } from '../percentDecoded.js';
 
 export interface RouteMatch {
   readonly route: RouteDefinition;
@@ -59,16 +60,8 @@ function matchSegments(template: CompiledRoute['segments'], request: readonly st
       if (segment.literal !== value) return undefined;
     } else if (segment.parameter !== undefined) {
       if (value === '') return undefined;
-      parameters[segment.parameter] = decodeSegment(value);
+      parameters[segment.parameter] = percentDecoded(value);
     }
   }
   return parameters;
-}
-
-function decodeSegment(value: string): string {
-  try {
-    return decodeURIComponent(value);
-  } catch {
-    return value;
-  }
 }

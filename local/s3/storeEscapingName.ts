@@ -1,3 +1,5 @@
+import { percentDecoded } from '../percentDecoded.js';
+
 /**
  * The bucket name or key of a request that s3rver 3.7.1 would resolve outside its data folder,
  * or undefined when the request stays inside. s3rver maps names straight onto its filesystem
@@ -10,17 +12,8 @@
  */
 export function storeEscapingName(rawPath: string, copySource: string | undefined): string | undefined {
   for (const name of [rawPath, copySource ?? '']) {
-    const decoded = name.split('/').map(decodeOrKeep).join('/');
+    const decoded = name.split('/').map(percentDecoded).join('/');
     if (decoded.split('/').some((segment) => segment === '.' || segment === '..')) return decoded;
   }
   return undefined;
-}
-
-/** Like @koa/router, which s3rver routes with: a segment that is not valid percent-encoding is used as is. */
-function decodeOrKeep(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment;
-  }
 }
