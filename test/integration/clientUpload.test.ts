@@ -1,4 +1,4 @@
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:http';
@@ -14,6 +14,7 @@ import { createClient } from '../../client/createClient.js';
 import { AbortError } from '../../client/errors.js';
 import { openFileSource } from '../../client/node/fileSource.js';
 import { type LocalMode, startLocal } from '../../local/startLocal.js';
+import { emulatorS3, readObject } from './support/localHttp.js';
 
 const MiB = 1024 * 1024;
 const run = promisify(execFile);
@@ -55,14 +56,7 @@ describe('client SDK and CLI against local mode', () => {
       log: { info: () => undefined, warn: () => undefined, error: (message, error) => console.error(message, error ?? '') },
     });
     token = await local.mintToken('client-it');
-    s3 = new S3Client({
-      endpoint: local.s3Endpoint,
-      region: local.region,
-      forcePathStyle: true,
-      credentials: local.credentials,
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      responseChecksumValidation: 'WHEN_REQUIRED',
-    });
+    s3 = emulatorS3(local);
     const bytes = randomFillSync(Buffer.alloc(23 * MiB));
     file = join(dir, 'clip.mp4');
     await writeFile(file, bytes);
@@ -76,8 +70,7 @@ describe('client SDK and CLI against local mode', () => {
   });
 
   async function storedHash(sourceKey: string): Promise<string> {
-    const object = await s3.send(new GetObjectCommand({ Bucket: local.uploadsBucket, Key: sourceKey }));
-    return sha256(await (object.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray());
+    return sha256(await readObject(s3, local.uploadsBucket, sourceKey));
   }
 
   it('uploads a 23 MiB file in 5 MiB parts, byte for byte', async () => {
