@@ -34,10 +34,14 @@ export interface H264Level {
 }
 
 export function h264Level(width: number, height: number, fps: number, maxrateKbps: number): H264Level {
-  const frameMbs = Math.ceil(width / 16) * Math.ceil(height / 16);
+  const widthMbs = Math.ceil(width / 16);
+  const heightMbs = Math.ceil(height / 16);
+  const frameMbs = widthMbs * heightMbs;
   const level = LEVELS.find(
     (candidate) =>
       frameMbs <= candidate.maxFs &&
+      // A.3.1: neither side may exceed sqrt(8 x MaxFS) macroblocks, so a very wide frame needs a higher level.
+      Math.max(widthMbs, heightMbs) <= Math.sqrt(8 * candidate.maxFs) &&
       frameMbs * fps <= candidate.maxMbps &&
       maxrateKbps <= candidate.maxBrKbps * HIGH_PROFILE_BITRATE_FACTOR,
   );

@@ -13,6 +13,12 @@ describe('h264Level', () => {
     expect(h264Level(width, height, fps, kbps).name).toBe(level);
   });
 
+  it('keeps each side within the level (at most the square root of 8 x MaxFS macroblocks), not only the frame area', () => {
+    // 512x15 macroblocks fit 4.0's 8,192 per frame, but 512 exceeds its 256 per side (and 5.0's 420).
+    expect(h264Level(8192, 240, 30, 400).name).toBe('5.1');
+    expect(h264Level(240, 8192, 30, 400).name).toBe('5.1');
+  });
+
   it('refuses what no level holds', () => {
     expect(() => h264Level(8192, 8192, 60, 5000)).toThrow('No H.264 level fits 8192x8192 at 60 fps and 5000 kbit/s');
   });
