@@ -31,7 +31,7 @@ export async function transcodeVideo(work: WorkContext, media: ValidMedia): Prom
   if (width === undefined || height === undefined || videoStreamIndex === undefined) {
     throw new ProcessingError(FAILURE_CODES.unsupportedMedia, 'The video states no picture size');
   }
-  const renditions = planRenditions({ width, height, fps: media.fps });
+  const renditions = ladderFor(width, height, media.fps);
   await Promise.all(renditions.map((r) => mkdir(join(work.outputDir, r.name), { recursive: true })));
 
   await runFfmpeg(
@@ -100,6 +100,20 @@ export async function transcodeVideo(work: WorkContext, media: ValidMedia): Prom
     posterUrl: work.outputUrl(POSTER),
     thumbnails: { spriteUrl: work.outputUrl(SPRITE), vttUrl: work.outputUrl(THUMBNAILS_VTT) },
   };
+}
+
+/** The ladder; a picture no H.264 level holds (very wide and fast) is a final failure, not a fault to retry. */
+function ladderFor(width: number, height: number, fps: number | undefined): RenditionPlan[] {
+  try {
+    return planRenditions({ width, height, fps });
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    throw new ProcessingError(
+      FAILURE_CODES.tooLargeResolution,
+      `The video is ${width}x${height}${fps === undefined ? '' : ` at ${round3(fps)} fps`}, more than H.264 can encode; a smaller picture or a lower frame rate is accepted`,
+      { cause: error },
+    );
+  }
 }
 
 function codecsOf(rendition: RenditionPlan, hasAudio: boolean): string[] {
