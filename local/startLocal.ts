@@ -144,7 +144,15 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
     const keep = (report: DeliveryReport) => {
       deliveries.push(report);
       if (deliveries.length > MAX_KEPT_REPORTS) deliveries.shift();
-      for (const listener of listeners) listener(report);
+      // A listener's bug must not escape into the queue: it would leave the batch half settled,
+      // so eventsIdle() would never resolve, and crash the process as an unhandled rejection.
+      for (const listener of listeners) {
+        try {
+          listener(report);
+        } catch (error) {
+          log.error('an onDelivery listener failed', error);
+        }
+      }
     };
     // As in the stack: the events queue's dead letters go to a queue of their own, which feeds
     // the dead-letter function. Its failures are retried too; after the last it drops them.

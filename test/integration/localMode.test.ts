@@ -286,6 +286,25 @@ describe('local mode: S3 events reach the function the stack wires', () => {
     await local.eventsIdle();
     expect(local.deliveries.slice(before).filter((report) => isFor(report.event, 'media/x/poster.jpg') || isFor(report.event, 'elsewhere/x'))).toEqual([]);
   });
+
+  it('keeps delivering, and reporting to the other listeners, when an onDelivery listener throws', async () => {
+    const key = 'uploads/listener-throws/source';
+    const stopThrowing = local.onDelivery(() => {
+      throw new Error('a listener bug');
+    });
+    const seen: DeliveryReport[] = [];
+    const stopSeeing = local.onDelivery((report) => seen.push(report));
+    try {
+      await s3.send(new PutObjectCommand({ Bucket: local.uploadsBucket, Key: key, Body: 'x' }));
+      await local.eventsIdle();
+    } finally {
+      stopThrowing();
+      stopSeeing();
+    }
+    expect(seen.filter((report) => isFor(report.event, key)).map((report) => report.outcome)).toEqual([
+      existsSync(handlerFile(PROCESS_UPLOAD_FUNCTION.handler)) ? 'delivered' : 'no-handler',
+    ]);
+  });
 });
 
 function isFor(event: SQSEvent, key: string): boolean {
