@@ -36,8 +36,8 @@ interface StoredKey {
 /**
  * A local stand-in for Cognito: signs access tokens with an RSA key kept in the data folder (so
  * tokens outlive a restart) and verifies them the way API Gateway's JWT authorizer does:
- * signature, issuer, expiry and not-before, then the audience (`aud`, or `client_id` when
- * there is no `aud`).
+ * the signing key named by `kid`, the signature, issuer, expiry (required) and not-before,
+ * then the audience (`aud`, or `client_id` when there is no `aud`).
  */
 export class LocalJwtIssuer {
   private constructor(
@@ -89,13 +89,23 @@ export class LocalJwtIssuer {
   async verify(token: string): Promise<TokenVerdict> {
     let claims: JWTPayload;
     try {
-      ({ payload: claims } = await jwtVerify(token, this.publicKey, { issuer: LOCAL_ISSUER, algorithms: [ALGORITHM] }));
+      // Like API Gateway: the header's kid must name the signing key, and exp must be present.
+      ({ payload: claims } = await jwtVerify(token, (header) => this.keyFor(header.kid), {
+        issuer: LOCAL_ISSUER,
+        algorithms: [ALGORITHM],
+        requiredClaims: ['exp'],
+      }));
     } catch (error) {
       return { ok: false, reason: describeRejection(error) };
     }
     const audiences = claims.aud === undefined ? [claims.client_id] : [claims.aud].flat();
     if (!audiences.includes(LOCAL_AUDIENCE)) return { ok: false, reason: 'the token does not have a valid audience' };
     return { ok: true, claims };
+  }
+
+  private keyFor(kid: string | undefined): CryptoKey {
+    if (kid !== this.kid) throw new errors.JWKSNoMatchingKey(`No signing key has the kid ${JSON.stringify(kid)}`);
+    return this.publicKey;
   }
 }
 
@@ -104,6 +114,6 @@ function describeRejection(error: unknown): string {
   if (error instanceof errors.JWTExpired) return 'the token has expired';
   if (error instanceof errors.JWTClaimValidationFailed && error.claim === 'iss') return 'the token does not have a valid issuer';
   if (error instanceof errors.JWTClaimValidationFailed && error.claim === 'nbf') return 'the token is not valid yet';
-  if (error instanceof errors.JWSSignatureVerificationFailed) return 'the token signature is invalid';
+  if (error instanceof errors.JWSSignatureVerificationFailed || error instanceof errors.JWKSNoMatchingKey) return 'the token signature is invalid';
   return 'the token is malformed';
 }

@@ -23,6 +23,16 @@ async function foreignToken(claims: Record<string, unknown>): Promise<string> {
   return new SignJWT(claims).setProtectedHeader({ alg: 'RS256' }).setIssuer(LOCAL_ISSUER).setSubject('mallory').setExpirationTime('1h').sign(privateKey);
 }
 
+/** Signs claims with the issuer's own key (from its key file), as a hand-made token would be. */
+async function signerWithLocalKey() {
+  const stored = JSON.parse(await readFile(keyFile, 'utf8')) as { kid: string; privateJwk: Parameters<typeof importJWK>[0] };
+  const key = await importJWK(stored.privateJwk, 'RS256');
+  return (claims: Record<string, unknown>, iss = LOCAL_ISSUER, header: { kid?: string; expires?: boolean } = {}) => {
+    const jwt = new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: header.kid ?? stored.kid }).setIssuer(iss).setSubject('alice');
+    return (header.expires === false ? jwt : jwt.setExpirationTime('1h')).sign(key);
+  };
+}
+
 describe('LocalJwtIssuer', () => {
   it('mints a Cognito-shaped access token that it verifies, carrying the subject and extra claims', async () => {
     const issuer = await LocalJwtIssuer.open(keyFile);
@@ -70,10 +80,7 @@ describe('LocalJwtIssuer', () => {
 
   it('rejects a token from another issuer or for another audience, and checks aud before client_id like API Gateway', async () => {
     const issuer = await LocalJwtIssuer.open(keyFile);
-    const privateJwk = JSON.parse(await readFile(keyFile, 'utf8')).privateJwk;
-    const key = await importJWK(privateJwk, 'RS256');
-    const sign = (claims: Record<string, unknown>, iss = LOCAL_ISSUER) =>
-      new SignJWT(claims).setProtectedHeader({ alg: 'RS256' }).setIssuer(iss).setSubject('alice').setExpirationTime('1h').sign(key);
+    const sign = await signerWithLocalKey();
 
     await expect(issuer.verify(await sign({ client_id: LOCAL_AUDIENCE }, 'https://elsewhere'))).resolves.toEqual({
       ok: false,
@@ -83,6 +90,21 @@ describe('LocalJwtIssuer', () => {
     await expect(issuer.verify(await sign({ aud: 'other-app', client_id: LOCAL_AUDIENCE }))).resolves.toMatchObject({ ok: false });
     await expect(issuer.verify(await sign({ aud: LOCAL_AUDIENCE }))).resolves.toMatchObject({ ok: true });
     await expect(issuer.verify(await sign({}))).resolves.toMatchObject({ ok: false });
+  });
+
+  it('rejects a token signed with its own key but without exp, or with a kid that names no key, like API Gateway', async () => {
+    const issuer = await LocalJwtIssuer.open(keyFile);
+    const sign = await signerWithLocalKey();
+
+    await expect(issuer.verify(await sign({ client_id: LOCAL_AUDIENCE }, LOCAL_ISSUER, { expires: false }))).resolves.toEqual({
+      ok: false,
+      reason: 'the token is malformed',
+    });
+    await expect(issuer.verify(await sign({ client_id: LOCAL_AUDIENCE }, LOCAL_ISSUER, { kid: 'another-key' }))).resolves.toEqual({
+      ok: false,
+      reason: 'the token signature is invalid',
+    });
+    await expect(issuer.verify(await sign({ client_id: LOCAL_AUDIENCE }))).resolves.toMatchObject({ ok: true });
   });
 
   it('rejects a token that is not a JWT, or one with the signature stripped', async () => {
