@@ -12,9 +12,14 @@ export function seconds(value: number): string {
 /** Read/write timeout for network inputs, in microseconds: a stalled GET fails instead of hanging. */
 export const NETWORK_TIMEOUT_US = '30000000';
 
-/** Input options for an original read over HTTP (a presigned URL); none for a local file. */
+/**
+ * Input options for an original read over HTTP (a presigned URL); none for a local file.
+ * `-reconnect 1`: a connection dropped mid-read is resumed with a range request. Without it
+ * ffmpeg takes the drop for the end of the file and exits 0 with part of the output, which
+ * would fail a good upload for good as truncated.
+ */
 export function networkInputArgs(input: string): string[] {
-  return /^https?:/i.test(input) ? ['-rw_timeout', NETWORK_TIMEOUT_US] : [];
+  return /^https?:/i.test(input) ? ['-rw_timeout', NETWORK_TIMEOUT_US, '-reconnect', '1'] : [];
 }
 
 /**

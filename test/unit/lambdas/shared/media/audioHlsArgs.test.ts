@@ -6,7 +6,7 @@ describe('audioHlsArgs', () => {
     expect(audioHlsArgs({ input: 'http://127.0.0.1:4568/b/uploads/u1/source', outputDir: '/tmp/w/out', audioStreamIndex: 0 })).toEqual([
       '-hide_banner', '-nostdin', '-loglevel', 'error', '-y',
       '-progress', 'pipe:1', '-nostats',
-      '-rw_timeout', '30000000',
+      '-rw_timeout', '30000000', '-reconnect', '1',
       '-i', 'http://127.0.0.1:4568/b/uploads/u1/source',
       '-map', '0:0', '-c:a', 'aac', '-b:a', '128k', '-ac', '2',
       '-f', 'hls', '-hls_time', '10', '-hls_playlist_type', 'vod',

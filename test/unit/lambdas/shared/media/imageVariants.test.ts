@@ -50,7 +50,7 @@ describe('imageVariantArgs', () => {
       }),
     ).toEqual([
       '-hide_banner', '-nostdin', '-loglevel', 'error', '-y',
-      '-rw_timeout', '30000000', '-noautorotate', '-i', 'https://u/source?sig',
+      '-rw_timeout', '30000000', '-reconnect', '1', '-noautorotate', '-i', 'https://u/source?sig',
       '-filter_complex', '[0:0]transpose=1,split=2[s0][s1];[s0]scale=320:427,setsar=1[o0];[s1]scale=600:800,setsar=1[o1]',
       '-map', '[o0]', '-frames:v', '1', '-c:v', 'libwebp', '-quality', '80', '-f', 'webp', '/tmp/w/out/w320.webp',
       '-map', '[o1]', '-frames:v', '1', '-c:v', 'libwebp', '-quality', '80', '-f', 'webp', '/tmp/w/out/w600.webp',

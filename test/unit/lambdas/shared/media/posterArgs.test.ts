@@ -14,7 +14,7 @@ describe('posterArgs', () => {
     const args = posterArgs({ input: 'https://u/source?sig', output: '/tmp/w/out/poster.jpg', videoStreamIndex: 0, atSeconds: 3.25, width: 1280, height: 720 });
     expect(args).toEqual([
       '-hide_banner', '-nostdin', '-loglevel', 'error', '-y',
-      '-rw_timeout', '30000000',
+      '-rw_timeout', '30000000', '-reconnect', '1',
       '-ss', '3.25', '-i', 'https://u/source?sig',
       '-map', '0:0', '-frames:v', '1', '-vf', 'scale=1280:720,setsar=1', '-q:v', '3',
       '-f', 'image2', '-update', '1', '/tmp/w/out/poster.jpg',

@@ -22,7 +22,7 @@ describe('probeMedia', () => {
     expect(probe).toEqual({ streams: [{ index: 0, codec_type: 'audio', codec_name: 'mp3' }], format: { format_name: 'mp3', duration: '3.030204' } });
     const { readFile } = await import('node:fs/promises');
     expect((await readFile(`${ffprobe}.args`, 'utf8')).trim().split('\n')).toEqual([
-      '-v', 'error', '-rw_timeout', '30000000', '-print_format', 'json', '-show_format', '-show_streams', URL_INPUT,
+      '-v', 'error', '-rw_timeout', '30000000', '-reconnect', '1', '-print_format', 'json', '-show_format', '-show_streams', URL_INPUT,
     ]);
   });
 

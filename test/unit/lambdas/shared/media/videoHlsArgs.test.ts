@@ -17,7 +17,7 @@ describe('videoHlsArgs', () => {
     expect(args).toEqual([
       '-hide_banner', '-nostdin', '-loglevel', 'error', '-y',
       '-progress', 'pipe:1', '-nostats',
-      '-rw_timeout', '30000000',
+      '-rw_timeout', '30000000', '-reconnect', '1',
       '-i', base.input,
       '-filter_complex',
       '[0:0]split=2[s0][s1];[s0]scale=426:240,setsar=1,format=yuv420p[v0];[s1]scale=640:360,setsar=1,format=yuv420p[v1]',

@@ -1,0 +1,74 @@
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ffmpegBinaries } from '../../layers/ffmpeg/ffmpegBinaries.js';
+import { measureRendition } from '../../lambdas/shared/media/mediaPlaylist.js';
+import { runFfmpeg } from '../../lambdas/shared/media/runFfmpeg.js';
+import { VIDEO_SEGMENT_SECONDS, videoHlsArgs } from '../../lambdas/shared/media/videoHlsArgs.js';
+import { planRenditions } from '../../lambdas/shared/media/videoLadder.js';
+import { makeVideo } from './processFixtures.js';
+
+/**
+ * A connection S3 drops mid-read must not look like a truncated upload: ffmpeg exits 0 on a
+ * reset stream with only what it had read, which the duration check would fail for good as
+ * TRANSCODE_FAILED. Here a server resets every response that starts in the first half of the
+ * file halfway through it, as a dropped connection would.
+ */
+describe('reading an original over a connection that drops', () => {
+  let dir: string;
+  let server: Server;
+  let url: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'process-source-faults-'));
+    const data = await readFile(await makeVideo(join(dir, 'source.mp4'), { width: 160, height: 120, seconds: 20, faststart: true }));
+    server = createServer((request, response) => {
+      const start = Number(/^bytes=(\d+)-/.exec(request.headers.range ?? '')?.[1] ?? 0);
+      const body = data.subarray(start);
+      response.writeHead(request.headers.range ? 206 : 200, {
+        'Content-Length': body.length,
+        'Accept-Ranges': 'bytes',
+        ...(request.headers.range ? { 'Content-Range': `bytes ${start}-${data.length - 1}/${data.length}` } : {}),
+      });
+      const cut = Math.floor(data.length / 2) - start;
+      if (cut <= 0) {
+        response.end(body);
+        return;
+      }
+      response.write(body.subarray(0, cut), () => response.socket?.resetAndDestroy());
+    });
+    await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/source.mp4`;
+  });
+
+  afterAll(async () => {
+    await new Promise((closed) => server.close(closed));
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it.each([
+    ['the machine\'s ffmpeg', 'ffmpeg'],
+    ['the layer\'s ffmpeg', ffmpegBinaries()[0]?.path ?? ''],
+  ])('reconnects and encodes the whole video with %s', async (_name, ffmpeg) => {
+    const outputDir = await mkdtemp(join(dir, 'out-'));
+    const renditions = planRenditions({ width: 160, height: 120, fps: 25 });
+    const [rendition] = renditions;
+    await mkdir(join(outputDir, rendition?.name ?? ''), { recursive: true });
+    const args = videoHlsArgs({
+      input: url,
+      outputDir,
+      renditions,
+      videoStreamIndex: 0,
+      audioStreamIndex: 1,
+      sourceFps: 25,
+      segmentSeconds: VIDEO_SEGMENT_SECONDS,
+    });
+    await runFfmpeg(args, { ffmpeg, step: 'the video renditions', timeoutMs: 120_000 });
+    const playlist = join(outputDir, rendition?.name ?? '', 'index.m3u8');
+    const stats = await measureRendition(playlist, await readFile(playlist, 'utf8'));
+    expect(stats.durationSeconds).toBeGreaterThan(19);
+  });
+});
