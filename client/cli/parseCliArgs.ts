@@ -74,8 +74,9 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
   // `npx media-pipeline --help` is taken by npx itself, so `help` is a command too.
   if (values.help || command === 'help') return { kind: 'help' };
   if (command === undefined) throw new UsageError('No command given');
-  const allowed = COMMAND_OPTIONS[command];
-  if (allowed === undefined) throw new UsageError(`Unknown command "${command}"`);
+  // Own keys only: `constructor` or `toString` would otherwise find Object's and fall through to rm.
+  if (!Object.hasOwn(COMMAND_OPTIONS, command)) throw new UsageError(`Unknown command "${command}"`);
+  const allowed = COMMAND_OPTIONS[command] as readonly OptionName[];
 
   for (const name of Object.keys(values) as OptionName[]) {
     if (name !== 'api' && name !== 'token' && name !== 'help' && !allowed.includes(name)) {

@@ -63,6 +63,8 @@ describe('parseCliArgs', () => {
   it('reports usage errors that say what is wrong', () => {
     expect(usageErrorOf([])).toBe('No command given');
     expect(usageErrorOf(['push', 'x'])).toBe('Unknown command "push"');
+    expect(usageErrorOf(['constructor', 'u-1', ...TARGET])).toBe('Unknown command "constructor"');
+    expect(usageErrorOf(['toString', 'u-1', ...TARGET])).toBe('Unknown command "toString"');
     expect(usageErrorOf(['upload', 'a.mp3', '--api', 'https://x'])).toBe('--token (or MEDIA_PIPELINE_TOKEN) is required');
     expect(usageErrorOf(['upload', ...TARGET])).toBe('upload takes exactly one FILE, got none');
     expect(usageErrorOf(['status', 'a', 'b', ...TARGET])).toBe('status takes exactly one ID, got a b');
