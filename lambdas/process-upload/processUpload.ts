@@ -160,9 +160,6 @@ function exhaustedFailure(error: unknown, attempts: number): UploadErrorInfo {
   if (error instanceof ProcessingError && error.code === FAILURE_CODES.sourceUnavailable) {
     return { code: error.code, message: `The uploaded file could not be read from storage in ${attempts} attempts; upload it again` };
   }
-  if (error instanceof ProcessingError && error.code === FAILURE_CODES.timedOut) {
-    return { code: error.code, message: error.message };
-  }
   return {
     code: FAILURE_CODES.processingFailed,
     message: `Processing failed ${attempts} times because of a fault on our side; upload the file again later`,
