@@ -46,7 +46,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     });
   } catch (error) {
     if (!(error instanceof UsageError) && !(error instanceof TypeError)) throw error;
-    io.stderr.write(`media-pipeline: ${error.message}\nRun "media-pipeline --help" for usage.\n`);
+    io.stderr.write(`media-pipeline: ${error.message}\nRun "media-pipeline help" for usage.\n`);
     return EXIT_USAGE;
   }
 

@@ -103,7 +103,7 @@ describe('runCli', () => {
     const { io, stderr } = ioFor(fake);
 
     expect(await runCli(['upload'], io)).toBe(2);
-    expect(stderr()).toBe('media-pipeline: upload takes exactly one FILE, got none\nRun "media-pipeline --help" for usage.\n');
+    expect(stderr()).toBe('media-pipeline: upload takes exactly one FILE, got none\nRun "media-pipeline help" for usage.\n');
     expect(await runCli(['status', 'u1', '--api', 'ftp://x'], io)).toBe(2);
     expect(fake.apiCalls).toHaveLength(0);
   });
