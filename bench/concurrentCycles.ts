@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createClient, type MediaPipelineClient } from '../client/index.js';
+import { errorsOnlyLog } from '../local/localLog.js';
 import { startLocal } from '../local/startLocal.js';
 
 interface Cycle {
@@ -37,7 +38,7 @@ try {
     dynamoDbPort: 0,
     dataDir: dir,
     expireIntervalSeconds: 0,
-    log: { info: () => undefined, warn: () => undefined, error: (message, error) => console.error(message, error ?? '') },
+    log: errorsOnlyLog,
   });
   try {
     const client = createClient({ apiUrl: local.apiUrl, token: await local.mintToken('bench-cycles') });

@@ -23,6 +23,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createClient } from '../client/index.js';
 import { openFileSource } from '../client/node/fileSource.js';
+import { errorsOnlyLog } from '../local/localLog.js';
 import { startLocal } from '../local/startLocal.js';
 
 const MiB = 1024 * 1024;
@@ -77,7 +78,7 @@ async function main(): Promise<void> {
       dynamoDbPort: 0,
       dataDir: join(dir, 'local-data'),
       expireIntervalSeconds: 0,
-      log: { info: () => undefined, warn: () => undefined, error: (message, error) => console.error(message, error ?? '') },
+      log: errorsOnlyLog,
     });
     try {
       const settings: ChildSettings = {

@@ -17,3 +17,10 @@ export const silentLog: LocalLog = {
   warn: () => undefined,
   error: () => undefined,
 };
+
+/** Only errors, for benchmarks and tests whose output should show failures and nothing else. */
+export const errorsOnlyLog: LocalLog = {
+  info: () => undefined,
+  warn: () => undefined,
+  error: consoleLog.error,
+};

@@ -13,6 +13,7 @@ import type { FetchFunction } from '../../client/apiTransport.js';
 import { createClient } from '../../client/createClient.js';
 import { AbortError } from '../../client/errors.js';
 import { openFileSource } from '../../client/node/fileSource.js';
+import { errorsOnlyLog } from '../../local/localLog.js';
 import { type LocalMode, startLocal } from '../../local/startLocal.js';
 import { emulatorS3, readObject } from './support/localHttp.js';
 
@@ -53,7 +54,7 @@ describe('client SDK and CLI against local mode', () => {
       dynamoDbPort: 0,
       dataDir: join(dir, 'local-data'),
       expireIntervalSeconds: 0,
-      log: { info: () => undefined, warn: () => undefined, error: (message, error) => console.error(message, error ?? '') },
+      log: errorsOnlyLog,
     });
     token = await local.mintToken('client-it');
     s3 = emulatorS3(local);
