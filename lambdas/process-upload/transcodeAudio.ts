@@ -11,7 +11,7 @@ import { runFfmpeg } from '../shared/media/runFfmpeg.js';
 import type { ValidMedia } from '../shared/media/validateMedia.js';
 import { WaveformPeaks } from '../shared/media/WaveformPeaks.js';
 import type { MediaInfo } from '../shared/uploadRecord.js';
-import { checkEncodedDuration } from './checkEncodedDuration.js';
+import { checkEncodedDuration, READ_LIMIT_MARGIN_SECONDS } from './checkEncodedDuration.js';
 import { MASTER_PLAYLIST } from './transcodeVideo.js';
 import type { WorkContext } from './WorkContext.js';
 
@@ -32,7 +32,7 @@ export async function transcodeAudio(work: WorkContext, media: ValidMedia): Prom
       input: work.input,
       outputDir: work.outputDir,
       audioStreamIndex,
-      readLimitSeconds: media.durationSeconds === undefined ? work.limits.maxDurationSeconds.audio + 1 : undefined,
+      readLimitSeconds: work.limits.maxDurationSeconds.audio + READ_LIMIT_MARGIN_SECONDS,
     }),
     {
       ffmpeg: work.ffmpeg,

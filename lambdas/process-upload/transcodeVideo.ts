@@ -13,7 +13,7 @@ import type { ValidMedia } from '../shared/media/validateMedia.js';
 import { VIDEO_SEGMENT_SECONDS, videoHlsArgs } from '../shared/media/videoHlsArgs.js';
 import { planRenditions, type RenditionPlan } from '../shared/media/videoLadder.js';
 import type { MediaInfo } from '../shared/uploadRecord.js';
-import { checkEncodedDuration } from './checkEncodedDuration.js';
+import { checkEncodedDuration, READ_LIMIT_MARGIN_SECONDS } from './checkEncodedDuration.js';
 import type { WorkContext } from './WorkContext.js';
 
 export const MASTER_PLAYLIST = 'master.m3u8';
@@ -43,7 +43,7 @@ export async function transcodeVideo(work: WorkContext, media: ValidMedia): Prom
       audioStreamIndex: media.audioStreamIndex,
       sourceFps: media.fps,
       segmentSeconds: VIDEO_SEGMENT_SECONDS,
-      readLimitSeconds: media.durationSeconds === undefined ? work.limits.maxDurationSeconds.video + 1 : undefined,
+      readLimitSeconds: work.limits.maxDurationSeconds.video + READ_LIMIT_MARGIN_SECONDS,
     }),
     {
       ffmpeg: work.ffmpeg,

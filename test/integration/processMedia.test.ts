@@ -21,8 +21,8 @@ let h: ProcessHarness;
 let dir: string;
 
 beforeAll(async () => {
-  // A low video limit, so TOO_LONG needs only a four-second clip.
-  h = await ProcessHarness.start({ PROCESSING_LIMITS: JSON.stringify({ maxDurationSeconds: { video: 3.5 } }) });
+  // Low limits, so TOO_LONG needs only a clip of a few seconds.
+  h = await ProcessHarness.start({ PROCESSING_LIMITS: JSON.stringify({ maxDurationSeconds: { video: 3.5, audio: 5 } }) });
   dir = await mkdtemp(join(tmpdir(), 'process-media-files-'));
 });
 
@@ -253,6 +253,18 @@ describe('rejecting bad files', () => {
     expect(await failed(song, MP4)).toEqual({
       code: 'UNSUPPORTED_MEDIA',
       message: 'The file was declared as video but holds audio (mp3); upload a file of the declared kind',
+    });
+  });
+
+  it('fails audio that holds more than the limit but states less as TOO_LONG, reading only up to the limit', async () => {
+    // No Xing header and a bitrate that drops: ffprobe estimates 2.6 s from the first frames; it holds 11 s.
+    const loud = await makeAudio(join(dir, 'loud.mp3'), 1, ['-c:a', 'libmp3lame', '-b:a', '320k', '-write_xing', '0', '-id3v2_version', '0']);
+    const quiet = await makeAudio(join(dir, 'quiet.mp3'), 10, ['-c:a', 'libmp3lame', '-b:a', '32k', '-write_xing', '0', '-id3v2_version', '0']);
+    const file = join(dir, 'understated.mp3');
+    await writeFile(file, Buffer.concat([await readFile(loud), await readFile(quiet)]));
+    expect(await failed(file, { contentType: 'audio/mpeg', kind: 'audio' })).toEqual({
+      code: 'TOO_LONG',
+      message: 'The audio lasts longer than 5 s, the most that is accepted',
     });
   });
 

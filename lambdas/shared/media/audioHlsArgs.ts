@@ -5,7 +5,7 @@ export interface AudioHlsInput {
   /** The rendition goes to `<outputDir>/<AUDIO_RENDITION>/index.m3u8` and its segments; the folder must exist. */
   readonly outputDir: string;
   readonly audioStreamIndex: number;
-  /** Stop reading after this long (set when the source states no duration). */
+  /** Stop reading after this long (just past the duration limit, whatever the source states). */
   readonly readLimitSeconds?: number;
 }
 

@@ -14,7 +14,7 @@ export interface VideoHlsInput {
   readonly sourceFps: number | undefined;
   /** Target segment length. */
   readonly segmentSeconds: number;
-  /** Stop reading after this long (set when the source states no duration, so the limit still holds). */
+  /** Stop reading after this long (just past the duration limit, whatever the source states). */
   readonly readLimitSeconds?: number;
 }
 

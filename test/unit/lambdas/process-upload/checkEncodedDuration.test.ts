@@ -28,4 +28,12 @@ describe('checkEncodedDuration', () => {
     expect(check(undefined, 601)).toThrow(expect.objectContaining({ code: 'TOO_LONG', message: 'The video lasts longer than 10:00, the most that is accepted' }));
     expect(check(undefined, 599)).not.toThrow();
   });
+
+  it('fails a file that reached the limit as TOO_LONG although it stated less (a wrong or crafted header)', () => {
+    expect(check(120, 601)).toThrow(expect.objectContaining({ code: 'TOO_LONG', message: 'The video lasts longer than 10:00, the most that is accepted' }));
+  });
+
+  it('accepts a file at the limit whose encoding runs a few frames past it', () => {
+    expect(check(600, 600.3)).not.toThrow();
+  });
 });
