@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { LocalCredentials } from '../localDefaults.js';
+import { percentDecoded } from '../percentDecoded.js';
 import { listPartsXml } from './listPartsXml.js';
 import { type S3ErrorInfo, s3ErrorXml } from './s3ErrorXml.js';
 import { s3OperationContext } from './s3OperationContext.js';
@@ -38,6 +39,7 @@ export interface AdapterContext {
 }
 
 const MAX_PART_NUMBER = 10_000;
+const MULTIPART_PARAMS = ['uploadId', 'partNumber'] as const;
 
 /**
  * Koa middleware that runs before s3rver 3.7.1's own routes and fills what it lacks against real
@@ -75,6 +77,18 @@ export function s3rverAdapter(options: S3rverAdapterOptions) {
     if (isPresigned(query)) {
       const error = await verifyPresignedUrl({ method: ctx.method, rawPath, query, headers: ctx.req.headers }, options.credentials, now());
       if (error) return respondWithError(ctx, bucket, error);
+    }
+
+    // s3rver joins uploadId and partNumber onto file paths as Koa parses them, where a repeated
+    // parameter becomes a list ('1,../../x'): only the one value checked here may reach it.
+    const repeated = MULTIPART_PARAMS.find((name) => query.getAll(name).length > 1);
+    if (repeated !== undefined) {
+      return respondWithError(ctx, bucket, {
+        status: 400,
+        code: 'InvalidArgument',
+        message: `The ${repeated} parameter may appear only once`,
+        detail: { ArgumentName: repeated, ArgumentValue: query.getAll(repeated).join(',') },
+      });
     }
 
     const uploadId = query.get('uploadId');
@@ -122,14 +136,14 @@ export function s3rverAdapter(options: S3rverAdapterOptions) {
   };
 }
 
-/** Path-style addressing: `/<bucket>/<key…>`, each segment percent-decoded like S3 does. */
+/**
+ * Path-style addressing: `/<bucket>/<key…>`, percent-decoded as s3rver's router decodes them
+ * (a key that is not valid percent-encoding stays as sent: it must still meet the multipart
+ * checks, or its uploadId and partNumber would reach s3rver's store unchecked).
+ */
 function splitPath(rawPath: string): [bucket: string, key: string | undefined] {
   const [bucket = '', ...keySegments] = rawPath.slice(1).split('/');
-  try {
-    return [decodeURIComponent(bucket), keySegments.length > 0 ? decodeURIComponent(keySegments.join('/')) : undefined];
-  } catch {
-    return [bucket, undefined];
-  }
+  return [percentDecoded(bucket), keySegments.length > 0 ? percentDecoded(keySegments.join('/')) : undefined];
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {

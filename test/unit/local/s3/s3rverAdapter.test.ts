@@ -202,6 +202,28 @@ describe('s3rverAdapter: names that would leave the data folder', () => {
     expect(ctx.body).toContain('<Code>InvalidArgument</Code>');
   });
 
+  it('checks an UploadPart whose key is not valid percent-encoding like any other: 404 NoSuchUpload, never s3rver', async () => {
+    const ctx = context('PUT', `/${BUCKET}/x%ZZ?uploadId=abc&partNumber=..%2F..%2F..%2Fpwned`);
+
+    const { passedThrough } = await run(ctx);
+
+    expect(passedThrough).toBe(false);
+    expect(ctx.status).toBe(404);
+  });
+
+  it.each([
+    ['partNumber', `partNumber=1&partNumber=..%2F..%2F..%2Fpwned`],
+    ['uploadId', `partNumber=1&uploadId=..%2F..`],
+  ])('answers an UploadPart with a repeated %s (s3rver would join the list onto a path) with 400 InvalidArgument', async (name, extra) => {
+    const ctx = context('PUT', `/${BUCKET}/${KEY}?uploadId=${UPLOAD_ID}&${extra}`);
+
+    const { passedThrough } = await run(ctx);
+
+    expect(passedThrough).toBe(false);
+    expect(ctx.status).toBe(400);
+    expect(ctx.body).toContain(`<ArgumentName>${name}</ArgumentName>`);
+  });
+
   it('answers a copy whose source has a .. segment with 400 InvalidArgument', async () => {
     const ctx = context('PUT', `/${BUCKET}/uploads/u-1/copy`, { 'x-amz-copy-source': `/${BUCKET}/..%2F..%2Fsecret` });
 
