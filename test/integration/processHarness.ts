@@ -13,6 +13,7 @@ import { silentLog } from '../../local/localLog.js';
 import { type LocalMode, startLocal } from '../../local/startLocal.js';
 import type { MediaKind } from '../../lambdas/shared/mediaPolicy.js';
 import type { UploadRecord, UploadStatus } from '../../lambdas/shared/uploadRecord.js';
+import { emulatorS3 } from './support/localHttp.js';
 
 type Handler = (event: SQSEvent, context: ReturnType<typeof createLambdaContext>) => Promise<SQSBatchResponse>;
 
@@ -42,14 +43,7 @@ export class ProcessHarness {
     Object.assign(process.env, env);
     const dataDir = await mkdtemp(join(tmpdir(), 'process-media-'));
     const local = await startLocal({ port: 0, s3Port: 0, dynamoDbPort: 0, dataDir, expireIntervalSeconds: 0, log: silentLog });
-    const s3 = new S3Client({
-      endpoint: local.s3Endpoint,
-      region: local.region,
-      credentials: local.credentials,
-      forcePathStyle: true,
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      responseChecksumValidation: 'WHEN_REQUIRED',
-    });
+    const s3 = emulatorS3(local);
     const dynamo = DynamoDBDocumentClient.from(
       new DynamoDBClient({ endpoint: local.dynamoDbEndpoint, region: local.region, credentials: local.credentials }),
       { marshallOptions: { removeUndefinedValues: true } },
