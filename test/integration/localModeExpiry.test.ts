@@ -9,12 +9,14 @@ import { type LocalMode, startLocal } from '../../local/startLocal.js';
 import { callApi, emulatorS3, putPart } from './support/localHttp.js';
 
 /**
- * Short lifetimes so expiry happens within the test: part URLs last 2 s, uploads 5 s, and
- * the expiry job runs every second. Clients reach the emulators as `localhost` (what a phone
- * would use a LAN address for), so part URLs are signed for that host.
+ * Short lifetimes so expiry happens within the test: part URLs last 3 s, uploads 8 s, and
+ * the expiry job runs every second. The first part must land before its URL expires (as
+ * little as 2 s after signing: X-Amz-Date drops the milliseconds) and the re-signed part
+ * before the upload expires, with room for a loaded CI machine. Clients reach the emulators
+ * as `localhost` (what a phone would use a LAN address for), so part URLs are signed for that host.
  */
-const PART_URL_SECONDS = 2;
-const UPLOAD_SECONDS = 5;
+const PART_URL_SECONDS = 3;
+const UPLOAD_SECONDS = 8;
 const PART_BYTES = 5 * 1024 * 1024;
 
 let local: LocalMode;
