@@ -123,8 +123,16 @@ function send(req: IncomingMessage, res: ServerResponse, response: GatewayRespon
   res.end(req.method === 'HEAD' ? undefined : response.body);
 }
 
-/** `POST /@local/token {"sub": "alice"}` → `{token, sub, expiresAt}`; `expiresInSeconds` and extra `claims` are optional. */
+/**
+ * `POST /@local/token {"sub": "alice"}` → `{token, sub, expiresAt}`; `expiresInSeconds` and extra
+ * `claims` are optional. Not for web pages: the API allows any origin, so any site open in the
+ * developer's browser could mint a token (a text/plain POST needs no preflight) and read it.
+ */
 async function mintDevToken(req: IncomingMessage, issuer: LocalJwtIssuer): Promise<GatewayResponse> {
+  const { origin } = req.headers;
+  if (origin !== undefined) {
+    return json(403, { error: { code: 'CROSS_ORIGIN', message: `Tokens are not minted for web pages (Origin ${origin}); mint one with curl or startLocal().mintToken` } });
+  }
   const body = await readBody(req);
   let input: { sub?: unknown; expiresInSeconds?: unknown; claims?: unknown };
   try {

@@ -237,6 +237,17 @@ describe('local mode: the gateway stands in for API Gateway and its JWT authoriz
     expect(list.status).toBe(200);
     expect(list.body.items).toEqual([]);
   });
+
+  it('refuses to mint a token for a web page (a request with an Origin): any site the developer visits could read it', async () => {
+    const minted = await callApi(local, 'POST', '/@local/token', {
+      body: '{"sub":"local-dev"}',
+      headers: { origin: 'https://attacker.example', 'content-type': 'text/plain' },
+    });
+
+    expect(minted.status).toBe(403);
+    expect(minted.body).toEqual({ error: { code: 'CROSS_ORIGIN', message: expect.stringContaining('https://attacker.example') } });
+    expect(JSON.stringify(minted.body)).not.toContain('eyJ');
+  });
 });
 
 describe('local mode: S3 events reach the function the stack wires', () => {
