@@ -19,6 +19,7 @@ export interface StoredMultipartUpload {
 const UPLOAD_ID = /^[A-Za-z0-9]{1,128}$/;
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const PART_FILE = /^[1-9]\d{0,4}$/;
+const PARTS_READ_AT_ONCE = 64;
 
 /**
  * Reads and removes in-progress multipart uploads straight from s3rver 3.7.1's filesystem
@@ -40,14 +41,18 @@ export class S3rverMultipartStore {
       if (isMissing(error)) return undefined;
       throw error;
     }
-    const names = await readdir(directory);
-    const parts = await Promise.all(
-      names.filter((name) => PART_FILE.test(name)).map((name) => readPart(directory, Number(name))),
-    );
-    return {
-      key,
-      parts: parts.filter((part): part is StoredPart => part !== undefined).sort((a, b) => a.partNumber - b.partNumber),
-    };
+    const partNumbers = (await readdir(directory))
+      .filter((name) => PART_FILE.test(name))
+      .map(Number)
+      .sort((a, b) => a - b);
+    const parts: StoredPart[] = [];
+    // A batch at a time: an upload holds up to 10,000 parts, and reading them all at once runs
+    // out of file descriptors (EMFILE past ~500 parts under Linux's usual 1,024, sooner on macOS).
+    for (let start = 0; start < partNumbers.length; start += PARTS_READ_AT_ONCE) {
+      const batch = await Promise.all(partNumbers.slice(start, start + PARTS_READ_AT_ONCE).map((n) => readPart(directory, n)));
+      parts.push(...batch.filter((part): part is StoredPart => part !== undefined));
+    }
+    return { key, parts };
   }
 
   /** Removes the upload and its parts; false when there was no such upload. */
