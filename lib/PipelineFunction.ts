@@ -54,7 +54,19 @@ export const PIPELINE_BUNDLING = {
 /** The Lambda environment that goes with the bundle: source-mapped stack traces, for about 8 ms more init (bench/bundles.ts). */
 export const PIPELINE_NODE_OPTIONS = '--enable-source-maps';
 
-export type TableAccess = 'read' | 'readwrite';
+/**
+ * Access to the Uploads table: item reads (GetItem, Query on the table and its indexes) and
+ * exactly the item writes a function's code sends: `put` creates records, `update` is every
+ * state transition, `delete` removes a finished upload.
+ */
+export type TableAccess = 'read' | 'read+put' | 'read+update' | 'read+update+delete';
+
+const TABLE_WRITES: Record<TableAccess, readonly string[]> = {
+  read: [],
+  'read+put': ['dynamodb:PutItem'],
+  'read+update': ['dynamodb:UpdateItem'],
+  'read+update+delete': ['dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+};
 
 /**
  * Access to originals (`uploads/{uploadId}/source`):
@@ -164,11 +176,12 @@ export class PipelineFunction extends Construct implements iam.IGrantable {
     );
   }
 
-  /** Sets `UPLOADS_TABLE` and grants item reads (`read`) or reads and writes (`readwrite`), indexes included. */
+  /** Sets `UPLOADS_TABLE` and grants item reads plus only the item writes `access` names, indexes included. */
   bindUploadsTable(table: ITable, access: TableAccess): this {
     this.function.addEnvironment(ENV.uploadsTable, table.tableName);
-    if (access === 'readwrite') table.grantReadWriteData(this);
-    else table.grantReadData(this);
+    table.grantReadData(this);
+    const writes = TABLE_WRITES[access];
+    if (writes.length > 0) table.grant(this, ...writes);
     this.acknowledgeWildcard(
       iamResourceFinding(this, `${table.tableArn}/index/*`),
       "Table grants extend to the Uploads table's own GSIs, which IAM can name only as <table>/index/<name>.",

@@ -147,7 +147,7 @@ export class Processing extends Construct {
         [ENV.mediaBaseUrl]: props.mediaBaseUrl,
       },
     })
-      .bindUploadsTable(props.table, 'readwrite')
+      .bindUploadsTable(props.table, 'read+update')
       .bindUploadsBucket(props.uploadsBucket, 'read')
       .bindMediaBucket(props.mediaBucket, 'write')
       .bindMediaBucket(props.mediaBucket, 'delete');
@@ -167,7 +167,7 @@ export class Processing extends Construct {
       logRemovalPolicy: removalPolicy,
       // Only for the failure message ("after N attempts").
       environment: { [PROCESSING_ENV.maxReceiveCount]: String(maxReceiveCount) },
-    }).bindUploadsTable(props.table, 'readwrite');
+    }).bindUploadsTable(props.table, 'read+update');
     // No redrive policy on the dead-letter queue: a dead letter whose upload could not be written
     // is received again until it is, or until the queue's 14-day retention ends.
     this.deadLetterFunction.function.addEventSource(

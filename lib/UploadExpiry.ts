@@ -63,7 +63,7 @@ export class UploadExpiry extends Construct {
       deadLetterQueue: this.deadLetterQueue,
       logRemovalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     })
-      .bindUploadsTable(props.table, 'readwrite')
+      .bindUploadsTable(props.table, 'read+update')
       .bindUploadsBucket(props.uploadsBucket, 'expire');
 
     this.rule = new Rule(this, 'Schedule', {

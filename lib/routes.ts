@@ -2,11 +2,13 @@
  * The HTTP API's route table: the CDK stack builds its routes and functions from it, and
  * local mode serves the same routes with the same handler modules, so the two cannot drift.
  */
+import type { TableAccess } from './PipelineFunction.js';
+
 export type HttpMethod = 'GET' | 'POST' | 'DELETE';
 
 /** What a route's function may touch; the stack turns this into `grant*` calls. */
 export interface RouteAccess {
-  readonly table: 'none' | 'read' | 'readwrite';
+  readonly table: 'none' | TableAccess;
   /** Uploads bucket: `multipart` = create/list/abort/complete multipart uploads and sign part PUTs; `delete` adds object deletion. */
   readonly uploadsBucket: 'none' | 'multipart' | 'multipart+delete';
   /** Media (outputs) bucket: `delete` to remove an upload's outputs. */
@@ -32,7 +34,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     path: '/uploads',
     handler: 'create-upload',
     description: 'Validates a new upload, starts the multipart upload and returns presigned part URLs',
-    access: { table: 'readwrite', uploadsBucket: 'multipart', mediaBucket: 'none' },
+    access: { table: 'read+put', uploadsBucket: 'multipart', mediaBucket: 'none' },
   },
   {
     id: 'SignParts',
@@ -56,7 +58,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     path: '/uploads/{id}/complete',
     handler: 'complete-upload',
     description: 'Completes the multipart upload after checking the total size',
-    access: { table: 'readwrite', uploadsBucket: 'multipart', mediaBucket: 'none' },
+    access: { table: 'read+update', uploadsBucket: 'multipart', mediaBucket: 'none' },
   },
   {
     id: 'DeleteUpload',
@@ -64,7 +66,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     path: '/uploads/{id}',
     handler: 'delete-upload',
     description: 'Cancels an upload or removes a finished one with its outputs',
-    access: { table: 'readwrite', uploadsBucket: 'multipart+delete', mediaBucket: 'delete' },
+    access: { table: 'read+update+delete', uploadsBucket: 'multipart+delete', mediaBucket: 'delete' },
   },
   {
     id: 'ListUploads',

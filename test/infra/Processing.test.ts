@@ -176,19 +176,30 @@ describe('Processing', () => {
     // Write and delete reach the media bucket only: originals stay read-only.
     const onUploads = statements.filter((st) => JSON.stringify(st.Resource).includes(logicalId(s.storage.uploadsBucket)));
     expect(onUploads.flatMap((st) => st.Action)).toEqual(['s3:GetObject', 's3:ListBucket']);
+    // Records are only read and transitioned: no put, delete or batch write.
+    const itemWrites = statements
+      .flatMap((st) => st.Action)
+      .filter((action) => /Item$/.test(action) && !/(Get|ConditionCheck)Item$/.test(action));
+    expect(itemWrites).toEqual(['dynamodb:UpdateItem']);
   });
 
   it('lets the dead-letter function update records and consume its queue; nothing more', () => {
     const policy = s.template.toJSON().Resources[logicalId(s.processing.deadLetterFunction.role.node.findChild('DefaultPolicy'))];
     const statements = policy.Properties.PolicyDocument.Statement as Statement[];
     const tableArn = { 'Fn::GetAtt': [logicalId(s.storage.table), 'Arn'] };
-    expect(statements.map((statement) => statement.Resource)).toEqual([
-      { 'Fn::GetAtt': [logicalId(s.processing.deadLetterFunction.logGroup), 'Arn'] },
-      '*',
-      [tableArn, { 'Fn::Join': ['', [tableArn, '/index/*']] }],
-      queueArn(s.processing.deadLetterQueue),
-    ]);
+    // Reads and the one write are separate grants on the same resources.
+    const resources = statements.map((statement) => JSON.stringify(statement.Resource));
+    expect([...new Set(resources)]).toEqual(
+      [
+        { 'Fn::GetAtt': [logicalId(s.processing.deadLetterFunction.logGroup), 'Arn'] },
+        '*',
+        [tableArn, { 'Fn::Join': ['', [tableArn, '/index/*']] }],
+        queueArn(s.processing.deadLetterQueue),
+      ].map((resource) => JSON.stringify(resource)),
+    );
     const actions = statements.flatMap((statement) => statement.Action);
+    const itemWrites = actions.filter((action) => /Item$/.test(action) && !/(Get|ConditionCheck)Item$/.test(action));
+    expect(itemWrites).toEqual(['dynamodb:UpdateItem']);
     expect(actions.filter((action) => !/^(logs|xray|dynamodb):/.test(action))).toEqual([
       'sqs:ChangeMessageVisibility',
       'sqs:DeleteMessage',
