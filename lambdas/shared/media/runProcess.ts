@@ -22,13 +22,24 @@ export interface ProcessResult {
   readonly exitCode: number | null;
   readonly signal: NodeJS.Signals | null;
   readonly stdout: string;
-  /** The last lines of stderr: what went wrong, for the logs (never for users). */
+  /** The last lines of stderr, URL query strings removed: what went wrong, for the logs (never for users). */
   readonly stderrTail: readonly string[];
   readonly timedOut: boolean;
   readonly aborted: boolean;
 }
 
 const MAX_STDERR_LINE = 500;
+
+/**
+ * ffmpeg and ffprobe name their input in error lines, and the input is a presigned GET URL:
+ * logged whole, it would hand anyone who reads the logs the original for as long as the URL
+ * lives. The query string (the signature and credentials) is cut; the host and key stay.
+ */
+const URL_QUERY = /(https?:\/\/[^\s?#]+)\?\S*?(?=:?(?:\s|$))/g;
+
+function withoutQueryStrings(line: string): string {
+  return line.replace(URL_QUERY, '$1?[query removed]');
+}
 
 /**
  * Runs a binary without a shell and resolves when it has exited and its output is drained,
@@ -87,7 +98,8 @@ export function runProcess(command: string, args: readonly string[], options: Ru
     const stderrLines = createInterface({ input: child.stderr as Readable, crlfDelay: Infinity });
     stderrLines.on('line', (line) => {
       if (line.trim() === '') return;
-      stderrTail.push(line.length > MAX_STDERR_LINE ? `${line.slice(0, MAX_STDERR_LINE)}…` : line);
+      const safe = withoutQueryStrings(line);
+      stderrTail.push(safe.length > MAX_STDERR_LINE ? `${safe.slice(0, MAX_STDERR_LINE)}…` : safe);
       if (stderrTail.length > keepLines) stderrTail.shift();
     });
     drained.push(new Promise((done) => stderrLines.once('close', () => done())));

@@ -15,6 +15,16 @@ describe('runProcess', () => {
     });
   });
 
+  it('keeps presigned URLs out of the stderr lines it returns for the logs, but still names the object', async () => {
+    const url = 'http://127.0.0.1:4568/uploads-bucket/uploads/abc/source?X-Amz-Credential=AKIA%2F20261122&X-Amz-Signature=5ec7e7&x-id=GetObject';
+    const bin = await fakeBinary(`echo "${url}: Invalid data found when processing input" >&2; echo "Opening ${url} for reading" >&2; exit 1`);
+    const { stderrTail } = await runProcess(bin, []);
+    expect(stderrTail).toEqual([
+      'http://127.0.0.1:4568/uploads-bucket/uploads/abc/source?[query removed]: Invalid data found when processing input',
+      'Opening http://127.0.0.1:4568/uploads-bucket/uploads/abc/source?[query removed] for reading',
+    ]);
+  });
+
   it('passes arguments without a shell', async () => {
     const bin = await fakeBinary('printf "%s|" "$@"');
     expect((await runProcess(bin, ['a b', '$HOME', 'x&y'], { captureStdout: true })).stdout).toBe('a b|$HOME|x&y|');
