@@ -39,6 +39,7 @@ try {
     dataDir: dir,
     expireIntervalSeconds: 0,
     log: errorsOnlyLog,
+    processUploads: false,
   });
   try {
     const client = createClient({ apiUrl: local.apiUrl, token: await local.mintToken('bench-cycles') });

@@ -79,6 +79,7 @@ async function main(): Promise<void> {
       dataDir: join(dir, 'local-data'),
       expireIntervalSeconds: 0,
       log: errorsOnlyLog,
+      processUploads: false,
     });
     try {
       const settings: ChildSettings = {

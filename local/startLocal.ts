@@ -60,6 +60,12 @@ export interface LocalOptions {
   readonly log?: LocalLog;
   /** Print s3rver's request log. @default false */
   readonly verbose?: boolean;
+  /**
+   * Deliver S3 events to the process function. Benchmarks of the upload path turn it off, so
+   * that transcoding what they upload does not compete for the CPU they measure.
+   * @default true
+   */
+  readonly processUploads?: boolean;
 }
 
 export interface LocalMode {
@@ -190,6 +196,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
       },
     });
     const onS3Event = (event: S3Event, operation: AdaptedS3Operation | undefined) => {
+      if (options.processUploads === false) return;
       for (const record of event.Records) {
         const created = record.eventName.startsWith('ObjectCreated:');
         if (!created || record.s3.bucket.name !== LOCAL_RESOURCES.uploadsBucket || !record.s3.object.key.startsWith(UPLOADS_PREFIX)) continue;
