@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { errorsOnlyLog } from '../../local/localLog.js';
 import { type LocalMode, startLocal } from '../../local/startLocal.js';
 import { bundleBrowserPage } from './support/browserBundle.js';
 import type { BrowserPageApi, PageUploadArgs } from './support/browserPage.js';
@@ -79,7 +80,7 @@ describe.skipIf(skipReason !== undefined)(`the SDK in headless Chromium${skipRea
       dynamoDbPort: 0,
       dataDir: join(dir, 'local-data'),
       expireIntervalSeconds: 0,
-      log: { info: () => undefined, warn: () => undefined, error: (message, error) => console.error(message, error ?? '') },
+      log: errorsOnlyLog,
     });
     token = await local.mintToken('browser-it');
     s3 = emulatorS3(local);

@@ -11,26 +11,18 @@ import { createUploadRecord } from '../../../../lambdas/shared/createUploadRecor
 import { logger } from '../../../../lambdas/shared/logger.js';
 import { onStateChange } from '../../../../lambdas/shared/stateChanges.js';
 import type { UploadRecord } from '../../../../lambdas/shared/uploadRecord.js';
+import { uploadRecord } from '../../support/uploadRecord.js';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
 
-const record: UploadRecord = {
+const record: UploadRecord = uploadRecord({
   uploadId: 'u1',
-  ownerId: 'owner-1',
-  status: 'initiated',
   filename: 'song.mp3',
   contentType: 'audio/mpeg',
   kind: 'audio',
   size: 3_000_000,
-  partSize: 8_388_608,
   partCount: 1,
-  sourceKey: 'uploads/u1/source',
-  multipartUploadId: 'mpu-1',
-  createdAt: '2025-03-01T12:00:00.000Z',
-  updatedAt: '2025-03-01T12:00:00.000Z',
-  expiresAt: '2025-03-02T12:00:00.000Z',
-  pendingExpiry: 'initiated',
-};
+});
 
 describe('createUploadRecord', () => {
   let removeListener: (() => void) | undefined;

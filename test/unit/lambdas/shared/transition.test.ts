@@ -12,27 +12,25 @@ import { logger } from '../../../../lambdas/shared/logger.js';
 import { onStateChange, type StateChange } from '../../../../lambdas/shared/stateChanges.js';
 import { transition } from '../../../../lambdas/shared/transition.js';
 import type { UploadRecord } from '../../../../lambdas/shared/uploadRecord.js';
+import { uploadRecord } from '../../support/uploadRecord.js';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
 const NOW = new Date('2025-03-01T12:00:00.000Z');
 
 function record(overrides: Partial<UploadRecord> = {}): UploadRecord {
-  return {
+  return uploadRecord({
     uploadId: 'u1',
-    ownerId: 'owner-1',
     status: 'uploaded',
     filename: 'a.mp4',
-    contentType: 'video/mp4',
-    kind: 'video',
     size: 10,
     partSize: 5_242_880,
     partCount: 1,
-    sourceKey: 'uploads/u1/source',
+    multipartUploadId: undefined,
     createdAt: '2025-03-01T11:00:00.000Z',
     updatedAt: NOW.toISOString(),
     expiresAt: '2025-03-02T11:00:00.000Z',
     ...overrides,
-  };
+  });
 }
 
 function conditionFailed(): ConditionalCheckFailedException {
