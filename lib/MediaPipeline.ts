@@ -41,7 +41,7 @@ export interface MediaPipelineProps extends UploadPolicyProps {
   readonly removalPolicy?: RemovalPolicy;
   /**
    * Processing of uploaded originals with ffmpeg (lib/Processing.ts).
-   * @default - Processing's defaults: 10,240 MB, 15 minutes, no reserved concurrency, the npm ffmpeg layer
+   * @default - Processing's defaults: arm64, 10,240 MB, 15 minutes, no reserved concurrency, the FfmpegLayer built by layers/ffmpeg/build.sh
    */
   readonly processing?: MediaPipelineProcessingProps;
 }
@@ -49,7 +49,7 @@ export interface MediaPipelineProps extends UploadPolicyProps {
 /** The processing settings a pipeline passes through to `Processing`. */
 export type MediaPipelineProcessingProps = Pick<
   ProcessingProps,
-  'memorySize' | 'timeout' | 'reservedConcurrency' | 'ffmpegLayer' | 'limits'
+  'architecture' | 'memorySize' | 'timeout' | 'reservedConcurrency' | 'ffmpegLayer' | 'limits'
 >;
 
 /**

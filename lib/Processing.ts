@@ -1,7 +1,7 @@
 import { Duration, RemovalPolicy, Size, Stack } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { Architecture, type ILayerVersion } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, type CfnLayerVersion, type ILayerVersion } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { EventType, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { SqsDestination } from 'aws-cdk-lib/aws-s3-notifications';
@@ -10,6 +10,7 @@ import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { ENV, PROCESSING_ENV } from '../lambdas/shared/config.js';
 import { type ProcessingLimitsOverrides, resolveProcessingLimits } from '../lambdas/shared/media/processingLimits.js';
+import { videoPixelBudget } from '../lambdas/shared/media/videoWorkBudget.js';
 import { FAIL_DEAD_LETTERS_FUNCTION, PROCESS_UPLOAD_FUNCTION, UPLOADS_PREFIX } from './eventFunctions.js';
 import { FfmpegLayer, LAYER_FFMPEG_PATH, LAYER_FFPROBE_PATH } from './FfmpegLayer.js';
 import { PipelineFunction } from './PipelineFunction.js';
@@ -53,15 +54,24 @@ export interface ProcessingProps {
    */
   readonly ephemeralStorageSize?: Size;
   /**
-   * A layer with `bin/ffmpeg` and `bin/ffprobe` for x86_64 (at `/opt/bin/…`), instead of the
-   * GPL static builds from npm.
-   * @default - an FfmpegLayer
+   * The process function's architecture; the ffmpeg layer is built for it. Graviton (arm64)
+   * costs about 20% less per GB-second than x86_64.
+   * @default Architecture.ARM_64
+   */
+  readonly architecture?: Architecture;
+  /**
+   * A layer of your own with `bin/ffmpeg` and `bin/ffprobe` (at `/opt/bin/…`) for `architecture`,
+   * instead of the FfmpegLayer built by `layers/ffmpeg/build.sh`. Its ffmpeg needs the http and
+   * tcp protocols and the demuxers, decoders and encoders that build.sh enables.
+   * @default - an FfmpegLayer for `architecture`
    */
   readonly ffmpegLayer?: ILayerVersion;
   /**
-   * Duration and resolution limits, merged over the defaults
+   * Duration, resolution and work limits, merged over the defaults
    * (`DEFAULT_PROCESSING_LIMITS`: audio 3 hours, video 20 minutes, 8192x8192 pixels).
-   * @default - the defaults
+   * `maxVideoPixels` (width × height × fps × seconds one run can encode) is derived from
+   * `memorySize` and `timeout` unless given.
+   * @default - the defaults, and the work limit of this function's memory and timeout
    */
   readonly limits?: ProcessingLimitsOverrides;
   /**
@@ -80,9 +90,9 @@ export interface ProcessingProps {
 
 /**
  * Processing of uploaded originals: S3 `ObjectCreated` events under `uploads/` go to an
- * encrypted, TLS-only queue; the process function (x86_64, with the ffmpeg layer) takes them
+ * encrypted, TLS-only queue; the process function (arm64 by default, with the ffmpeg layer) takes them
  * one at a time and reports failed messages individually; after `maxReceiveCount` receives an
- * event moves to a dead-letter queue. The function reads originals (presigned GETs for ffmpeg),
+ * event moves to a dead-letter queue. The function reads originals (GetObject, served to ffmpeg on loopback),
  * writes and deletes outputs under `media/`, and moves records through `transition`.
  *
  * The process function fails an upload on its last attempt, but a run that dies (a crash, the
@@ -108,7 +118,11 @@ export class Processing extends Construct {
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     validate(timeout, maxReceiveCount, props.maxConcurrency);
     // Fails synth on a bad limit, with the field named, instead of every run at cold start.
-    const limits = resolveProcessingLimits(props.limits ?? {}, 'Processing limits');
+    const memorySize = props.memorySize ?? 10240;
+    const limits = resolveProcessingLimits(
+      { maxVideoPixels: videoPixelBudget(memorySize, timeout.toSeconds()), ...props.limits },
+      'Processing limits',
+    );
 
     this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
       encryption: QueueEncryption.SQS_MANAGED,
@@ -126,14 +140,15 @@ export class Processing extends Construct {
     props.uploadsBucket.addEventNotification(EventType.OBJECT_CREATED, new SqsDestination(this.queue), { prefix: UPLOADS_PREFIX });
     acknowledgeNotificationsHandler(this);
 
-    this.ffmpegLayer = props.ffmpegLayer ?? new FfmpegLayer(this, 'FfmpegLayer', { removalPolicy }).layer;
+    const architecture = props.architecture ?? Architecture.ARM_64;
+    if (props.ffmpegLayer) checkLayerArchitecture(props.ffmpegLayer, architecture);
+    this.ffmpegLayer = props.ffmpegLayer ?? new FfmpegLayer(this, 'FfmpegLayer', { architecture, removalPolicy }).layer;
 
     this.function = new PipelineFunction(this, PROCESS_UPLOAD_FUNCTION.id, {
       handlerDir: PROCESS_UPLOAD_FUNCTION.handler,
       description: PROCESS_UPLOAD_FUNCTION.description,
-      // The layer's static binaries are x86_64.
-      architecture: Architecture.X86_64,
-      memorySize: props.memorySize ?? 10240,
+      architecture,
+      memorySize,
       timeout,
       ephemeralStorageSize: props.ephemeralStorageSize ?? Size.gibibytes(10),
       reservedConcurrentExecutions: props.reservedConcurrency,
@@ -208,6 +223,21 @@ function acknowledgeNotificationsHandler(scope: Construct): void {
     ],
     true,
   );
+}
+
+/**
+ * A layer made in this app states its architectures; one that leaves out the function's would
+ * deploy and then fail every upload with "exec format error", so synth fails instead. A layer
+ * imported by ARN states none, and is taken as it is.
+ */
+function checkLayerArchitecture(layer: ILayerVersion, architecture: Architecture): void {
+  const stated = (layer.node.defaultChild as CfnLayerVersion | undefined)?.compatibleArchitectures;
+  if (stated !== undefined && !stated.includes(architecture.name)) {
+    throw new Error(
+      `The ffmpeg layer ${layer.node.path} is for ${stated.join(', ')}, but the process function runs on ${architecture.name}: ` +
+        'pass a layer built for it, or set the architecture to match',
+    );
+  }
 }
 
 function validate(timeout: Duration, maxReceiveCount: number, maxConcurrency: number | undefined): void {

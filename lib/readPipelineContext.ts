@@ -1,4 +1,5 @@
 import { Duration, RemovalPolicy, Size } from 'aws-cdk-lib';
+import { Architecture } from 'aws-cdk-lib/aws-lambda';
 import type { Node } from 'constructs';
 import type { MediaKind } from '../lambdas/shared/mediaPolicy.js';
 import type { MediaPipelineProps } from './MediaPipeline.js';
@@ -28,6 +29,7 @@ export const CONTEXT_KEYS = {
   selfSignUp: 'boolean',
   apiRateLimit: 'number',
   apiBurstLimit: 'integer',
+  processingArchitecture: 'arm64 | x86_64',
 } as const;
 
 const SIZE_UNITS: Record<string, (amount: number) => Size> = {
@@ -76,6 +78,7 @@ export function readPipelineContext(node: Node): MediaPipelineProps {
 
   const rateLimit = optional(read('apiRateLimit'), (v) => number('apiRateLimit', v));
   const burstLimit = optional(read('apiBurstLimit'), (v) => integer('apiBurstLimit', v));
+  const architecture = optional(read('processingArchitecture'), processingArchitecture);
 
   return {
     maxFileSize: optional(read('maxFileSize'), (v) => size('maxFileSize', v)),
@@ -94,6 +97,7 @@ export function readPipelineContext(node: Node): MediaPipelineProps {
         ? { jwtIssuer, jwtAudience: list(jwtAudience) }
         : { userPool: { threatProtection, selfSignUp } },
     throttle: rateLimit !== undefined || burstLimit !== undefined ? { rateLimit, burstLimit } : undefined,
+    processing: architecture !== undefined ? { architecture } : undefined,
   };
 }
 
@@ -140,6 +144,12 @@ function duration(key: string, value: string): Duration {
   const unit = DURATION_UNITS[match?.[2]?.toLowerCase() ?? 'none'];
   if (!match || !unit) throw new Error(`context ${key} must be seconds or a duration like 15m, 24h or 2d, got '${value}'`);
   return unit(Number(match[1]));
+}
+
+function processingArchitecture(value: string): Architecture {
+  if (value === 'arm64') return Architecture.ARM_64;
+  if (value === 'x86_64') return Architecture.X86_64;
+  throw new Error(`context processingArchitecture must be arm64 or x86_64, got '${value}'`);
 }
 
 function removalPolicy(value: string): RemovalPolicy {
