@@ -70,7 +70,7 @@ const TABLE_WRITES: Record<TableAccess, readonly string[]> = {
 
 /**
  * Access to originals (`uploads/{uploadId}/source`):
- * - `read`: GetObject (probe through presigned GETs);
+ * - `read`: GetObject (the process function's SourceServer, which serves originals to ffmpeg);
  * - `expire`: AbortMultipartUpload, and HeadObject (GetObject) to tell a completed upload;
  * - `multipart`: create/complete multipart uploads and sign UploadPart (PutObject), ListParts,
  *   abort, and HeadObject (GetObject);

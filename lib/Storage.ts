@@ -36,7 +36,7 @@ export interface StorageProps {
  * outputs can never trigger itself.
  *
  * Both data buckets are private, TLS-only and SSE-S3 encrypted. SSE-S3 rather than SSE-KMS: the
- * bytes arrive through presigned part PUTs and leave through presigned GETs (ffmpeg) and
+ * bytes arrive through presigned part PUTs and leave through the process function's GetObject and
  * CloudFront, and with a KMS key every signer and reader would also need key grants while each
  * part paid a KMS request; SSE-S3 keeps the same at-rest protection without that coupling.
  * Versioning is off: the Uploads table is the record of truth, keys are server-made and written
