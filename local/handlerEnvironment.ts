@@ -15,11 +15,13 @@ export interface HandlerEnvironmentInput {
   readonly uploadPolicy?: Partial<UploadPolicy>;
   /** The local queue's receives before dead-lettering, which the process function must know. */
   readonly maxReceiveCount: number;
+  /** The binaries processing runs (`FFMPEG_PATH`/`FFPROBE_PATH`); absent leaves the variables as the shell set them. */
+  readonly ffmpeg?: { readonly ffmpeg: string; readonly ffprobe: string };
 }
 
 /**
  * The variables the stack sets on the functions, plus the emulator endpoints and fake
- * credentials. `FFMPEG_PATH`/`FFPROBE_PATH` stay unset (ffmpeg from PATH) unless the shell sets them.
+ * credentials, and the ffmpeg local mode chose (resolveLocalFfmpeg).
  */
 export function handlerEnvironment(input: HandlerEnvironmentInput): Record<string, string> {
   return {
@@ -31,6 +33,7 @@ export function handlerEnvironment(input: HandlerEnvironmentInput): Record<strin
     [ENV.dynamoDbEndpoint]: input.dynamoDbEndpoint,
     ...(input.uploadPolicy ? { [ENV.uploadPolicy]: JSON.stringify(input.uploadPolicy) } : {}),
     [PROCESSING_ENV.maxReceiveCount]: String(input.maxReceiveCount),
+    ...(input.ffmpeg ? { [PROCESSING_ENV.ffmpegPath]: input.ffmpeg.ffmpeg, [PROCESSING_ENV.ffprobePath]: input.ffmpeg.ffprobe } : {}),
     AWS_REGION: input.region,
     AWS_ACCESS_KEY_ID: input.credentials.accessKeyId,
     AWS_SECRET_ACCESS_KEY: input.credentials.secretAccessKey,

@@ -27,6 +27,7 @@ console.log(`media-pipeline local mode
   S3         ${local.s3Endpoint}   (buckets ${local.uploadsBucket}, ${local.mediaBucket}; key ${local.credentials.accessKeyId}/${local.credentials.secretAccessKey}, region ${local.region})
   DynamoDB   ${local.dynamoDbEndpoint}   (table ${local.uploadsTable})
   Data       ${local.dataDir}
+  ffmpeg     ${local.ffmpeg ? `${local.ffmpeg.version}, from ${local.ffmpeg.source}` : 'none: processing is off (see the warning above)'}
   User       ${DEV_USER} (token valid for 30 days; another user: curl -X POST ${local.apiUrl}/@local/token -d '{"sub":"alice"}')
   Token      ${token}
 Ready. Ctrl-C stops.`);

@@ -16,6 +16,7 @@ import { applyHandlerEnvironment, handlerEnvironment } from './handlerEnvironmen
 import { invokeFunction } from './invokeFunction.js';
 import { isWildcardHost, lanAddress } from './lanAddress.js';
 import { loadHandler } from './loadHandler.js';
+import { FFMPEG_FIX, type LocalFfmpeg, resolveLocalFfmpeg } from './resolveLocalFfmpeg.js';
 import {
   DEFAULT_API_PORT,
   DEFAULT_DATA_DIR,
@@ -63,7 +64,7 @@ export interface LocalOptions {
   /**
    * Deliver S3 events to the process function. Benchmarks of the upload path turn it off, so
    * that transcoding what they upload does not compete for the CPU they measure.
-   * @default true
+   * @default true - when an ffmpeg is found (resolveLocalFfmpeg): otherwise off, with a warning at start
    */
   readonly processUploads?: boolean;
 }
@@ -78,6 +79,8 @@ export interface LocalMode {
   readonly uploadsBucket: string;
   readonly mediaBucket: string;
   readonly uploadsTable: string;
+  /** The ffmpeg and ffprobe processing runs; undefined when processing is off. */
+  readonly ffmpeg: LocalFfmpeg | undefined;
   /** A bearer token for `sub`, as the local issuer signs it. */
   mintToken(sub: string, options?: MintOptions): Promise<string>;
   /**
@@ -121,6 +124,12 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
   const pendingEventsFile = join(dataDir, 'pending-events.json');
   const pendingDeadLettersFile = join(dataDir, 'pending-dead-letters.json');
   const maxReceiveCount = options.maxReceiveCount ?? DEFAULT_MAX_RECEIVE_COUNT;
+
+  const ffmpeg = options.processUploads === false ? undefined : resolveLocalFfmpeg();
+  if (ffmpeg && 'problem' in ffmpeg) {
+    log.warn(`processing is off: ${ffmpeg.problem}; uploads will stay 'uploaded'. To process them: ${FFMPEG_FIX}`);
+  }
+  const processor = ffmpeg && !('problem' in ffmpeg) ? ffmpeg : undefined;
 
   if (options.reset) await rm(dataDir, { recursive: true, force: true });
   await mkdir(dataDir, { recursive: true });
@@ -196,7 +205,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
       },
     });
     const onS3Event = (event: S3Event, operation: AdaptedS3Operation | undefined) => {
-      if (options.processUploads === false) return;
+      if (!processor) return;
       for (const record of event.Records) {
         const created = record.eventName.startsWith('ObjectCreated:');
         if (!created || record.s3.bucket.name !== LOCAL_RESOURCES.uploadsBucket || !record.s3.object.key.startsWith(UPLOADS_PREFIX)) continue;
@@ -234,6 +243,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
         credentials: LOCAL_CREDENTIALS,
         uploadPolicy: options.uploadPolicy,
         maxReceiveCount,
+        ffmpeg: processor,
       }),
     );
 
@@ -269,6 +279,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
       uploadsBucket: LOCAL_RESOURCES.uploadsBucket,
       mediaBucket: LOCAL_RESOURCES.mediaBucket,
       uploadsTable: LOCAL_RESOURCES.uploadsTable,
+      ffmpeg: processor,
       mintToken: async (sub, mintOptions) => (await issuer.mint(sub, mintOptions)).token,
       deliveries,
       onDelivery: (listener) => {
