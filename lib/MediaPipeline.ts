@@ -83,6 +83,7 @@ export class MediaPipeline extends Construct {
       uploadsBucket: this.storage.uploadsBucket,
       mediaBucket: this.storage.mediaBucket,
       table: this.storage.table,
+      usageTable: this.storage.usageTable,
       jwtIssuer: this.auth.jwtIssuer,
       jwtAudience: this.auth.jwtAudience,
       uploadPolicy: this.uploadPolicy,
@@ -93,6 +94,7 @@ export class MediaPipeline extends Construct {
     this.expiry = new UploadExpiry(this, 'Expiry', {
       uploadsBucket: this.storage.uploadsBucket,
       table: this.storage.table,
+      usageTable: this.storage.usageTable,
       removalPolicy,
     });
     this.expiry.function.bindUploadPolicy(this.uploadPolicy);
@@ -108,6 +110,10 @@ export class MediaPipeline extends Construct {
       mediaBaseUrl: this.cdn.mediaBaseUrl,
       removalPolicy,
     });
+    // Every state change settles the owner's usage counters (lambdas/shared/transition.ts), and
+    // both processing functions move records: ready and failed end an upload's active share.
+    this.processing.function.bindUsageTable(this.storage.usageTable);
+    this.processing.deadLetterFunction.bindUsageTable(this.storage.usageTable);
   }
 }
 

@@ -118,8 +118,8 @@ export interface PipelineFunctionProps
  * A pipeline Lambda function with the defaults set once: the newest Node.js runtime, arm64,
  * X-Ray tracing, JSON logs into its own log group with a retention, minified ESM bundles with
  * source maps, and a role that may write only to that log group. Resources are attached with
- * intent methods (`bindUploadsTable`, `bindUploadsBucket`, `bindMediaBucket`) that set the
- * environment variable and the narrowest grant together.
+ * intent methods (`bindUploadsTable`, `bindUsageTable`, `bindUploadsBucket`, `bindMediaBucket`)
+ * that set the environment variable and the narrowest grant together.
  */
 export class PipelineFunction extends Construct implements iam.IGrantable {
   readonly function: NodejsFunction;
@@ -186,6 +186,16 @@ export class PipelineFunction extends Construct implements iam.IGrantable {
       iamResourceFinding(this, `${table.tableArn}/index/*`),
       "Table grants extend to the Uploads table's own GSIs, which IAM can name only as <table>/index/<name>.",
     );
+    return this;
+  }
+
+  /**
+   * Sets `USAGE_TABLE` and grants the two item actions the usage code sends: GetItem (a
+   * consistent read of the user's counters) and UpdateItem (every conditional change of them).
+   */
+  bindUsageTable(table: ITable): this {
+    this.function.addEnvironment(ENV.usageTable, table.tableName);
+    table.grant(this, 'dynamodb:GetItem', 'dynamodb:UpdateItem');
     return this;
   }
 

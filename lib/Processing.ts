@@ -108,6 +108,12 @@ export class Processing extends Construct {
   readonly deadLetterFunction: PipelineFunction;
   /** In alarm in each minute a dead letter arrives (or is retried); add actions (SNS, chat) to it. */
   readonly deadLetterAlarm: Alarm;
+  /**
+   * In alarm while the oldest event in the queue is older than two processing timeouts: an
+   * upload waited at least one whole run for a slot (processing falls behind), or an event is
+   * retried after a failed attempt (the queue redelivers after six timeouts). Add actions to it.
+   */
+  readonly queueAgeAlarm: Alarm;
   /** The layer the function runs ffmpeg from: the one passed in, or the FfmpegLayer made here. */
   readonly ffmpegLayer: ILayerVersion;
 
@@ -200,6 +206,20 @@ export class Processing extends Construct {
       threshold: 1,
       evaluationPeriods: 1,
       comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+
+    // The age counts from S3's event, and a run keeps its event until it ends (at most one
+    // timeout), so an age past two timeouts means the event waited a whole run for a slot. One
+    // user's events are at most their unfinished uploads (maxActiveUploadsPerUser), so this is
+    // processing as a whole falling behind, or a redelivered event (docs/architecture.md).
+    this.queueAgeAlarm = new Alarm(this, 'QueueAgeAlarm', {
+      alarmDescription:
+        'Upload events have waited longer than two processing timeouts: processing is falling behind its uploads, or an event is being retried',
+      metric: this.queue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(1), statistic: 'Maximum' }),
+      threshold: 2 * timeout.toSeconds(),
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
       treatMissingData: TreatMissingData.NOT_BREACHING,
     });
   }

@@ -11,6 +11,8 @@ import { PipelineFunction } from './PipelineFunction.js';
 export interface UploadExpiryProps {
   readonly uploadsBucket: IBucket;
   readonly table: ITable;
+  /** The per-user usage counters: an expiry releases the upload's share. */
+  readonly usageTable: ITable;
   /**
    * How often the job looks for initiated uploads past their deadline (1 minute to 6 hours).
    * @default Duration.minutes(15)
@@ -64,6 +66,7 @@ export class UploadExpiry extends Construct {
       logRemovalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     })
       .bindUploadsTable(props.table, 'read+update')
+      .bindUsageTable(props.usageTable)
       .bindUploadsBucket(props.uploadsBucket, 'expire');
 
     this.rule = new Rule(this, 'Schedule', {

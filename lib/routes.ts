@@ -9,6 +9,11 @@ export type HttpMethod = 'GET' | 'POST' | 'DELETE';
 /** What a route's function may touch; the stack turns this into `grant*` calls. */
 export interface RouteAccess {
   readonly table: 'none' | TableAccess;
+  /**
+   * Usage table (per-user counters): `update` for a route that reserves an upload or moves
+   * records (every `transition` settles the owner's counters).
+   */
+  readonly usageTable: 'none' | 'update';
   /** Uploads bucket: `multipart` = create/list/abort/complete multipart uploads and sign part PUTs; `delete` adds object deletion. */
   readonly uploadsBucket: 'none' | 'multipart' | 'multipart+delete';
   /** Media (outputs) bucket: `delete` to remove an upload's outputs. */
@@ -34,7 +39,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     path: '/uploads',
     handler: 'create-upload',
     description: 'Validates a new upload, starts the multipart upload and returns presigned part URLs',
-    access: { table: 'read+put', uploadsBucket: 'multipart', mediaBucket: 'none' },
+    access: { table: 'read+put', usageTable: 'update', uploadsBucket: 'multipart', mediaBucket: 'none' },
   },
   {
     id: 'SignParts',
@@ -42,7 +47,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     path: '/uploads/{id}/parts',
     handler: 'sign-parts',
     description: 'Returns fresh presigned URLs for the requested parts',
-    access: { table: 'read', uploadsBucket: 'multipart', mediaBucket: 'none' },
+    access: { table: 'read', usageTable: 'none', uploadsBucket: 'multipart', mediaBucket: 'none' },
   },
   {
     id: 'GetUpload',
@@ -50,7 +55,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     path: '/uploads/{id}',
     handler: 'get-upload',
     description: 'Returns the upload record, with the parts S3 already holds while uploading',
-    access: { table: 'read', uploadsBucket: 'multipart', mediaBucket: 'none' },
+    access: { table: 'read', usageTable: 'none', uploadsBucket: 'multipart', mediaBucket: 'none' },
   },
   {
     id: 'CompleteUpload',
@@ -58,7 +63,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     path: '/uploads/{id}/complete',
     handler: 'complete-upload',
     description: 'Completes the multipart upload after checking the total size',
-    access: { table: 'read+update', uploadsBucket: 'multipart', mediaBucket: 'none' },
+    access: { table: 'read+update', usageTable: 'update', uploadsBucket: 'multipart', mediaBucket: 'none' },
   },
   {
     id: 'DeleteUpload',
@@ -66,7 +71,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     path: '/uploads/{id}',
     handler: 'delete-upload',
     description: 'Cancels an upload or removes a finished one with its outputs',
-    access: { table: 'read+update+delete', uploadsBucket: 'multipart+delete', mediaBucket: 'delete' },
+    access: { table: 'read+update+delete', usageTable: 'update', uploadsBucket: 'multipart+delete', mediaBucket: 'delete' },
   },
   {
     id: 'ListUploads',
@@ -74,7 +79,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     path: '/uploads',
     handler: 'list-uploads',
     description: "Lists the caller's uploads, newest first, by cursor",
-    access: { table: 'read', uploadsBucket: 'none', mediaBucket: 'none' },
+    access: { table: 'read', usageTable: 'none', uploadsBucket: 'none', mediaBucket: 'none' },
   },
   {
     id: 'GetConfig',
@@ -82,6 +87,6 @@ export const ROUTES: readonly RouteDefinition[] = [
     path: '/config',
     handler: 'get-config',
     description: 'Returns the limits, accepted types and part-size rules',
-    access: { table: 'none', uploadsBucket: 'none', mediaBucket: 'none' },
+    access: { table: 'none', usageTable: 'none', uploadsBucket: 'none', mediaBucket: 'none' },
   },
 ];

@@ -9,6 +9,7 @@ export interface HandlerEnvironmentInput {
   readonly uploadsBucket: string;
   readonly mediaBucket: string;
   readonly uploadsTable: string;
+  readonly usageTable: string;
   readonly region: string;
   readonly credentials: LocalCredentials;
   /** Passed as `UPLOAD_POLICY`; absent leaves the variable as the shell set it. */
@@ -26,6 +27,7 @@ export interface HandlerEnvironmentInput {
 export function handlerEnvironment(input: HandlerEnvironmentInput): Record<string, string> {
   return {
     [ENV.uploadsTable]: input.uploadsTable,
+    [ENV.usageTable]: input.usageTable,
     [ENV.uploadsBucket]: input.uploadsBucket,
     [ENV.mediaBucket]: input.mediaBucket,
     [ENV.mediaBaseUrl]: `${input.s3Endpoint}/${input.mediaBucket}`,

@@ -15,6 +15,7 @@ export const LOCAL_RESOURCES = {
   uploadsBucket: 'media-pipeline-uploads',
   mediaBucket: 'media-pipeline-media',
   uploadsTable: 'media-pipeline-uploads',
+  usageTable: 'media-pipeline-usage',
 } as const;
 
 export const DEFAULT_HOST = '127.0.0.1';

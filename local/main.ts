@@ -25,7 +25,7 @@ const token = await local.mintToken(DEV_USER, { expiresInSeconds: DEV_TOKEN_SECO
 console.log(`media-pipeline local mode
   API        ${local.apiUrl}
   S3         ${local.s3Endpoint}   (buckets ${local.uploadsBucket}, ${local.mediaBucket}; key ${local.credentials.accessKeyId}/${local.credentials.secretAccessKey}, region ${local.region})
-  DynamoDB   ${local.dynamoDbEndpoint}   (table ${local.uploadsTable})
+  DynamoDB   ${local.dynamoDbEndpoint}   (tables ${local.uploadsTable}, ${local.usageTable})
   Data       ${local.dataDir}
   ffmpeg     ${local.ffmpeg ? `${local.ffmpeg.version}, from ${local.ffmpeg.source}` : 'none: processing is off (see the warning above)'}
   User       ${DEV_USER} (token valid for 30 days; another user: curl -X POST ${local.apiUrl}/@local/token -d '{"sub":"alice"}')

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import type { S3Event, SQSBatchResponse } from 'aws-lambda';
 import { EXPIRE_UPLOADS_FUNCTION, FAIL_DEAD_LETTERS_FUNCTION, PROCESS_UPLOAD_FUNCTION, UPLOADS_PREFIX } from '../lib/eventFunctions.js';
 import { ROUTES } from '../lib/routes.js';
+import { USAGE_TABLE_SCHEMA } from '../lib/usageTableSchema.js';
 import { UPLOADS_TABLE_SCHEMA } from '../lib/uploadsTableSchema.js';
 import type { UploadPolicy } from '../lambdas/shared/mediaPolicy.js';
 import { LocalJwtIssuer, type MintOptions } from './auth/LocalJwtIssuer.js';
@@ -81,6 +82,8 @@ export interface LocalMode {
   readonly uploadsTable: string;
   /** The ffmpeg and ffprobe processing runs; undefined when processing is off. */
   readonly ffmpeg: LocalFfmpeg | undefined;
+  /** The per-user usage counters (one item per user, keyed by `ownerId`). */
+  readonly usageTable: string;
   /** A bearer token for `sub`, as the local issuer signs it. */
   mintToken(sub: string, options?: MintOptions): Promise<string>;
   /**
@@ -148,7 +151,10 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
       host: '127.0.0.1',
       port: options.dynamoDbPort ?? DEFAULT_DYNAMODB_PORT,
       directory: join(dataDir, 'dynamodb'),
-      tables: [{ name: LOCAL_RESOURCES.uploadsTable, schema: UPLOADS_TABLE_SCHEMA }],
+      tables: [
+        { name: LOCAL_RESOURCES.uploadsTable, schema: UPLOADS_TABLE_SCHEMA },
+        { name: LOCAL_RESOURCES.usageTable, schema: USAGE_TABLE_SCHEMA },
+      ],
       region: LOCAL_REGION,
       credentials: LOCAL_CREDENTIALS,
     });
@@ -239,6 +245,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
         uploadsBucket: LOCAL_RESOURCES.uploadsBucket,
         mediaBucket: LOCAL_RESOURCES.mediaBucket,
         uploadsTable: LOCAL_RESOURCES.uploadsTable,
+        usageTable: LOCAL_RESOURCES.usageTable,
         region: LOCAL_REGION,
         credentials: LOCAL_CREDENTIALS,
         uploadPolicy: options.uploadPolicy,
@@ -280,6 +287,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
       mediaBucket: LOCAL_RESOURCES.mediaBucket,
       uploadsTable: LOCAL_RESOURCES.uploadsTable,
       ffmpeg: processor,
+      usageTable: LOCAL_RESOURCES.usageTable,
       mintToken: async (sub, mintOptions) => (await issuer.mint(sub, mintOptions)).token,
       deliveries,
       onDelivery: (listener) => {

@@ -10,6 +10,7 @@ import { type ProcessingLimits, resolveProcessingLimits } from './media/processi
  */
 export const ENV = {
   uploadsTable: 'UPLOADS_TABLE',
+  usageTable: 'USAGE_TABLE',
   uploadsBucket: 'UPLOADS_BUCKET',
   mediaBucket: 'MEDIA_BUCKET',
   mediaBaseUrl: 'MEDIA_BASE_URL',
@@ -33,6 +34,11 @@ function optional(name: string): string | undefined {
 
 export function uploadsTableName(): string {
   return required(ENV.uploadsTable);
+}
+
+/** The per-user usage counters (`lambdas/shared/usage/`); every function that moves records needs it. */
+export function usageTableName(): string {
+  return required(ENV.usageTable);
 }
 
 export function uploadsBucketName(): string {

@@ -8,10 +8,13 @@ import { findUploadRecord } from './getUploadRecord.js';
 import { logger } from './logger.js';
 import { notifyStateChange } from './stateChanges.js';
 import type { UploadRecord, UploadStatus } from './uploadRecord.js';
+import { settleUsage } from './usage/settleUsage.js';
 
 /** Fields a transition may set; `null` removes the attribute (e.g. `progress` on leaving `processing`). */
 export type TransitionPatch = {
-  readonly [K in keyof UploadRecord as K extends 'uploadId' | 'ownerId' | 'status' | 'updatedAt' | 'pendingExpiry' | 'writeId' ? never : K]?: UploadRecord[K] | null;
+  readonly [K in keyof UploadRecord as K extends 'uploadId' | 'ownerId' | 'status' | 'updatedAt' | 'pendingExpiry' | 'writeId' | 'usageTracked'
+    ? never
+    : K]?: UploadRecord[K] | null;
 };
 
 export interface TransitionOptions {
@@ -26,8 +29,10 @@ const tableName = uploadsTableName();
 /**
  * Moves an upload from one of `from` to `to` with one conditional update, so states never go
  * backwards, two writers never both win, and a replayed event is rejected instead of applied
- * twice. `from` may equal `to` for progress updates within a state. After the write, every
- * state-change listener hears of it (the WebSocket publisher), so no writer can forget to.
+ * twice. `from` may equal `to` for progress updates within a state. After the write, the
+ * winner settles the owner's usage (a completed upload's bytes stop being in flight, a
+ * finished one releases its share) and every state-change listener hears of it (the WebSocket
+ * publisher), so no writer can forget either.
  *
  * Throws NotFoundError when the upload does not exist (or is another owner's) and
  * InvalidStateError, carrying the current status, when it is in none of `from`. A rejection
@@ -99,6 +104,7 @@ export async function transition(
   }
 
   const previousStatus = fromStatuses.length === 1 ? fromStatuses[0] : undefined;
+  await settleUsage({ previousStatus, record });
   await notifyStateChange({ previousStatus, record }, (error) =>
     logger.warn('A state-change listener failed; the state was written', { uploadId, status: to, error }),
   );

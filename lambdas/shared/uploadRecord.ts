@@ -82,6 +82,12 @@ export interface UploadRecord {
    * applied is rejected: finding its own id on the item tells the writer that the write is its own.
    */
   readonly writeId?: string;
+  /**
+   * `true` on records created with a reservation in the owner's usage (lambdas/shared/usage/):
+   * their state changes and their removal settle it. Records from before usage tracking have
+   * none, and change no counter.
+   */
+  readonly usageTracked?: true;
   readonly progress?: number;
   readonly stage?: ProcessingStage;
   readonly media?: MediaInfo;
@@ -89,9 +95,17 @@ export interface UploadRecord {
 }
 
 /** The record as clients see it: without the fields that only the pipeline uses. */
-export type PublicUpload = Omit<UploadRecord, 'multipartUploadId' | 'ownerId' | 'sourceKey' | 'pendingExpiry' | 'writeId'>;
+export type PublicUpload = Omit<UploadRecord, 'multipartUploadId' | 'ownerId' | 'sourceKey' | 'pendingExpiry' | 'writeId' | 'usageTracked'>;
 
 export function toPublicUpload(record: UploadRecord): PublicUpload {
-  const { multipartUploadId: _multipart, ownerId: _owner, sourceKey: _key, pendingExpiry: _pending, writeId: _write, ...rest } = record;
+  const {
+    multipartUploadId: _multipart,
+    ownerId: _owner,
+    sourceKey: _key,
+    pendingExpiry: _pending,
+    writeId: _write,
+    usageTracked: _tracked,
+    ...rest
+  } = record;
   return rest;
 }

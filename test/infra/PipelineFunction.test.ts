@@ -115,6 +115,22 @@ describe('PipelineFunction', () => {
     });
   });
 
+  it('bindUsageTable sets USAGE_TABLE and grants only GetItem and UpdateItem on that table', () => {
+    const { stack } = fixture();
+    const usage = new Table(stack, 'Usage', { partitionKey: { name: 'ownerId', type: AttributeType.STRING } });
+    const fn = new PipelineFunction(stack, 'Fn', { handlerDir: 'create-upload' }).bindUsageTable(usage);
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ USAGE_TABLE: { Ref: logicalId(usage) } }) },
+    });
+    expect(statements(template, fn)).toContainEqual({
+      Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+      Effect: 'Allow',
+      Resource: getAtt(usage),
+    });
+    expect(JSON.stringify(statements(template, fn))).not.toMatch(/PutItem|DeleteItem|Query|Scan|Batch/);
+  });
+
   describe('bindUploadsBucket', () => {
     it.each([
       ['read', ['s3:GetObject']],
@@ -183,8 +199,10 @@ describe('PipelineFunction', () => {
 
   it('acknowledges exactly the wildcard findings its own grants create, so cdk-nag reports nothing', () => {
     const { stack, table, uploads, media } = fixture();
+    const usage = new Table(stack, 'Usage', { partitionKey: { name: 'ownerId', type: AttributeType.STRING } });
     new PipelineFunction(stack, 'Fn', { handlerDir: 'get-upload' })
       .bindUploadsTable(table, 'read+update+delete')
+      .bindUsageTable(usage)
       .bindUploadsBucket(uploads, 'multipart+delete')
       .bindMediaBucket(media, 'delete');
     Aspects.of(stack).add(new AwsSolutionsChecks());

@@ -101,7 +101,7 @@ describe('Processing', () => {
   });
 
   it("raises an alarm in any minute the dead-letter function is invoked, since it drains the queue before the queue's depth would show", () => {
-    expect(s.template.findResources('AWS::CloudWatch::Alarm')).toEqual({
+    expect(s.template.findResources('AWS::CloudWatch::Alarm')).toMatchObject({
       [logicalId(s.processing.deadLetterAlarm)]: expect.objectContaining({
         Properties: expect.objectContaining({
           Namespace: 'AWS/Lambda',
@@ -116,6 +116,28 @@ describe('Processing', () => {
         }),
       }),
     });
+  });
+
+  it('raises an alarm when the oldest queued event is older than two processing timeouts', () => {
+    const ageAlarm = (template: Template, alarm: Parameters<typeof logicalId>[0]) => template.findResources('AWS::CloudWatch::Alarm')[logicalId(alarm)];
+    const expected = (queue: Parameters<typeof logicalId>[0], seconds: number) => ({
+      Type: 'AWS::CloudWatch::Alarm',
+      Properties: expect.objectContaining({
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateAgeOfOldestMessage',
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalId(queue), 'QueueName'] } }],
+        Statistic: 'Maximum',
+        Period: 60,
+        EvaluationPeriods: 1,
+        Threshold: seconds,
+        ComparisonOperator: 'GreaterThanThreshold',
+        TreatMissingData: 'notBreaching',
+      }),
+    });
+    expect(ageAlarm(s.template, s.processing.queueAgeAlarm)).toEqual(expected(s.processing.queue, 1800));
+
+    const short = synth({ timeout: Duration.minutes(5) });
+    expect(ageAlarm(short.template, short.processing.queueAgeAlarm)).toEqual(expected(short.processing.queue, 600));
   });
 
   it('feeds the function one message at a time and lets it fail messages individually', () => {

@@ -13,6 +13,7 @@ function synth(props: Partial<UploadApiProps> = {}) {
     uploadsBucket: storage.uploadsBucket,
     mediaBucket: storage.mediaBucket,
     table: storage.table,
+    usageTable: storage.usageTable,
     jwtIssuer: 'https://issuer.example.com',
     jwtAudience: ['media-app'],
     uploadPolicy: DEFAULT_UPLOAD_POLICY,
@@ -132,6 +133,10 @@ describe('UploadApi', () => {
       expect(writes).toEqual(ITEM_WRITES[route.access.table]);
       expect('UPLOADS_TABLE' in variables).toBe(route.access.table !== 'none');
 
+      const usage = actionsOn(s, routeId, storage.usageTable);
+      expect(usage).toEqual(route.access.usageTable === 'none' ? [] : ['dynamodb:GetItem', 'dynamodb:UpdateItem']);
+      expect('USAGE_TABLE' in variables).toBe(route.access.usageTable !== 'none');
+
       if (route.access.uploadsBucket === 'none') expect(uploads).toEqual([]);
       else expect(uploads).toEqual(expect.arrayContaining(['s3:PutObject', 's3:ListMultipartUploadParts']));
       expect(uploads.includes('s3:DeleteObject')).toBe(route.access.uploadsBucket === 'multipart+delete');
@@ -142,6 +147,11 @@ describe('UploadApi', () => {
       expect('MEDIA_BUCKET' in variables).toBe(route.access.mediaBucket !== 'none');
     },
   );
+
+  it('gives the Usage table to exactly the routes that reserve uploads or move records', () => {
+    const withUsage = ROUTES.filter((route) => route.access.usageTable !== 'none').map((route) => route.id);
+    expect(withUsage).toEqual(['CreateUpload', 'CompleteUpload', 'DeleteUpload']);
+  });
 
   it('gives list-uploads no S3 access at all and get-config neither S3 nor the table', () => {
     const everything = (routeId: string) => routeStatements(s, routeId).flatMap((statement) => statement.Action);

@@ -8,7 +8,12 @@ import { logicalId, testStack } from './testApp.js';
 function synth(interval?: Duration) {
   const stack = testStack();
   const storage = new Storage(stack, 'Storage');
-  const expiry = new UploadExpiry(stack, 'Expiry', { uploadsBucket: storage.uploadsBucket, table: storage.table, interval });
+  const expiry = new UploadExpiry(stack, 'Expiry', {
+    uploadsBucket: storage.uploadsBucket,
+    table: storage.table,
+    usageTable: storage.usageTable,
+    interval,
+  });
   return { storage, expiry, template: Template.fromStack(stack) };
 }
 
@@ -71,6 +76,17 @@ describe('UploadExpiry', () => {
     const actions = (policy.Properties.PolicyDocument.Statement as Array<{ Action: string | string[] }>).flatMap((st) => st.Action);
     expect(actions).toEqual(expect.arrayContaining(['dynamodb:Query', 'dynamodb:UpdateItem', 's3:AbortMultipartUpload', 's3:GetObject']));
     expect(actions.filter((action) => ['s3:PutObject', 's3:DeleteObject'].includes(action))).toEqual([]);
+  });
+
+  it('may read and update the Usage table, where an expiry releases the upload', () => {
+    const policy = s.template.toJSON().Resources[logicalId(s.expiry.function.role.node.findChild('DefaultPolicy'))];
+    const onUsage = (policy.Properties.PolicyDocument.Statement as Array<{ Action: string | string[]; Resource: unknown }>).filter(
+      (statement) => JSON.stringify(statement.Resource).includes(logicalId(s.storage.usageTable)),
+    );
+    expect(onUsage.flatMap((statement) => statement.Action)).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
+    s.template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ USAGE_TABLE: { Ref: logicalId(s.storage.usageTable) } }) },
+    });
   });
 
   it('follows a custom interval in the schedule and the event age', () => {

@@ -57,6 +57,19 @@ describe('readPipelineContext', () => {
     });
   });
 
+  it('reads the per-user limits: counts as whole numbers, bytes as sizes', () => {
+    const props = read({
+      maxActiveUploadsPerUser: '3',
+      maxBytesInFlightPerUser: '30GiB',
+      maxStoredBytesPerUser: '1TiB',
+      maxUploadsPerHourPerUser: 20,
+    });
+    expect(props.maxActiveUploadsPerUser).toBe(3);
+    expect(props.maxBytesInFlightPerUser?.toBytes()).toBe(30 * 1024 ** 3);
+    expect(props.maxStoredBytesPerUser?.toBytes()).toBe(1024 ** 4);
+    expect(props.maxUploadsPerHourPerUser).toBe(20);
+  });
+
   it('switches to an external issuer when jwtIssuer and jwtAudience are set', () => {
     expect(read({ jwtIssuer: 'https://issuer.example.com', jwtAudience: 'web,ios' }).auth).toEqual({
       jwtIssuer: 'https://issuer.example.com',
@@ -73,6 +86,8 @@ describe('readPipelineContext', () => {
     [{ maxPartUrlsPerResponse: '10.5' }, "context maxPartUrlsPerResponse must be a whole number, got '10.5'"],
     [{ removalPolicy: 'snapshot' }, "context removalPolicy must be retain or destroy, got 'snapshot'"],
     [{ selfSignUp: 'yes' }, "context selfSignUp must be true or false, got 'yes'"],
+    [{ maxActiveUploadsPerUser: '2.5' }, "context maxActiveUploadsPerUser must be a whole number, got '2.5'"],
+    [{ maxStoredBytesPerUser: '1TB' }, "context maxStoredBytesPerUser must be bytes or a size like 500MiB or 20GiB, got '1TB'"],
   ])('rejects %j, naming the key and value', (context, message) => {
     expect(() => read(context)).toThrow(message);
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { applyHandlerEnvironment, handlerEnvironment } from '../../../local/handlerEnvironment.js';
-import { mediaBaseUrl, uploadPolicy, uploadsBucketName, uploadsTableName, mediaBucketName, s3Endpoint, dynamoDbEndpoint, resetConfigCache } from '../../../lambdas/shared/config.js';
+import { mediaBaseUrl, uploadPolicy, uploadsBucketName, uploadsTableName, usageTableName, mediaBucketName, s3Endpoint, dynamoDbEndpoint, resetConfigCache } from '../../../lambdas/shared/config.js';
 
 const input = {
   s3Endpoint: 'http://192.168.1.20:4568',
@@ -8,6 +8,7 @@ const input = {
   uploadsBucket: 'up',
   mediaBucket: 'media',
   uploadsTable: 'table',
+  usageTable: 'usage',
   region: 'us-east-1',
   credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
   maxReceiveCount: 3,
@@ -17,6 +18,7 @@ describe('handlerEnvironment', () => {
   it('sets what the stack sets, the emulator endpoints and the local credentials', () => {
     expect(handlerEnvironment({ ...input, uploadPolicy: { partUrlExpirySeconds: 3 } })).toEqual({
       UPLOADS_TABLE: 'table',
+      USAGE_TABLE: 'usage',
       UPLOADS_BUCKET: 'up',
       MEDIA_BUCKET: 'media',
       MEDIA_BASE_URL: 'http://192.168.1.20:4568/media',
@@ -41,8 +43,8 @@ describe('applyHandlerEnvironment', () => {
     applyHandlerEnvironment(env);
     resetConfigCache();
 
-    expect([uploadsTableName(), uploadsBucketName(), mediaBucketName(), mediaBaseUrl(), s3Endpoint(), dynamoDbEndpoint()]).toEqual([
-      'table', 'up', 'media', 'http://192.168.1.20:4568/media', 'http://192.168.1.20:4568', 'http://127.0.0.1:4569',
+    expect([uploadsTableName(), usageTableName(), uploadsBucketName(), mediaBucketName(), mediaBaseUrl(), s3Endpoint(), dynamoDbEndpoint()]).toEqual([
+      'table', 'usage', 'up', 'media', 'http://192.168.1.20:4568/media', 'http://192.168.1.20:4568', 'http://127.0.0.1:4569',
     ]);
     expect(uploadPolicy().partUrlExpirySeconds).toBe(3);
 

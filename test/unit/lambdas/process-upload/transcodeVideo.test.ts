@@ -5,6 +5,7 @@ import { describe, expect, it, vi } from 'vitest';
 
 vi.hoisted(() => {
   process.env.UPLOADS_TABLE = 'uploads-table';
+  process.env.USAGE_TABLE = 'usage-table';
 });
 
 import { ProgressReporter } from '../../../../lambdas/process-upload/ProgressReporter.js';

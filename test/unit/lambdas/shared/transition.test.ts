@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 vi.hoisted(() => {
   process.env.UPLOADS_TABLE = 'uploads-table';
+  process.env.USAGE_TABLE = 'usage-table';
 });
 
 import { InvalidStateError, NotFoundError } from '../../../../lambdas/shared/errors.js';
@@ -250,6 +251,33 @@ describe('transition', () => {
       error: failure,
     });
     warn.mockRestore();
+  });
+
+  it("settles the owner's usage after a write it won: a tracked upload that became uploaded completes its share", async () => {
+    const tracked = record({ usageTracked: true });
+    dynamo.on(UpdateCommand, { TableName: 'uploads-table' }).resolves({ Attributes: tracked });
+    const share = { size: 10, phase: 'initiated', reservedAt: NOW.toISOString() };
+    dynamo.on(GetCommand, { TableName: 'usage-table' }).resolves({ Item: { ownerId: 'owner-1', active: { u1: share }, released: {} } });
+    dynamo.on(UpdateCommand, { TableName: 'usage-table' }).resolves({});
+
+    await transition('u1', 'initiated', 'uploaded', {}, { now: NOW });
+
+    expect(dynamo).toHaveReceivedCommandWith(UpdateCommand, {
+      TableName: 'usage-table',
+      Key: { ownerId: 'owner-1' },
+      UpdateExpression: 'SET #active.#upload.#phase = :completed, #updatedAt = :now ADD #bytesInFlight :minusSize',
+    });
+  });
+
+  it('settles no usage for a progress write within a state, nor when the write is rejected', async () => {
+    dynamo.on(UpdateCommand).resolves({ Attributes: record({ status: 'processing', usageTracked: true }) });
+    await transition('u1', 'processing', 'processing', { progress: 40 });
+
+    dynamo.on(UpdateCommand).rejects(conditionFailed());
+    dynamo.on(GetCommand).resolves({ Item: record({ status: 'ready', usageTracked: true }) });
+    await expect(transition('u1', 'uploaded', 'processing')).rejects.toThrow(InvalidStateError);
+
+    expect(dynamo.calls().filter((call) => (call.args[0].input as { TableName: string }).TableName === 'usage-table')).toEqual([]);
   });
 
   it('tells no listener when the write is rejected', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createTableInput } from '../../../../local/dynamodb/createTableInput.js';
+import { USAGE_TABLE_SCHEMA } from '../../../../lib/usageTableSchema.js';
 import { BY_OWNER_INDEX, BY_PENDING_EXPIRY_INDEX, UPLOADS_TABLE_SCHEMA } from '../../../../lib/uploadsTableSchema.js';
 
 describe('createTableInput', () => {
@@ -33,6 +34,15 @@ describe('createTableInput', () => {
           Projection: { ProjectionType: 'ALL' },
         },
       ],
+    });
+  });
+
+  it('creates the Usage table with its key and no index list, which DynamoDB would refuse empty', () => {
+    expect(createTableInput('usage', USAGE_TABLE_SCHEMA)).toEqual({
+      TableName: 'usage',
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [{ AttributeName: 'ownerId', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'ownerId', KeyType: 'HASH' }],
     });
   });
 });
