@@ -28,6 +28,8 @@ export const CONTEXT_KEYS = {
   selfSignUp: 'boolean',
   apiRateLimit: 'number',
   apiBurstLimit: 'integer',
+  sweepInterval: 'duration',
+  stallMargin: 'duration',
 } as const;
 
 const SIZE_UNITS: Record<string, (amount: number) => Size> = {
@@ -77,6 +79,9 @@ export function readPipelineContext(node: Node): MediaPipelineProps {
   const rateLimit = optional(read('apiRateLimit'), (v) => number('apiRateLimit', v));
   const burstLimit = optional(read('apiBurstLimit'), (v) => integer('apiBurstLimit', v));
 
+  const sweepInterval = optional(read('sweepInterval'), (v) => duration('sweepInterval', v));
+  const stallMargin = optional(read('stallMargin'), (v) => duration('stallMargin', v));
+
   return {
     maxFileSize: optional(read('maxFileSize'), (v) => size('maxFileSize', v)),
     acceptedTypes: Object.keys(accepted).length > 0 ? accepted : undefined,
@@ -94,6 +99,7 @@ export function readPipelineContext(node: Node): MediaPipelineProps {
         ? { jwtIssuer, jwtAudience: list(jwtAudience) }
         : { userPool: { threatProtection, selfSignUp } },
     throttle: rateLimit !== undefined || burstLimit !== undefined ? { rateLimit, burstLimit } : undefined,
+    sweep: sweepInterval !== undefined || stallMargin !== undefined ? { interval: sweepInterval, stallMargin } : undefined,
   };
 }
 
