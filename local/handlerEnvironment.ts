@@ -1,11 +1,15 @@
-import { ENV, PROCESSING_ENV } from '../lambdas/shared/config.js';
+import { ENV, PROCESSING_ENV, SWEEP_ENV } from '../lambdas/shared/config.js';
 import type { UploadPolicy } from '../lambdas/shared/mediaPolicy.js';
+import type { SweepSettings } from '../lambdas/shared/sweepSettings.js';
 import type { LocalCredentials } from './localDefaults.js';
 
 export interface HandlerEnvironmentInput {
   /** The S3 endpoint as clients reach it: part URLs are signed for this host. */
   readonly s3Endpoint: string;
   readonly dynamoDbEndpoint: string;
+  readonly sqsEndpoint: string;
+  /** The local process queue's URL at the SQS endpoint. */
+  readonly processQueueUrl: string;
   readonly uploadsBucket: string;
   readonly mediaBucket: string;
   readonly uploadsTable: string;
@@ -15,6 +19,8 @@ export interface HandlerEnvironmentInput {
   readonly uploadPolicy?: Partial<UploadPolicy>;
   /** The local queue's receives before dead-lettering, which the process function must know. */
   readonly maxReceiveCount: number;
+  /** What the sweep function is told. */
+  readonly sweepSettings: SweepSettings;
 }
 
 /**
@@ -29,8 +35,11 @@ export function handlerEnvironment(input: HandlerEnvironmentInput): Record<strin
     [ENV.mediaBaseUrl]: `${input.s3Endpoint}/${input.mediaBucket}`,
     [ENV.s3Endpoint]: input.s3Endpoint,
     [ENV.dynamoDbEndpoint]: input.dynamoDbEndpoint,
+    [ENV.sqsEndpoint]: input.sqsEndpoint,
+    [ENV.processQueueUrl]: input.processQueueUrl,
     ...(input.uploadPolicy ? { [ENV.uploadPolicy]: JSON.stringify(input.uploadPolicy) } : {}),
     [PROCESSING_ENV.maxReceiveCount]: String(input.maxReceiveCount),
+    [SWEEP_ENV.sweepSettings]: JSON.stringify(input.sweepSettings),
     AWS_REGION: input.region,
     AWS_ACCESS_KEY_ID: input.credentials.accessKeyId,
     AWS_SECRET_ACCESS_KEY: input.credentials.secretAccessKey,
