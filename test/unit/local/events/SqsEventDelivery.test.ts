@@ -208,6 +208,7 @@ describe('SqsEventDelivery', () => {
     await next.queue.idle();
     expect(next.reports).toMatchObject([{ messageId, outcome: 'delivered', receiveCount: 2 }]);
   });
+
   it('counts as visible only the messages a receive would get now: not those in flight, nor those waiting out a retry', async () => {
     let finish: () => void = () => undefined;
     const invoke = vi
