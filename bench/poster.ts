@@ -79,7 +79,7 @@ const mb = (bytes: number) => `${(bytes / 1e6).toFixed(2)} MB`;
 
 async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'bench-poster-'));
-  const local = await startLocal({ port: 0, s3Port: 0, dynamoDbPort: 0, dataDir: join(dir, 'local'), expireIntervalSeconds: 0, log: silentLog });
+  const local = await startLocal({ port: 0, s3Port: 0, dynamoDbPort: 0, sqsPort: 0, dataDir: join(dir, 'local'), expireIntervalSeconds: 0, log: silentLog });
   const counter: Counter = { bytes: 0, requests: 0 };
   const proxy = await countingProxy(Number(new URL(local.s3Endpoint).port), counter);
   const proxyEndpoint = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;

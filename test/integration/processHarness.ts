@@ -42,7 +42,7 @@ export class ProcessHarness {
     process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
     Object.assign(process.env, env);
     const dataDir = await mkdtemp(join(tmpdir(), 'process-media-'));
-    const local = await startLocal({ port: 0, s3Port: 0, dynamoDbPort: 0, dataDir, expireIntervalSeconds: 0, log: silentLog });
+    const local = await startLocal({ port: 0, s3Port: 0, dynamoDbPort: 0, sqsPort: 0, dataDir, expireIntervalSeconds: 0, log: silentLog });
     const s3 = emulatorS3(local);
     const dynamo = DynamoDBDocumentClient.from(
       new DynamoDBClient({ endpoint: local.dynamoDbEndpoint, region: local.region, credentials: local.credentials }),
