@@ -119,9 +119,9 @@ export class Processing extends Construct {
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
-    // SQS-managed keys, not the AWS-managed KMS key: S3 cannot send notifications to a queue encrypted with aws/sqs.
     this.visibilityTimeout = Duration.seconds(timeout.toSeconds() * VISIBILITY_TIMEOUT_FACTOR);
     this.queueRetention = Duration.days(4);
+    // SQS-managed keys, not the AWS-managed KMS key: S3 cannot send notifications to a queue encrypted with aws/sqs.
     this.queue = new Queue(this, 'Queue', {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,

@@ -9,7 +9,7 @@ const bucket = uploadsBucketName();
 
 /** Sends the process queue the object event of an upload's original again; returns the message id. */
 export async function requeueUpload(record: UploadRecord, now: Date): Promise<string | undefined> {
-  const region = process.env.AWS_REGION ?? '';
+  const region = await sqs.config.region();
   const { MessageId } = await sqs.send(
     new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(objectCreatedEvent(record, bucket, region, now)) }),
   );

@@ -125,6 +125,7 @@ describe('sweepStalledUploads', () => {
       Records: [
         {
           eventSource: 'aws:s3',
+          awsRegion: 'eu-west-1',
           eventName: 'ObjectCreated:CompleteMultipartUpload',
           s3: { configurationId: REQUEUE_CONFIGURATION_ID, bucket: { name: 'uploads-bucket' }, object: { key: `uploads/${U1}/source`, size: 4321 } },
         },
