@@ -36,6 +36,7 @@ try {
     port: 0,
     s3Port: 0,
     dynamoDbPort: 0,
+    sqsPort: 0,
     dataDir: dir,
     expireIntervalSeconds: 0,
     log: errorsOnlyLog,

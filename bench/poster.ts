@@ -53,7 +53,7 @@ const mb = (bytes: number) => `${(bytes / 1e6).toFixed(2)} MB`;
 
 async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'bench-poster-'));
-  const local = await startLocal({ port: 0, s3Port: 0, dynamoDbPort: 0, dataDir: join(dir, 'local'), expireIntervalSeconds: 0, log: silentLog });
+  const local = await startLocal({ port: 0, s3Port: 0, dynamoDbPort: 0, sqsPort: 0, dataDir: join(dir, 'local'), expireIntervalSeconds: 0, log: silentLog });
   const s3 = new S3Client({
     endpoint: local.s3Endpoint,
     region: local.region,

@@ -7,10 +7,11 @@ import { ApplicationLogLevel, Architecture, LoggingFormat, Runtime, Tracing } fr
 import { type BundlingOptions, NodejsFunction, type NodejsFunctionProps, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { BucketGrants, type IBucket } from 'aws-cdk-lib/aws-s3';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { ENV } from '../lambdas/shared/config.js';
-import { mediaPrefix, sourceKey } from '../lambdas/shared/keys.js';
+import { MEDIA_ROOT, mediaPrefix, sourceKey } from '../lambdas/shared/keys.js';
 import type { UploadPolicy } from '../lambdas/shared/mediaPolicy.js';
 import { iamResourceFinding } from './iamResourceFinding.js';
 
@@ -82,9 +83,10 @@ export type UploadsBucketAccess = 'read' | 'expire' | 'multipart' | 'multipart+d
 /**
  * Access to outputs (`media/{uploadId}/…`):
  * - `write`: PutObject and multipart uploads of outputs;
- * - `delete`: list an upload's outputs and delete them.
+ * - `delete`: list an upload's outputs and delete them;
+ * - `sweep`: `delete`, and list the upload folders under `media/` (the sweep's output check).
  */
-export type MediaBucketAccess = 'write' | 'delete';
+export type MediaBucketAccess = 'write' | 'delete' | 'sweep';
 
 export interface PipelineFunctionProps
   extends Omit<
@@ -118,8 +120,8 @@ export interface PipelineFunctionProps
  * A pipeline Lambda function with the defaults set once: the newest Node.js runtime, arm64,
  * X-Ray tracing, JSON logs into its own log group with a retention, minified ESM bundles with
  * source maps, and a role that may write only to that log group. Resources are attached with
- * intent methods (`bindUploadsTable`, `bindUsageTable`, `bindUploadsBucket`, `bindMediaBucket`)
- * that set the environment variable and the narrowest grant together.
+ * intent methods (`bindUploadsTable`, `bindUsageTable`, `bindUploadsBucket`, `bindMediaBucket`,
+ * `bindProcessQueue`) that set the environment variable and the narrowest grant together.
  */
 export class PipelineFunction extends Construct implements iam.IGrantable {
   readonly function: NodejsFunction;
@@ -235,13 +237,20 @@ export class PipelineFunction extends Construct implements iam.IGrantable {
         grantee: this,
         actions: ['s3:ListBucket'],
         resourceArns: [bucket.bucketArn],
-        conditions: { StringLike: { 's3:prefix': [outputs] } },
+        conditions: { StringLike: { 's3:prefix': access === 'sweep' ? [MEDIA_ROOT, outputs] : [outputs] } },
       });
     }
     this.acknowledgeWildcard(
       iamResourceFinding(this, bucket.arnForObjects(outputs)),
       'Outputs live under media/{uploadId}/ with server-made ids and names; the grant covers that prefix only.',
     );
+    return this;
+  }
+
+  /** Sets `PROCESS_QUEUE_URL` and grants sending to the process queue and reading its message counts. */
+  bindProcessQueue(queue: IQueue): this {
+    this.function.addEnvironment(ENV.processQueueUrl, queue.queueUrl);
+    queue.grant(this, 'sqs:SendMessage', 'sqs:GetQueueAttributes');
     return this;
   }
 

@@ -116,6 +116,10 @@ export class Processing extends Construct {
   readonly queueAgeAlarm: Alarm;
   /** The layer the function runs ffmpeg from: the one passed in, or the FfmpegLayer made here. */
   readonly ffmpegLayer: ILayerVersion;
+  /** How long a received event stays hidden: after it, an event whose run died is delivered again. */
+  readonly visibilityTimeout: Duration;
+  /** How long the queue keeps an event that no run took. */
+  readonly queueRetention: Duration;
 
   constructor(scope: Construct, id: string, props: ProcessingProps) {
     super(scope, id);
@@ -135,12 +139,14 @@ export class Processing extends Construct {
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
+    this.visibilityTimeout = Duration.seconds(timeout.toSeconds() * VISIBILITY_TIMEOUT_FACTOR);
+    this.queueRetention = Duration.days(4);
     // SQS-managed keys, not the AWS-managed KMS key: S3 cannot send notifications to a queue encrypted with aws/sqs.
     this.queue = new Queue(this, 'Queue', {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
-      visibilityTimeout: Duration.seconds(timeout.toSeconds() * VISIBILITY_TIMEOUT_FACTOR),
-      retentionPeriod: Duration.days(4),
+      visibilityTimeout: this.visibilityTimeout,
+      retentionPeriod: this.queueRetention,
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount },
     });
     props.uploadsBucket.addEventNotification(EventType.OBJECT_CREATED, new SqsDestination(this.queue), { prefix: UPLOADS_PREFIX });

@@ -34,6 +34,8 @@ export const CONTEXT_KEYS = {
   apiRateLimit: 'number',
   apiBurstLimit: 'integer',
   processingArchitecture: 'arm64 | x86_64',
+  sweepInterval: 'duration',
+  stallMargin: 'duration',
 } as const;
 
 const SIZE_UNITS: Record<string, (amount: number) => Size> = {
@@ -84,6 +86,9 @@ export function readPipelineContext(node: Node): MediaPipelineProps {
   const burstLimit = optional(read('apiBurstLimit'), (v) => integer('apiBurstLimit', v));
   const architecture = optional(read('processingArchitecture'), processingArchitecture);
 
+  const sweepInterval = optional(read('sweepInterval'), (v) => duration('sweepInterval', v));
+  const stallMargin = optional(read('stallMargin'), (v) => duration('stallMargin', v));
+
   return {
     maxFileSize: optional(read('maxFileSize'), (v) => size('maxFileSize', v)),
     acceptedTypes: Object.keys(accepted).length > 0 ? accepted : undefined,
@@ -106,6 +111,7 @@ export function readPipelineContext(node: Node): MediaPipelineProps {
         : { userPool: { threatProtection, selfSignUp } },
     throttle: rateLimit !== undefined || burstLimit !== undefined ? { rateLimit, burstLimit } : undefined,
     processing: architecture !== undefined ? { architecture } : undefined,
+    sweep: sweepInterval !== undefined || stallMargin !== undefined ? { interval: sweepInterval, stallMargin } : undefined,
   };
 }
 

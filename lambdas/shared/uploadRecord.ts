@@ -1,4 +1,5 @@
 import type { MediaKind } from './mediaPolicy.js';
+import type { PendingProcessingStatus } from './pendingProcessing.js';
 
 /** See the state diagram in docs/architecture.md: states never go backwards. */
 export type UploadStatus = 'initiated' | 'uploaded' | 'processing' | 'ready' | 'failed' | 'cancelled' | 'expired';
@@ -77,6 +78,13 @@ export interface UploadRecord {
    */
   readonly pendingExpiry?: 'initiated';
   /**
+   * The status while the upload is `uploaded` or `processing`, absent in every other state: the
+   * key of the sparse `byPendingProcessing` index the sweep reads. `transition` keeps it.
+   */
+  readonly pendingProcessing?: PendingProcessingStatus;
+  /** How many times the sweep sent the upload's event again because its processing never started. */
+  readonly requeueCount?: number;
+  /**
    * A fresh random id set by every write (`createUploadRecord`, `transition`). The SDK retries
    * a write whose answer was lost, and the retry of a conditional write DynamoDB had already
    * applied is rejected: finding its own id on the item tells the writer that the write is its own.
@@ -95,7 +103,10 @@ export interface UploadRecord {
 }
 
 /** The record as clients see it: without the fields that only the pipeline uses. */
-export type PublicUpload = Omit<UploadRecord, 'multipartUploadId' | 'ownerId' | 'sourceKey' | 'pendingExpiry' | 'writeId' | 'usageTracked'>;
+export type PublicUpload = Omit<
+  UploadRecord,
+  'multipartUploadId' | 'ownerId' | 'sourceKey' | 'pendingExpiry' | 'pendingProcessing' | 'requeueCount' | 'writeId' | 'usageTracked'
+>;
 
 export function toPublicUpload(record: UploadRecord): PublicUpload {
   const {
@@ -103,6 +114,8 @@ export function toPublicUpload(record: UploadRecord): PublicUpload {
     ownerId: _owner,
     sourceKey: _key,
     pendingExpiry: _pending,
+    pendingProcessing: _pendingProcessing,
+    requeueCount: _requeues,
     writeId: _write,
     usageTracked: _tracked,
     ...rest

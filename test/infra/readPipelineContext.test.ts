@@ -70,6 +70,13 @@ describe('readPipelineContext', () => {
     expect(props.maxUploadsPerHourPerUser).toBe(20);
   });
 
+  it('reads the sweep interval and stall margin into the sweep props', () => {
+    const props = read({ sweepInterval: '30m', stallMargin: '20m' });
+    expect(props.sweep?.interval?.toSeconds()).toBe(1800);
+    expect(props.sweep?.stallMargin?.toSeconds()).toBe(1200);
+    expect(read({ stallMargin: '600' }).sweep).toEqual({ interval: undefined, stallMargin: expect.anything() });
+  });
+
   it('switches to an external issuer when jwtIssuer and jwtAudience are set', () => {
     expect(read({ jwtIssuer: 'https://issuer.example.com', jwtAudience: 'web,ios' }).auth).toEqual({
       jwtIssuer: 'https://issuer.example.com',
@@ -88,6 +95,7 @@ describe('readPipelineContext', () => {
     [{ selfSignUp: 'yes' }, "context selfSignUp must be true or false, got 'yes'"],
     [{ maxActiveUploadsPerUser: '2.5' }, "context maxActiveUploadsPerUser must be a whole number, got '2.5'"],
     [{ maxStoredBytesPerUser: '1TB' }, "context maxStoredBytesPerUser must be bytes or a size like 500MiB or 20GiB, got '1TB'"],
+    [{ stallMargin: 'soon' }, "context stallMargin must be seconds or a duration like 15m, 24h or 2d, got 'soon'"],
   ])('rejects %j, naming the key and value', (context, message) => {
     expect(() => read(context)).toThrow(message);
   });

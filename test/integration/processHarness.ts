@@ -50,6 +50,7 @@ export class ProcessHarness {
       port: 0,
       s3Port: 0,
       dynamoDbPort: 0,
+      sqsPort: 0,
       dataDir,
       expireIntervalSeconds: 0,
       publicHost: 'localhost',

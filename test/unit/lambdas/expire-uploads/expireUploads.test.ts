@@ -75,7 +75,7 @@ describe('expireUploads', () => {
     expect(s3).toHaveReceivedCommandExactlyOnceWith(HeadObjectCommand, { Bucket: 'uploads-bucket', Key: 'uploads/u1/source' });
     expect(dynamo).toHaveReceivedCommandExactlyOnceWith(UpdateCommand, {
       Key: { uploadId: 'u1' },
-      UpdateExpression: 'SET #status = :to, #updatedAt = :now, #writeId = :writeId REMOVE #pendingExpiry',
+      UpdateExpression: 'SET #status = :to, #updatedAt = :now, #writeId = :writeId REMOVE #pendingExpiry, #pendingProcessing',
       ConditionExpression: '#status IN (:from0)',
       ExpressionAttributeValues: { ':to': 'expired', ':now': NOW.toISOString(), ':writeId': expect.any(String), ':from0': 'initiated' },
     });

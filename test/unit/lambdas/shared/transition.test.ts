@@ -50,7 +50,7 @@ describe('transition', () => {
     removeListener = undefined;
   });
 
-  it('writes the new status with one conditional update on the from-status, drops pendingExpiry and returns the new record', async () => {
+  it('writes the new status with one conditional update on the from-status, moves the upload from the expiry index to the sweep index and returns the new record', async () => {
     dynamo.on(UpdateCommand).resolves({ Attributes: record() });
 
     const result = await transition('u1', 'initiated', 'uploaded', {}, { now: NOW });
@@ -60,9 +60,15 @@ describe('transition', () => {
     expect(dynamo).toHaveReceivedCommandWith(UpdateCommand, {
       TableName: 'uploads-table',
       Key: { uploadId: 'u1' },
-      UpdateExpression: 'SET #status = :to, #updatedAt = :now, #writeId = :writeId REMOVE #pendingExpiry',
+      UpdateExpression: 'SET #status = :to, #updatedAt = :now, #writeId = :writeId, #pendingProcessing = :to REMOVE #pendingExpiry',
       ConditionExpression: '#status IN (:from0)',
-      ExpressionAttributeNames: { '#status': 'status', '#updatedAt': 'updatedAt', '#writeId': 'writeId', '#pendingExpiry': 'pendingExpiry' },
+      ExpressionAttributeNames: {
+        '#status': 'status',
+        '#updatedAt': 'updatedAt',
+        '#writeId': 'writeId',
+        '#pendingExpiry': 'pendingExpiry',
+        '#pendingProcessing': 'pendingProcessing',
+      },
       ExpressionAttributeValues: { ':to': 'uploaded', ':now': NOW.toISOString(), ':writeId': expect.any(String), ':from0': 'initiated' },
       ReturnValues: 'ALL_NEW',
     });
@@ -98,12 +104,13 @@ describe('transition', () => {
     );
 
     expect(dynamo).toHaveReceivedCommandWith(UpdateCommand, {
-      UpdateExpression: 'SET #status = :to, #updatedAt = :now, #writeId = :writeId, #p0 = :p0 REMOVE #pendingExpiry, #p1',
+      UpdateExpression: 'SET #status = :to, #updatedAt = :now, #writeId = :writeId, #p0 = :p0 REMOVE #pendingExpiry, #pendingProcessing, #p1',
       ExpressionAttributeNames: {
         '#status': 'status',
         '#updatedAt': 'updatedAt',
         '#writeId': 'writeId',
         '#pendingExpiry': 'pendingExpiry',
+        '#pendingProcessing': 'pendingProcessing',
         '#p0': 'error',
         '#p1': 'progress',
       },
@@ -123,8 +130,46 @@ describe('transition', () => {
     await transition('u1', 'initiated', 'initiated', {}, { now: NOW });
 
     expect(dynamo).toHaveReceivedCommandWith(UpdateCommand, {
-      UpdateExpression: 'SET #status = :to, #updatedAt = :now, #writeId = :writeId',
-      ExpressionAttributeNames: { '#status': 'status', '#updatedAt': 'updatedAt', '#writeId': 'writeId' },
+      UpdateExpression: 'SET #status = :to, #updatedAt = :now, #writeId = :writeId REMOVE #pendingProcessing',
+      ExpressionAttributeNames: { '#status': 'status', '#updatedAt': 'updatedAt', '#writeId': 'writeId', '#pendingProcessing': 'pendingProcessing' },
+    });
+  });
+
+  it.each([
+    ['uploaded', 'processing', 'SET #status = :to, #updatedAt = :now, #writeId = :writeId, #pendingProcessing = :to REMOVE #pendingExpiry'],
+    ['processing', 'processing', 'SET #status = :to, #updatedAt = :now, #writeId = :writeId, #pendingProcessing = :to REMOVE #pendingExpiry'],
+    ['processing', 'ready', 'SET #status = :to, #updatedAt = :now, #writeId = :writeId REMOVE #pendingExpiry, #pendingProcessing'],
+    ['processing', 'cancelled', 'SET #status = :to, #updatedAt = :now, #writeId = :writeId REMOVE #pendingExpiry, #pendingProcessing'],
+    ['uploaded', 'failed', 'SET #status = :to, #updatedAt = :now, #writeId = :writeId REMOVE #pendingExpiry, #pendingProcessing'],
+  ] as const)('keeps the sweep index key equal to the status while %s becomes %s, and only then', async (from, to, expression) => {
+    dynamo.on(UpdateCommand).resolves({ Attributes: record({ status: to }) });
+
+    await transition('u1', from, to, {}, { now: NOW });
+
+    expect(dynamo).toHaveReceivedCommandWith(UpdateCommand, { UpdateExpression: expression });
+  });
+
+  it('with ifWriteId, writes only if the record was not written since that write', async () => {
+    dynamo.on(UpdateCommand).resolves({ Attributes: record({ status: 'failed' }) });
+
+    await transition('u1', 'processing', 'failed', {}, { now: NOW, ifWriteId: 'seen-write' });
+
+    expect(dynamo).toHaveReceivedCommandWith(UpdateCommand, {
+      ConditionExpression: '#status IN (:from0) AND #writeId = :ifWriteId',
+      ExpressionAttributeValues: expect.objectContaining({ ':ifWriteId': 'seen-write', ':from0': 'processing' }),
+    });
+  });
+
+  it('explains a rejected ifWriteId on an upload still in the from-state as InvalidStateError saying it was written since', async () => {
+    dynamo.on(UpdateCommand).rejects(conditionFailed());
+    dynamo.on(GetCommand).resolves({ Item: record({ status: 'processing', writeId: 'a-reclaim' }) });
+
+    const error = await transition('u1', 'processing', 'failed', {}, { ifWriteId: 'seen-write' }).catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(InvalidStateError);
+    expect(error).toMatchObject({
+      currentStatus: 'processing',
+      message: 'Upload u1 was written since write seen-write (it is processing); not moving it to failed',
     });
   });
 
