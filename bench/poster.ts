@@ -98,7 +98,7 @@ async function main(): Promise<void> {
       let height = 0;
       let demuxer = '';
       const probe = await measure(async () => {
-        const facts = describeMedia(await probeMedia(server.url, 'video', { ffprobe: build.ffprobe, timeoutMs: HOUR_MS }));
+        const facts = describeMedia(await probeMedia(server.url, { ffprobe: build.ffprobe, timeoutMs: HOUR_MS }));
         duration = facts.durationSeconds;
         width = facts.width ?? 0;
         height = facts.height ?? 0;

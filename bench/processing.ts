@@ -85,7 +85,7 @@ async function generate(dir: string): Promise<Case[]> {
 async function direct(bin: Binaries, url: string, kind: 'audio' | 'video', dir: string): Promise<void> {
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
-  const media = describeMedia(await probeMedia(url, kind, { ffprobe: bin.ffprobe, timeoutMs: HOUR_MS }));
+  const media = describeMedia(await probeMedia(url, { ffprobe: bin.ffprobe, timeoutMs: HOUR_MS }));
   const source: SourceInput = { url, demuxer: acceptedDemuxer(media.formatName, kind) as string };
   const run = (commandArgs: string[], options: { onFd3Data?: (chunk: Buffer) => void; stdinFiles?: string[] } = {}) =>
     runFfmpeg(commandArgs, { ffmpeg: bin.ffmpeg, step: 'bench', timeoutMs: HOUR_MS, ...options });

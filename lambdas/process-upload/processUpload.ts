@@ -113,7 +113,7 @@ async function processClaimed(
   };
 
   const probeTimeoutMs = Math.min(PROBE_TIMEOUT_MS, timeLeftMs());
-  const probe = await probeMedia(sourceUrl, record.kind, { ffprobe, timeoutMs: probeTimeoutMs, signal: progress.signal });
+  const probe = await probeMedia(sourceUrl, { ffprobe, timeoutMs: probeTimeoutMs, signal: progress.signal });
   const facts = describeMedia(probe);
   logger.info('Probed the original', { uploadId, declared: record.kind, facts });
   const media = validateMedia(facts, record.kind, limits);

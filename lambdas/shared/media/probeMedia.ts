@@ -1,6 +1,5 @@
 import { ProcessingError } from '../errors.js';
 import { logger } from '../logger.js';
-import type { MediaKind } from '../mediaPolicy.js';
 import { crashSignal, describeExit, isSourceFault, succeeded } from './ffmpegFailure.js';
 import { FAILURE_CODES } from './failureCodes.js';
 import { ProbeOutput } from './probeOutput.js';
@@ -23,7 +22,7 @@ export interface ProbeOptions {
 
 /**
  * Probes an original (ffprobe reads only the headers it needs, with range requests) with only
- * the demuxers accepted for its declared kind, and returns the format and streams.
+ * the demuxers this pipeline accepts, and returns the format and streams.
  *
  * - A file ffprobe refuses, or cannot finish reading within PROBE_TIMEOUT_MS: final
  *   UNSUPPORTED_MEDIA. Retrying cannot change the file.
@@ -31,10 +30,10 @@ export interface ProbeOptions {
  * - ffprobe crashing or killed: a retryable fault on our side (PROCESSING_FAILED once retries
  *   run out), never a verdict that the file is bad.
  */
-export async function probeMedia(url: string, kind: MediaKind, options: ProbeOptions): Promise<ProbeOutput> {
+export async function probeMedia(url: string, options: ProbeOptions): Promise<ProbeOutput> {
   const result = await runProcess(
     options.ffprobe,
-    ['-v', 'error', ...probeSourceArgs(url, kind), '-print_format', 'json', '-show_format', '-show_streams'],
+    ['-v', 'error', ...probeSourceArgs(url), '-print_format', 'json', '-show_format', '-show_streams'],
     { captureStdout: true, timeoutMs: options.timeoutMs, signal: options.signal },
   );
   if (!succeeded(result)) {
@@ -47,7 +46,7 @@ export async function probeMedia(url: string, kind: MediaKind, options: ProbeOpt
     if (result.timedOut) {
       throw new ProcessingError(
         FAILURE_CODES.unsupportedMedia,
-        `The file could not be read as ${kind} within ${Math.round(options.timeoutMs / 1000)} s: it is not a ${kind} file this pipeline accepts`,
+        `The file could not be read as audio, video or an image within ${Math.round(options.timeoutMs / 1000)} s: it is not a media file this pipeline accepts`,
       );
     }
     if (isSourceFault(result)) {
@@ -57,19 +56,19 @@ export async function probeMedia(url: string, kind: MediaKind, options: ProbeOpt
     }
     throw new ProcessingError(
       FAILURE_CODES.unsupportedMedia,
-      `The file could not be read as ${kind}: it is damaged, truncated, or not in a format accepted for ${kind}`,
+      'The file could not be read as audio, video or an image: it is damaged, truncated, or not a media file',
     );
   }
   let json: unknown;
   try {
     json = JSON.parse(result.stdout);
   } catch (cause) {
-    throw new ProcessingError(FAILURE_CODES.unsupportedMedia, `The file could not be read as ${kind}`, { cause });
+    throw new ProcessingError(FAILURE_CODES.unsupportedMedia, 'The file could not be read as audio, video or an image', { cause });
   }
   const parsed = ProbeOutput.safeParse(json);
   if (!parsed.success) {
     logger.warn('ffprobe output has an unexpected shape', { issues: parsed.error.issues.slice(0, 3) });
-    throw new ProcessingError(FAILURE_CODES.unsupportedMedia, `The file could not be read as ${kind}`);
+    throw new ProcessingError(FAILURE_CODES.unsupportedMedia, 'The file could not be read as audio, video or an image');
   }
   return parsed.data;
 }

@@ -7,8 +7,8 @@ import type { MediaKind } from '../mediaPolicy.js';
  * an ffconcat list or an image2 pattern uploaded as `video/mp4` makes them fetch any URL or
  * read any file it lists. So:
  *
- * - the probe may pick only a demuxer accepted for the declared kind (`-format_whitelist`),
- *   none of which opens another input;
+ * - the probe may pick only a demuxer this pipeline accepts (`-format_whitelist`), none of
+ *   which opens another input; validation then requires one accepted for the declared kind;
  * - every later run forces the demuxer the probe found (`-f`), so probe and transcode cannot
  *   read the same bytes differently;
  * - the only protocols are http and tcp, for the loopback SourceServer that serves the one
@@ -49,9 +49,12 @@ export interface SourceInput {
  */
 const NETWORK_ARGS = ['-rw_timeout', SOURCE_TIMEOUT_US, '-reconnect', '1'] as const;
 
-/** Input options for probing an original declared as `kind`: the demuxer is still unknown, but only accepted ones may win. */
-export function probeSourceArgs(url: string, kind: MediaKind): string[] {
-  return ['-protocol_whitelist', SOURCE_PROTOCOLS, '-format_whitelist', ACCEPTED_DEMUXERS[kind].join(','), ...NETWORK_ARGS, '-i', url];
+/** Every demuxer accepted for some kind: what a probe may pick, so it can tell what a file of the wrong kind holds. */
+export const PROBE_DEMUXERS: readonly string[] = [...new Set(Object.values(ACCEPTED_DEMUXERS).flat())];
+
+/** Input options for probing an original: the demuxer is still unknown, but only accepted ones may win. */
+export function probeSourceArgs(url: string): string[] {
+  return ['-protocol_whitelist', SOURCE_PROTOCOLS, '-format_whitelist', PROBE_DEMUXERS.join(','), ...NETWORK_ARGS, '-i', url];
 }
 
 /** Input options and the input for every run after the probe: its demuxer forced. Goes last before `-i`'s output options. */

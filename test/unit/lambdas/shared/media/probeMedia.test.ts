@@ -17,14 +17,14 @@ describe('probeMedia', () => {
   });
   afterEach(() => vi.restoreAllMocks());
 
-  it('asks ffprobe for format and streams as JSON, allowing only the demuxers of the declared kind over http, and parses them', async () => {
+  it('asks ffprobe for format and streams as JSON, allowing only the accepted demuxers over http, and parses them', async () => {
     const ffprobe = await fakeBinary(`printf '%s\\n' "$@" > "$0.args"; echo '${JSON_OUT}'`);
-    const probe = await probeMedia(URL_INPUT, 'audio', { ffprobe, timeoutMs: 5000 });
+    const probe = await probeMedia(URL_INPUT, { ffprobe, timeoutMs: 5000 });
     expect(probe).toEqual({ streams: [{ index: 0, codec_type: 'audio', codec_name: 'mp3' }], format: { format_name: 'mp3', duration: '3.030204' } });
     const { readFile } = await import('node:fs/promises');
     expect((await readFile(`${ffprobe}.args`, 'utf8')).trim().split('\n')).toEqual([
       '-v', 'error',
-      '-protocol_whitelist', 'http,tcp', '-format_whitelist', 'mp3,aac,wav,flac,ogg,mov,matroska',
+      '-protocol_whitelist', 'http,tcp', '-format_whitelist', 'mov,matroska,mpegts,mp3,aac,wav,flac,ogg,png_pipe,jpeg_pipe,webp_pipe,gif',
       '-rw_timeout', '30000000', '-reconnect', '1', '-i', URL_INPUT,
       '-print_format', 'json', '-show_format', '-show_streams',
     ]);
@@ -32,9 +32,9 @@ describe('probeMedia', () => {
 
   it('fails a file ffprobe cannot read as UNSUPPORTED_MEDIA, keeping its stderr for the logs only', async () => {
     const ffprobe = await fakeBinary(`echo '[mov,mp4 @ 0x1] moov atom not found' >&2; echo 'x: Invalid data found when processing input' >&2; exit 1`);
-    await expect(probeMedia(URL_INPUT, 'audio', { ffprobe, timeoutMs: 5000 })).rejects.toMatchObject({
+    await expect(probeMedia(URL_INPUT, { ffprobe, timeoutMs: 5000 })).rejects.toMatchObject({
       code: 'UNSUPPORTED_MEDIA',
-      message: 'The file could not be read as audio: it is damaged, truncated, or not in a format accepted for audio',
+      message: 'The file could not be read as audio, video or an image: it is damaged, truncated, or not a media file',
       retryable: false,
     });
     expect(logger.warn).toHaveBeenCalledWith('ffprobe failed', {
@@ -48,7 +48,7 @@ describe('probeMedia', () => {
     ['exit status 139 from a wrapper', 'exit 139'],
   ])('takes a crash (%s) for a fault on our side to retry, never for unreadable media', async (_, script) => {
     const ffprobe = await fakeBinary(script);
-    await expect(probeMedia(URL_INPUT, 'audio', { ffprobe, timeoutMs: 5000 })).rejects.toMatchObject({
+    await expect(probeMedia(URL_INPUT, { ffprobe, timeoutMs: 5000 })).rejects.toMatchObject({
       code: 'PROCESSING_FAILED',
       retryable: true,
     });
@@ -61,12 +61,12 @@ describe('probeMedia', () => {
     'Connection timed out',
   ])('makes a fetch failure (%s) a retryable SOURCE_UNAVAILABLE', async (stderr) => {
     const ffprobe = await fakeBinary(`echo "[https @ 0x1] ${stderr}" >&2; exit 1`);
-    await expect(probeMedia(URL_INPUT, 'audio', { ffprobe, timeoutMs: 5000 })).rejects.toMatchObject({ code: 'SOURCE_UNAVAILABLE', retryable: true });
+    await expect(probeMedia(URL_INPUT, { ffprobe, timeoutMs: 5000 })).rejects.toMatchObject({ code: 'SOURCE_UNAVAILABLE', retryable: true });
   });
 
   it('fails a probe that hangs past its time limit for good: a file made to keep ffprobe busy gets no retry', async () => {
     const ffprobe = await fakeBinary('exec sleep 30');
-    await expect(probeMedia(URL_INPUT, 'audio', { ffprobe, timeoutMs: 100 })).rejects.toMatchObject({
+    await expect(probeMedia(URL_INPUT, { ffprobe, timeoutMs: 100 })).rejects.toMatchObject({
       code: 'UNSUPPORTED_MEDIA',
       retryable: false,
     });
@@ -74,7 +74,7 @@ describe('probeMedia', () => {
 
   it('fails output that is not the JSON it asked for as UNSUPPORTED_MEDIA', async () => {
     const ffprobe = await fakeBinary(`echo '{"streams": "nope"}'`);
-    await expect(probeMedia(URL_INPUT, 'audio', { ffprobe, timeoutMs: 5000 })).rejects.toMatchObject({ code: 'UNSUPPORTED_MEDIA' });
+    await expect(probeMedia(URL_INPUT, { ffprobe, timeoutMs: 5000 })).rejects.toMatchObject({ code: 'UNSUPPORTED_MEDIA' });
   });
 });
 

@@ -11,14 +11,13 @@ describe('sourceInput', () => {
     }
   });
 
-  it('probes with only the demuxers of the declared kind, over http and tcp only', () => {
-    expect(probeSourceArgs(URL, 'video')).toEqual([
+  it('probes with only the accepted demuxers, over http and tcp only', () => {
+    expect(probeSourceArgs(URL)).toEqual([
       '-protocol_whitelist', 'http,tcp',
-      '-format_whitelist', 'mov,matroska,mpegts',
+      '-format_whitelist', 'mov,matroska,mpegts,mp3,aac,wav,flac,ogg,png_pipe,jpeg_pipe,webp_pipe,gif',
       '-rw_timeout', '30000000', '-reconnect', '1',
       '-i', URL,
     ]);
-    expect(probeSourceArgs(URL, 'image')).toContain('png_pipe,jpeg_pipe,webp_pipe,gif');
   });
 
   it('forces the demuxer the probe found on every later run', () => {
