@@ -34,7 +34,7 @@ export async function transcodeVideo(work: WorkContext, media: ValidMedia): Prom
   }
   const renditions = ladderFor(width, height, media.fps);
   // A video that states no duration is read only as far as the run can encode.
-  const maxSeconds = maxVideoSeconds(work.limits, width, height, media.fps);
+  const maxSeconds = maxVideoSeconds(work.limits, width, height, media.decodeFps ?? media.fps);
   await Promise.all(renditions.map((r) => mkdir(join(work.outputDir, r.name), { recursive: true })));
 
   await runFfmpeg(

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MediaKind } from '../../lambdas/shared/mediaPolicy.js';
-import { ffmpeg } from './processFixtures.js';
+import { ffmpeg, ffprobeJson } from './processFixtures.js';
 import type { ProcessHarness } from './processHarness.js';
 
 /** How long the canary trickles a body: one byte a second, far past any probe that would wait for it. */
@@ -132,6 +132,18 @@ export function hostileUploadCases(harness: { readonly current?: ProcessHarness 
       expect(record.error?.code).toBe('UNSUPPORTED_MEDIA');
       expect(await h.outputKeys(uploadId)).toEqual([]);
       expect(canary.requests).toEqual([]);
+    });
+
+    it('encode a video stating 2000 fps at the rendition rate, not at the rate it claims', async () => {
+      const h = harness.current as ProcessHarness;
+      const file = join(dir, 'fps2000.mp4');
+      await ffmpeg('-f', 'lavfi', '-i', 'color=c=blue:size=320x240:rate=2000', '-t', '2', '-c:v', 'libx264', '-preset', 'ultrafast', file);
+      const uploadId = await h.upload(file, { contentType: 'video/mp4', kind: 'video' });
+      expect(await h.deliver(uploadId)).toEqual({ batchItemFailures: [] });
+      const record = await h.record(uploadId);
+      expect(record.status).toBe('ready');
+      const rendition = (await ffprobeJson(record.media?.renditions?.[0]?.url as string, '-show_entries', 'stream=r_frame_rate')).streams[0];
+      expect(rendition.r_frame_rate).toBe('30/1');
     });
   });
 }

@@ -1,7 +1,20 @@
 import { type SourceInput, sourceInputArgs } from './sourceInput.js';
 
-/** Options every ffmpeg run starts with: quiet except errors, never reading stdin, overwriting. */
-export const FFMPEG_BASE_ARGS = ['-hide_banner', '-nostdin', '-loglevel', 'error', '-y'] as const;
+/**
+ * The largest single block ffmpeg and ffprobe may allocate. A hostile file can state an index
+ * or a picture that needs gigabytes (a 2 KB MP4 whose sample table lists 89 million samples, a
+ * 1 MB PNG of 16000x16000): with the default (2 GiB) every run over it spent seconds and 2 GB
+ * of memory before failing, and on a smaller function the kernel's kill looked like a crash to
+ * retry. 512 MiB holds the largest accepted picture (8192x8192 RGBA is 256 MiB); such a file
+ * now fails at once, the probe still reading its stated size for TOO_LARGE_RESOLUTION.
+ */
+export const MAX_ALLOC_ARGS = ['-max_alloc', String(512 * 1024 * 1024)] as const;
+
+/** Options every ffmpeg run starts with: the allocation cap, quiet except errors, never reading stdin, overwriting. */
+export const FFMPEG_BASE_ARGS = [...MAX_ALLOC_ARGS, '-hide_banner', '-nostdin', '-loglevel', 'error', '-y'] as const;
+
+/** Options every ffprobe run starts with: the allocation cap, quiet except errors. */
+export const FFPROBE_BASE_ARGS = [...MAX_ALLOC_ARGS, '-v', 'error'] as const;
 
 /** Machine-readable progress on stdout instead of the status line on stderr. */
 export const FFMPEG_PROGRESS_ARGS = ['-progress', 'pipe:1', '-nostats'] as const;

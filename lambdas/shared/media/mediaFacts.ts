@@ -25,6 +25,12 @@ export interface MediaFacts {
   readonly videoStreamIndex?: number;
   /** Index of the first audio stream. */
   readonly audioStreamIndex?: number;
+  /**
+   * The frames per second the file's average rate says the decoder will produce, however
+   * implausible (a crafted 2000 fps): what decoding it costs. Undefined when it states none
+   * (browser WebM: 0/0).
+   */
+  readonly decodeFps?: number;
 }
 
 const IMAGE_CODECS = new Set(['png', 'apng', 'mjpeg', 'jpegls', 'webp', 'gif', 'bmp', 'tiff', 'jpeg2000', 'qoi']);
@@ -55,7 +61,9 @@ export function describeMedia(probe: ProbeOutput): MediaFacts {
     const kind: MediaKind = isImage(visual, formatName) ? 'image' : 'video';
     const found = `${kind === 'image' ? 'an image' : 'video'} (${codec}, ${width}x${height})`;
     const fps = kind === 'video' ? fpsOf(visual) : undefined;
-    return { ...base, kind, found, width, height, rotation, fps, videoCodec: visual.codec_name, videoStreamIndex: visual.index };
+    const statedRate = ratio(visual.avg_frame_rate, '/');
+    const decodeFps = kind === 'video' && statedRate !== undefined && statedRate > 0 ? statedRate : undefined;
+    return { ...base, kind, found, width, height, rotation, fps, decodeFps, videoCodec: visual.codec_name, videoStreamIndex: visual.index };
   }
   if (audio) {
     return { ...base, kind: 'audio', found: `audio (${audio.codec_name ?? 'unknown codec'})`, rotation: 0 };

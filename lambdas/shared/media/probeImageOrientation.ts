@@ -1,5 +1,6 @@
 import { logger } from '../logger.js';
 import { ProcessingError } from '../errors.js';
+import { FFPROBE_BASE_ARGS } from './ffmpegCommon.js';
 import { crashSignal, describeExit, succeeded } from './ffmpegFailure.js';
 import { FAILURE_CODES } from './failureCodes.js';
 import type { ProbeOptions } from './probeMedia.js';
@@ -15,7 +16,7 @@ export async function probeImageOrientation(source: SourceInput, options: ProbeO
   const result = await runProcess(
     options.ffprobe,
     [
-      '-v', 'error',
+      ...FFPROBE_BASE_ARGS,
       ...sourceInputArgs(source),
       '-select_streams', 'v:0',
       '-read_intervals', '%+#1',

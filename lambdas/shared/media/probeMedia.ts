@@ -1,5 +1,6 @@
 import { ProcessingError } from '../errors.js';
 import { logger } from '../logger.js';
+import { FFPROBE_BASE_ARGS } from './ffmpegCommon.js';
 import { crashSignal, describeExit, isSourceFault, succeeded } from './ffmpegFailure.js';
 import { FAILURE_CODES } from './failureCodes.js';
 import { ProbeOutput } from './probeOutput.js';
@@ -33,7 +34,7 @@ export interface ProbeOptions {
 export async function probeMedia(url: string, options: ProbeOptions): Promise<ProbeOutput> {
   const result = await runProcess(
     options.ffprobe,
-    ['-v', 'error', ...probeSourceArgs(url), '-print_format', 'json', '-show_format', '-show_streams'],
+    [...FFPROBE_BASE_ARGS, ...probeSourceArgs(url), '-print_format', 'json', '-show_format', '-show_streams'],
     { captureStdout: true, timeoutMs: options.timeoutMs, signal: options.signal },
   );
   if (!succeeded(result)) {

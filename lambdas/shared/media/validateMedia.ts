@@ -43,9 +43,10 @@ export function validateMedia(facts: MediaFacts, declared: MediaKind, limits: Pr
     );
   }
   if (facts.kind === 'video' && facts.width !== undefined && facts.height !== undefined && facts.durationSeconds !== undefined) {
-    const max = maxVideoSeconds(limits, facts.width, facts.height, facts.fps);
+    const fps = facts.decodeFps ?? facts.fps;
+    const max = maxVideoSeconds(limits, facts.width, facts.height, fps);
     if (facts.durationSeconds > max) {
-      const rate = facts.fps === undefined ? '' : ` at ${Number(facts.fps.toFixed(2))} fps`;
+      const rate = fps === undefined ? '' : ` at ${Number(fps.toFixed(2))} fps`;
       throw new ProcessingError(
         FAILURE_CODES.tooLong,
         `The video is ${facts.width}x${facts.height}${rate} for ${formatDuration(facts.durationSeconds)}: more than one processing run can encode; at that size and rate at most ${formatDuration(max)} is accepted`,

@@ -35,7 +35,9 @@ export function videoHlsArgs(options: VideoHlsInput): string[] {
   const { renditions } = options;
   if (renditions.length === 0) throw new RangeError('videoHlsArgs needs at least one rendition');
   const targetFps = renditions[0]?.fps;
-  const convertFps = targetFps !== undefined && options.sourceFps !== undefined && options.sourceFps > targetFps + 0.01;
+  // A source that states no plausible rate (variable-rate WebM, a crafted 2000 fps) is brought to
+  // the rendition's rate too: left alone, the HLS muxer would write whatever rate it claims.
+  const convertFps = targetFps !== undefined && (options.sourceFps === undefined || options.sourceFps > targetFps + 0.01);
   const head = `[0:${options.videoStreamIndex}]${convertFps ? `fps=${targetFps},` : ''}split=${renditions.length}`;
   const graph = [
     `${head}${renditions.map((_, i) => `[s${i}]`).join('')}`,

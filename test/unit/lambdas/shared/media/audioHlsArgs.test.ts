@@ -4,7 +4,7 @@ import { audioHlsArgs } from '../../../../../lambdas/shared/media/audioHlsArgs.j
 describe('audioHlsArgs', () => {
   it('writes AAC 128 kbit/s HLS in 10 s segments and mono 8 kHz PCM for the waveform on fd 3, from one decode', () => {
     expect(audioHlsArgs({ source: { url: 'http://127.0.0.1:40001/9f2c', demuxer: 'mp3' }, outputDir: '/tmp/w/out', audioStreamIndex: 0 })).toEqual([
-      '-hide_banner', '-nostdin', '-loglevel', 'error', '-y',
+      '-max_alloc', '536870912', '-hide_banner', '-nostdin', '-loglevel', 'error', '-y',
       '-progress', 'pipe:1', '-nostats',
       '-protocol_whitelist', 'http,tcp', '-format_whitelist', 'mp3', '-f', 'mp3',
       '-rw_timeout', '30000000', '-reconnect', '1',

@@ -49,7 +49,7 @@ describe('imageVariantArgs', () => {
         ],
       }),
     ).toEqual([
-      '-hide_banner', '-nostdin', '-loglevel', 'error', '-y',
+      '-max_alloc', '536870912', '-hide_banner', '-nostdin', '-loglevel', 'error', '-y',
       '-noautorotate',
       '-protocol_whitelist', 'http,tcp', '-format_whitelist', 'jpeg_pipe', '-f', 'jpeg_pipe',
       '-rw_timeout', '30000000', '-reconnect', '1', '-i', 'http://127.0.0.1:40001/9f2c',

@@ -29,6 +29,7 @@ describe('describeMedia', () => {
       height: 1080,
       rotation: 0,
       fps: 30000 / 1001,
+      decodeFps: 30000 / 1001,
       videoCodec: 'h264',
       audioCodec: 'aac',
       bitrate: 1_000_000,
@@ -92,5 +93,10 @@ describe('describeMedia', () => {
   it('ignores implausible frame rates (a time base) in favour of the next candidate', () => {
     expect(describeMedia(probe(MP4, [h264({ avg_frame_rate: '0/0', r_frame_rate: '25/1' })], '1')).fps).toBe(25);
     expect(describeMedia(probe(MP4, [h264({ avg_frame_rate: '1000/1', r_frame_rate: '1000/1' })], '1')).fps).toBeUndefined();
+  });
+
+  it('keeps the average rate a file states as what decoding it costs, however implausible, and none for 0/0', () => {
+    expect(describeMedia(probe(MP4, [h264({ avg_frame_rate: '2000/1', r_frame_rate: '2000/1' })], '5')).decodeFps).toBe(2000);
+    expect(describeMedia(probe(MP4, [h264({ avg_frame_rate: '0/0', r_frame_rate: '1000/1' })], '5')).decodeFps).toBeUndefined();
   });
 });

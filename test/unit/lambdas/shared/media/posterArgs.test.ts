@@ -13,7 +13,7 @@ describe('posterArgs', () => {
   it('seeks before opening the input, so only the frames near the poster time are read', () => {
     const args = posterArgs({ source: { url: 'http://127.0.0.1:40001/9f2c', demuxer: 'mov' }, output: '/tmp/w/out/poster.jpg', videoStreamIndex: 0, atSeconds: 3.25, width: 1280, height: 720 });
     expect(args).toEqual([
-      '-hide_banner', '-nostdin', '-loglevel', 'error', '-y',
+      '-max_alloc', '536870912', '-hide_banner', '-nostdin', '-loglevel', 'error', '-y',
       '-ss', '3.25',
       '-protocol_whitelist', 'http,tcp', '-format_whitelist', 'mov', '-f', 'mov',
       '-rw_timeout', '30000000', '-reconnect', '1',

@@ -23,7 +23,7 @@ describe('probeMedia', () => {
     expect(probe).toEqual({ streams: [{ index: 0, codec_type: 'audio', codec_name: 'mp3' }], format: { format_name: 'mp3', duration: '3.030204' } });
     const { readFile } = await import('node:fs/promises');
     expect((await readFile(`${ffprobe}.args`, 'utf8')).trim().split('\n')).toEqual([
-      '-v', 'error',
+      '-max_alloc', '536870912', '-v', 'error',
       '-protocol_whitelist', 'http,tcp', '-format_whitelist', 'mov,matroska,mpegts,mp3,aac,wav,flac,ogg,png_pipe,jpeg_pipe,webp_pipe,gif',
       '-rw_timeout', '30000000', '-reconnect', '1', '-i', URL_INPUT,
       '-print_format', 'json', '-show_format', '-show_streams',

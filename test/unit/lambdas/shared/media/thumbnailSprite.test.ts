@@ -27,12 +27,12 @@ describe('thumbnail commands', () => {
 
   it('extracts one small frame per interval from segments piped in as MPEG-TS, then tiles frames piped in as JPEG', () => {
     expect(thumbnailFramesArgs('/tmp/w/scratch/thumbnails/%05d.jpg', plan)).toEqual([
-      '-hide_banner', '-nostdin', '-loglevel', 'error', '-y',
+      '-max_alloc', '536870912', '-hide_banner', '-nostdin', '-loglevel', 'error', '-y',
       '-protocol_whitelist', 'pipe', '-f', 'mpegts', '-i', 'pipe:0', '-map', '0:v:0',
       '-vf', 'fps=1/2,scale=160:90,setsar=1', '-q:v', '5', '-f', 'image2', '/tmp/w/scratch/thumbnails/%05d.jpg',
     ]);
     expect(spriteArgs('/tmp/w/out/thumbnails/sprite.jpg', { columns: 10, rows: 3 })).toEqual([
-      '-hide_banner', '-nostdin', '-loglevel', 'error', '-y',
+      '-max_alloc', '536870912', '-hide_banner', '-nostdin', '-loglevel', 'error', '-y',
       '-framerate', '1', '-protocol_whitelist', 'pipe', '-f', 'jpeg_pipe', '-i', 'pipe:0',
       '-vf', 'tile=10x3', '-frames:v', '1', '-q:v', '5', '-f', 'image2', '-update', '1', '/tmp/w/out/thumbnails/sprite.jpg',
     ]);

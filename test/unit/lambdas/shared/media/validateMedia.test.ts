@@ -30,6 +30,14 @@ describe('validateMedia', () => {
     expect(() => validateMedia({ ...video, width: 1280, height: 720, fps: 30, durationSeconds: 900 }, 'video', limits)).not.toThrow();
   });
 
+  it('counts the rate a file states for its decoding, however implausible, against the work limit', () => {
+    // 5 s of 720p stating 2000 fps: its plausible fps is unknown, but decoding it is 2000 frames a second.
+    const crafted = { ...video, width: 1280, height: 720, fps: undefined, decodeFps: 2000, durationSeconds: 120 };
+    expect(() => validateMedia(crafted, 'video', DEFAULT_PROCESSING_LIMITS)).toThrow(
+      expect.objectContaining({ code: 'TOO_LONG', message: expect.stringMatching(/^The video is 1280x720 at 2000 fps for 2:00: more than one processing run can encode/) }),
+    );
+  });
+
   it('fails a format not accepted for the declared kind as UNSUPPORTED_MEDIA', () => {
     expect(() => validateMedia({ ...video, formatName: 'hls' }, 'video', DEFAULT_PROCESSING_LIMITS)).toThrow(
       expect.objectContaining({

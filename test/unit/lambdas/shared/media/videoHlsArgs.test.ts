@@ -15,7 +15,7 @@ describe('videoHlsArgs', () => {
   it('decodes once, splits and scales per rendition, and writes one HLS output each with aligned keyframes', () => {
     const args = videoHlsArgs({ ...base, renditions: planRenditions({ width: 640, height: 360, fps: 30 }) });
     expect(args).toEqual([
-      '-hide_banner', '-nostdin', '-loglevel', 'error', '-y',
+      '-max_alloc', '536870912', '-hide_banner', '-nostdin', '-loglevel', 'error', '-y',
       '-progress', 'pipe:1', '-nostats',
       '-protocol_whitelist', 'http,tcp', '-format_whitelist', 'mov', '-f', 'mov',
       '-rw_timeout', '30000000', '-reconnect', '1',
@@ -52,9 +52,14 @@ describe('videoHlsArgs', () => {
     expect(args[args.indexOf('-filter_complex') + 1]).toBe('[0:2]fps=60,split=1[s0];[s0]scale=426:240,setsar=1,format=yuv420p[v0]');
   });
 
+  it('brings a source without a plausible rate (variable-rate WebM, a crafted 2000 fps) to the rendition rate', () => {
+    const args = videoHlsArgs({ ...base, sourceFps: undefined, renditions: planRenditions({ width: 426, height: 240 }) });
+    expect(args[args.indexOf('-filter_complex') + 1]).toBe('[0:0]fps=30,split=1[s0];[s0]scale=426:240,setsar=1,format=yuv420p[v0]');
+  });
+
   it('limits reading with -t before the input', () => {
     const args = videoHlsArgs({ ...base, readLimitSeconds: 1201, renditions: planRenditions({ width: 426, height: 240 }) });
-    expect(args.slice(8, 12)).toEqual(['-t', '1201', '-protocol_whitelist', 'http,tcp']);
+    expect(args.slice(10, 14)).toEqual(['-t', '1201', '-protocol_whitelist', 'http,tcp']);
     expect(args.indexOf('-t')).toBeLessThan(args.indexOf('-i'));
   });
 });
