@@ -40,7 +40,7 @@ import { layerFfmpeg } from '../test/integration/support/layerFfmpeg.js';
 const exec = promisify(execFile);
 const args = process.argv.slice(2);
 const RUNS = Number(args.find((arg) => /^\d+$/.test(arg)) ?? 1);
-const BINARIES = args[args.indexOf('--binaries') + 1];
+const BINARIES = args.includes('--binaries') ? args[args.indexOf('--binaries') + 1] : undefined;
 const HOUR_MS = 3_600_000;
 
 interface Binaries {
