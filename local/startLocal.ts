@@ -14,8 +14,11 @@ import { type DeliveryReport, SqsEventDelivery } from './events/SqsEventDelivery
 import { startGateway } from './gateway/startGateway.js';
 import { applyHandlerEnvironment, handlerEnvironment } from './handlerEnvironment.js';
 import { invokeFunction } from './invokeFunction.js';
+import { TOKEN_ROUTE } from './gateway/answerTokenRequest.js';
+import { isLoopbackAddress } from './isLoopbackAddress.js';
 import { isWildcardHost, lanAddress } from './lanAddress.js';
 import { loadHandler } from './loadHandler.js';
+import { loadLocalCredentials } from './loadLocalCredentials.js';
 import {
   DEFAULT_API_PORT,
   DEFAULT_DATA_DIR,
@@ -23,7 +26,6 @@ import {
   DEFAULT_EXPIRE_INTERVAL_SECONDS,
   DEFAULT_HOST,
   DEFAULT_S3_PORT,
-  LOCAL_CREDENTIALS,
   LOCAL_REGION,
   LOCAL_RESOURCES,
   type LocalCredentials,
@@ -70,10 +72,16 @@ export interface LocalOptions {
 
 export interface LocalMode {
   readonly apiUrl: string;
+  /**
+   * `POST /@local/token` on a loopback address of the API, the only clients it answers; undefined
+   * when the API listens on no loopback interface (`--host` names another one).
+   */
+  readonly tokenUrl: string | undefined;
   readonly s3Endpoint: string;
   readonly dynamoDbEndpoint: string;
   readonly dataDir: string;
   readonly region: string;
+  /** The key pair the S3 emulator accepts signatures from: `S3RVER` and a secret made per data folder. */
   readonly credentials: LocalCredentials;
   readonly uploadsBucket: string;
   readonly mediaBucket: string;
@@ -134,6 +142,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
 
   try {
     const issuer = await LocalJwtIssuer.open(join(dataDir, 'jwt-signing-key.json'));
+    const credentials = await loadLocalCredentials(join(dataDir, 's3-credentials.json'));
 
     const dynamo = await startDynamoEmulator({
       host: '127.0.0.1',
@@ -141,7 +150,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
       directory: join(dataDir, 'dynamodb'),
       tables: [{ name: LOCAL_RESOURCES.uploadsTable, schema: UPLOADS_TABLE_SCHEMA }],
       region: LOCAL_REGION,
-      credentials: LOCAL_CREDENTIALS,
+      credentials,
     });
     stops.push(dynamo.stop);
 
@@ -209,9 +218,10 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
       directory: join(dataDir, 's3'),
       buckets: [
         { name: LOCAL_RESOURCES.uploadsBucket, cors: UPLOADS_BUCKET_CORS },
-        { name: LOCAL_RESOURCES.mediaBucket, cors: MEDIA_BUCKET_CORS },
+        // Outputs are public behind the CDN in the stack; here players read them from the emulator.
+        { name: LOCAL_RESOURCES.mediaBucket, cors: MEDIA_BUCKET_CORS, publicRead: true },
       ],
-      credentials: LOCAL_CREDENTIALS,
+      credentials,
       verbose: options.verbose,
       onEvent: onS3Event,
     });
@@ -231,7 +241,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
         mediaBucket: LOCAL_RESOURCES.mediaBucket,
         uploadsTable: LOCAL_RESOURCES.uploadsTable,
         region: LOCAL_REGION,
-        credentials: LOCAL_CREDENTIALS,
+        credentials,
         uploadPolicy: options.uploadPolicy,
         maxReceiveCount,
       }),
@@ -261,11 +271,12 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
     let stopping: Promise<void> | undefined;
     return {
       apiUrl: `http://${publicHost}:${gateway.port}`,
+      tokenUrl: loopbackUrl(host, gateway.port, TOKEN_ROUTE),
       s3Endpoint,
       dynamoDbEndpoint: dynamo.endpoint,
       dataDir,
       region: LOCAL_REGION,
-      credentials: LOCAL_CREDENTIALS,
+      credentials,
       uploadsBucket: LOCAL_RESOURCES.uploadsBucket,
       mediaBucket: LOCAL_RESOURCES.mediaBucket,
       uploadsTable: LOCAL_RESOURCES.uploadsTable,
@@ -287,4 +298,11 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
     await stopAll();
     throw error;
   }
+}
+
+/** `path` on the API through loopback, where the API listens on it: every interface, or a loopback one. */
+function loopbackUrl(host: string, port: number, path: string): string | undefined {
+  if (isWildcardHost(host)) return `http://127.0.0.1:${port}${path}`;
+  if (host !== 'localhost' && !isLoopbackAddress(host)) return undefined;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}${path}`;
 }
