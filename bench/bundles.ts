@@ -68,9 +68,9 @@ function environmentFor(bindings: Bindings): NodeJS.ProcessEnv {
 }
 
 const bindingsOf = (access: RouteAccess): Bindings => ({
-  table: access.table !== 'none',
-  uploadsBucket: access.uploadsBucket !== 'none',
-  mediaBucket: access.mediaBucket !== 'none',
+  table: access.table !== undefined,
+  uploadsBucket: access.uploadsBucket !== undefined,
+  mediaBucket: access.mediaBucket !== undefined,
 });
 
 /** Imports the bundle and prints the wall and CPU milliseconds that took. */
