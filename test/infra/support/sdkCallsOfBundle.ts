@@ -31,8 +31,8 @@ export interface BundleCalls {
  * the bundle (after tree shaking; dependencies left out), and each of those files is parsed for
  * `new <Name>Command(…)` and `paginate<Name>(…)` on names imported from `@aws-sdk/*`, by the
  * name they are exported as (aliases and namespace imports resolved). Any other constructor or
- * function imported from the SDK that is not a client, an exception or a known helper counts as
- * unmapped, so a new way of calling AWS cannot slip past the table.
+ * function imported from the SDK that is not a client, an error class or a known helper counts
+ * as unmapped, so a new way of calling AWS cannot slip past the table.
  */
 export async function sdkCallsOfBundle(entry: string): Promise<BundleCalls> {
   const result = await build({
@@ -55,13 +55,23 @@ export async function sdkCallsOfBundle(entry: string): Promise<BundleCalls> {
     for (const call of sdkCallsIn(relative(PROJECT_ROOT, join(PROJECT_ROOT, path)), await readFile(join(PROJECT_ROOT, path), 'utf8'))) {
       const needed = SDK_CALL_ACTIONS[call.module]?.[call.name];
       if (needed === undefined) {
-        unmapped.push(call);
+        if (!(await isErrorExport(call))) unmapped.push(call);
         continue;
       }
       for (const action of needed) actions.set(action, [...(actions.get(action) ?? []), call]);
     }
   }
   return { sources, actions, unmapped };
+}
+
+/**
+ * True when the export is an error class (S3's `NoSuchKey`, DynamoDB's
+ * `ConditionalCheckFailedException`): constructing one sends nothing.
+ */
+export async function isErrorExport({ module, name }: Pick<SdkCall, 'module' | 'name'>): Promise<boolean> {
+  const loaded = (await import(module).catch(() => ({}))) as Record<string, unknown>;
+  const exported = loaded[name];
+  return typeof exported === 'function' && exported.prototype instanceof Error;
 }
 
 interface Imported {
@@ -97,8 +107,7 @@ export function sdkCallsIn(path: string, text: string): SdkCall[] {
     }
     return undefined;
   };
-  const isHelper = ({ module, name }: Imported) =>
-    name.endsWith('Client') || name.endsWith('Exception') || (SDK_HELPERS[module] ?? []).includes(name);
+  const isHelper = ({ module, name }: Imported) => name.endsWith('Client') || (SDK_HELPERS[module] ?? []).includes(name);
 
   const calls: SdkCall[] = [];
   const visit = (node: ts.Node): void => {
