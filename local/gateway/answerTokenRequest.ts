@@ -8,7 +8,7 @@ export const TOKEN_ROUTE = '/@local/token';
 /** The longest lifetime the route grants: the longest Cognito allows an access token (one day). */
 export const MAX_TOKEN_ROUTE_SECONDS = 24 * 60 * 60;
 
-/** What minting tokens as JSON claims may add, at most (JSON characters). */
+/** The most a token's extra claims may take, in characters of JSON. */
 const MAX_CLAIMS_CHARACTERS = 2048;
 
 export interface TokenRequest {
