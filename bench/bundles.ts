@@ -49,6 +49,7 @@ const BASE_ENVIRONMENT: NodeJS.ProcessEnv = {
 
 interface Bindings {
   readonly table: boolean;
+  readonly usageTable: boolean;
   readonly uploadsBucket: boolean;
   readonly mediaBucket: boolean;
 }
@@ -62,6 +63,7 @@ function environmentFor(bindings: Bindings): NodeJS.ProcessEnv {
     ...BASE_ENVIRONMENT,
     [ENV.uploadPolicy]: JSON.stringify(DEFAULT_UPLOAD_POLICY),
     ...(bindings.table ? { [ENV.uploadsTable]: 'bench-uploads' } : {}),
+    ...(bindings.usageTable ? { [ENV.usageTable]: 'bench-usage' } : {}),
     ...(bindings.uploadsBucket ? { [ENV.uploadsBucket]: 'bench-uploads-bucket' } : {}),
     ...(bindings.mediaBucket ? { [ENV.mediaBucket]: 'bench-media-bucket' } : {}),
   };
@@ -69,6 +71,7 @@ function environmentFor(bindings: Bindings): NodeJS.ProcessEnv {
 
 const bindingsOf = (access: RouteAccess): Bindings => ({
   table: access.table !== undefined,
+  usageTable: access.usageTable !== undefined,
   uploadsBucket: access.uploadsBucket !== undefined,
   mediaBucket: access.mediaBucket !== undefined,
 });
@@ -150,8 +153,8 @@ async function main(): Promise<void> {
 
   const functions: Array<{ handler: string; bindings: Bindings }> = [
     ...ROUTES.map((route) => ({ handler: route.handler, bindings: bindingsOf(route.access) })),
-    // UploadExpiry binds the job to the table and the uploads bucket.
-    { handler: EXPIRE_UPLOADS_FUNCTION.handler, bindings: { table: true, uploadsBucket: true, mediaBucket: false } },
+    // UploadExpiry binds the job to the tables and the uploads bucket.
+    { handler: EXPIRE_UPLOADS_FUNCTION.handler, bindings: { table: true, usageTable: true, uploadsBucket: true, mediaBucket: false } },
   ];
   const entry = (handler: string) => join(PROJECT_ROOT, 'lambdas', handler, 'handler.ts');
   const missing = functions.filter(({ handler }) => !existsSync(entry(handler))).map(({ handler }) => handler);

@@ -35,6 +35,7 @@ Object.assign(process.env, {
   AWS_SECRET_ACCESS_KEY: 'bench-secret-key-000000000000000000000000',
   AWS_SESSION_TOKEN: `IQoJb3JpZ2luX2VjE${'x'.repeat(600)}`,
   UPLOADS_TABLE: 'bench-uploads-table',
+  USAGE_TABLE: 'bench-usage-table',
   UPLOADS_BUCKET: BUCKET,
   // One response carries all 1,024 URLs, so the handler signs as many as the other three.
   UPLOAD_POLICY: JSON.stringify({ maxPartUrlsPerResponse: PART_COUNT }),
@@ -42,7 +43,7 @@ Object.assign(process.env, {
 });
 
 const { CreateMultipartUploadCommand, S3Client, UploadPartCommand } = await import('@aws-sdk/client-s3');
-const { DynamoDBDocumentClient, PutCommand } = await import('@aws-sdk/lib-dynamodb');
+const { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } = await import('@aws-sdk/lib-dynamodb');
 const { getSignedUrl } = await import('@aws-sdk/s3-request-presigner');
 const { Hash } = await import('@smithy/hash-node');
 const { HttpRequest } = await import('@smithy/protocol-http');
@@ -127,6 +128,9 @@ const s3Stub = mockClient(S3Client);
 const dynamoStub = mockClient(DynamoDBDocumentClient);
 s3Stub.on(CreateMultipartUploadCommand).resolves({ UploadId: multipartUploadId });
 dynamoStub.on(PutCommand).resolves({});
+// The reservation: a user without usage so far, whose first upload it is, on every run.
+dynamoStub.on(GetCommand).resolves({});
+dynamoStub.on(UpdateCommand).resolves({});
 const event = {
   version: '2.0',
   routeKey: 'POST /uploads',

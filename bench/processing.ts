@@ -1,42 +1,61 @@
 /**
  * Wall time of the process function on a 60 s 720p video and a 3-minute song, against running
  * the same ffmpeg/ffprobe commands directly in the same run: the ratio is what the function
- * adds (claim and state writes, presigning, throttled progress, measuring renditions, writing
- * the master playlist and waveform, publishing every output to S3, removing /tmp).
+ * adds (claim and state writes, the loopback source server, throttled progress, measuring
+ * renditions, writing the master playlist and waveform, publishing every output to S3,
+ * removing /tmp).
  *
- * Both read the original from local mode's S3 emulator over a presigned URL, so the input side
- * is the same; the function also uploads its outputs to the emulator. Media is generated with
- * lavfi into a temp folder first (not timed). Runs alternate direct/function.
+ * Both read the original from local mode's S3 emulator through a SourceServer (the function
+ * starts its own), so the input side is the same; the function also uploads its outputs to the
+ * emulator. Media is generated with lavfi into a temp folder first (not timed). Runs alternate
+ * direct/function.
  *
- *   npx tsx bench/processing.ts [runs=1] [--layer]   (--layer: the Lambda layer's static ffmpeg 4.1 / ffprobe)
+ * With no --binaries it runs once per set of binaries, each in a child process (the handler
+ * keeps the ffmpeg it was imported with): the machine's ffmpeg, the layer's x86_64 build and
+ * the layer's arm64 build. arm64 runs under qemu-user-static on an x86_64 machine: its times
+ * show the commands work, not what Graviton does.
+ *
+ *   npx tsx bench/processing.ts [runs=1] [--binaries machine|x86_64|arm64]
  */
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { ffmpegBinaries } from '../layers/ffmpeg/ffmpegBinaries.js';
+import { SourceServer } from '../lambdas/process-upload/source/SourceServer.js';
 import { AUDIO_RENDITION, audioHlsArgs } from '../lambdas/shared/media/audioHlsArgs.js';
 import { describeMedia } from '../lambdas/shared/media/mediaFacts.js';
+import { parseMediaPlaylist } from '../lambdas/shared/media/mediaPlaylist.js';
 import { posterArgs, posterTime } from '../lambdas/shared/media/posterArgs.js';
 import { probeMedia } from '../lambdas/shared/media/probeMedia.js';
 import { runFfmpeg } from '../lambdas/shared/media/runFfmpeg.js';
+import { acceptedDemuxer, type SourceInput } from '../lambdas/shared/media/sourceInput.js';
 import { planThumbnails, spriteArgs, spriteGrid, thumbnailFramesArgs } from '../lambdas/shared/media/thumbnailSprite.js';
 import { VIDEO_SEGMENT_SECONDS, videoHlsArgs } from '../lambdas/shared/media/videoHlsArgs.js';
 import { planRenditions } from '../lambdas/shared/media/videoLadder.js';
 import { WaveformPeaks } from '../lambdas/shared/media/WaveformPeaks.js';
 import { ProcessHarness } from '../test/integration/processHarness.js';
+import { layerFfmpeg } from '../test/integration/support/layerFfmpeg.js';
 
 const exec = promisify(execFile);
 const args = process.argv.slice(2);
 const RUNS = Number(args.find((arg) => /^\d+$/.test(arg)) ?? 1);
-const LAYER = args.includes('--layer');
-const [layerFfmpeg, layerFfprobe] = ffmpegBinaries();
-const FFMPEG = LAYER ? (layerFfmpeg?.path as string) : 'ffmpeg';
-const FFPROBE = LAYER ? (layerFfprobe?.path as string) : 'ffprobe';
+const BINARIES = args[args.indexOf('--binaries') + 1];
 const HOUR_MS = 3_600_000;
+
+interface Binaries {
+  readonly label: string;
+  readonly ffmpeg: string;
+  readonly ffprobe: string;
+}
+
+function binaries(name: string): Binaries {
+  if (name === 'machine') return { label: "machine's ffmpeg", ffmpeg: 'ffmpeg', ffprobe: 'ffprobe' };
+  if (name !== 'x86_64' && name !== 'arm64') throw new Error(`--binaries takes machine, x86_64 or arm64, got ${name}`);
+  const layer = layerFfmpeg(name);
+  if ('missing' in layer) throw new Error(layer.missing);
+  return { label: `layer ${name}${layer.emulated ? ' (qemu)' : ''}`, ffmpeg: layer.ffmpeg, ffprobe: layer.ffprobe };
+}
 
 interface Case {
   readonly label: string;
@@ -63,16 +82,17 @@ async function generate(dir: string): Promise<Case[]> {
 }
 
 /** The function's commands for one original, run one after another without the function around them. */
-async function direct(input: string, kind: 'audio' | 'video', dir: string): Promise<void> {
+async function direct(bin: Binaries, url: string, kind: 'audio' | 'video', dir: string): Promise<void> {
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
-  const media = describeMedia(await probeMedia(input, { ffprobe: FFPROBE, timeoutMs: HOUR_MS }));
-  const run = (commandArgs: string[], onFd3Data?: (chunk: Buffer) => void) =>
-    runFfmpeg(commandArgs, { ffmpeg: FFMPEG, step: 'bench', timeoutMs: HOUR_MS, onFd3Data });
+  const media = describeMedia(await probeMedia(url, { ffprobe: bin.ffprobe, timeoutMs: HOUR_MS }));
+  const source: SourceInput = { url, demuxer: acceptedDemuxer(media.formatName, kind) as string };
+  const run = (commandArgs: string[], options: { onFd3Data?: (chunk: Buffer) => void; stdinFiles?: string[] } = {}) =>
+    runFfmpeg(commandArgs, { ffmpeg: bin.ffmpeg, step: 'bench', timeoutMs: HOUR_MS, ...options });
   if (kind === 'audio') {
     await mkdir(join(dir, AUDIO_RENDITION));
     const waveform = new WaveformPeaks(8000);
-    await run(audioHlsArgs({ input, outputDir: dir, audioStreamIndex: media.audioStreamIndex as number }), (chunk) => waveform.push(chunk));
+    await run(audioHlsArgs({ source, outputDir: dir, audioStreamIndex: media.audioStreamIndex as number }), { onFd3Data: (chunk) => waveform.push(chunk) });
     waveform.result();
     return;
   }
@@ -80,7 +100,7 @@ async function direct(input: string, kind: 'audio' | 'video', dir: string): Prom
   for (const r of renditions) await mkdir(join(dir, r.name));
   await run(
     videoHlsArgs({
-      input,
+      source,
       outputDir: dir,
       renditions,
       videoStreamIndex: media.videoStreamIndex as number,
@@ -93,13 +113,15 @@ async function direct(input: string, kind: 'audio' | 'video', dir: string): Prom
   const smallest = renditions[0];
   if (!top || !smallest) throw new Error('no renditions');
   await run(
-    posterArgs({ input, output: join(dir, 'poster.jpg'), videoStreamIndex: media.videoStreamIndex as number, atSeconds: posterTime(media.durationSeconds), width: top.width, height: top.height }),
+    posterArgs({ source, output: join(dir, 'poster.jpg'), videoStreamIndex: media.videoStreamIndex as number, atSeconds: posterTime(media.durationSeconds), width: top.width, height: top.height }),
   );
   const plan = planThumbnails(media.durationSeconds as number, smallest.width, smallest.height);
   await mkdir(join(dir, 'frames'));
-  await run(thumbnailFramesArgs(join(dir, smallest.name, 'index.m3u8'), join(dir, 'frames', '%05d.jpg'), plan));
-  const count = (await readdir(join(dir, 'frames'))).length;
-  await run(spriteArgs(join(dir, 'frames', '%05d.jpg'), join(dir, 'sprite.jpg'), spriteGrid(count)));
+  const renditionDir = join(dir, smallest.name);
+  const segments = parseMediaPlaylist(await readFile(join(renditionDir, 'index.m3u8'), 'utf8')).map((segment) => join(renditionDir, segment.uri));
+  await run(thumbnailFramesArgs(join(dir, 'frames', '%05d.jpg'), plan), { stdinFiles: segments });
+  const frames = (await readdir(join(dir, 'frames'))).sort().map((name) => join(dir, 'frames', name));
+  await run(spriteArgs(join(dir, 'sprite.jpg'), spriteGrid(frames.length)), { stdinFiles: frames });
 }
 
 async function timed(work: () => Promise<unknown>): Promise<number> {
@@ -111,18 +133,14 @@ async function timed(work: () => Promise<unknown>): Promise<number> {
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
-async function main(): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), 'bench-processing-'));
-  const harness = await ProcessHarness.start(LAYER ? { FFMPEG_PATH: FFMPEG, FFPROBE_PATH: FFPROBE } : {});
-  try {
-    process.stdout.write('generating media… ');
-    const cases = await generate(dir);
-    console.log('done');
-    const { stdout: version } = await exec(FFMPEG, ['-version']);
-    console.log(`ffmpeg: ${version.split('\n')[0]}; ${cpus().length} CPUs; ${RUNS} run(s) each, median`);
-    console.log('');
+const HEADER = ['binaries', 'original', 'size', 'ffmpeg direct', 'process function', 'ratio', 'overhead', 'realtime', 'outputs'];
 
-    const rows: string[][] = [];
+/** One set of binaries: rows as JSON lines on stdout, for the parent to print. */
+async function measure(bin: Binaries): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'bench-processing-'));
+  const harness = await ProcessHarness.start({ FFMPEG_PATH: bin.ffmpeg, FFPROBE_PATH: bin.ffprobe });
+  try {
+    const cases = await generate(dir);
     for (const c of cases) {
       const { size } = await stat(c.file);
       const directMs: number[] = [];
@@ -130,10 +148,12 @@ async function main(): Promise<void> {
       let objects = 0;
       for (let run = 0; run < RUNS; run += 1) {
         const uploadId = await harness.upload(c.file, { contentType: c.contentType, kind: c.kind });
-        const url = await getSignedUrl(harness.s3, new GetObjectCommand({ Bucket: harness.local.uploadsBucket, Key: `uploads/${uploadId}/source` }), {
-          expiresIn: 3600,
-        });
-        directMs.push(await timed(() => direct(url, c.kind, join(dir, 'direct'))));
+        const source = await SourceServer.start({ s3: harness.s3, bucket: harness.local.uploadsBucket, key: `uploads/${uploadId}/source` });
+        try {
+          directMs.push(await timed(() => direct(bin, source.url, c.kind, join(dir, 'direct'))));
+        } finally {
+          await source.close();
+        }
         functionMs.push(
           await timed(async () => {
             const response = await harness.deliver(uploadId);
@@ -146,28 +166,49 @@ async function main(): Promise<void> {
       }
       const d = median(directMs);
       const f = median(functionMs);
-      rows.push([
-        c.label,
-        `${(size / 1e6).toFixed(1)} MB`,
-        seconds(d),
-        seconds(f),
-        `${(f / d).toFixed(3)}x`,
-        `+${seconds(f - d)}`,
-        `${(c.seconds / (f / 1000)).toFixed(1)}x`,
-        String(objects),
-      ]);
+      const row = [bin.label, c.label, `${(size / 1e6).toFixed(1)} MB`, seconds(d), seconds(f), `${(f / d).toFixed(3)}x`, `+${seconds(f - d)}`, `${(c.seconds / (f / 1000)).toFixed(1)}x`, String(objects)];
+      console.log(JSON.stringify(row));
     }
-    const header = ['original', 'size', 'ffmpeg direct', 'process function', 'ratio', 'overhead', 'realtime', 'outputs'];
-    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-    const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i] as number)).join('  ');
-    console.log(line(header));
-    for (const row of rows) console.log(line(row));
-    console.log('');
-    console.log('ratio = function / direct (same commands, same presigned input); realtime = media seconds per wall second of the function');
   } finally {
     await harness.stop();
     await rm(dir, { recursive: true, force: true });
   }
 }
 
-await main();
+/** Runs each set of binaries in a child process and prints one table. */
+async function main(): Promise<void> {
+  const sets = ['machine', 'x86_64', 'arm64'];
+  console.log(`${cpus().length} CPUs; ${RUNS} run(s) each, median; binaries: ${sets.join(', ')}`);
+  for (const name of sets) {
+    try {
+      const bin = binaries(name);
+      const { stdout } = await exec(bin.ffmpeg, ['-version']);
+      console.log(`  ${bin.label}: ${stdout.split('\n')[0]}`);
+    } catch (error) {
+      console.log(`  ${name}: not measured (${(error as Error).message})`);
+    }
+  }
+  const rows: string[][] = [];
+  for (const name of sets) {
+    try {
+      binaries(name);
+    } catch {
+      continue;
+    }
+    const { stdout } = await exec(process.execPath, [...process.execArgv, process.argv[1] as string, String(RUNS), '--binaries', name], {
+      maxBuffer: 16 * 1024 * 1024,
+    });
+    rows.push(...stdout.split('\n').filter((line) => line.startsWith('[')).map((line) => JSON.parse(line) as string[]));
+  }
+  const widths = HEADER.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i] as number)).join('  ');
+  console.log('');
+  console.log(line(HEADER));
+  for (const row of rows) console.log(line(row));
+  console.log('');
+  console.log('ratio = function / direct (same commands, same loopback source server); realtime = media seconds per wall second of the function');
+  console.log('qemu rows: arm64 binaries emulated on this x86_64 machine, proof that every command works, not a speed figure for Graviton');
+}
+
+if (BINARIES === undefined) await main();
+else await measure(binaries(BINARIES));

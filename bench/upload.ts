@@ -76,6 +76,7 @@ async function main(): Promise<void> {
       port: 0,
       s3Port: 0,
       dynamoDbPort: 0,
+      sqsPort: 0,
       dataDir: join(dir, 'local-data'),
       expireIntervalSeconds: 0,
       log: errorsOnlyLog,

@@ -57,7 +57,7 @@ export function createApiTransport(options: ApiTransportOptions): ApiTransport {
           ...(init.signal ? { signal: init.signal } : {}),
         });
         const text = await response.text();
-        if (!response.ok) throw apiErrorFrom(response.status, text, `${method} ${path}`);
+        if (!response.ok) throw apiErrorFrom(response.status, text, `${method} ${path}`, retryAfter(response.headers));
         return parseBody<T>(response.status, text, `${method} ${path}`);
       } catch (error) {
         if (error instanceof ApiError) throw error;
@@ -88,7 +88,15 @@ function parseBody<T>(status: number, text: string, what: string): T {
   }
 }
 
-function apiErrorFrom(status: number, text: string, what: string): ApiError {
+/** `Retry-After` in seconds; the HTTP-date form is not used by the API. */
+function retryAfter(headers: Headers): number | undefined {
+  const value = headers.get('retry-after');
+  if (value === null || !/^\d+$/.test(value.trim())) return undefined;
+  return Number(value.trim());
+}
+
+function apiErrorFrom(status: number, text: string, what: string, retryAfterSeconds: number | undefined): ApiError {
+  const options = retryAfterSeconds === undefined ? {} : { retryAfterSeconds };
   const fallbackCode = CODE_BY_STATUS[status] ?? `HTTP_${status}`;
   let parsed: unknown;
   try {
@@ -99,9 +107,9 @@ function apiErrorFrom(status: number, text: string, what: string): ApiError {
   const body = parsed as { error?: { code?: unknown; message?: unknown }; message?: unknown } | undefined;
   if (body && typeof body.error?.code === 'string') {
     const message = typeof body.error.message === 'string' ? body.error.message : `${what} failed with ${status}`;
-    return new ApiError(status, body.error.code, message);
+    return new ApiError(status, body.error.code, message, options);
   }
-  if (body && typeof body.message === 'string') return new ApiError(status, fallbackCode, body.message);
+  if (body && typeof body.message === 'string') return new ApiError(status, fallbackCode, body.message, options);
   const detail = text.trim() === '' ? '' : `: ${text.trim().slice(0, 200)}`;
-  return new ApiError(status, fallbackCode, `${what} failed with ${status}${detail}`);
+  return new ApiError(status, fallbackCode, `${what} failed with ${status}${detail}`, options);
 }

@@ -13,16 +13,26 @@ export class MediaPipelineClientError extends Error {
   }
 }
 
-/** The API answered with an error status: `code` is the API's stable code (`NOT_FOUND`, `TOO_LARGE`, …). */
+/**
+ * The API answered with an error status: `code` is the API's stable code (`NOT_FOUND`,
+ * `TOO_LARGE`, …). A user at a per-user limit gets 403 `QUOTA_EXCEEDED` (too many unfinished
+ * uploads, bytes in flight or bytes stored: finish, cancel or delete uploads) or 429
+ * `RATE_LIMITED` (too many uploads this hour: `retryAfterSeconds` says when the hour ends); the
+ * message names the limit and the user's figure. API Gateway's own throttling is a 429 with
+ * code `TOO_MANY_REQUESTS`, which is worth retrying at once.
+ */
 export class ApiError extends MediaPipelineClientError {
   readonly status: number;
   readonly code: string;
+  /** Seconds the API asked to wait before trying again (its `Retry-After` header), when it said. */
+  readonly retryAfterSeconds: number | undefined;
 
-  constructor(status: number, code: string, message: string, options?: ClientErrorOptions) {
+  constructor(status: number, code: string, message: string, options?: ClientErrorOptions & { retryAfterSeconds?: number }) {
     super(message, options);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
+    this.retryAfterSeconds = options?.retryAfterSeconds;
   }
 }
 

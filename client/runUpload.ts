@@ -10,7 +10,8 @@ import type { UploadSource } from './uploadSource.js';
 
 /**
  * Creates the upload, then sends and completes it. Creating is not idempotent, so it is
- * retried only on answers that API Gateway gives before any handler ran (throttling).
+ * retried only on answers that API Gateway gives before any handler ran (throttling). The
+ * API's own 429 `RATE_LIMITED` is not retried: the hourly limit lasts until the hour ends.
  */
 export async function runUpload(
   api: MediaPipelineApi,
@@ -43,7 +44,7 @@ export async function runUpload(
       retries: context.options.retries,
       delay: context.retryDelay,
       signal,
-      shouldRetry: (error) => error instanceof ApiError && error.status === 429,
+      shouldRetry: (error) => error instanceof ApiError && error.status === 429 && error.code !== 'RATE_LIMITED',
     },
   );
   onUploadId(created.uploadId);

@@ -97,4 +97,15 @@ export interface PipelineConfig {
   readonly uploadExpirySeconds: number;
   readonly filename: { readonly maxLength: number };
   readonly metadata: { readonly maxBytes: number; readonly keyPattern: string };
+  /** Per-user limits: over them `POST /uploads` answers 403 `QUOTA_EXCEEDED` or 429 `RATE_LIMITED`. */
+  readonly perUser: {
+    /** Unfinished uploads (`initiated`, `uploaded`, `processing`) at once. */
+    readonly maxActiveUploads: number;
+    /** Declared bytes of uploads still being sent. */
+    readonly maxBytesInFlight: number;
+    /** Declared bytes of kept uploads (completed, ready, failed, until deleted) plus those in flight. */
+    readonly maxStoredBytes: number;
+    /** Uploads created per clock hour (UTC). */
+    readonly maxUploadsPerHour: number;
+  };
 }

@@ -19,8 +19,10 @@ export interface UserPoolAuthOptions {
    */
   readonly threatProtection?: boolean;
   /**
-   * Whether people can sign themselves up (with a verified email).
-   * @default true
+   * Whether people can sign themselves up (with a verified email). Off, only an administrator
+   * creates users: every account can run uploads and processing at the per-user limits, so a
+   * stranger must not be able to mint accounts.
+   * @default false
    */
   readonly selfSignUp?: boolean;
 }
@@ -75,7 +77,7 @@ export class Auth extends Construct {
     this.userPool = new UserPool(this, 'UserPool', {
       signInAliases: { email: true },
       autoVerify: { email: true },
-      selfSignUpEnabled: options.selfSignUp ?? true,
+      selfSignUpEnabled: options.selfSignUp ?? false,
       passwordPolicy: {
         minLength: 12,
         requireLowercase: true,

@@ -8,6 +8,7 @@ import { Processing, type ProcessingProps } from './Processing.js';
 import { Storage } from './Storage.js';
 import { UploadApi } from './UploadApi.js';
 import { UploadExpiry } from './UploadExpiry.js';
+import { UploadSweep, type UploadSweepSettingsProps } from './UploadSweep.js';
 import { uploadPolicyFromProps, type UploadPolicyProps } from './uploadPolicyFromProps.js';
 
 export interface MediaPipelineProps extends UploadPolicyProps {
@@ -41,22 +42,29 @@ export interface MediaPipelineProps extends UploadPolicyProps {
   readonly removalPolicy?: RemovalPolicy;
   /**
    * Processing of uploaded originals with ffmpeg (lib/Processing.ts).
-   * @default - Processing's defaults: 10,240 MB, 15 minutes, no reserved concurrency, the npm ffmpeg layer
+   * @default - Processing's defaults: arm64, 10,240 MB, 15 minutes, no reserved concurrency, the FfmpegLayer built by layers/ffmpeg/build.sh
    */
   readonly processing?: MediaPipelineProcessingProps;
+  /**
+   * The sweep that re-sends lost processing events, fails stalled processing and removes
+   * outputs left behind (lib/UploadSweep.ts).
+   * @default - UploadSweep's defaults: every 15 minutes, a 15-minute stall margin, 3 re-sends, outputs checked once a day
+   */
+  readonly sweep?: UploadSweepSettingsProps;
 }
 
 /** The processing settings a pipeline passes through to `Processing`. */
 export type MediaPipelineProcessingProps = Pick<
   ProcessingProps,
-  'memorySize' | 'timeout' | 'reservedConcurrency' | 'ffmpegLayer' | 'limits'
+  'architecture' | 'memorySize' | 'timeout' | 'reservedConcurrency' | 'ffmpegLayer' | 'limits'
 >;
 
 /**
  * The media-upload pipeline: storage (uploads and media buckets, Uploads table), auth (a Cognito
  * user pool or an external JWT issuer), the upload API (one function per route, JWT on every
  * route), the job that expires abandoned uploads, ffmpeg processing of the uploads bucket's
- * events (`processing`) and the CDN that serves the media bucket's outputs (`cdn`).
+ * events (`processing`), the sweep that leaves no upload stuck in processing and no output
+ * behind (`sweep`) and the CDN that serves the media bucket's outputs (`cdn`).
  */
 export class MediaPipeline extends Construct {
   /** The policy every function enforces and `GET /config` reports. */
@@ -67,6 +75,7 @@ export class MediaPipeline extends Construct {
   readonly expiry: UploadExpiry;
   readonly cdn: Cdn;
   readonly processing: Processing;
+  readonly sweep: UploadSweep;
 
   constructor(scope: Construct, id: string, props: MediaPipelineProps = {}) {
     super(scope, id);
@@ -83,6 +92,7 @@ export class MediaPipeline extends Construct {
       uploadsBucket: this.storage.uploadsBucket,
       mediaBucket: this.storage.mediaBucket,
       table: this.storage.table,
+      usageTable: this.storage.usageTable,
       jwtIssuer: this.auth.jwtIssuer,
       jwtAudience: this.auth.jwtAudience,
       uploadPolicy: this.uploadPolicy,
@@ -93,6 +103,7 @@ export class MediaPipeline extends Construct {
     this.expiry = new UploadExpiry(this, 'Expiry', {
       uploadsBucket: this.storage.uploadsBucket,
       table: this.storage.table,
+      usageTable: this.storage.usageTable,
       removalPolicy,
     });
     this.expiry.function.bindUploadPolicy(this.uploadPolicy);
@@ -106,6 +117,18 @@ export class MediaPipeline extends Construct {
       mediaBucket: this.storage.mediaBucket,
       table: this.storage.table,
       mediaBaseUrl: this.cdn.mediaBaseUrl,
+      removalPolicy,
+    });
+    // Every state change settles the owner's usage counters (lambdas/shared/transition.ts), and
+    // both processing functions move records: ready and failed end an upload's active share.
+    this.processing.function.bindUsageTable(this.storage.usageTable, ['get', 'update']);
+    this.processing.deadLetterFunction.bindUsageTable(this.storage.usageTable, ['get', 'update']);
+    this.sweep = new UploadSweep(this, 'Sweep', {
+      ...props.sweep,
+      table: this.storage.table,
+      uploadsBucket: this.storage.uploadsBucket,
+      mediaBucket: this.storage.mediaBucket,
+      processing: this.processing,
       removalPolicy,
     });
   }

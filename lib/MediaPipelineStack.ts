@@ -31,5 +31,6 @@ export class MediaPipelineStack extends Stack {
       description: 'CDN base URL that playback URLs (HLS, posters, thumbnails) start with',
     });
     new CfnOutput(this, 'UploadsTableName', { value: storage.table.tableName, description: 'Uploads table' });
+    new CfnOutput(this, 'UsageTableName', { value: storage.usageTable.tableName, description: 'Per-user usage counters' });
   }
 }

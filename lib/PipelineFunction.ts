@@ -11,7 +11,7 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { ENV } from '../lambdas/shared/config.js';
-import { mediaPrefix, sourceKey } from '../lambdas/shared/keys.js';
+import { MEDIA_ROOT, mediaPrefix, sourceKey } from '../lambdas/shared/keys.js';
 import type { UploadPolicy } from '../lambdas/shared/mediaPolicy.js';
 import { iamResourceFinding } from './iamResourceFinding.js';
 
@@ -55,12 +55,13 @@ export const PIPELINE_BUNDLING = {
 /** The Lambda environment that goes with the bundle: source-mapped stack traces, for about 8 ms more init (bench/bundles.ts). */
 export const PIPELINE_NODE_OPTIONS = '--enable-source-maps';
 
-/** An item operation on the Uploads table by primary key. */
-export type ItemOperation = 'get' | 'put' | 'update' | 'delete';
+/** An item operation on a table by primary key. */
+export type ItemOperation = 'get' | 'batchGet' | 'put' | 'update' | 'delete';
 
 /** The one action each item operation needs (a conditional write needs nothing more). */
 const ITEM_ACTIONS: Record<ItemOperation, string> = {
   get: 'dynamodb:GetItem',
+  batchGet: 'dynamodb:BatchGetItem',
   put: 'dynamodb:PutItem',
   update: 'dynamodb:UpdateItem',
   delete: 'dynamodb:DeleteItem',
@@ -72,7 +73,8 @@ const ITEM_ACTIONS: Record<ItemOperation, string> = {
  */
 export interface TableAccess {
   /**
-   * Item operations by primary key: `get` (GetItem), `put` (PutItem, creating records),
+   * Item operations by primary key: `get` (GetItem), `batchGet` (BatchGetItem, many records at
+   * once), `put` (PutItem, creating records),
    * `update` (UpdateItem, every state transition), `delete` (DeleteItem).
    * @default [] - none
    */
@@ -109,9 +111,24 @@ const ORIGINALS_ACTIONS: Record<Exclude<OriginalsOperation, 'find'>, string> = {
 /**
  * What a function does with outputs (`media/{uploadId}/…`):
  * - `write`: s3:PutObject (each output is one PutObject);
- * - `delete`: s3:DeleteObject, and s3:ListBucket under `media/` only, to find an upload's outputs.
+ * - `delete`: s3:DeleteObject, and s3:ListBucket under `media/{uploadId}/` only, to find an
+ *   upload's outputs;
+ * - `listUploads`: s3:ListBucket of `media/` itself, to list the upload folders (the sweep's
+ *   output check), and of no other prefix.
  */
-export type OutputsOperation = 'write' | 'delete';
+export type OutputsOperation = 'write' | 'delete' | 'listUploads';
+
+/**
+ * What a function does with the process queue, each granting one action:
+ * - `send`: sqs:SendMessage (the sweep re-sends an upload's lost event);
+ * - `countMessages`: sqs:GetQueueAttributes (the sweep reads the queue's backlog).
+ */
+export type QueueOperation = 'send' | 'countMessages';
+
+const QUEUE_ACTIONS: Record<QueueOperation, string> = {
+  send: 'sqs:SendMessage',
+  countMessages: 'sqs:GetQueueAttributes',
+};
 
 /** The actions Lambda's poller calls with the function's role to run it on a queue's messages. */
 const QUEUE_CONSUMER_ACTIONS = ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'];
@@ -164,9 +181,9 @@ export interface PipelineFunctionProps
  * A pipeline Lambda function with the defaults set once: the newest Node.js runtime, arm64,
  * X-Ray tracing, JSON logs into its own log group with a retention, minified ESM bundles with
  * source maps, and a role that may write only to that log group. Resources are attached with
- * intent methods (`bindUploadsTable`, `bindUploadsBucket`, `bindMediaBucket`) that set the
- * environment variable and grant exactly the actions of the operations they name, and
- * `consumeQueue`, which grants only what Lambda's poller needs. `test/infra/leastPrivilege.test.ts`
+ * intent methods (`bindUploadsTable`, `bindUsageTable`, `bindUploadsBucket`, `bindMediaBucket`,
+ * `bindProcessQueue`) that set the environment variable and grant exactly the actions of the
+ * operations they name, and `consumeQueue`, which grants only what Lambda's poller needs. `test/infra/leastPrivilege.test.ts`
  * derives each function's actions from its bundled code and holds the role to them.
  */
 export class PipelineFunction extends Construct implements iam.IGrantable {
@@ -245,6 +262,17 @@ export class PipelineFunction extends Construct implements iam.IGrantable {
     return this;
   }
 
+  /**
+   * Sets `USAGE_TABLE` and grants the item operations `items` names on the Usage table (the
+   * usage code reads a user's counters consistently, `get`, and changes them conditionally, `update`).
+   */
+  bindUsageTable(table: ITable, items: readonly ItemOperation[]): this {
+    if (items.length === 0) throw new Error(`${this.node.path}: bindUsageTable needs at least one item operation`);
+    this.function.addEnvironment(ENV.usageTable, table.tableName);
+    TableGrants.fromTable(table, undefined, false).actions(this, ...items.map((operation) => ITEM_ACTIONS[operation]));
+    return this;
+  }
+
   /** Sets `UPLOADS_BUCKET` and grants the actions of `operations` on originals only. */
   bindUploadsBucket(bucket: IBucket, operations: readonly OriginalsOperation[]): this {
     if (operations.length === 0) throw new Error(`${this.node.path}: bindUploadsBucket needs at least one operation`);
@@ -267,9 +295,10 @@ export class PipelineFunction extends Construct implements iam.IGrantable {
     if (operations.length === 0) throw new Error(`${this.node.path}: bindMediaBucket needs at least one operation`);
     this.function.addEnvironment(ENV.mediaBucket, bucket.bucketName);
     const outputs = `${mediaPrefix('*')}*`;
-    const actions = operations.map((operation) => (operation === 'write' ? 's3:PutObject' : 's3:DeleteObject'));
-    BucketGrants.fromBucket(bucket).actionsOnObjectKeys(this, outputs, ...actions);
-    if (operations.includes('delete')) this.grantListingUnder(bucket, outputs);
+    const objectActions = operations.flatMap((operation) => (operation === 'write' ? ['s3:PutObject'] : operation === 'delete' ? ['s3:DeleteObject'] : []));
+    if (objectActions.length > 0) BucketGrants.fromBucket(bucket).actionsOnObjectKeys(this, outputs, ...objectActions);
+    const listed = [...(operations.includes('listUploads') ? [MEDIA_ROOT] : []), ...(operations.includes('delete') ? [outputs] : [])];
+    if (listed.length > 0) this.grantListingUnder(bucket, ...listed);
     this.acknowledgeWildcard(
       iamResourceFinding(this, bucket.arnForObjects(outputs)),
       'Outputs live under media/{uploadId}/ with server-made ids and names; the grant covers that prefix only.',
@@ -294,6 +323,17 @@ export class PipelineFunction extends Construct implements iam.IGrantable {
     });
   }
 
+  /**
+   * Sets `PROCESS_QUEUE_URL` and grants the actions of `operations` on the process queue. No key
+   * grant: the process queue is encrypted with SQS-managed keys, which need none.
+   */
+  bindProcessQueue(queue: IQueue, operations: readonly QueueOperation[]): this {
+    if (operations.length === 0) throw new Error(`${this.node.path}: bindProcessQueue needs at least one operation`);
+    this.function.addEnvironment(ENV.processQueueUrl, queue.queueUrl);
+    queue.grant(this, ...operations.map((operation) => QUEUE_ACTIONS[operation]));
+    return this;
+  }
+
   /** Sets `UPLOAD_POLICY`: the limits the function enforces and `GET /config` reports. */
   bindUploadPolicy(policy: UploadPolicy): this {
     this.function.addEnvironment(ENV.uploadPolicy, JSON.stringify(policy));
@@ -301,15 +341,15 @@ export class PipelineFunction extends Construct implements iam.IGrantable {
   }
 
   /**
-   * s3:ListBucket only for listings whose prefix matches `keyPattern`: no bucket grant method
-   * takes a prefix, so iam.Grant keeps the s3:prefix condition beside the bucket ARN.
+   * s3:ListBucket only for listings whose prefix matches one of `keyPatterns`: no bucket grant
+   * method takes a prefix, so iam.Grant keeps the s3:prefix condition beside the bucket ARN.
    */
-  private grantListingUnder(bucket: IBucket, keyPattern: string): void {
+  private grantListingUnder(bucket: IBucket, ...keyPatterns: string[]): void {
     iam.Grant.addToPrincipal({
       grantee: this,
       actions: ['s3:ListBucket'],
       resourceArns: [bucket.bucketArn],
-      conditions: { StringLike: { 's3:prefix': [keyPattern] } },
+      conditions: { StringLike: { 's3:prefix': keyPatterns } },
     });
   }
 

@@ -1,7 +1,7 @@
 import { Duration, RemovalPolicy, Size, Stack } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { Architecture, type ILayerVersion } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, type CfnLayerVersion, type ILayerVersion } from 'aws-cdk-lib/aws-lambda';
 import { EventType, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { SqsDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
@@ -9,6 +9,7 @@ import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { ENV, PROCESSING_ENV } from '../lambdas/shared/config.js';
 import { type ProcessingLimitsOverrides, resolveProcessingLimits } from '../lambdas/shared/media/processingLimits.js';
+import { videoPixelBudget } from '../lambdas/shared/media/videoWorkBudget.js';
 import { FAIL_DEAD_LETTERS_FUNCTION, PROCESS_UPLOAD_FUNCTION, UPLOADS_PREFIX } from './eventFunctions.js';
 import { FfmpegLayer, LAYER_FFMPEG_PATH, LAYER_FFPROBE_PATH } from './FfmpegLayer.js';
 import { PipelineFunction } from './PipelineFunction.js';
@@ -52,15 +53,24 @@ export interface ProcessingProps {
    */
   readonly ephemeralStorageSize?: Size;
   /**
-   * A layer with `bin/ffmpeg` and `bin/ffprobe` for x86_64 (at `/opt/bin/…`), instead of the
-   * GPL static builds from npm.
-   * @default - an FfmpegLayer
+   * The process function's architecture; the ffmpeg layer is built for it. Graviton (arm64)
+   * costs about 20% less per GB-second than x86_64.
+   * @default Architecture.ARM_64
+   */
+  readonly architecture?: Architecture;
+  /**
+   * A layer of your own with `bin/ffmpeg` and `bin/ffprobe` (at `/opt/bin/…`) for `architecture`,
+   * instead of the FfmpegLayer built by `layers/ffmpeg/build.sh`. Its ffmpeg needs the http and
+   * tcp protocols and the demuxers, decoders and encoders that build.sh enables.
+   * @default - an FfmpegLayer for `architecture`
    */
   readonly ffmpegLayer?: ILayerVersion;
   /**
-   * Duration and resolution limits, merged over the defaults
+   * Duration, resolution and work limits, merged over the defaults
    * (`DEFAULT_PROCESSING_LIMITS`: audio 3 hours, video 20 minutes, 8192x8192 pixels).
-   * @default - the defaults
+   * `maxVideoPixels` (width × height × fps × seconds one run can encode) is derived from
+   * `memorySize` and `timeout` unless given.
+   * @default - the defaults, and the work limit of this function's memory and timeout
    */
   readonly limits?: ProcessingLimitsOverrides;
   /**
@@ -79,9 +89,9 @@ export interface ProcessingProps {
 
 /**
  * Processing of uploaded originals: S3 `ObjectCreated` events under `uploads/` go to an
- * encrypted, TLS-only queue; the process function (x86_64, with the ffmpeg layer) takes them
+ * encrypted, TLS-only queue; the process function (arm64 by default, with the ffmpeg layer) takes them
  * one at a time and reports failed messages individually; after `maxReceiveCount` receives an
- * event moves to a dead-letter queue. The function reads originals (presigned GETs for ffmpeg),
+ * event moves to a dead-letter queue. The function reads originals (GetObject, served to ffmpeg on loopback),
  * writes and deletes outputs under `media/`, and moves records through `transition`.
  *
  * The process function fails an upload on its last attempt, but a run that dies (a crash, the
@@ -97,8 +107,18 @@ export class Processing extends Construct {
   readonly deadLetterFunction: PipelineFunction;
   /** In alarm in each minute a dead letter arrives (or is retried); add actions (SNS, chat) to it. */
   readonly deadLetterAlarm: Alarm;
+  /**
+   * In alarm while the oldest event in the queue is older than two processing timeouts: an
+   * upload waited at least one whole run for a slot (processing falls behind), or an event is
+   * retried after a failed attempt (the queue redelivers after six timeouts). Add actions to it.
+   */
+  readonly queueAgeAlarm: Alarm;
   /** The layer the function runs ffmpeg from: the one passed in, or the FfmpegLayer made here. */
   readonly ffmpegLayer: ILayerVersion;
+  /** How long a received event stays hidden: after it, an event whose run died is delivered again. */
+  readonly visibilityTimeout: Duration;
+  /** How long the queue keeps an event that no run took. */
+  readonly queueRetention: Duration;
 
   constructor(scope: Construct, id: string, props: ProcessingProps) {
     super(scope, id);
@@ -107,32 +127,39 @@ export class Processing extends Construct {
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     validate(timeout, maxReceiveCount, props.maxConcurrency);
     // Fails synth on a bad limit, with the field named, instead of every run at cold start.
-    const limits = resolveProcessingLimits(props.limits ?? {}, 'Processing limits');
+    const memorySize = props.memorySize ?? 10240;
+    const limits = resolveProcessingLimits(
+      { maxVideoPixels: videoPixelBudget(memorySize, timeout.toSeconds()), ...props.limits },
+      'Processing limits',
+    );
 
     this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
+    this.visibilityTimeout = Duration.seconds(timeout.toSeconds() * VISIBILITY_TIMEOUT_FACTOR);
+    this.queueRetention = Duration.days(4);
     // SQS-managed keys, not the AWS-managed KMS key: S3 cannot send notifications to a queue encrypted with aws/sqs.
     this.queue = new Queue(this, 'Queue', {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
-      visibilityTimeout: Duration.seconds(timeout.toSeconds() * VISIBILITY_TIMEOUT_FACTOR),
-      retentionPeriod: Duration.days(4),
+      visibilityTimeout: this.visibilityTimeout,
+      retentionPeriod: this.queueRetention,
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount },
     });
     props.uploadsBucket.addEventNotification(EventType.OBJECT_CREATED, new SqsDestination(this.queue), { prefix: UPLOADS_PREFIX });
     acknowledgeNotificationsHandler(this);
 
-    this.ffmpegLayer = props.ffmpegLayer ?? new FfmpegLayer(this, 'FfmpegLayer', { removalPolicy }).layer;
+    const architecture = props.architecture ?? Architecture.ARM_64;
+    if (props.ffmpegLayer) checkLayerArchitecture(props.ffmpegLayer, architecture);
+    this.ffmpegLayer = props.ffmpegLayer ?? new FfmpegLayer(this, 'FfmpegLayer', { architecture, removalPolicy }).layer;
 
     this.function = new PipelineFunction(this, PROCESS_UPLOAD_FUNCTION.id, {
       handlerDir: PROCESS_UPLOAD_FUNCTION.handler,
       description: PROCESS_UPLOAD_FUNCTION.description,
-      // The layer's static binaries are x86_64.
-      architecture: Architecture.X86_64,
-      memorySize: props.memorySize ?? 10240,
+      architecture,
+      memorySize,
       timeout,
       ephemeralStorageSize: props.ephemeralStorageSize ?? Size.gibibytes(10),
       reservedConcurrentExecutions: props.reservedConcurrency,
@@ -183,6 +210,20 @@ export class Processing extends Construct {
       comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       treatMissingData: TreatMissingData.NOT_BREACHING,
     });
+
+    // The age counts from S3's event, and a run keeps its event until it ends (at most one
+    // timeout), so an age past two timeouts means the event waited a whole run for a slot. One
+    // user's events are at most their unfinished uploads (maxActiveUploadsPerUser), so this is
+    // processing as a whole falling behind, or a redelivered event (docs/architecture.md).
+    this.queueAgeAlarm = new Alarm(this, 'QueueAgeAlarm', {
+      alarmDescription:
+        'Upload events have waited longer than two processing timeouts: processing is falling behind its uploads, or an event is being retried',
+      metric: this.queue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(1), statistic: 'Maximum' }),
+      threshold: 2 * timeout.toSeconds(),
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
   }
 }
 
@@ -204,6 +245,21 @@ function acknowledgeNotificationsHandler(scope: Construct): void {
     ],
     true,
   );
+}
+
+/**
+ * A layer made in this app states its architectures; one that leaves out the function's would
+ * deploy and then fail every upload with "exec format error", so synth fails instead. A layer
+ * imported by ARN states none, and is taken as it is.
+ */
+function checkLayerArchitecture(layer: ILayerVersion, architecture: Architecture): void {
+  const stated = (layer.node.defaultChild as CfnLayerVersion | undefined)?.compatibleArchitectures;
+  if (stated !== undefined && !stated.includes(architecture.name)) {
+    throw new Error(
+      `The ffmpeg layer ${layer.node.path} is for ${stated.join(', ')}, but the process function runs on ${architecture.name}: ` +
+        'pass a layer built for it, or set the architecture to match',
+    );
+  }
 }
 
 function validate(timeout: Duration, maxReceiveCount: number, maxConcurrency: number | undefined): void {

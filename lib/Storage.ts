@@ -2,7 +2,8 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { BlockPublicAccess, Bucket, BucketEncryption, HttpMethods, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { UPLOADS_TABLE_SCHEMA, type KeyAttribute } from './uploadsTableSchema.js';
+import { USAGE_TABLE_SCHEMA } from './usageTableSchema.js';
+import { type KeyAttribute, type TableSchema, UPLOADS_TABLE_SCHEMA } from './uploadsTableSchema.js';
 
 export interface StorageProps {
   /**
@@ -33,10 +34,11 @@ export interface StorageProps {
  * Where uploads live: the uploads bucket (originals, written by clients through presigned part
  * URLs), the media bucket (outputs, served through a CDN), the bucket both log their access to,
  * and the Uploads table. Originals and outputs never share a bucket, so a processor writing
- * outputs can never trigger itself.
+ * outputs can never trigger itself. The Usage table holds one item per user: the counters the
+ * per-user limits are checked against.
  *
  * Both data buckets are private, TLS-only and SSE-S3 encrypted. SSE-S3 rather than SSE-KMS: the
- * bytes arrive through presigned part PUTs and leave through presigned GETs (ffmpeg) and
+ * bytes arrive through presigned part PUTs and leave through the process function's GetObject and
  * CloudFront, and with a KMS key every signer and reader would also need key grants while each
  * part paid a KMS request; SSE-S3 keeps the same at-rest protection without that coupling.
  * Versioning is off: the Uploads table is the record of truth, keys are server-made and written
@@ -47,6 +49,7 @@ export class Storage extends Construct {
   readonly mediaBucket: Bucket;
   readonly accessLogsBucket: Bucket;
   readonly table: Table;
+  readonly usageTable: Table;
 
   constructor(scope: Construct, id: string, props: StorageProps = {}) {
     super(scope, id);
@@ -103,23 +106,29 @@ export class Storage extends Construct {
       autoDeleteObjects,
     });
 
-    this.table = new Table(this, 'UploadsTable', {
-      partitionKey: attribute(UPLOADS_TABLE_SCHEMA.partitionKey),
-      billingMode: BillingMode.PAY_PER_REQUEST,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      encryption: TableEncryption.AWS_MANAGED,
-      // A retained table is one worth keeping: also guard it against deletion outside CloudFormation.
-      deletionProtection: removalPolicy === RemovalPolicy.RETAIN,
-      removalPolicy,
-    });
-    for (const index of UPLOADS_TABLE_SCHEMA.globalSecondaryIndexes) {
-      this.table.addGlobalSecondaryIndex({
-        indexName: index.indexName,
-        partitionKey: attribute(index.partitionKey),
-        sortKey: attribute(index.sortKey),
-      });
-    }
+    this.table = dynamoTable(this, 'UploadsTable', UPLOADS_TABLE_SCHEMA, removalPolicy);
+    this.usageTable = dynamoTable(this, 'UsageTable', USAGE_TABLE_SCHEMA, removalPolicy);
   }
+}
+
+function dynamoTable(scope: Construct, id: string, schema: TableSchema, removalPolicy: RemovalPolicy): Table {
+  const table = new Table(scope, id, {
+    partitionKey: attribute(schema.partitionKey),
+    billingMode: BillingMode.PAY_PER_REQUEST,
+    pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+    encryption: TableEncryption.AWS_MANAGED,
+    // A retained table is one worth keeping: also guard it against deletion outside CloudFormation.
+    deletionProtection: removalPolicy === RemovalPolicy.RETAIN,
+    removalPolicy,
+  });
+  for (const index of schema.globalSecondaryIndexes) {
+    table.addGlobalSecondaryIndex({
+      indexName: index.indexName,
+      partitionKey: attribute(index.partitionKey),
+      sortKey: attribute(index.sortKey),
+    });
+  }
+  return table;
 }
 
 function attribute(key: KeyAttribute): { name: string; type: AttributeType } {

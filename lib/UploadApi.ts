@@ -22,6 +22,8 @@ export interface UploadApiProps {
   readonly uploadsBucket: IBucket;
   readonly mediaBucket: IBucket;
   readonly table: ITable;
+  /** The per-user usage counters, for the routes whose access names `usageTable`. */
+  readonly usageTable: ITable;
   /** Issuer of the JWTs every route requires. */
   readonly jwtIssuer: string;
   /** Accepted audiences (`aud`, or `client_id` of Cognito access tokens). */
@@ -125,8 +127,9 @@ export class UploadApi extends Construct {
       description: route.description,
       logRemovalPolicy: removalPolicy,
     }).bindUploadPolicy(props.uploadPolicy);
-    const { table, uploadsBucket, mediaBucket } = route.access;
+    const { table, usageTable, uploadsBucket, mediaBucket } = route.access;
     if (table) fn.bindUploadsTable(props.table, table);
+    if (usageTable) fn.bindUsageTable(props.usageTable, usageTable);
     if (uploadsBucket) fn.bindUploadsBucket(props.uploadsBucket, uploadsBucket);
     if (mediaBucket) fn.bindMediaBucket(props.mediaBucket, mediaBucket);
     return fn;

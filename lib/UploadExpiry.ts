@@ -12,6 +12,8 @@ import { BY_PENDING_EXPIRY_INDEX } from './uploadsTableSchema.js';
 export interface UploadExpiryProps {
   readonly uploadsBucket: IBucket;
   readonly table: ITable;
+  /** The per-user usage counters: an expiry releases the upload's share. */
+  readonly usageTable: ITable;
   /**
    * How often the job looks for initiated uploads past their deadline (1 minute to 6 hours).
    * @default Duration.minutes(15)
@@ -65,6 +67,7 @@ export class UploadExpiry extends Construct {
       logRemovalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     })
       .bindUploadsTable(props.table, { items: ['get', 'update'], queries: [BY_PENDING_EXPIRY_INDEX] })
+      .bindUsageTable(props.usageTable, ['get', 'update'])
       // Finds whether an original was completed after all, else aborts its multipart upload.
       .bindUploadsBucket(props.uploadsBucket, ['find', 'abort']);
 

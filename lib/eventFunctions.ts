@@ -34,5 +34,12 @@ export const EXPIRE_UPLOADS_FUNCTION: EventFunctionDefinition = {
   description: 'Expires initiated uploads past their deadline and aborts their multipart uploads',
 };
 
+/** Invoked on a schedule (an EventBridge Scheduler/Rule event; the payload is not read). */
+export const SWEEP_UPLOADS_FUNCTION: EventFunctionDefinition = {
+  id: 'SweepUploads',
+  handler: 'sweep-uploads',
+  description: 'Re-sends lost processing events, fails stalled processing and removes outputs left behind',
+};
+
 /** S3 key prefix whose ObjectCreated events start processing. */
 export const UPLOADS_PREFIX = 'uploads/';

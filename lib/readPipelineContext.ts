@@ -1,4 +1,5 @@
 import { Duration, RemovalPolicy, Size } from 'aws-cdk-lib';
+import { Architecture } from 'aws-cdk-lib/aws-lambda';
 import type { Node } from 'constructs';
 import type { MediaKind } from '../lambdas/shared/mediaPolicy.js';
 import type { MediaPipelineProps } from './MediaPipeline.js';
@@ -20,6 +21,10 @@ export const CONTEXT_KEYS = {
   partUrlExpiry: 'duration',
   uploadExpiry: 'duration',
   maxMetadataBytes: 'integer',
+  maxActiveUploadsPerUser: 'integer',
+  maxBytesInFlightPerUser: 'size',
+  maxStoredBytesPerUser: 'size',
+  maxUploadsPerHourPerUser: 'integer',
   corsOrigins: 'list',
   removalPolicy: 'retain | destroy',
   jwtIssuer: 'https URL',
@@ -28,6 +33,9 @@ export const CONTEXT_KEYS = {
   selfSignUp: 'boolean',
   apiRateLimit: 'number',
   apiBurstLimit: 'integer',
+  processingArchitecture: 'arm64 | x86_64',
+  sweepInterval: 'duration',
+  stallMargin: 'duration',
 } as const;
 
 const SIZE_UNITS: Record<string, (amount: number) => Size> = {
@@ -76,6 +84,10 @@ export function readPipelineContext(node: Node): MediaPipelineProps {
 
   const rateLimit = optional(read('apiRateLimit'), (v) => number('apiRateLimit', v));
   const burstLimit = optional(read('apiBurstLimit'), (v) => integer('apiBurstLimit', v));
+  const architecture = optional(read('processingArchitecture'), processingArchitecture);
+
+  const sweepInterval = optional(read('sweepInterval'), (v) => duration('sweepInterval', v));
+  const stallMargin = optional(read('stallMargin'), (v) => duration('stallMargin', v));
 
   return {
     maxFileSize: optional(read('maxFileSize'), (v) => size('maxFileSize', v)),
@@ -87,6 +99,10 @@ export function readPipelineContext(node: Node): MediaPipelineProps {
     partUrlExpiry: optional(read('partUrlExpiry'), (v) => duration('partUrlExpiry', v)),
     uploadExpiry: optional(read('uploadExpiry'), (v) => duration('uploadExpiry', v)),
     maxMetadataBytes: optional(read('maxMetadataBytes'), (v) => integer('maxMetadataBytes', v)),
+    maxActiveUploadsPerUser: optional(read('maxActiveUploadsPerUser'), (v) => integer('maxActiveUploadsPerUser', v)),
+    maxBytesInFlightPerUser: optional(read('maxBytesInFlightPerUser'), (v) => size('maxBytesInFlightPerUser', v)),
+    maxStoredBytesPerUser: optional(read('maxStoredBytesPerUser'), (v) => size('maxStoredBytesPerUser', v)),
+    maxUploadsPerHourPerUser: optional(read('maxUploadsPerHourPerUser'), (v) => integer('maxUploadsPerHourPerUser', v)),
     corsOrigins: optional(read('corsOrigins'), list),
     removalPolicy: optional(read('removalPolicy'), removalPolicy),
     auth:
@@ -94,6 +110,8 @@ export function readPipelineContext(node: Node): MediaPipelineProps {
         ? { jwtIssuer, jwtAudience: list(jwtAudience) }
         : { userPool: { threatProtection, selfSignUp } },
     throttle: rateLimit !== undefined || burstLimit !== undefined ? { rateLimit, burstLimit } : undefined,
+    processing: architecture !== undefined ? { architecture } : undefined,
+    sweep: sweepInterval !== undefined || stallMargin !== undefined ? { interval: sweepInterval, stallMargin } : undefined,
   };
 }
 
@@ -140,6 +158,12 @@ function duration(key: string, value: string): Duration {
   const unit = DURATION_UNITS[match?.[2]?.toLowerCase() ?? 'none'];
   if (!match || !unit) throw new Error(`context ${key} must be seconds or a duration like 15m, 24h or 2d, got '${value}'`);
   return unit(Number(match[1]));
+}
+
+function processingArchitecture(value: string): Architecture {
+  if (value === 'arm64') return Architecture.ARM_64;
+  if (value === 'x86_64') return Architecture.X86_64;
+  throw new Error(`context processingArchitecture must be arm64 or x86_64, got '${value}'`);
 }
 
 function removalPolicy(value: string): RemovalPolicy {

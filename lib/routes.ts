@@ -2,7 +2,7 @@
  * The HTTP API's route table: the CDK stack builds its routes and functions from it, and
  * local mode serves the same routes with the same handler modules, so the two cannot drift.
  */
-import type { OriginalsOperation, OutputsOperation, TableAccess } from './PipelineFunction.js';
+import type { ItemOperation, OriginalsOperation, OutputsOperation, TableAccess } from './PipelineFunction.js';
 import { BY_OWNER_INDEX } from './uploadsTableSchema.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'DELETE';
@@ -15,6 +15,12 @@ export type HttpMethod = 'GET' | 'POST' | 'DELETE';
 export interface RouteAccess {
   /** @default - no table access, no `UPLOADS_TABLE` */
   readonly table?: TableAccess;
+  /**
+   * Item operations on the Usage table (per-user counters): a route that reserves an upload or
+   * moves records (every `transition` settles the owner's counters) reads and updates them.
+   * @default - none, no `USAGE_TABLE`
+   */
+  readonly usageTable?: readonly ItemOperation[];
   /** Operations on originals. @default - none, no `UPLOADS_BUCKET` */
   readonly uploadsBucket?: readonly OriginalsOperation[];
   /** Operations on outputs. @default - none, no `MEDIA_BUCKET` */
@@ -42,7 +48,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     description: 'Validates a new upload, starts the multipart upload and returns presigned part URLs',
     // Creates the multipart upload and signs part URLs; aborts it when the record cannot be written.
     // Reads the record back when a retried put finds it there (was it this write?).
-    access: { table: { items: ['put', 'get'] }, uploadsBucket: ['write', 'abort'] },
+    access: { table: { items: ['put', 'get'] }, usageTable: ['get', 'update'], uploadsBucket: ['write', 'abort'] },
   },
   {
     id: 'SignParts',
@@ -67,7 +73,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     handler: 'complete-upload',
     description: 'Completes the multipart upload after checking the total size',
     // Also finishes a complete that crashed after S3 (find), and fails or cleans up a wrong one (abort, delete).
-    access: { table: { items: ['get', 'update'] }, uploadsBucket: ['write', 'listParts', 'abort', 'delete', 'find'] },
+    access: { table: { items: ['get', 'update'] }, usageTable: ['get', 'update'], uploadsBucket: ['write', 'listParts', 'abort', 'delete', 'find'] },
   },
   {
     id: 'DeleteUpload',
@@ -75,7 +81,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     path: '/uploads/{id}',
     handler: 'delete-upload',
     description: 'Cancels an upload or removes a finished one with its outputs',
-    access: { table: { items: ['get', 'update', 'delete'] }, uploadsBucket: ['abort', 'delete'], mediaBucket: ['delete'] },
+    access: { table: { items: ['get', 'update', 'delete'] }, usageTable: ['get', 'update'], uploadsBucket: ['abort', 'delete'], mediaBucket: ['delete'] },
   },
   {
     id: 'ListUploads',

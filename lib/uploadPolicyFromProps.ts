@@ -59,11 +59,40 @@ export interface UploadPolicyProps {
    * @default 2048
    */
   readonly maxMetadataBytes?: number;
+  /**
+   * Unfinished uploads (`initiated`, `uploaded`, `processing`) one user may have at once. It
+   * also bounds one user's share of the processing queue: with 5 against the queue's 10
+   * concurrent runs, one user's burst leaves at least half of the runs to everyone else.
+   * At most 1,000 (the per-user usage item keeps one small entry per unfinished upload).
+   * @default 5
+   */
+  readonly maxActiveUploadsPerUser?: number;
+  /**
+   * Sum of the declared sizes of one user's uploads still being sent (`initiated`): parts S3
+   * stores until they complete or expire. At least `maxFileSize`.
+   * @default - twice `maxFileSize` (40 GiB with the default)
+   */
+  readonly maxBytesInFlightPerUser?: Size;
+  /**
+   * Bytes of originals one user may keep: the declared sizes of their completed, ready and
+   * failed uploads until deleted, plus the uploads in flight (so those can always complete).
+   * At least `maxFileSize`.
+   * @default Size.gibibytes(100)
+   */
+  readonly maxStoredBytesPerUser?: Size;
+  /**
+   * Uploads one user may create per clock hour (UTC); refusals answer 429 with the time the
+   * hour ends.
+   * @default 100
+   */
+  readonly maxUploadsPerHourPerUser?: number;
 }
 
 const CONTENT_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/;
 const MAX_METADATA_BYTES = 64 * 1024;
 const MAX_PRESIGN_SECONDS = 7 * 24 * 60 * 60;
+/** One entry per unfinished upload lives in the user's usage item, which DynamoDB caps at 400 KB. */
+const MAX_ACTIVE_UPLOADS_PER_USER = 1_000;
 
 /**
  * The `UploadPolicy` the functions receive as `UPLOAD_POLICY`, from construct props. Throws at
@@ -71,8 +100,9 @@ const MAX_PRESIGN_SECONDS = 7 * 24 * 60 * 60;
  */
 export function uploadPolicyFromProps(props: UploadPolicyProps = {}): UploadPolicy {
   const defaults = DEFAULT_UPLOAD_POLICY;
+  const maxFileSize = bytes('maxFileSize', props.maxFileSize, defaults.maxFileSize);
   const policy: UploadPolicy = {
-    maxFileSize: bytes('maxFileSize', props.maxFileSize, defaults.maxFileSize),
+    maxFileSize,
     acceptedTypes: acceptedTypes(props.acceptedTypes),
     defaultPartSize: bytes('defaultPartSize', props.defaultPartSize, defaults.defaultPartSize),
     minPartSize: bytes('minPartSize', props.minPartSize, defaults.minPartSize),
@@ -81,6 +111,10 @@ export function uploadPolicyFromProps(props: UploadPolicyProps = {}): UploadPoli
     partUrlExpirySeconds: seconds('partUrlExpiry', props.partUrlExpiry, defaults.partUrlExpirySeconds),
     uploadExpirySeconds: seconds('uploadExpiry', props.uploadExpiry, defaults.uploadExpirySeconds),
     maxMetadataBytes: props.maxMetadataBytes ?? defaults.maxMetadataBytes,
+    maxActiveUploadsPerUser: props.maxActiveUploadsPerUser ?? defaults.maxActiveUploadsPerUser,
+    maxBytesInFlightPerUser: bytes('maxBytesInFlightPerUser', props.maxBytesInFlightPerUser, 2 * maxFileSize),
+    maxStoredBytesPerUser: bytes('maxStoredBytesPerUser', props.maxStoredBytesPerUser, defaults.maxStoredBytesPerUser),
+    maxUploadsPerHourPerUser: props.maxUploadsPerHourPerUser ?? defaults.maxUploadsPerHourPerUser,
   };
   validate(policy);
   return policy;
@@ -158,5 +192,23 @@ function validate(policy: UploadPolicy): void {
   const metadata = policy.maxMetadataBytes;
   if (!Number.isInteger(metadata) || metadata < 0 || metadata > MAX_METADATA_BYTES) {
     throw new Error(`maxMetadataBytes must be a whole number from 0 to ${MAX_METADATA_BYTES}, got ${metadata}`);
+  }
+  validatePerUserLimits(policy);
+}
+
+function validatePerUserLimits(policy: UploadPolicy): void {
+  const active = policy.maxActiveUploadsPerUser;
+  if (!Number.isInteger(active) || active < 1 || active > MAX_ACTIVE_UPLOADS_PER_USER) {
+    throw new Error(`maxActiveUploadsPerUser must be a whole number from 1 to ${MAX_ACTIVE_UPLOADS_PER_USER}, got ${active}`);
+  }
+  const perHour = policy.maxUploadsPerHourPerUser;
+  if (!Number.isInteger(perHour) || perHour < 1) {
+    throw new Error(`maxUploadsPerHourPerUser must be a whole number of at least 1, got ${perHour}`);
+  }
+  // Below maxFileSize, the largest file the API accepts could never be uploaded by anyone.
+  for (const name of ['maxBytesInFlightPerUser', 'maxStoredBytesPerUser'] as const) {
+    if (policy[name] < policy.maxFileSize) {
+      throw new Error(`${name} must be at least maxFileSize (${policy.maxFileSize} bytes), got ${policy[name]} bytes`);
+    }
   }
 }

@@ -1,3 +1,5 @@
+import { BY_PENDING_PROCESSING_INDEX } from '../lambdas/shared/pendingProcessing.js';
+
 /**
  * The Uploads table's keys and indexes, in one neutral shape: the CDK stack builds the real
  * table from it and local mode creates the emulator's table from it, so both always agree.
@@ -30,6 +32,9 @@ export const BY_PENDING_EXPIRY_INDEX = 'byPendingExpiry';
 /** The value of `pendingExpiry` on every `initiated` record (the sparse index's one partition). */
 export const PENDING_EXPIRY_PARTITION = 'initiated';
 
+/** The sweep's sparse GSI (lambdas/shared/pendingProcessing.ts says what it holds). */
+export { BY_PENDING_PROCESSING_INDEX };
+
 export const UPLOADS_TABLE_SCHEMA: TableSchema = {
   partitionKey: { name: 'uploadId', type: 'S' },
   globalSecondaryIndexes: [
@@ -42,6 +47,11 @@ export const UPLOADS_TABLE_SCHEMA: TableSchema = {
       indexName: BY_PENDING_EXPIRY_INDEX,
       partitionKey: { name: 'pendingExpiry', type: 'S' },
       sortKey: { name: 'expiresAt', type: 'S' },
+    },
+    {
+      indexName: BY_PENDING_PROCESSING_INDEX,
+      partitionKey: { name: 'pendingProcessing', type: 'S' },
+      sortKey: { name: 'updatedAt', type: 'S' },
     },
   ],
 };

@@ -1,36 +1,50 @@
-import { ENV, PROCESSING_ENV } from '../lambdas/shared/config.js';
+import { ENV, PROCESSING_ENV, SWEEP_ENV } from '../lambdas/shared/config.js';
 import type { UploadPolicy } from '../lambdas/shared/mediaPolicy.js';
+import type { SweepSettings } from '../lambdas/shared/sweepSettings.js';
 import type { LocalCredentials } from './localDefaults.js';
 
 export interface HandlerEnvironmentInput {
   /** The S3 endpoint as clients reach it: part URLs are signed for this host. */
   readonly s3Endpoint: string;
   readonly dynamoDbEndpoint: string;
+  readonly sqsEndpoint: string;
+  /** The local process queue's URL at the SQS endpoint. */
+  readonly processQueueUrl: string;
   readonly uploadsBucket: string;
   readonly mediaBucket: string;
   readonly uploadsTable: string;
+  readonly usageTable: string;
   readonly region: string;
   readonly credentials: LocalCredentials;
   /** Passed as `UPLOAD_POLICY`; absent leaves the variable as the shell set it. */
   readonly uploadPolicy?: Partial<UploadPolicy>;
   /** The local queue's receives before dead-lettering, which the process function must know. */
   readonly maxReceiveCount: number;
+  /** The binaries processing runs (`FFMPEG_PATH`/`FFPROBE_PATH`); absent leaves the variables as the shell set them. */
+  readonly ffmpeg?: { readonly ffmpeg: string; readonly ffprobe: string };
+  /** What the sweep function is told. */
+  readonly sweepSettings: SweepSettings;
 }
 
 /**
  * The variables the stack sets on the functions, plus the emulator endpoints and fake
- * credentials. `FFMPEG_PATH`/`FFPROBE_PATH` stay unset (ffmpeg from PATH) unless the shell sets them.
+ * credentials, and the ffmpeg local mode chose (resolveLocalFfmpeg).
  */
 export function handlerEnvironment(input: HandlerEnvironmentInput): Record<string, string> {
   return {
     [ENV.uploadsTable]: input.uploadsTable,
+    [ENV.usageTable]: input.usageTable,
     [ENV.uploadsBucket]: input.uploadsBucket,
     [ENV.mediaBucket]: input.mediaBucket,
     [ENV.mediaBaseUrl]: `${input.s3Endpoint}/${input.mediaBucket}`,
     [ENV.s3Endpoint]: input.s3Endpoint,
     [ENV.dynamoDbEndpoint]: input.dynamoDbEndpoint,
+    [ENV.sqsEndpoint]: input.sqsEndpoint,
+    [ENV.processQueueUrl]: input.processQueueUrl,
     ...(input.uploadPolicy ? { [ENV.uploadPolicy]: JSON.stringify(input.uploadPolicy) } : {}),
     [PROCESSING_ENV.maxReceiveCount]: String(input.maxReceiveCount),
+    ...(input.ffmpeg ? { [PROCESSING_ENV.ffmpegPath]: input.ffmpeg.ffmpeg, [PROCESSING_ENV.ffprobePath]: input.ffmpeg.ffprobe } : {}),
+    [SWEEP_ENV.sweepSettings]: JSON.stringify(input.sweepSettings),
     AWS_REGION: input.region,
     AWS_ACCESS_KEY_ID: input.credentials.accessKeyId,
     AWS_SECRET_ACCESS_KEY: input.credentials.secretAccessKey,

@@ -29,8 +29,10 @@ const anotherUser = local.tokenUrl
 console.log(`media-pipeline local mode
   API        ${local.apiUrl}
   S3         ${local.s3Endpoint}   (buckets ${local.uploadsBucket}, ${local.mediaBucket}; key ${local.credentials.accessKeyId}/${local.credentials.secretAccessKey}, region ${local.region})
-  DynamoDB   ${local.dynamoDbEndpoint}   (table ${local.uploadsTable})
+  DynamoDB   ${local.dynamoDbEndpoint}   (tables ${local.uploadsTable}, ${local.usageTable})
+  SQS        ${local.sqsEndpoint}   (the process queue, for the sweep's re-sent events)
   Data       ${local.dataDir}
+  ffmpeg     ${local.ffmpeg ? `${local.ffmpeg.version}, from ${local.ffmpeg.source}` : 'none: processing is off (see the warning above)'}
   User       ${DEV_USER} (token valid for 30 days; ${anotherUser})
   Token      ${token}
 Ready. Ctrl-C stops.`);

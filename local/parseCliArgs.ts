@@ -11,9 +11,12 @@ Runs the HTTP API, an S3 emulator and a DynamoDB emulator on this machine.
   --port <n>                API port, 0 for any free port                                     [LOCAL_PORT, default 4000]
   --s3-port <n>             S3 emulator port                                                  [LOCAL_S3_PORT, default 4568]
   --dynamodb-port <n>       DynamoDB emulator port (127.0.0.1 only)                           [LOCAL_DYNAMODB_PORT, default 4569]
+  --sqs-port <n>            SQS endpoint the functions send to (127.0.0.1 only)               [LOCAL_SQS_PORT, default 4570]
   --data-dir <path>         where objects, tables and the token key persist                   [LOCAL_DATA_DIR, default .local-data]
   --reset                   wipe the data folder first
   --expire-interval <s>     seconds between runs of the expiry job, 0 to turn it off          [LOCAL_EXPIRE_INTERVAL, default 60]
+  --sweep-interval <s>      seconds between runs of the sweep, 0 to turn it off               [LOCAL_SWEEP_INTERVAL, default 60]
+  --stall-margin <s>        seconds a stall must last before the sweep acts                   [LOCAL_STALL_MARGIN, default 60]
   --upload-policy <json>    UPLOAD_POLICY for the functions, e.g. '{"partUrlExpirySeconds":60}' [UPLOAD_POLICY]
   --verbose                 print the S3 emulator's request log
   --help                    print this help`;
@@ -40,9 +43,12 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
         port: { type: 'string' },
         's3-port': { type: 'string' },
         'dynamodb-port': { type: 'string' },
+        'sqs-port': { type: 'string' },
         'data-dir': { type: 'string' },
         reset: { type: 'boolean' },
         'expire-interval': { type: 'string' },
+        'sweep-interval': { type: 'string' },
+        'stall-margin': { type: 'string' },
         'upload-policy': { type: 'string' },
         verbose: { type: 'boolean' },
         help: { type: 'boolean' },
@@ -63,9 +69,12 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
       port: port(setting(values.port, 'LOCAL_PORT'), '--port'),
       s3Port: port(setting(values['s3-port'], 'LOCAL_S3_PORT'), '--s3-port'),
       dynamoDbPort: port(setting(values['dynamodb-port'], 'LOCAL_DYNAMODB_PORT'), '--dynamodb-port'),
+      sqsPort: port(setting(values['sqs-port'], 'LOCAL_SQS_PORT'), '--sqs-port'),
       dataDir: setting(values['data-dir'], 'LOCAL_DATA_DIR'),
       reset: values.reset ?? false,
-      expireIntervalSeconds: seconds(setting(values['expire-interval'], 'LOCAL_EXPIRE_INTERVAL')),
+      expireIntervalSeconds: seconds(setting(values['expire-interval'], 'LOCAL_EXPIRE_INTERVAL'), '--expire-interval'),
+      sweepIntervalSeconds: seconds(setting(values['sweep-interval'], 'LOCAL_SWEEP_INTERVAL'), '--sweep-interval'),
+      stallMarginSeconds: seconds(setting(values['stall-margin'], 'LOCAL_STALL_MARGIN'), '--stall-margin'),
       uploadPolicy: policy === undefined ? undefined : uploadPolicy(policy),
       verbose: values.verbose ?? false,
     },
@@ -79,9 +88,9 @@ function port(value: string | undefined, flag: string): number | undefined {
   return number;
 }
 
-function seconds(value: string | undefined): number | undefined {
+function seconds(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
-  if (!/^\d+(\.\d+)?$/.test(value)) throw new CliArgsError(`--expire-interval must be a number of seconds, got "${value}"`);
+  if (!/^\d+(\.\d+)?$/.test(value)) throw new CliArgsError(`${flag} must be a number of seconds, got "${value}"`);
   return Number(value);
 }
 

@@ -1,15 +1,23 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { S3Event, SQSBatchResponse } from 'aws-lambda';
-import { EXPIRE_UPLOADS_FUNCTION, FAIL_DEAD_LETTERS_FUNCTION, PROCESS_UPLOAD_FUNCTION, UPLOADS_PREFIX } from '../lib/eventFunctions.js';
+import {
+  EXPIRE_UPLOADS_FUNCTION,
+  FAIL_DEAD_LETTERS_FUNCTION,
+  PROCESS_UPLOAD_FUNCTION,
+  SWEEP_UPLOADS_FUNCTION,
+  UPLOADS_PREFIX,
+} from '../lib/eventFunctions.js';
 import { ROUTES } from '../lib/routes.js';
+import { USAGE_TABLE_SCHEMA } from '../lib/usageTableSchema.js';
 import { UPLOADS_TABLE_SCHEMA } from '../lib/uploadsTableSchema.js';
 import type { UploadPolicy } from '../lambdas/shared/mediaPolicy.js';
+import type { SweepSettings } from '../lambdas/shared/sweepSettings.js';
 import { LocalJwtIssuer, type MintOptions } from './auth/LocalJwtIssuer.js';
 import { startDynamoEmulator } from './dynamodb/startDynamoEmulator.js';
 import { normalizeS3Event } from './events/normalizeS3Event.js';
 import { savePendingEvents, takePendingEvents } from './events/pendingEventsFile.js';
-import { scheduleExpiry } from './events/scheduleExpiry.js';
+import { scheduleJob } from './events/scheduleJob.js';
 import { type DeliveryReport, SqsEventDelivery } from './events/SqsEventDelivery.js';
 import { startGateway } from './gateway/startGateway.js';
 import { applyHandlerEnvironment, handlerEnvironment } from './handlerEnvironment.js';
@@ -19,6 +27,7 @@ import { isLoopbackAddress } from './isLoopbackAddress.js';
 import { isWildcardHost, lanAddress } from './lanAddress.js';
 import { loadHandler } from './loadHandler.js';
 import { loadLocalCredentials } from './loadLocalCredentials.js';
+import { FFMPEG_FIX, type LocalFfmpeg, resolveLocalFfmpeg } from './resolveLocalFfmpeg.js';
 import {
   DEFAULT_API_PORT,
   DEFAULT_DATA_DIR,
@@ -26,6 +35,10 @@ import {
   DEFAULT_EXPIRE_INTERVAL_SECONDS,
   DEFAULT_HOST,
   DEFAULT_S3_PORT,
+  DEFAULT_SQS_PORT,
+  DEFAULT_STALL_MARGIN_SECONDS,
+  DEFAULT_SWEEP_INTERVAL_SECONDS,
+  LOCAL_ACCOUNT_ID,
   LOCAL_REGION,
   LOCAL_RESOURCES,
   type LocalCredentials,
@@ -34,6 +47,7 @@ import { consoleLog, type LocalLog } from './localLog.js';
 import { MEDIA_BUCKET_CORS, UPLOADS_BUCKET_CORS } from './s3/bucketCors.js';
 import type { AdaptedS3Operation } from './s3/s3OperationContext.js';
 import { startS3Emulator } from './s3/startS3Emulator.js';
+import { startSqsEndpoint } from './sqs/startSqsEndpoint.js';
 
 export interface LocalOptions {
   /** Interface the API and S3 listen on; `0.0.0.0` lets other devices on the network in. @default '127.0.0.1' */
@@ -46,12 +60,25 @@ export interface LocalOptions {
   readonly s3Port?: number;
   /** DynamoDB emulator port (always on 127.0.0.1); 0 picks a free one. @default 4569 */
   readonly dynamoDbPort?: number;
+  /** Port of the SQS endpoint the functions send to (always on 127.0.0.1); 0 picks a free one. @default 4570 */
+  readonly sqsPort?: number;
   /** Where objects, tables, the token signing key and undelivered events persist. @default '.local-data' */
   readonly dataDir?: string;
   /** Wipe the data folder first. @default false */
   readonly reset?: boolean;
   /** How often the expiry job runs; 0 runs it only through `runExpiry()`. @default 60 */
   readonly expireIntervalSeconds?: number;
+  /**
+   * How often the sweep runs; 0 runs it only through `runSweep()`.
+   * @default 60, or 0 when `processUploads` is false (nothing is processed, so nothing stalls)
+   */
+  readonly sweepIntervalSeconds?: number;
+  /**
+   * The sweep's stall margin: an `uploaded` upload quiet this long is sent to processing again;
+   * a `processing` one is failed once quiet for the process function's timeout plus this.
+   * @default 60
+   */
+  readonly stallMarginSeconds?: number;
   /** Passed to the functions as `UPLOAD_POLICY`. @default - the variable as set in the environment */
   readonly uploadPolicy?: Partial<UploadPolicy>;
   /** Receives of an S3 event before it is dead-lettered. @default 3 */
@@ -64,8 +91,9 @@ export interface LocalOptions {
   readonly verbose?: boolean;
   /**
    * Deliver S3 events to the process function. Benchmarks of the upload path turn it off, so
-   * that transcoding what they upload does not compete for the CPU they measure.
-   * @default true
+   * that transcoding what they upload does not compete for the CPU they measure. Events the
+   * sweep sends to the process queue are still delivered.
+   * @default true - when an ffmpeg is found (resolveLocalFfmpeg): otherwise off, with a warning at start
    */
   readonly processUploads?: boolean;
 }
@@ -79,6 +107,8 @@ export interface LocalMode {
   readonly tokenUrl: string | undefined;
   readonly s3Endpoint: string;
   readonly dynamoDbEndpoint: string;
+  /** The SQS endpoint the functions send to (the process queue). */
+  readonly sqsEndpoint: string;
   readonly dataDir: string;
   readonly region: string;
   /** The key pair the S3 emulator accepts signatures from: `S3RVER` and a secret made per data folder. */
@@ -86,6 +116,10 @@ export interface LocalMode {
   readonly uploadsBucket: string;
   readonly mediaBucket: string;
   readonly uploadsTable: string;
+  /** The ffmpeg and ffprobe processing runs; undefined when processing is off. */
+  readonly ffmpeg: LocalFfmpeg | undefined;
+  /** The per-user usage counters (one item per user, keyed by `ownerId`). */
+  readonly usageTable: string;
   /** A bearer token for `sub`, as the local issuer signs it. */
   mintToken(sub: string, options?: MintOptions): Promise<string>;
   /**
@@ -100,6 +134,8 @@ export interface LocalMode {
   eventsIdle(): Promise<void>;
   /** Runs the expiry job now. */
   runExpiry(): Promise<void>;
+  /** Runs the sweep now. */
+  runSweep(): Promise<void>;
   /** Stops everything; events not yet delivered are kept for the next start. */
   stop(): Promise<void>;
 }
@@ -110,6 +146,12 @@ const API_FUNCTION_TIMEOUT_MS = 10_000;
 const PROCESS_FUNCTION_TIMEOUT_MS = 15 * 60_000;
 const DEAD_LETTER_FUNCTION_TIMEOUT_MS = 10_000;
 const EXPIRE_FUNCTION_TIMEOUT_MS = 60_000;
+const SWEEP_FUNCTION_TIMEOUT_MS = 5 * 60_000;
+/** As long as the stack's process queue keeps an event. */
+const QUEUE_RETENTION_SECONDS = 4 * 86_400;
+/** The stack's default: re-sends of a lost event before the upload is failed. */
+const MAX_REQUEUES = 3;
+const PROCESS_QUEUE_NAME = 'media-pipeline-local-upload-events';
 /** Reports kept in `deliveries`, so a long session does not grow without bound. */
 const MAX_KEPT_REPORTS = 1_000;
 /** How long stop() waits for event batches in flight before keeping them for the next start. */
@@ -119,7 +161,8 @@ const STOP_GRACE_MS = 5_000;
  * Starts local mode in this process: DynamoDB and S3 emulators with the stack's table and
  * buckets, the HTTP API built from the route table with a local JWT issuer in front, S3 events
  * delivered to the process function like SQS would (and, once every receive failed, to the
- * dead-letter function), and the expiry job on a timer.
+ * dead-letter function), an SQS endpoint through which functions send to that queue, and the
+ * expiry job and the sweep on timers.
  */
 export async function startLocal(options: LocalOptions = {}): Promise<LocalMode> {
   const log = options.log ?? consoleLog;
@@ -129,6 +172,13 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
   const pendingEventsFile = join(dataDir, 'pending-events.json');
   const pendingDeadLettersFile = join(dataDir, 'pending-dead-letters.json');
   const maxReceiveCount = options.maxReceiveCount ?? DEFAULT_MAX_RECEIVE_COUNT;
+  const sweepIntervalSeconds = options.sweepIntervalSeconds ?? (options.processUploads === false ? 0 : DEFAULT_SWEEP_INTERVAL_SECONDS);
+
+  const ffmpeg = options.processUploads === false ? undefined : resolveLocalFfmpeg();
+  if (ffmpeg && 'problem' in ffmpeg) {
+    log.warn(`processing is off: ${ffmpeg.problem}; uploads will stay 'uploaded'. To process them: ${FFMPEG_FIX}`);
+  }
+  const processor = ffmpeg && !('problem' in ffmpeg) ? ffmpeg : undefined;
 
   if (options.reset) await rm(dataDir, { recursive: true, force: true });
   await mkdir(dataDir, { recursive: true });
@@ -148,7 +198,10 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
       host: '127.0.0.1',
       port: options.dynamoDbPort ?? DEFAULT_DYNAMODB_PORT,
       directory: join(dataDir, 'dynamodb'),
-      tables: [{ name: LOCAL_RESOURCES.uploadsTable, schema: UPLOADS_TABLE_SCHEMA }],
+      tables: [
+        { name: LOCAL_RESOURCES.uploadsTable, schema: UPLOADS_TABLE_SCHEMA },
+        { name: LOCAL_RESOURCES.usageTable, schema: USAGE_TABLE_SCHEMA },
+      ],
       region: LOCAL_REGION,
       credentials,
     });
@@ -189,7 +242,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
     });
     let warnedNoProcessHandler = false;
     const delivery = new SqsEventDelivery({
-      queue: { arn: `arn:aws:sqs:${LOCAL_REGION}:000000000000:media-pipeline-local-upload-events`, region: LOCAL_REGION },
+      queue: { arn: `arn:aws:sqs:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:${PROCESS_QUEUE_NAME}`, region: LOCAL_REGION },
       invoke: (event) => invokeFunction<SQSBatchResponse | undefined>(PROCESS_UPLOAD_FUNCTION.handler, event, PROCESS_FUNCTION_TIMEOUT_MS),
       maxReceiveCount,
       retryDelayMs: options.retryDelayMs,
@@ -205,7 +258,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
       },
     });
     const onS3Event = (event: S3Event, operation: AdaptedS3Operation | undefined) => {
-      if (options.processUploads === false) return;
+      if (!processor) return;
       for (const record of event.Records) {
         const created = record.eventName.startsWith('ObjectCreated:');
         if (!created || record.s3.bucket.name !== LOCAL_RESOURCES.uploadsBucket || !record.s3.object.key.startsWith(UPLOADS_PREFIX)) continue;
@@ -233,17 +286,31 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
     stops.push(async () => savePendingEvents(pendingEventsFile, await delivery.stop(STOP_GRACE_MS)));
     const s3Endpoint = `http://${publicHost}:${s3.port}`;
 
+    // Loopback only, whatever the API's host: it checks no signature.
+    const sqs = await startSqsEndpoint({
+      host: '127.0.0.1',
+      port: options.sqsPort ?? DEFAULT_SQS_PORT,
+      accountId: LOCAL_ACCOUNT_ID,
+      queues: [{ name: PROCESS_QUEUE_NAME, send: (body) => delivery.send(body), visibleCount: () => delivery.visibleCount() }],
+    });
+    stops.push(sqs.stop);
+
     applyHandlerEnvironment(
       handlerEnvironment({
         s3Endpoint,
         dynamoDbEndpoint: dynamo.endpoint,
+        sqsEndpoint: sqs.endpoint,
+        processQueueUrl: sqs.queueUrl(PROCESS_QUEUE_NAME),
         uploadsBucket: LOCAL_RESOURCES.uploadsBucket,
         mediaBucket: LOCAL_RESOURCES.mediaBucket,
         uploadsTable: LOCAL_RESOURCES.uploadsTable,
+        usageTable: LOCAL_RESOURCES.usageTable,
         region: LOCAL_REGION,
         credentials,
         uploadPolicy: options.uploadPolicy,
         maxReceiveCount,
+        ffmpeg: processor,
+        sweepSettings: localSweepSettings(sweepIntervalSeconds, options.stallMarginSeconds ?? DEFAULT_STALL_MARGIN_SECONDS),
       }),
     );
 
@@ -261,12 +328,21 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
     delivery.restore(await takePendingEvents(pendingEventsFile));
     deadLetters.restore(await takePendingEvents(pendingDeadLettersFile));
 
-    const expiry = scheduleExpiry({
+    const expiry = scheduleJob({
+      job: { name: 'the expiry job', handler: EXPIRE_UPLOADS_FUNCTION.handler, whenMissing: 'initiated uploads will not expire' },
       intervalMs: (options.expireIntervalSeconds ?? DEFAULT_EXPIRE_INTERVAL_SECONDS) * 1000,
       invoke: (event) => invokeFunction(EXPIRE_UPLOADS_FUNCTION.handler, event, EXPIRE_FUNCTION_TIMEOUT_MS),
       log,
     });
     stops.push(expiry.stop);
+    const sweep = scheduleJob({
+      job: { name: 'the sweep', handler: SWEEP_UPLOADS_FUNCTION.handler, whenMissing: 'stalled uploads stay stuck' },
+      intervalMs: sweepIntervalSeconds * 1000,
+      invoke: (event) => invokeFunction(SWEEP_UPLOADS_FUNCTION.handler, event, SWEEP_FUNCTION_TIMEOUT_MS),
+      log,
+    });
+    // Stops before the queue: a run in progress may still send to it.
+    stops.push(sweep.stop);
 
     let stopping: Promise<void> | undefined;
     return {
@@ -274,12 +350,15 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
       tokenUrl: loopbackUrl(host, gateway.port, TOKEN_ROUTE),
       s3Endpoint,
       dynamoDbEndpoint: dynamo.endpoint,
+      sqsEndpoint: sqs.endpoint,
       dataDir,
       region: LOCAL_REGION,
       credentials,
       uploadsBucket: LOCAL_RESOURCES.uploadsBucket,
       mediaBucket: LOCAL_RESOURCES.mediaBucket,
       uploadsTable: LOCAL_RESOURCES.uploadsTable,
+      ffmpeg: processor,
+      usageTable: LOCAL_RESOURCES.usageTable,
       mintToken: async (sub, mintOptions) => (await issuer.mint(sub, mintOptions)).token,
       deliveries,
       onDelivery: (listener) => {
@@ -292,6 +371,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
         await deadLetters.idle();
       },
       runExpiry: () => expiry.runNow(),
+      runSweep: () => sweep.runNow(),
       stop: () => (stopping ??= stopAll()),
     };
   } catch (error) {
@@ -305,4 +385,22 @@ function loopbackUrl(host: string, port: number, path: string): string | undefin
   if (isWildcardHost(host)) return `http://127.0.0.1:${port}${path}`;
   if (host !== 'localhost' && !isLoopbackAddress(host)) return undefined;
   return `http://${host.includes(':') ? `[${host}]` : host}:${port}${path}`;
+}
+
+/**
+ * The stack's sweep timings, with the process function's timeout for the queue's visibility
+ * timeout: a local run that fails or times out is received again after a short backoff. Each
+ * run checks every upload's outputs (local data is small); a sweep run only on request is
+ * given the default interval, which it uses for nothing else.
+ */
+function localSweepSettings(intervalSeconds: number, stallMarginSeconds: number): SweepSettings {
+  const interval = intervalSeconds > 0 ? intervalSeconds : DEFAULT_SWEEP_INTERVAL_SECONDS;
+  return {
+    intervalSeconds: interval,
+    uploadedStallSeconds: stallMarginSeconds,
+    processingStallSeconds: PROCESS_FUNCTION_TIMEOUT_MS / 1000 + stallMarginSeconds,
+    queueRetentionSeconds: QUEUE_RETENTION_SECONDS,
+    maxRequeues: MAX_REQUEUES,
+    outputScanCycleSeconds: interval,
+  };
 }

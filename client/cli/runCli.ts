@@ -120,6 +120,7 @@ async function upload(client: MediaPipelineClient, command: Target<'upload'>, io
       return EXIT_INTERRUPTED;
     }
     io.stderr.write(`media-pipeline: ${describe(error)}\n`);
+    if (isQuotaExceeded(error)) io.stderr.write(QUOTA_HINT);
     if (uploadId !== undefined && isResumable(error)) io.stderr.write(`Resume with:\n  ${resumeHint}\n`);
     return EXIT_FAILED;
   } finally {
@@ -171,6 +172,13 @@ function causeOf(error: Error): string {
   // fetch wraps the socket error: "fetch failed" ← "connect ECONNREFUSED 127.0.0.1:1".
   const message = cause?.cause?.message ?? cause?.message;
   return typeof message === 'string' ? ` (${message})` : '';
+}
+
+/** What a user at a per-user limit can do; the API's message names the limit and their figure. */
+const QUOTA_HINT = 'See your uploads with "media-pipeline ls"; cancel or delete one with "media-pipeline rm <uploadId>".\n';
+
+function isQuotaExceeded(error: unknown): boolean {
+  return error instanceof ApiError && error.code === 'QUOTA_EXCEEDED';
 }
 
 /** Failures that another run can get past; a rejected source or a finished upload cannot. */

@@ -6,13 +6,15 @@ import type { ApiRequest } from '../shared/http/apiRequest.js';
 import type { ApiResponse } from '../shared/http/httpHandler.js';
 import { sourceKey } from '../shared/keys.js';
 import { logger } from '../shared/logger.js';
-import { partPlan } from '../shared/partPlan.js';
+import type { UploadPolicy } from '../shared/mediaPolicy.js';
+import { type PartPlan, partPlan } from '../shared/partPlan.js';
 import { presignParts, type SignedPart } from '../shared/presignParts.js';
 import { s3 } from '../shared/s3.js';
 import { presignedUrlExpiry } from '../shared/signing/presignedUrlExpiry.js';
 import type { UploadRecord, UploadStatus } from '../shared/uploadRecord.js';
+import { releaseReservation, reserveUpload } from '../shared/usage/reserveUpload.js';
 import { newUploadId } from '../shared/validation/uploadId.js';
-import { parseCreateUploadBody } from './parseCreateUploadBody.js';
+import { type CreateUploadBody, parseCreateUploadBody } from './parseCreateUploadBody.js';
 
 const bucket = uploadsBucketName();
 
@@ -30,11 +32,13 @@ export interface CreatedUpload {
 }
 
 /**
- * `POST /uploads`. Everything the client sent is checked before anything is written. Then
- * S3's multipart upload is started under a key made from the new id alone, its first part
- * URLs are signed, and only then is the record written: until that write the multipart
- * upload is aborted on any failure, so a failed request leaves neither an S3 upload nor a
- * record the client never heard of.
+ * `POST /uploads`. Everything the client sent is checked before anything is written. Then the
+ * upload's share of its owner's usage is reserved: over a per-user limit the answer is 403
+ * `QUOTA_EXCEEDED` or 429 `RATE_LIMITED` and nothing at all is written. Then S3's multipart
+ * upload is started under a key made from the new id alone, its first part URLs are signed,
+ * and only then is the record written: until that write the multipart upload is aborted and
+ * the reservation given back on any failure, so a failed request leaves neither an S3 upload,
+ * nor a record the client never heard of, nor a share of the user's limits.
  */
 export async function createUpload(request: ApiRequest): Promise<ApiResponse> {
   const policy = uploadPolicy();
@@ -42,8 +46,32 @@ export async function createUpload(request: ApiRequest): Promise<ApiResponse> {
   const plan = partPlan(body.size, policy, body.partSize);
 
   const uploadId = newUploadId();
-  const key = sourceKey(uploadId);
   const now = new Date();
+  await reserveUpload({ ownerId: request.ownerId, uploadId, size: body.size, now }, policy);
+  try {
+    return await startUpload({ ownerId: request.ownerId, uploadId, body, plan, policy, now });
+  } catch (error) {
+    await releaseReservation(request.ownerId, uploadId).catch((releaseError: unknown) =>
+      logger.error('Could not give back the reservation of a failed create; the next refused create of this user drops it', {
+        uploadId,
+        error: releaseError as Error,
+      }),
+    );
+    throw error;
+  }
+}
+
+interface NewUpload {
+  readonly ownerId: string;
+  readonly uploadId: string;
+  readonly body: CreateUploadBody;
+  readonly plan: PartPlan;
+  readonly policy: UploadPolicy;
+  readonly now: Date;
+}
+
+async function startUpload({ ownerId, uploadId, body, plan, policy, now }: NewUpload): Promise<ApiResponse> {
+  const key = sourceKey(uploadId);
   const { UploadId: multipartUploadId } = await s3.send(
     new CreateMultipartUploadCommand({ Bucket: bucket, Key: key, ContentType: body.contentType }),
   );
@@ -51,7 +79,7 @@ export async function createUpload(request: ApiRequest): Promise<ApiResponse> {
 
   const record: UploadRecord = {
     uploadId,
-    ownerId: request.ownerId,
+    ownerId,
     status: 'initiated',
     filename: body.filename,
     contentType: body.contentType,
@@ -66,6 +94,7 @@ export async function createUpload(request: ApiRequest): Promise<ApiResponse> {
     updatedAt: now.toISOString(),
     expiresAt: new Date(now.getTime() + policy.uploadExpirySeconds * 1000).toISOString(),
     pendingExpiry: 'initiated',
+    usageTracked: true,
   };
   let parts: SignedPart[];
   try {

@@ -7,13 +7,15 @@ import { deleteSourceObject } from '../shared/deleteSourceObject.js';
 import { dynamo } from '../shared/dynamo.js';
 import { logger } from '../shared/logger.js';
 import type { UploadRecord } from '../shared/uploadRecord.js';
+import { releaseRemovedUpload } from '../shared/usage/settleUsage.js';
 
 const tableName = uploadsTableName();
 
 /**
- * Removes a finished upload for good: its multipart upload, original and outputs, then the
- * record. The record goes last, so a run that crashes half way leaves a record whose next
- * DELETE finishes the job; every step before it is safe to repeat.
+ * Removes a finished upload for good: its multipart upload, original and outputs, the bytes it
+ * held in its owner's usage, then the record. The record goes last, so a run that crashes half
+ * way leaves a record whose next DELETE finishes the job; every step before it is safe to
+ * repeat (the usage release applies once per upload).
  */
 export async function removeUpload(record: UploadRecord, ownerId: string): Promise<void> {
   // A cancel, expiry or failed complete that crashed before its abort left the parts behind;
@@ -23,6 +25,7 @@ export async function removeUpload(record: UploadRecord, ownerId: string): Promi
   }
   await deleteSourceObject(record.sourceKey);
   const outputs = await deleteMediaOutputs(record.uploadId);
+  await releaseRemovedUpload(record);
   try {
     await dynamo.send(
       new DeleteCommand({

@@ -33,6 +33,17 @@ export interface PipelineConfig {
     /** Every key must match this regular expression. */
     readonly keyPattern: string;
   };
+  /** What one user may have going at once and create per hour; over them `POST /uploads` answers 403 or 429. */
+  readonly perUser: {
+    /** Unfinished uploads (`initiated`, `uploaded`, `processing`). */
+    readonly maxActiveUploads: number;
+    /** Declared bytes of `initiated` uploads. */
+    readonly maxBytesInFlight: number;
+    /** Declared bytes of kept uploads (completed, ready, failed, until deleted) plus those in flight. */
+    readonly maxStoredBytes: number;
+    /** Uploads created per clock hour (UTC). */
+    readonly maxUploadsPerHour: number;
+  };
 }
 
 /** `GET /config`: the upload policy the functions enforce, from the same `uploadPolicy()` they read. */
@@ -53,6 +64,12 @@ export async function getConfig(): Promise<ApiResponse> {
     uploadExpirySeconds: policy.uploadExpirySeconds,
     filename: { maxLength: FILENAME_MAX_CHARACTERS },
     metadata: { maxBytes: policy.maxMetadataBytes, keyPattern: METADATA_KEY_PATTERN.source },
+    perUser: {
+      maxActiveUploads: policy.maxActiveUploadsPerUser,
+      maxBytesInFlight: policy.maxBytesInFlightPerUser,
+      maxStoredBytes: policy.maxStoredBytesPerUser,
+      maxUploadsPerHour: policy.maxUploadsPerHourPerUser,
+    },
   };
   return { statusCode: 200, body: config };
 }

@@ -1,4 +1,4 @@
-import { InvalidStateError } from '../shared/errors.js';
+import { InvalidStateError, NotFoundError } from '../shared/errors.js';
 import { logger } from '../shared/logger.js';
 import { ProgressThrottle, type ProgressThrottleOptions } from '../shared/media/ProgressThrottle.js';
 import { transition } from '../shared/transition.js';
@@ -19,7 +19,8 @@ export const STAGE_RANGES: Readonly<Record<ProcessingStage, readonly [number, nu
  * Writes a processing upload's stage and progress through `transition` (processing →
  * processing), so subscribers hear of it. Stage changes are written at once; progress within
  * a stage is throttled and never waits for the write. When a write finds the upload no longer
- * processing (cancelled), `signal` aborts with that InvalidStateError, so running ffmpeg stops.
+ * processing (cancelled) or gone (deleted), `signal` aborts with that InvalidStateError or
+ * NotFoundError, so running ffmpeg stops; `abort` does the same for what a CancelWatch sees.
  */
 export class ProgressReporter {
   private readonly controller = new AbortController();
@@ -58,12 +59,17 @@ export class ProgressReporter {
     if (this.inFlight || this.signal.aborted || !this.throttle.accept(progress)) return;
     this.inFlight = this.write(this.current, progress)
       .catch((error: unknown) => {
-        // Progress is best effort: a failed write is only logged, unless the upload was cancelled.
-        if (!(error instanceof InvalidStateError)) logger.warn('Could not write progress', { uploadId: this.uploadId, error });
+        // Progress is best effort: a failed write is only logged, unless the upload was cancelled or deleted.
+        if (!(error instanceof InvalidStateError || error instanceof NotFoundError)) logger.warn('Could not write progress', { uploadId: this.uploadId, error });
       })
       .finally(() => {
         this.inFlight = undefined;
       });
+  }
+
+  /** Stops the run: `signal` aborts with `reason` (the upload was cancelled or deleted). */
+  abort(reason: InvalidStateError | NotFoundError): void {
+    if (!this.signal.aborted) this.controller.abort(reason);
   }
 
   /** Waits for a progress write still in flight. */
@@ -75,7 +81,7 @@ export class ProgressReporter {
     try {
       await transition(this.uploadId, 'processing', 'processing', { stage, progress });
     } catch (error) {
-      if (error instanceof InvalidStateError) this.controller.abort(error);
+      if (error instanceof InvalidStateError || error instanceof NotFoundError) this.abort(error);
       throw error;
     }
   }

@@ -1,11 +1,12 @@
 import type { ProcessingLimits } from '../shared/media/processingLimits.js';
+import type { SourceInput } from '../shared/media/sourceInput.js';
 import type { ProgressReporter } from './ProgressReporter.js';
 
 /** What each kind's processing step works with. */
 export interface WorkContext {
   readonly uploadId: string;
-  /** Presigned GET URL of the original: ffmpeg reads it with range requests. */
-  readonly input: string;
+  /** The original as ffmpeg reads it: the SourceServer's loopback URL and the demuxer the probe found. */
+  readonly source: SourceInput;
   /** Everything written here is published under the upload's media prefix. */
   readonly outputDir: string;
   /** Intermediate files that are not published. */

@@ -8,24 +8,26 @@ import {
   mediaBucketName,
   processingLimits,
   processMaxReceiveCount,
+  uploadsBucketName,
 } from '../shared/config.js';
 import { deleteMediaOutputs } from '../shared/deleteMediaOutputs.js';
-import { InvalidStateError, ProcessingError } from '../shared/errors.js';
+import { InvalidStateError, NotFoundError, ProcessingError } from '../shared/errors.js';
 import { mediaPrefix } from '../shared/keys.js';
 import { logger } from '../shared/logger.js';
 import { FAILURE_CODES } from '../shared/media/failureCodes.js';
 import { describeMedia } from '../shared/media/mediaFacts.js';
-import { probeMedia } from '../shared/media/probeMedia.js';
+import { PROBE_TIMEOUT_MS, probeMedia } from '../shared/media/probeMedia.js';
 import { publishOutputs } from '../shared/media/publishOutputs.js';
 import { type ValidMedia, validateMedia } from '../shared/media/validateMedia.js';
 import type { MediaKind } from '../shared/mediaPolicy.js';
 import { s3 } from '../shared/s3.js';
 import { transition } from '../shared/transition.js';
 import type { MediaInfo, UploadErrorInfo, UploadRecord } from '../shared/uploadRecord.js';
+import { CancelWatch } from './CancelWatch.js';
 import { claimUpload } from './claimUpload.js';
-import { presignSource } from './presignSource.js';
 import { ProgressReporter } from './ProgressReporter.js';
 import { resizeImage } from './resizeImage.js';
+import { SourceServer } from './source/SourceServer.js';
 import { transcodeAudio } from './transcodeAudio.js';
 import { transcodeVideo } from './transcodeVideo.js';
 import type { WorkContext } from './WorkContext.js';
@@ -35,6 +37,7 @@ const ffprobe = ffprobePath();
 const limits = processingLimits();
 const maxReceiveCount = processMaxReceiveCount();
 const mediaBucket = mediaBucketName();
+const uploadsBucket = uploadsBucketName();
 const baseUrl = mediaBaseUrl();
 
 const PROCESSORS: Readonly<Record<MediaKind, (work: WorkContext, media: ValidMedia) => Promise<MediaInfo>>> = {
@@ -53,7 +56,8 @@ export interface Attempt {
 
 /**
  * Processes one uploaded original: claim, probe and validate, transcode by kind, publish the
- * outputs, then `ready` with the media description. Resolves when the event is done with
+ * outputs, then `ready` with the media description. ffmpeg reads the original only through a
+ * SourceServer on loopback, which serves that one object. Resolves when the event is done with
  * (processed, failed for good, or nothing to do); rejects when SQS should deliver it again.
  * The per-invocation work folder under /tmp is removed whatever happens.
  */
@@ -63,8 +67,11 @@ export async function processUpload(uploadId: string, attempt: Attempt): Promise
   const workDir = await mkdtemp(join(tmpdir(), 'process-upload-'));
   const progress = new ProgressReporter(uploadId, 'probe');
   const state = { publishing: false };
+  const cancelWatch = new CancelWatch(uploadId, progress);
+  let source: SourceServer | undefined;
   try {
-    const media = await processClaimed(record, workDir, progress, attempt.deadline, state);
+    source = await SourceServer.start({ s3, bucket: uploadsBucket, key: record.sourceKey });
+    const media = await processClaimed(record, source.url, workDir, progress, attempt.deadline, state);
     await progress.settle();
     await transition(uploadId, 'processing', 'ready', { media, progress: null, stage: null });
     logger.info('Upload processed', { uploadId, kind: media.kind, durationSeconds: media.durationSeconds });
@@ -73,12 +80,18 @@ export async function processUpload(uploadId: string, attempt: Attempt): Promise
     // A redelivered message's earlier attempt may have published before it failed or died.
     await handleFailure(uploadId, error, attempt, state.publishing || attempt.receiveCount > 1);
   } finally {
+    cancelWatch.stop();
+    if (source) {
+      await source.close();
+      logger.info('Read the original', { uploadId, ...source.served });
+    }
     await rm(workDir, { recursive: true, force: true });
   }
 }
 
 async function processClaimed(
   record: UploadRecord,
+  sourceUrl: string,
   workDir: string,
   progress: ProgressReporter,
   deadline: number,
@@ -99,15 +112,16 @@ async function processClaimed(
     return left;
   };
 
-  const input = await presignSource(record.sourceKey);
-  const facts = describeMedia(await probeMedia(input, { ffprobe, timeoutMs: timeLeftMs(), signal: progress.signal }));
+  const probeTimeoutMs = Math.min(PROBE_TIMEOUT_MS, timeLeftMs());
+  const probe = await probeMedia(sourceUrl, { ffprobe, timeoutMs: probeTimeoutMs, signal: progress.signal });
+  const facts = describeMedia(probe);
   logger.info('Probed the original', { uploadId, declared: record.kind, facts });
   const media = validateMedia(facts, record.kind, limits);
 
   await progress.stage('transcode');
   const work: WorkContext = {
     uploadId,
-    input,
+    source: { url: sourceUrl, demuxer: media.demuxer },
     outputDir,
     scratchDir,
     ffmpeg,
@@ -131,12 +145,19 @@ async function processClaimed(
  *
  * - The upload left `processing` (cancelled): nothing to record; outputs written meanwhile are
  *   removed (unless a concurrent attempt made it `ready` with the same outputs).
+ * - The record is gone (deleted): whatever this run published is removed.
  * - A final ProcessingError (the file is bad): `failed` with its code, and the event is done.
  * - Anything else is retried by SQS, except on the last receive before the dead-letter queue:
  *   then the upload is failed first, so it never stays `processing`, and the error is rethrown
  *   so the message still lands in the dead-letter queue (and its alarm) for a look.
  */
 async function handleFailure(uploadId: string, error: unknown, attempt: Attempt, mayHaveOutputs: boolean): Promise<void> {
+  if (error instanceof NotFoundError) {
+    // Deleting removed the outputs that existed then; this run may have published since.
+    logger.info('The upload was deleted while it was processed', { uploadId });
+    await removeOutputs(uploadId);
+    return;
+  }
   if (error instanceof InvalidStateError) {
     logger.info('The upload left processing while it was processed', { uploadId, status: error.currentStatus });
     if (mayHaveOutputs && error.currentStatus !== 'ready') await removeOutputs(uploadId);

@@ -2,6 +2,7 @@ import { ProcessingError } from '../shared/errors.js';
 import { FAILURE_CODES } from '../shared/media/failureCodes.js';
 import { imageVariantArgs, imageVariantName, planImageVariants, uprightSize } from '../shared/media/imageVariants.js';
 import { probeImageOrientation } from '../shared/media/probeImageOrientation.js';
+import { PROBE_TIMEOUT_MS } from '../shared/media/probeMedia.js';
 import { runFfmpeg } from '../shared/media/runFfmpeg.js';
 import type { ValidMedia } from '../shared/media/validateMedia.js';
 import type { MediaInfo } from '../shared/uploadRecord.js';
@@ -13,14 +14,14 @@ export async function resizeImage(work: WorkContext, media: ValidMedia): Promise
   if (storedWidth === undefined || storedHeight === undefined || videoStreamIndex === undefined) {
     throw new ProcessingError(FAILURE_CODES.unsupportedMedia, 'The image states no size');
   }
-  const orientation = await probeImageOrientation(work.input, {
+  const orientation = await probeImageOrientation(work.source, {
     ffprobe: work.ffprobe,
-    timeoutMs: work.timeLeftMs(),
+    timeoutMs: Math.min(PROBE_TIMEOUT_MS, work.timeLeftMs()),
     signal: work.progress.signal,
   });
   const { width, height } = uprightSize(storedWidth, storedHeight, orientation);
   const variants = planImageVariants(width, height);
-  await runFfmpeg(imageVariantArgs({ input: work.input, outputDir: work.outputDir, videoStreamIndex, orientation, variants }), {
+  await runFfmpeg(imageVariantArgs({ source: work.source, outputDir: work.outputDir, videoStreamIndex, orientation, variants }), {
     ffmpeg: work.ffmpeg,
     step: 'the image variants',
     timeoutMs: work.timeLeftMs(),

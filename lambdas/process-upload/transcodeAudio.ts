@@ -29,7 +29,7 @@ export async function transcodeAudio(work: WorkContext, media: ValidMedia): Prom
 
   await runFfmpeg(
     audioHlsArgs({
-      input: work.input,
+      source: work.source,
       outputDir: work.outputDir,
       audioStreamIndex,
       readLimitSeconds: work.limits.maxDurationSeconds.audio + READ_LIMIT_MARGIN_SECONDS,

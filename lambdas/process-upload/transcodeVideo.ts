@@ -5,13 +5,14 @@ import { FAILURE_CODES } from '../shared/media/failureCodes.js';
 import { progressPercent } from '../shared/media/ffmpegProgress.js';
 import { AAC_LC_CODEC, avc1Codec } from '../shared/media/h264Codec.js';
 import { masterPlaylist } from '../shared/media/masterPlaylist.js';
-import { measureRendition, type RenditionStats } from '../shared/media/mediaPlaylist.js';
+import { measureRendition, parseMediaPlaylist, type RenditionStats } from '../shared/media/mediaPlaylist.js';
 import { posterArgs, posterTime } from '../shared/media/posterArgs.js';
 import { runFfmpeg } from '../shared/media/runFfmpeg.js';
 import { planThumbnails, spriteArgs, spriteGrid, thumbnailFramesArgs, thumbnailVtt } from '../shared/media/thumbnailSprite.js';
 import type { ValidMedia } from '../shared/media/validateMedia.js';
 import { VIDEO_SEGMENT_SECONDS, videoHlsArgs } from '../shared/media/videoHlsArgs.js';
 import { planRenditions, type RenditionPlan } from '../shared/media/videoLadder.js';
+import { maxVideoSeconds } from '../shared/media/videoWorkBudget.js';
 import type { MediaInfo } from '../shared/uploadRecord.js';
 import { checkEncodedDuration, READ_LIMIT_MARGIN_SECONDS } from './checkEncodedDuration.js';
 import type { WorkContext } from './WorkContext.js';
@@ -32,18 +33,20 @@ export async function transcodeVideo(work: WorkContext, media: ValidMedia): Prom
     throw new ProcessingError(FAILURE_CODES.unsupportedMedia, 'The video states no picture size');
   }
   const renditions = ladderFor(width, height, media.fps);
+  // A video that states no duration is read only as far as the run can encode.
+  const maxSeconds = maxVideoSeconds(work.limits, width, height, media.fps);
   await Promise.all(renditions.map((r) => mkdir(join(work.outputDir, r.name), { recursive: true })));
 
   await runFfmpeg(
     videoHlsArgs({
-      input: work.input,
+      source: work.source,
       outputDir: work.outputDir,
       renditions,
       videoStreamIndex,
       audioStreamIndex: media.audioStreamIndex,
       sourceFps: media.fps,
       segmentSeconds: VIDEO_SEGMENT_SECONDS,
-      readLimitSeconds: work.limits.maxDurationSeconds.video + READ_LIMIT_MARGIN_SECONDS,
+      readLimitSeconds: maxSeconds + READ_LIMIT_MARGIN_SECONDS,
     }),
     {
       ffmpeg: work.ffmpeg,
@@ -67,7 +70,7 @@ export async function transcodeVideo(work: WorkContext, media: ValidMedia): Prom
     kind: 'video',
     statedSeconds: media.durationSeconds,
     encodedSeconds,
-    maxSeconds: work.limits.maxDurationSeconds.video,
+    maxSeconds,
   });
   const hasAudio = media.audioStreamIndex !== undefined;
   await writeFile(join(work.outputDir, MASTER_PLAYLIST), masterPlaylist(renditions.map((r, i) => variant(r, stats[i], hasAudio))));
@@ -135,7 +138,7 @@ function variant(rendition: RenditionPlan, stats: RenditionStats | undefined, ha
 async function makePoster(work: WorkContext, videoStreamIndex: number, durationSeconds: number, size: RenditionPlan): Promise<void> {
   const output = join(work.outputDir, POSTER);
   const poster = (atSeconds: number) =>
-    runFfmpeg(posterArgs({ input: work.input, output, videoStreamIndex, atSeconds, width: size.width, height: size.height }), {
+    runFfmpeg(posterArgs({ source: work.source, output, videoStreamIndex, atSeconds, width: size.width, height: size.height }), {
       ffmpeg: work.ffmpeg,
       step: 'the poster',
       timeoutMs: work.timeLeftMs(),
@@ -152,16 +155,23 @@ async function makeSprite(work: WorkContext, smallest: RenditionPlan, durationSe
   const framesDir = join(work.scratchDir, 'thumbnails');
   await mkdir(framesDir, { recursive: true });
   await mkdir(join(work.outputDir, 'thumbnails'), { recursive: true });
-  const pattern = join(framesDir, '%05d.jpg');
+  const renditionDir = join(work.outputDir, smallest.name);
+  const segments = parseMediaPlaylist(await readFile(join(renditionDir, 'index.m3u8'), 'utf8')).map((s) => join(renditionDir, s.uri));
   const options = { ffmpeg: work.ffmpeg, step: 'the thumbnails', signal: work.progress.signal };
-  await runFfmpeg(thumbnailFramesArgs(join(work.outputDir, smallest.name, 'index.m3u8'), pattern, plan), {
+  await runFfmpeg(thumbnailFramesArgs(join(framesDir, '%05d.jpg'), plan), {
     ...options,
+    stdinFiles: segments,
     timeoutMs: work.timeLeftMs(),
   });
-  const count = (await readdir(framesDir)).filter((name) => name.endsWith('.jpg')).length;
-  if (count === 0) throw new ProcessingError(FAILURE_CODES.transcodeFailed, 'No thumbnails could be taken from the video');
+  const frames = (await readdir(framesDir)).filter((name) => name.endsWith('.jpg')).sort();
+  if (frames.length === 0) throw new ProcessingError(FAILURE_CODES.transcodeFailed, 'No thumbnails could be taken from the video');
   work.progress.report(70);
-  await runFfmpeg(spriteArgs(pattern, join(work.outputDir, SPRITE), spriteGrid(count)), { ...options, timeoutMs: work.timeLeftMs() });
+  await runFfmpeg(spriteArgs(join(work.outputDir, SPRITE), spriteGrid(frames.length)), {
+    ...options,
+    stdinFiles: frames.map((name) => join(framesDir, name)),
+    timeoutMs: work.timeLeftMs(),
+  });
+  const count = frames.length;
   const spriteName = SPRITE.slice(SPRITE.lastIndexOf('/') + 1);
   await writeFile(join(work.outputDir, THUMBNAILS_VTT), thumbnailVtt({ spriteUrl: spriteName, count, plan, durationSeconds }));
 }

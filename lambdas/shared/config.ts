@@ -1,6 +1,7 @@
 import { ConfigError } from './errors.js';
 import { DEFAULT_UPLOAD_POLICY, type UploadPolicy } from './mediaPolicy.js';
 import { type ProcessingLimits, resolveProcessingLimits } from './media/processingLimits.js';
+import { parseSweepSettings, type SweepSettings } from './sweepSettings.js';
 
 /**
  * The one place a function reads its environment. The CDK sets these variables; local mode
@@ -10,12 +11,15 @@ import { type ProcessingLimits, resolveProcessingLimits } from './media/processi
  */
 export const ENV = {
   uploadsTable: 'UPLOADS_TABLE',
+  usageTable: 'USAGE_TABLE',
   uploadsBucket: 'UPLOADS_BUCKET',
   mediaBucket: 'MEDIA_BUCKET',
   mediaBaseUrl: 'MEDIA_BASE_URL',
   uploadPolicy: 'UPLOAD_POLICY',
+  processQueueUrl: 'PROCESS_QUEUE_URL',
   s3Endpoint: 'S3_ENDPOINT',
   dynamoDbEndpoint: 'DYNAMODB_ENDPOINT',
+  sqsEndpoint: 'SQS_ENDPOINT',
 } as const;
 
 function required(name: string): string {
@@ -33,6 +37,11 @@ function optional(name: string): string | undefined {
 
 export function uploadsTableName(): string {
   return required(ENV.uploadsTable);
+}
+
+/** The per-user usage counters (`lambdas/shared/usage/`); every function that moves records needs it. */
+export function usageTableName(): string {
+  return required(ENV.usageTable);
 }
 
 export function uploadsBucketName(): string {
@@ -56,6 +65,16 @@ export function s3Endpoint(): string | undefined {
 /** Set only in local mode: the DynamoDB emulator's URL. */
 export function dynamoDbEndpoint(): string | undefined {
   return optional(ENV.dynamoDbEndpoint);
+}
+
+/** URL of the queue that feeds the process function (S3's object events, and the sweep's re-sends). */
+export function processQueueUrl(): string {
+  return required(ENV.processQueueUrl);
+}
+
+/** Set only in local mode: the URL of local mode's SQS endpoint. */
+export function sqsEndpoint(): string | undefined {
+  return optional(ENV.sqsEndpoint);
 }
 
 let cachedPolicy: UploadPolicy | undefined;
@@ -130,4 +149,21 @@ export function processMaxReceiveCount(): number {
     throw new ConfigError(`${PROCESSING_ENV.maxReceiveCount} must be a whole number of at least 1, got ${raw}`);
   }
   return value;
+}
+
+/** Settings only the sweep function reads. */
+export const SWEEP_ENV = {
+  sweepSettings: 'SWEEP_SETTINGS',
+} as const;
+
+/** The sweep's timings and limits from `SWEEP_SETTINGS` (JSON, every field required). */
+export function sweepSettings(): SweepSettings {
+  const raw = required(SWEEP_ENV.sweepSettings);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch (cause) {
+    throw new ConfigError(`${SWEEP_ENV.sweepSettings} is not valid JSON: ${raw.slice(0, 80)}`, { cause });
+  }
+  return parseSweepSettings(parsed, SWEEP_ENV.sweepSettings);
 }

@@ -37,6 +37,33 @@ export class UnauthorizedError extends PipelineError {
   }
 }
 
+/**
+ * 403: the caller is at a per-user limit on what their uploads hold (unfinished uploads, bytes
+ * in flight, stored bytes). The message names the limit and the caller's current figure.
+ */
+export class QuotaExceededError extends PipelineError {
+  constructor(message: string, options?: PipelineErrorOptions) {
+    super('QUOTA_EXCEEDED', message, 403, true, options);
+    this.name = 'QuotaExceededError';
+  }
+}
+
+/**
+ * 429: the caller created as many uploads as one clock hour allows. `headers` carries
+ * `Retry-After`: the seconds until the hour ends and creating works again.
+ */
+export class RateLimitedError extends PipelineError {
+  readonly retryAfterSeconds: number;
+  readonly headers: Readonly<Record<string, string>>;
+
+  constructor(message: string, retryAfterSeconds: number, options?: PipelineErrorOptions) {
+    super('RATE_LIMITED', message, 429, true, options);
+    this.name = 'RateLimitedError';
+    this.retryAfterSeconds = retryAfterSeconds;
+    this.headers = { 'retry-after': String(retryAfterSeconds) };
+  }
+}
+
 /** 404: the upload does not exist, or belongs to someone else (never told apart). */
 export class NotFoundError extends PipelineError {
   constructor(message: string, options?: PipelineErrorOptions) {

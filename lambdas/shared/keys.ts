@@ -14,6 +14,9 @@ export function uploadIdFromSourceKey(key: string): string | undefined {
   return SOURCE_KEY.exec(key)?.[1];
 }
 
+/** Where every output lives in the media bucket: one folder per upload beneath it. */
+export const MEDIA_ROOT = 'media/';
+
 export function mediaPrefix(uploadId: string): string {
-  return `media/${uploadId}/`;
+  return `${MEDIA_ROOT}${uploadId}/`;
 }

@@ -33,6 +33,17 @@ export interface UploadPolicy {
   readonly uploadExpirySeconds: number;
   /** Total UTF-8 bytes of client metadata keys and values. */
   readonly maxMetadataBytes: number;
+  /** Unfinished (`initiated`, `uploaded`, `processing`) uploads one user may have at once. */
+  readonly maxActiveUploadsPerUser: number;
+  /** Sum of the declared sizes of one user's `initiated` uploads, in bytes. */
+  readonly maxBytesInFlightPerUser: number;
+  /**
+   * Bytes one user may keep: the declared sizes of their completed, ready and failed uploads
+   * (until deleted) plus those still in flight, so uploads in flight can always complete.
+   */
+  readonly maxStoredBytesPerUser: number;
+  /** Uploads one user may create per clock hour (UTC). */
+  readonly maxUploadsPerHourPerUser: number;
 }
 
 export const DEFAULT_ACCEPTED_TYPES: Readonly<Record<MediaKind, readonly string[]>> = {
@@ -51,6 +62,10 @@ export const DEFAULT_UPLOAD_POLICY: UploadPolicy = {
   partUrlExpirySeconds: 15 * 60,
   uploadExpirySeconds: 24 * 60 * 60,
   maxMetadataBytes: 2_048,
+  maxActiveUploadsPerUser: 5,
+  maxBytesInFlightPerUser: 40 * GiB,
+  maxStoredBytesPerUser: 100 * GiB,
+  maxUploadsPerHourPerUser: 100,
 };
 
 /** The kind a content type belongs to, or undefined when no kind accepts it. */

@@ -6,12 +6,24 @@ import { dynamo } from './dynamo.js';
 import { InvalidStateError, NotFoundError } from './errors.js';
 import { findUploadRecord } from './getUploadRecord.js';
 import { logger } from './logger.js';
+import { isPendingProcessing } from './pendingProcessing.js';
 import { notifyStateChange } from './stateChanges.js';
 import type { UploadRecord, UploadStatus } from './uploadRecord.js';
+import { settleUsage } from './usage/settleUsage.js';
 
 /** Fields a transition may set; `null` removes the attribute (e.g. `progress` on leaving `processing`). */
 export type TransitionPatch = {
-  readonly [K in keyof UploadRecord as K extends 'uploadId' | 'ownerId' | 'status' | 'updatedAt' | 'pendingExpiry' | 'writeId' ? never : K]?: UploadRecord[K] | null;
+  readonly [K in keyof UploadRecord as K extends
+    | 'uploadId'
+    | 'ownerId'
+    | 'status'
+    | 'updatedAt'
+    | 'pendingExpiry'
+    | 'pendingProcessing'
+    | 'writeId'
+    | 'usageTracked'
+    ? never
+    : K]?: UploadRecord[K] | null;
 };
 
 export interface TransitionOptions {
@@ -19,6 +31,12 @@ export interface TransitionOptions {
   readonly ownerId?: string;
   /** Clock for `updatedAt`; tests fix it. */
   readonly now?: Date;
+  /**
+   * When set, the write only happens if the record's last write is the one that left this
+   * `writeId`: for a writer that decided from an earlier read (the sweep, from its index), so
+   * that any write made since (a processing run's claim or progress) wins instead.
+   */
+  readonly ifWriteId?: string;
 }
 
 const tableName = uploadsTableName();
@@ -26,13 +44,16 @@ const tableName = uploadsTableName();
 /**
  * Moves an upload from one of `from` to `to` with one conditional update, so states never go
  * backwards, two writers never both win, and a replayed event is rejected instead of applied
- * twice. `from` may equal `to` for progress updates within a state. After the write, every
- * state-change listener hears of it (the WebSocket publisher), so no writer can forget to.
+ * twice. `from` may equal `to` for progress updates within a state. After the write, the
+ * winner settles the owner's usage (a completed upload's bytes stop being in flight, a
+ * finished one releases its share) and every state-change listener hears of it (the WebSocket
+ * publisher), so no writer can forget either.
  *
  * Throws NotFoundError when the upload does not exist (or is another owner's) and
- * InvalidStateError, carrying the current status, when it is in none of `from`. A rejection
- * of the SDK's retry of this very write (applied by an attempt whose answer was lost) is
- * recognised by the write's own `writeId` and returns the record like a success.
+ * InvalidStateError, carrying the current status, when it is in none of `from` (or, with
+ * `ifWriteId`, was written since). A rejection of the SDK's retry of this very write (applied
+ * by an attempt whose answer was lost) is recognised by the write's own `writeId` and returns
+ * the record like a success.
  */
 export async function transition(
   uploadId: string,
@@ -54,6 +75,10 @@ export async function transition(
     names['#pendingExpiry'] = 'pendingExpiry';
     removes.push('#pendingExpiry');
   }
+  // Only `uploaded` and `processing` uploads sit in the sparse sweep index, under their status.
+  names['#pendingProcessing'] = 'pendingProcessing';
+  if (isPendingProcessing(to)) sets.push('#pendingProcessing = :to');
+  else removes.push('#pendingProcessing');
 
   Object.entries(patch).forEach(([field, value], index) => {
     if (value === undefined) return;
@@ -76,6 +101,10 @@ export async function transition(
     values[':ownerId'] = options.ownerId;
     condition += ' AND #ownerId = :ownerId';
   }
+  if (options.ifWriteId !== undefined) {
+    values[':ifWriteId'] = options.ifWriteId;
+    condition += ' AND #writeId = :ifWriteId';
+  }
 
   let record: UploadRecord;
   try {
@@ -94,28 +123,36 @@ export async function transition(
   } catch (error) {
     if (!(error instanceof ConditionalCheckFailedException)) throw error;
     const current = await findUploadRecord(uploadId);
-    if (current?.writeId !== writeId) throw rejection(uploadId, current, fromStatuses, to, options.ownerId, error);
+    if (current?.writeId !== writeId) throw rejection(uploadId, current, fromStatuses, to, options, error);
     record = current;
   }
 
   const previousStatus = fromStatuses.length === 1 ? fromStatuses[0] : undefined;
+  await settleUsage({ previousStatus, record });
   await notifyStateChange({ previousStatus, record }, (error) =>
     logger.warn('A state-change listener failed; the state was written', { uploadId, status: to, error }),
   );
   return record;
 }
 
-/** Why the condition failed, from the item as it is now: missing, someone else's, or in another state. */
+/** Why the condition failed, from the item as it is now: missing, someone else's, written since, or in another state. */
 function rejection(
   uploadId: string,
   current: UploadRecord | undefined,
   from: readonly UploadStatus[],
   to: UploadStatus,
-  ownerId: string | undefined,
+  options: TransitionOptions,
   cause: unknown,
 ): Error {
-  if (!current || (ownerId !== undefined && current.ownerId !== ownerId)) {
+  if (!current || (options.ownerId !== undefined && current.ownerId !== options.ownerId)) {
     return new NotFoundError(`Upload ${uploadId} was not found`, { cause });
+  }
+  if (options.ifWriteId !== undefined && from.includes(current.status) && current.writeId !== options.ifWriteId) {
+    return new InvalidStateError(
+      `Upload ${uploadId} was written since write ${options.ifWriteId} (it is ${current.status}); not moving it to ${to}`,
+      current.status,
+      { cause },
+    );
   }
   return new InvalidStateError(
     `Upload ${uploadId} is ${current.status}; it must be ${from.join(' or ')} to become ${to}`,

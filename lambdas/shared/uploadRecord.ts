@@ -1,4 +1,5 @@
 import type { MediaKind } from './mediaPolicy.js';
+import type { PendingProcessingStatus } from './pendingProcessing.js';
 
 /** See the state diagram in docs/architecture.md: states never go backwards. */
 export type UploadStatus = 'initiated' | 'uploaded' | 'processing' | 'ready' | 'failed' | 'cancelled' | 'expired';
@@ -77,11 +78,24 @@ export interface UploadRecord {
    */
   readonly pendingExpiry?: 'initiated';
   /**
+   * The status while the upload is `uploaded` or `processing`, absent in every other state: the
+   * key of the sparse `byPendingProcessing` index the sweep reads. `transition` keeps it.
+   */
+  readonly pendingProcessing?: PendingProcessingStatus;
+  /** How many times the sweep sent the upload's event again because its processing never started. */
+  readonly requeueCount?: number;
+  /**
    * A fresh random id set by every write (`createUploadRecord`, `transition`). The SDK retries
    * a write whose answer was lost, and the retry of a conditional write DynamoDB had already
    * applied is rejected: finding its own id on the item tells the writer that the write is its own.
    */
   readonly writeId?: string;
+  /**
+   * `true` on records created with a reservation in the owner's usage (lambdas/shared/usage/):
+   * their state changes and their removal settle it. Records from before usage tracking have
+   * none, and change no counter.
+   */
+  readonly usageTracked?: true;
   readonly progress?: number;
   readonly stage?: ProcessingStage;
   readonly media?: MediaInfo;
@@ -89,9 +103,22 @@ export interface UploadRecord {
 }
 
 /** The record as clients see it: without the fields that only the pipeline uses. */
-export type PublicUpload = Omit<UploadRecord, 'multipartUploadId' | 'ownerId' | 'sourceKey' | 'pendingExpiry' | 'writeId'>;
+export type PublicUpload = Omit<
+  UploadRecord,
+  'multipartUploadId' | 'ownerId' | 'sourceKey' | 'pendingExpiry' | 'pendingProcessing' | 'requeueCount' | 'writeId' | 'usageTracked'
+>;
 
 export function toPublicUpload(record: UploadRecord): PublicUpload {
-  const { multipartUploadId: _multipart, ownerId: _owner, sourceKey: _key, pendingExpiry: _pending, writeId: _write, ...rest } = record;
+  const {
+    multipartUploadId: _multipart,
+    ownerId: _owner,
+    sourceKey: _key,
+    pendingExpiry: _pending,
+    pendingProcessing: _pendingProcessing,
+    requeueCount: _requeues,
+    writeId: _write,
+    usageTracked: _tracked,
+    ...rest
+  } = record;
   return rest;
 }

@@ -1,7 +1,10 @@
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import type { TableSchema } from '../../lib/uploadsTableSchema.js';
 
-/** The CreateTable request for a table schema: on-demand, every index projecting all attributes. */
+/**
+ * The CreateTable request for a table schema: on-demand, every index projecting all attributes.
+ * A table without indexes sends no index list (DynamoDB refuses an empty one).
+ */
 export function createTableInput(tableName: string, schema: TableSchema): CreateTableCommandInput {
   const attributes = new Map<string, 'S' | 'N'>([[schema.partitionKey.name, schema.partitionKey.type]]);
   for (const index of schema.globalSecondaryIndexes) {
@@ -13,13 +16,17 @@ export function createTableInput(tableName: string, schema: TableSchema): Create
     BillingMode: 'PAY_PER_REQUEST',
     AttributeDefinitions: [...attributes].map(([AttributeName, AttributeType]) => ({ AttributeName, AttributeType })),
     KeySchema: [{ AttributeName: schema.partitionKey.name, KeyType: 'HASH' }],
-    GlobalSecondaryIndexes: schema.globalSecondaryIndexes.map((index) => ({
-      IndexName: index.indexName,
-      KeySchema: [
-        { AttributeName: index.partitionKey.name, KeyType: 'HASH' },
-        { AttributeName: index.sortKey.name, KeyType: 'RANGE' },
-      ],
-      Projection: { ProjectionType: 'ALL' },
-    })),
+    ...(schema.globalSecondaryIndexes.length === 0 ? {} : { GlobalSecondaryIndexes: globalSecondaryIndexes(schema) }),
   };
+}
+
+function globalSecondaryIndexes(schema: TableSchema): CreateTableCommandInput['GlobalSecondaryIndexes'] {
+  return schema.globalSecondaryIndexes.map((index) => ({
+    IndexName: index.indexName,
+    KeySchema: [
+      { AttributeName: index.partitionKey.name, KeyType: 'HASH' },
+      { AttributeName: index.sortKey.name, KeyType: 'RANGE' },
+    ],
+    Projection: { ProjectionType: 'ALL' },
+  }));
 }

@@ -93,6 +93,12 @@ export class SqsEventDelivery {
     setImmediate(() => this.pump());
   }
 
+  /** Messages a receive would get now: SQS's ApproximateNumberOfMessages (not those in flight or waiting out a retry delay). */
+  visibleCount(): number {
+    const now = Date.now();
+    return [...this.entries.values()].filter((entry) => !entry.inFlight && entry.visibleAt <= now).length;
+  }
+
   /** Resolves once every queued message is delivered, dead-lettered or dropped for want of a handler. */
   idle(): Promise<void> {
     if (this.entries.size === 0) return Promise.resolve();

@@ -29,6 +29,15 @@ describe('Auth', () => {
     });
   });
 
+  it('lets only administrators create users unless self sign-up is turned on', () => {
+    synth().template.hasResourceProperties('AWS::Cognito::UserPool', {
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+    });
+    synth({ userPool: { selfSignUp: true } }).template.hasResourceProperties('AWS::Cognito::UserPool', {
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: false },
+    });
+  });
+
   it('creates an app client without a secret that signs in with SRP and refreshes tokens', () => {
     const { template } = synth();
     template.hasResourceProperties('AWS::Cognito::UserPoolClient', {

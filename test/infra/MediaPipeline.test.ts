@@ -31,12 +31,30 @@ describe('MediaPipeline', () => {
       acceptedTypes: { ...DEFAULT_UPLOAD_POLICY.acceptedTypes, video: ['video/mp4'] },
       partUrlExpirySeconds: 300,
       maxMetadataBytes: 1024,
+      maxBytesInFlightPerUser: 4 * 1024 ** 3,
     };
     expect(s.pipeline.uploadPolicy).toEqual(expected);
     const functions = s.template.findResources('AWS::Lambda::Function', {
       Properties: { Environment: { Variables: { UPLOAD_POLICY: JSON.stringify(expected) } } },
     });
     expect(Object.keys(functions)).toHaveLength(ROUTES.length + 1);
+  });
+
+  it('gives the Usage table to every function that reserves uploads or moves records, and to no other', () => {
+    const { pipeline, template } = synth();
+    const withUsage = template.findResources('AWS::Lambda::Function', {
+      Properties: { Environment: { Variables: { USAGE_TABLE: { Ref: logicalId(pipeline.storage.usageTable) } } } },
+    });
+    const { api, expiry, processing } = pipeline;
+    const movers = [
+      api.functions.get('CreateUpload')!,
+      api.functions.get('CompleteUpload')!,
+      api.functions.get('DeleteUpload')!,
+      expiry.function,
+      processing.function,
+      processing.deadLetterFunction,
+    ];
+    expect(Object.keys(withUsage).sort()).toEqual(movers.map((fn) => logicalId(fn.function)).sort());
   });
 
   it('throws at synth on a prop S3 cannot honour, naming the value', () => {

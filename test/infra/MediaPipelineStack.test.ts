@@ -4,16 +4,17 @@ import { MediaPipelineStack } from '../../lib/MediaPipelineStack.js';
 import { logicalId, testApp } from './testApp.js';
 
 describe('MediaPipelineStack', () => {
-  it('outputs the API URL, the user pool and client ids, both bucket names, the CDN base URL and the table name', () => {
+  it('outputs the API URL, the user pool and client ids, both bucket names, the CDN base URL and the table names', () => {
     const stack = new MediaPipelineStack(testApp(), 'MediaPipeline');
     const { storage, auth } = stack.pipeline;
     const outputs = Template.fromStack(stack).toJSON().Outputs;
     expect(Object.keys(outputs).sort()).toEqual(
-      ['ApiUrl', 'MediaBaseUrl', 'MediaBucketName', 'UploadsBucketName', 'UploadsTableName', 'UserPoolClientId', 'UserPoolId'].sort(),
+      ['ApiUrl', 'MediaBaseUrl', 'MediaBucketName', 'UploadsBucketName', 'UploadsTableName', 'UsageTableName', 'UserPoolClientId', 'UserPoolId'].sort(),
     );
     expect(outputs.UploadsBucketName.Value).toEqual({ Ref: logicalId(storage.uploadsBucket) });
     expect(outputs.MediaBucketName.Value).toEqual({ Ref: logicalId(storage.mediaBucket) });
     expect(outputs.UploadsTableName.Value).toEqual({ Ref: logicalId(storage.table) });
+    expect(outputs.UsageTableName.Value).toEqual({ Ref: logicalId(storage.usageTable) });
     expect(outputs.UserPoolId.Value).toEqual({ Ref: logicalId(auth.userPool!) });
     expect(outputs.UserPoolClientId.Value).toEqual({ Ref: logicalId(auth.userPoolClient!) });
     expect(JSON.stringify(outputs.MediaBaseUrl.Value)).toContain(logicalId(stack.pipeline.cdn.distribution));

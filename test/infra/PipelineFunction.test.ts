@@ -95,6 +95,7 @@ describe('PipelineFunction', () => {
     });
 
     it.each([
+      ['batchGet', 'dynamodb:BatchGetItem'],
       ['put', 'dynamodb:PutItem'],
       ['delete', 'dynamodb:DeleteItem'],
     ] as const)("grants '%s' as %s", (operation, action) => {
@@ -115,6 +116,27 @@ describe('PipelineFunction', () => {
       const fn = new PipelineFunction(stack, 'Fn', { handlerDir: 'get-upload' });
       expect(() => fn.bindUploadsTable(table, {})).toThrow('Test/Fn: bindUploadsTable needs at least one item operation or index to query');
       expect(() => fn.bindUploadsTable(table, { queries: ['*'] })).toThrow('Test/Fn: not a DynamoDB index name: "*"');
+    });
+  });
+
+  describe('bindUsageTable', () => {
+    it('sets USAGE_TABLE and grants the action of each item operation it names, on that table alone', () => {
+      const { stack } = fixture();
+      const usage = new Table(stack, 'Usage', { partitionKey: { name: 'ownerId', type: AttributeType.STRING } });
+      const fn = new PipelineFunction(stack, 'Fn', { handlerDir: 'create-upload' }).bindUsageTable(usage, ['get', 'update']);
+      const template = Template.fromStack(stack);
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Environment: { Variables: Match.objectLike({ USAGE_TABLE: { Ref: logicalId(usage) } }) },
+      });
+      const dynamo = statements(template, fn).filter((statement) => JSON.stringify(statement.Action).includes('dynamodb:'));
+      expect(dynamo).toEqual([{ Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], Effect: 'Allow', Resource: getAtt(usage) }]);
+    });
+
+    it('refuses an empty list of operations at synth', () => {
+      const { stack } = fixture();
+      const usage = new Table(stack, 'Usage', { partitionKey: { name: 'ownerId', type: AttributeType.STRING } });
+      const fn = new PipelineFunction(stack, 'Fn', { handlerDir: 'create-upload' });
+      expect(() => fn.bindUsageTable(usage, [])).toThrow('Test/Fn: bindUsageTable needs at least one item operation');
     });
   });
 
@@ -178,11 +200,54 @@ describe('PipelineFunction', () => {
       ]);
     });
 
+    it("with 'listUploads' and 'delete' lists media/ itself and under an upload's folder, and nowhere else", () => {
+      const { stack, media } = fixture();
+      const fn = new PipelineFunction(stack, 'Fn', { handlerDir: 'get-upload' }).bindMediaBucket(media, ['listUploads', 'delete']);
+      const s3 = statements(Template.fromStack(stack), fn).filter((statement) => JSON.stringify(statement.Action).includes('s3:'));
+      expect(s3).toEqual([
+        { Action: 's3:DeleteObject', Effect: 'Allow', Resource: under(media, '/media/*/*') },
+        {
+          Action: 's3:ListBucket',
+          Effect: 'Allow',
+          Resource: getAtt(media),
+          Condition: { StringLike: { 's3:prefix': ['media/', 'media/*/*'] } },
+        },
+      ]);
+    });
+
     it("with 'write' grants PutObject on outputs only", () => {
       const { stack, media } = fixture();
       const fn = new PipelineFunction(stack, 'Fn', { handlerDir: 'get-upload' }).bindMediaBucket(media, ['write']);
       const s3 = statements(Template.fromStack(stack), fn).filter((statement) => JSON.stringify(statement.Action).includes('s3:'));
       expect(s3).toEqual([{ Action: 's3:PutObject', Effect: 'Allow', Resource: under(media, '/media/*/*') }]);
+    });
+  });
+
+  describe('bindProcessQueue', () => {
+    it('sets PROCESS_QUEUE_URL and grants each operation its one action on that queue', () => {
+      const { stack } = fixture();
+      const queue = new Queue(stack, 'Queue');
+      const fn = new PipelineFunction(stack, 'Fn', { handlerDir: 'get-upload' }).bindProcessQueue(queue, ['send', 'countMessages']);
+      const template = Template.fromStack(stack);
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Environment: { Variables: Match.objectLike({ PROCESS_QUEUE_URL: { Ref: logicalId(queue) } }) },
+      });
+      const sqs = statements(template, fn).filter((statement) => JSON.stringify(statement.Action).includes('sqs:'));
+      expect(sqs).toEqual([{ Action: ['sqs:GetQueueAttributes', 'sqs:SendMessage'], Effect: 'Allow', Resource: getAtt(queue) }]);
+    });
+
+    it('grants only sending when that is all the function does', () => {
+      const { stack } = fixture();
+      const queue = new Queue(stack, 'Queue');
+      const fn = new PipelineFunction(stack, 'Fn', { handlerDir: 'get-upload' }).bindProcessQueue(queue, ['send']);
+      const sqs = statements(Template.fromStack(stack), fn).filter((statement) => JSON.stringify(statement.Action).includes('sqs:'));
+      expect(sqs).toEqual([{ Action: 'sqs:SendMessage', Effect: 'Allow', Resource: getAtt(queue) }]);
+    });
+
+    it('refuses an empty list of operations at synth', () => {
+      const { stack } = fixture();
+      const fn = new PipelineFunction(stack, 'Fn', { handlerDir: 'get-upload' });
+      expect(() => fn.bindProcessQueue(new Queue(stack, 'Queue'), [])).toThrow('Test/Fn: bindProcessQueue needs at least one operation');
     });
   });
 
@@ -229,10 +294,12 @@ describe('PipelineFunction', () => {
 
   it('acknowledges exactly the wildcard findings its own grants create, so cdk-nag reports nothing', () => {
     const { stack, table, uploads, media } = fixture();
+    const usage = new Table(stack, 'Usage', { partitionKey: { name: 'ownerId', type: AttributeType.STRING } });
     new PipelineFunction(stack, 'Fn', { handlerDir: 'get-upload' })
       .bindUploadsTable(table, { items: ['get', 'update', 'delete'], queries: ['byOwner'] })
+      .bindUsageTable(usage, ['get', 'update'])
       .bindUploadsBucket(uploads, ['write', 'listParts', 'abort', 'delete', 'find'])
-      .bindMediaBucket(media, ['write', 'delete']);
+      .bindMediaBucket(media, ['write', 'delete', 'listUploads']);
     Aspects.of(stack).add(new AwsSolutionsChecks());
     // Only the function's own resources: the fixture's bare buckets have findings of their own.
     const findings = Annotations.fromStack(stack)

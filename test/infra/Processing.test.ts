@@ -1,8 +1,10 @@
 import { Aspects, Duration, Size, type Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { LayerVersion } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, Code, LayerVersion } from 'aws-cdk-lib/aws-lambda';
+import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { videoPixelBudget } from '../../lambdas/shared/media/videoWorkBudget.js';
 import { Processing, type ProcessingProps } from '../../lib/Processing.js';
 import { Storage } from '../../lib/Storage.js';
 import { logicalId, testStack } from './testApp.js';
@@ -99,7 +101,7 @@ describe('Processing', () => {
   });
 
   it("raises an alarm in any minute the dead-letter function is invoked, since it drains the queue before the queue's depth would show", () => {
-    expect(s.template.findResources('AWS::CloudWatch::Alarm')).toEqual({
+    expect(s.template.findResources('AWS::CloudWatch::Alarm')).toMatchObject({
       [logicalId(s.processing.deadLetterAlarm)]: expect.objectContaining({
         Properties: expect.objectContaining({
           Namespace: 'AWS/Lambda',
@@ -116,6 +118,28 @@ describe('Processing', () => {
     });
   });
 
+  it('raises an alarm when the oldest queued event is older than two processing timeouts', () => {
+    const ageAlarm = (template: Template, alarm: Parameters<typeof logicalId>[0]) => template.findResources('AWS::CloudWatch::Alarm')[logicalId(alarm)];
+    const expected = (queue: Parameters<typeof logicalId>[0], seconds: number) => ({
+      Type: 'AWS::CloudWatch::Alarm',
+      Properties: expect.objectContaining({
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateAgeOfOldestMessage',
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalId(queue), 'QueueName'] } }],
+        Statistic: 'Maximum',
+        Period: 60,
+        EvaluationPeriods: 1,
+        Threshold: seconds,
+        ComparisonOperator: 'GreaterThanThreshold',
+        TreatMissingData: 'notBreaching',
+      }),
+    });
+    expect(ageAlarm(s.template, s.processing.queueAgeAlarm)).toEqual(expected(s.processing.queue, 1800));
+
+    const short = synth({ timeout: Duration.minutes(5) });
+    expect(ageAlarm(short.template, short.processing.queueAgeAlarm)).toEqual(expected(short.processing.queue, 600));
+  });
+
   it('feeds the function one message at a time and lets it fail messages individually', () => {
     s.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       EventSourceArn: queueArn(s.processing.queue),
@@ -126,9 +150,10 @@ describe('Processing', () => {
     });
   });
 
-  it('runs the function on x86_64 with the ffmpeg layer, sized for transcodes, configured through its environment', () => {
+  it('runs the function on arm64 with the arm64 ffmpeg layer, sized for transcodes, configured through its environment', () => {
+    s.template.hasResourceProperties('AWS::Lambda::LayerVersion', { CompatibleArchitectures: ['arm64'] });
     s.template.hasResourceProperties('AWS::Lambda::Function', {
-      Architectures: ['x86_64'],
+      Architectures: ['arm64'],
       MemorySize: 10240,
       Timeout: 900,
       EphemeralStorage: { Size: 10240 },
@@ -137,7 +162,12 @@ describe('Processing', () => {
         Variables: Match.objectLike({
           FFMPEG_PATH: '/opt/bin/ffmpeg',
           FFPROBE_PATH: '/opt/bin/ffprobe',
-          PROCESSING_LIMITS: JSON.stringify({ maxDurationSeconds: { audio: 10800, video: 1200 }, maxWidth: 8192, maxHeight: 8192 }),
+          PROCESSING_LIMITS: JSON.stringify({
+            maxDurationSeconds: { audio: 10800, video: 1200 },
+            maxWidth: 8192,
+            maxHeight: 8192,
+            maxVideoPixels: videoPixelBudget(10240, 900),
+          }),
           PROCESS_MAX_RECEIVE_COUNT: '3',
           MEDIA_BASE_URL: 'https://d111111abcdef8.cloudfront.net',
           UPLOADS_TABLE: { Ref: logicalId(s.storage.table) },
@@ -197,6 +227,21 @@ describe('Processing', () => {
     template.hasResourceProperties('AWS::Lambda::Function', { Layers: ['arn:aws:lambda:eu-west-1:123456789012:layer:my-ffmpeg:7'] });
   });
 
+  it('runs on x86_64 with an x86_64 layer when asked', () => {
+    const { template } = synth({ architecture: Architecture.X86_64 });
+    template.hasResourceProperties('AWS::Lambda::LayerVersion', { CompatibleArchitectures: ['x86_64'] });
+    template.hasResourceProperties('AWS::Lambda::Function', { Architectures: ['x86_64'], Layers: Match.anyValue() });
+  });
+
+  it('fails synth naming a layer of its own made for another architecture than the function', () => {
+    const stack = testStack();
+    const code = Code.fromBucket(Bucket.fromBucketName(stack, 'Layers', 'my-layers'), 'ffmpeg-x86_64.zip');
+    const own = new LayerVersion(stack, 'OwnFfmpeg', { code, compatibleArchitectures: [Architecture.X86_64] });
+    expect(() => synth({ ffmpegLayer: own }, stack)).toThrow(
+      'The ffmpeg layer Test/OwnFfmpeg is for x86_64, but the process function runs on arm64: pass a layer built for it, or set the architecture to match',
+    );
+  });
+
   it('takes memory, timeout, reserved concurrency, receives and limits from props', () => {
     const { template, processing } = synth({
       memorySize: 4096,
@@ -214,7 +259,13 @@ describe('Processing', () => {
       EphemeralStorage: { Size: 4096 },
       Environment: {
         Variables: Match.objectLike({
-          PROCESSING_LIMITS: JSON.stringify({ maxDurationSeconds: { audio: 10800, video: 300 }, maxWidth: 3840, maxHeight: 8192 }),
+          // The work limit follows the smaller function: 4,096 MB (2.3 vCPUs) for 10 minutes.
+          PROCESSING_LIMITS: JSON.stringify({
+            maxDurationSeconds: { audio: 10800, video: 300 },
+            maxWidth: 3840,
+            maxHeight: 8192,
+            maxVideoPixels: videoPixelBudget(4096, 600),
+          }),
           PROCESS_MAX_RECEIVE_COUNT: '5',
         }),
       },

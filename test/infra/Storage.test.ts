@@ -2,6 +2,7 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Storage } from '../../lib/Storage.js';
+import { USAGE_TABLE_SCHEMA } from '../../lib/usageTableSchema.js';
 import { UPLOADS_TABLE_SCHEMA } from '../../lib/uploadsTableSchema.js';
 import { logicalId, testStack } from './testApp.js';
 
@@ -142,18 +143,34 @@ describe('Storage', () => {
     }
   });
 
-  it('retains data and protects the table from deletion by default', () => {
+  it('builds the Usage table like the Uploads table, keyed by owner and without indexes', () => {
+    const table = byDefault.resource(byDefault.storage.usageTable).Properties;
+    expect(table).toMatchObject({
+      BillingMode: 'PAY_PER_REQUEST',
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      SSESpecification: { SSEEnabled: true },
+      KeySchema: [{ AttributeName: USAGE_TABLE_SCHEMA.partitionKey.name, KeyType: 'HASH' }],
+      AttributeDefinitions: [{ AttributeName: 'ownerId', AttributeType: 'S' }],
+    });
+    expect(table.GlobalSecondaryIndexes).toBeUndefined();
+  });
+
+  it('retains data and protects the tables from deletion by default', () => {
     const { storage, resource } = byDefault;
-    expect(resource(storage.table).DeletionPolicy).toBe('Retain');
-    expect(resource(storage.table).Properties.DeletionProtectionEnabled).toBe(true);
+    for (const table of [storage.table, storage.usageTable]) {
+      expect(resource(table).DeletionPolicy).toBe('Retain');
+      expect(resource(table).Properties.DeletionProtectionEnabled).toBe(true);
+    }
     expect(resource(storage.uploadsBucket).DeletionPolicy).toBe('Retain');
     expect(byDefault.template.findResources('Custom::S3AutoDeleteObjects')).toEqual({});
   });
 
-  it('deletes the table and empties and deletes the buckets with RemovalPolicy.DESTROY', () => {
+  it('deletes the tables and empties and deletes the buckets with RemovalPolicy.DESTROY', () => {
     const { storage, template, resource } = synth({ removalPolicy: RemovalPolicy.DESTROY });
-    expect(resource(storage.table).DeletionPolicy).toBe('Delete');
-    expect(resource(storage.table).Properties.DeletionProtectionEnabled).toBe(false);
+    for (const table of [storage.table, storage.usageTable]) {
+      expect(resource(table).DeletionPolicy).toBe('Delete');
+      expect(resource(table).Properties.DeletionProtectionEnabled).toBe(false);
+    }
     for (const bucket of [storage.uploadsBucket, storage.mediaBucket, storage.accessLogsBucket]) {
       expect(resource(bucket).DeletionPolicy).toBe('Delete');
       template.hasResourceProperties('Custom::S3AutoDeleteObjects', { BucketName: { Ref: logicalId(bucket) } });

@@ -14,6 +14,7 @@ function synth(props: Partial<UploadApiProps> = {}) {
     uploadsBucket: storage.uploadsBucket,
     mediaBucket: storage.mediaBucket,
     table: storage.table,
+    usageTable: storage.usageTable,
     jwtIssuer: 'https://issuer.example.com',
     jwtAudience: ['media-app'],
     uploadPolicy: DEFAULT_UPLOAD_POLICY,
@@ -116,6 +117,7 @@ describe('UploadApi', () => {
         .Variables as Record<string, unknown>;
       const bindings = [
         [storage.table, 'UPLOADS_TABLE', route.access.table],
+        [storage.usageTable, 'USAGE_TABLE', route.access.usageTable],
         [storage.uploadsBucket, 'UPLOADS_BUCKET', route.access.uploadsBucket],
         [storage.mediaBucket, 'MEDIA_BUCKET', route.access.mediaBucket],
       ] as const;
@@ -135,6 +137,11 @@ describe('UploadApi', () => {
         Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [logicalId(s.storage.table), 'Arn'] }, `/index/${BY_OWNER_INDEX}`]] },
       },
     ]);
+  });
+
+  it('gives the Usage table to exactly the routes that reserve uploads or move records', () => {
+    const withUsage = ROUTES.filter((route) => route.access.usageTable !== undefined).map((route) => route.id);
+    expect(withUsage).toEqual(['CreateUpload', 'CompleteUpload', 'DeleteUpload']);
   });
 
   it('gives list-uploads no S3 access at all and get-config neither S3 nor the table', () => {

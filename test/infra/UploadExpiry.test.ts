@@ -8,7 +8,12 @@ import { logicalId, testStack } from './testApp.js';
 function synth(interval?: Duration) {
   const stack = testStack();
   const storage = new Storage(stack, 'Storage');
-  const expiry = new UploadExpiry(stack, 'Expiry', { uploadsBucket: storage.uploadsBucket, table: storage.table, interval });
+  const expiry = new UploadExpiry(stack, 'Expiry', {
+    uploadsBucket: storage.uploadsBucket,
+    table: storage.table,
+    usageTable: storage.usageTable,
+    interval,
+  });
   return { storage, expiry, template: Template.fromStack(stack) };
 }
 
@@ -72,7 +77,8 @@ describe('UploadExpiry', () => {
     const arn = (construct: Parameters<typeof logicalId>[0]) => ({ 'Fn::GetAtt': [logicalId(construct), 'Arn'] });
     expect(statements).toEqual(
       expect.arrayContaining([
-        { Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], Effect: 'Allow', Resource: arn(s.storage.table) },
+        // The same two actions on the Usage table: CDK merges them into one statement.
+        { Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], Effect: 'Allow', Resource: [arn(s.storage.table), arn(s.storage.usageTable)] },
         { Action: 'dynamodb:Query', Effect: 'Allow', Resource: { 'Fn::Join': ['', [arn(s.storage.table), '/index/byPendingExpiry']] } },
         { Action: 's3:AbortMultipartUpload', Effect: 'Allow', Resource: { 'Fn::Join': ['', [arn(s.storage.uploadsBucket), '/uploads/*/source']] } },
         {
@@ -85,6 +91,17 @@ describe('UploadExpiry', () => {
     );
     const actions = statements.flatMap((statement) => statement.Action);
     expect(actions.filter((action) => /^s3:(Put|Get|Delete)Object$/.test(action))).toEqual([]);
+  });
+
+  it('may read and update the Usage table, where an expiry releases the upload', () => {
+    const policy = s.template.toJSON().Resources[logicalId(s.expiry.function.role.node.findChild('DefaultPolicy'))];
+    const onUsage = (policy.Properties.PolicyDocument.Statement as Array<{ Action: string | string[]; Resource: unknown }>).filter(
+      (statement) => JSON.stringify(statement.Resource).includes(logicalId(s.storage.usageTable)),
+    );
+    expect(onUsage.flatMap((statement) => statement.Action)).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
+    s.template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ USAGE_TABLE: { Ref: logicalId(s.storage.usageTable) } }) },
+    });
   });
 
   it('follows a custom interval in the schedule and the event age', () => {

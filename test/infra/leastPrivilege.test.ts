@@ -2,7 +2,7 @@ import { relative } from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildPipelineApp } from '../../lib/buildPipelineApp.js';
-import { EXPIRE_UPLOADS_FUNCTION, FAIL_DEAD_LETTERS_FUNCTION, PROCESS_UPLOAD_FUNCTION } from '../../lib/eventFunctions.js';
+import { EXPIRE_UPLOADS_FUNCTION, FAIL_DEAD_LETTERS_FUNCTION, PROCESS_UPLOAD_FUNCTION, SWEEP_UPLOADS_FUNCTION } from '../../lib/eventFunctions.js';
 import { PipelineFunction, PROJECT_ROOT } from '../../lib/PipelineFunction.js';
 import { ROUTES } from '../../lib/routes.js';
 import { lambdaServiceActions } from './support/lambdaServiceActions.js';
@@ -55,9 +55,9 @@ beforeAll(async () => {
 });
 
 describe('least privilege, derived from the code each function bundles', () => {
-  it('covers every function the app deploys: one per route, processing, dead letters and expiry', () => {
+  it('covers every function the app deploys: one per route, processing, dead letters, expiry and the sweep', () => {
     const handlers = functions.map((fn) => relative(PROJECT_ROOT, fn.entry));
-    const expected = [...ROUTES.map((route) => route.handler), PROCESS_UPLOAD_FUNCTION.handler, FAIL_DEAD_LETTERS_FUNCTION.handler, EXPIRE_UPLOADS_FUNCTION.handler];
+    const expected = [...ROUTES.map((route) => route.handler), PROCESS_UPLOAD_FUNCTION.handler, FAIL_DEAD_LETTERS_FUNCTION.handler, EXPIRE_UPLOADS_FUNCTION.handler, SWEEP_UPLOADS_FUNCTION.handler];
     expect(handlers).toEqual(expect.arrayContaining(expected.map((handler) => `lambdas/${handler}/handler.ts`)));
   });
 

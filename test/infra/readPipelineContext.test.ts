@@ -57,6 +57,26 @@ describe('readPipelineContext', () => {
     });
   });
 
+  it('reads the per-user limits: counts as whole numbers, bytes as sizes', () => {
+    const props = read({
+      maxActiveUploadsPerUser: '3',
+      maxBytesInFlightPerUser: '30GiB',
+      maxStoredBytesPerUser: '1TiB',
+      maxUploadsPerHourPerUser: 20,
+    });
+    expect(props.maxActiveUploadsPerUser).toBe(3);
+    expect(props.maxBytesInFlightPerUser?.toBytes()).toBe(30 * 1024 ** 3);
+    expect(props.maxStoredBytesPerUser?.toBytes()).toBe(1024 ** 4);
+    expect(props.maxUploadsPerHourPerUser).toBe(20);
+  });
+
+  it('reads the sweep interval and stall margin into the sweep props', () => {
+    const props = read({ sweepInterval: '30m', stallMargin: '20m' });
+    expect(props.sweep?.interval?.toSeconds()).toBe(1800);
+    expect(props.sweep?.stallMargin?.toSeconds()).toBe(1200);
+    expect(read({ stallMargin: '600' }).sweep).toEqual({ interval: undefined, stallMargin: expect.anything() });
+  });
+
   it('switches to an external issuer when jwtIssuer and jwtAudience are set', () => {
     expect(read({ jwtIssuer: 'https://issuer.example.com', jwtAudience: 'web,ios' }).auth).toEqual({
       jwtIssuer: 'https://issuer.example.com',
@@ -73,6 +93,9 @@ describe('readPipelineContext', () => {
     [{ maxPartUrlsPerResponse: '10.5' }, "context maxPartUrlsPerResponse must be a whole number, got '10.5'"],
     [{ removalPolicy: 'snapshot' }, "context removalPolicy must be retain or destroy, got 'snapshot'"],
     [{ selfSignUp: 'yes' }, "context selfSignUp must be true or false, got 'yes'"],
+    [{ maxActiveUploadsPerUser: '2.5' }, "context maxActiveUploadsPerUser must be a whole number, got '2.5'"],
+    [{ maxStoredBytesPerUser: '1TB' }, "context maxStoredBytesPerUser must be bytes or a size like 500MiB or 20GiB, got '1TB'"],
+    [{ stallMargin: 'soon' }, "context stallMargin must be seconds or a duration like 15m, 24h or 2d, got 'soon'"],
   ])('rejects %j, naming the key and value', (context, message) => {
     expect(() => read(context)).toThrow(message);
   });

@@ -18,6 +18,9 @@ describe('uploadPolicyFromProps', () => {
       partUrlExpiry: Duration.minutes(30),
       uploadExpiry: Duration.hours(6),
       maxMetadataBytes: 512,
+      maxActiveUploadsPerUser: 3,
+      maxStoredBytesPerUser: Size.gibibytes(10),
+      maxUploadsPerHourPerUser: 30,
     });
     expect(policy).toEqual({
       ...DEFAULT_UPLOAD_POLICY,
@@ -29,7 +32,16 @@ describe('uploadPolicyFromProps', () => {
       partUrlExpirySeconds: 1800,
       uploadExpirySeconds: 21_600,
       maxMetadataBytes: 512,
+      maxActiveUploadsPerUser: 3,
+      // Not given: twice maxFileSize, so two of the largest files can be sent at once.
+      maxBytesInFlightPerUser: 4 * 1024 ** 3,
+      maxStoredBytesPerUser: 10 * 1024 ** 3,
+      maxUploadsPerHourPerUser: 30,
     });
+  });
+
+  it('takes the bytes in flight per user as given', () => {
+    expect(uploadPolicyFromProps({ maxBytesInFlightPerUser: Size.gibibytes(25) }).maxBytesInFlightPerUser).toBe(25 * 1024 ** 3);
   });
 
   it('replaces only the kinds given in acceptedTypes; an empty list turns a kind off', () => {
@@ -66,6 +78,18 @@ describe('uploadPolicyFromProps', () => {
       "acceptedTypes lists 'video/mp4' under both audio and video; a type must name one kind",
     ],
     [{ acceptedTypes: { audio: [], video: [], image: [] } }, 'acceptedTypes accepts no content type at all; give at least one'],
+    [{ maxActiveUploadsPerUser: 0 }, 'maxActiveUploadsPerUser must be a whole number from 1 to 1000, got 0'],
+    [{ maxActiveUploadsPerUser: 1001 }, 'maxActiveUploadsPerUser must be a whole number from 1 to 1000, got 1001'],
+    [{ maxUploadsPerHourPerUser: 0.5 }, 'maxUploadsPerHourPerUser must be a whole number of at least 1, got 0.5'],
+    [
+      { maxBytesInFlightPerUser: Size.gibibytes(10) },
+      'maxBytesInFlightPerUser must be at least maxFileSize (21474836480 bytes), got 10737418240 bytes',
+    ],
+    [
+      { maxFileSize: Size.gibibytes(200), maxPartSize: Size.gibibytes(1) },
+      'maxStoredBytesPerUser must be at least maxFileSize (214748364800 bytes), got 107374182400 bytes',
+    ],
+    [{ maxStoredBytesPerUser: Size.bytes(0) }, 'maxStoredBytesPerUser must be a positive whole number of bytes, got 0 bytes'],
   ] as const;
   it.each(invalid.map(([props, message]) => [message, props] as const))('rejects bad props with "%s"', (message, props) => {
     expect(() => uploadPolicyFromProps(props)).toThrow(message);

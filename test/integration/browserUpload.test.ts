@@ -78,6 +78,7 @@ describe.skipIf(skipReason !== undefined)(`the SDK in headless Chromium${skipRea
       port: 0,
       s3Port: 0,
       dynamoDbPort: 0,
+      sqsPort: 0,
       dataDir: join(dir, 'local-data'),
       expireIntervalSeconds: 0,
       log: errorsOnlyLog,

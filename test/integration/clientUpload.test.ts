@@ -52,6 +52,7 @@ describe('client SDK and CLI against local mode', () => {
       port: 0,
       s3Port: 0,
       dynamoDbPort: 0,
+      sqsPort: 0,
       dataDir: join(dir, 'local-data'),
       expireIntervalSeconds: 0,
       log: errorsOnlyLog,

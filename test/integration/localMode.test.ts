@@ -26,7 +26,7 @@ let s3: ReturnType<typeof emulatorS3>;
 beforeAll(async () => {
   process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
   dataDir = await mkdtemp(join(tmpdir(), 'local-mode-'));
-  local = await startLocal({ port: 0, s3Port: 0, dynamoDbPort: 0, dataDir, expireIntervalSeconds: 0, retryDelayMs: () => 50, log: silentLog });
+  local = await startLocal({ port: 0, s3Port: 0, dynamoDbPort: 0, sqsPort: 0, dataDir, expireIntervalSeconds: 0, retryDelayMs: () => 50, log: silentLog });
   alice = await local.mintToken('alice');
   bob = await local.mintToken('bob');
   s3 = emulatorS3(local);

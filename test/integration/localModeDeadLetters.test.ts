@@ -36,7 +36,7 @@ beforeAll(async () => {
   // The dead-letter function logs every dead letter as an error for operators; here that one is expected.
   process.env.POWERTOOLS_LOG_LEVEL ??= 'CRITICAL';
   dataDir = await mkdtemp(join(tmpdir(), 'local-mode-dead-letters-'));
-  local = await startLocal({ port: 0, s3Port: 0, dynamoDbPort: 0, dataDir, expireIntervalSeconds: 0, retryDelayMs: () => 20, log: silentLog });
+  local = await startLocal({ port: 0, s3Port: 0, dynamoDbPort: 0, sqsPort: 0, dataDir, expireIntervalSeconds: 0, retryDelayMs: () => 20, log: silentLog });
   token = await local.mintToken('alice');
 });
 

@@ -32,6 +32,7 @@ beforeAll(async () => {
     port: 0,
     s3Port: 0,
     dynamoDbPort: 0,
+    sqsPort: 0,
     dataDir,
     expireIntervalSeconds: 1,
     uploadPolicy: { partUrlExpirySeconds: PART_URL_SECONDS, uploadExpirySeconds: UPLOAD_SECONDS },

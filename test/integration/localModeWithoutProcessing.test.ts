@@ -13,7 +13,7 @@ let token: string;
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'local-mode-without-processing-'));
-  local = await startLocal({ port: 0, s3Port: 0, dynamoDbPort: 0, dataDir, expireIntervalSeconds: 0, log: silentLog, processUploads: false });
+  local = await startLocal({ port: 0, s3Port: 0, dynamoDbPort: 0, sqsPort: 0, dataDir, expireIntervalSeconds: 0, log: silentLog, processUploads: false });
   token = await local.mintToken('bench');
 });
 

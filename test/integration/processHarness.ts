@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { S3Event, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { createLambdaContext } from '../../local/createLambdaContext.js';
 import { encodeS3EventKey } from '../../local/events/normalizeS3Event.js';
@@ -37,12 +37,25 @@ export class ProcessHarness {
     private readonly dataDir: string,
   ) {}
 
-  /** Starts local mode with `env` added to the handlers' environment (set before the handler is imported). */
+  /**
+   * Starts local mode with `env` added to the handlers' environment (set before the handler is
+   * imported). S3 is named `localhost`, not 127.0.0.1, as on AWS every S3 endpoint is a host
+   * name: the function's S3 client resolves it, as it resolves S3's on Lambda.
+   */
   static async start(env: Record<string, string> = {}): Promise<ProcessHarness> {
     process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
     Object.assign(process.env, env);
     const dataDir = await mkdtemp(join(tmpdir(), 'process-media-'));
-    const local = await startLocal({ port: 0, s3Port: 0, dynamoDbPort: 0, dataDir, expireIntervalSeconds: 0, log: silentLog });
+    const local = await startLocal({
+      port: 0,
+      s3Port: 0,
+      dynamoDbPort: 0,
+      sqsPort: 0,
+      dataDir,
+      expireIntervalSeconds: 0,
+      publicHost: 'localhost',
+      log: silentLog,
+    });
     const s3 = emulatorS3(local);
     const dynamo = DynamoDBDocumentClient.from(
       new DynamoDBClient({ endpoint: local.dynamoDbEndpoint, region: local.region, credentials: local.credentials }),
@@ -119,6 +132,23 @@ export class ProcessHarness {
   async record(uploadId: string): Promise<UploadRecord> {
     const { Item } = await this.dynamo.send(new GetCommand({ TableName: this.local.uploadsTable, Key: { uploadId }, ConsistentRead: true }));
     return Item as UploadRecord;
+  }
+
+  /** Moves the record to `cancelled` as DELETE /uploads/{id} does, or removes it as deleting a finished upload does. */
+  async cancel(uploadId: string, how: 'cancel' | 'delete' = 'cancel'): Promise<void> {
+    if (how === 'delete') {
+      await this.dynamo.send(new DeleteCommand({ TableName: this.local.uploadsTable, Key: { uploadId } }));
+      return;
+    }
+    await this.dynamo.send(
+      new UpdateCommand({
+        TableName: this.local.uploadsTable,
+        Key: { uploadId },
+        UpdateExpression: 'SET #status = :cancelled',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':cancelled': 'cancelled' },
+      }),
+    );
   }
 
   /** Keys under the upload's media prefix, sorted. */

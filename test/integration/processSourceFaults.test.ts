@@ -4,19 +4,29 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ffmpegBinaries } from '../../layers/ffmpeg/ffmpegBinaries.js';
 import { measureRendition } from '../../lambdas/shared/media/mediaPlaylist.js';
 import { runFfmpeg } from '../../lambdas/shared/media/runFfmpeg.js';
 import { VIDEO_SEGMENT_SECONDS, videoHlsArgs } from '../../lambdas/shared/media/videoHlsArgs.js';
 import { planRenditions } from '../../lambdas/shared/media/videoLadder.js';
 import { makeVideo } from './processFixtures.js';
+import { layerFfmpeg } from './support/layerFfmpeg.js';
 
 /**
  * A connection S3 drops mid-read must not look like a truncated upload: ffmpeg exits 0 on a
  * reset stream with only what it had read, which the duration check would fail for good as
  * TRANSCODE_FAILED. Here a server resets every response that starts in the first half of the
- * file halfway through it, as a dropped connection would.
+ * file halfway through it, as the SourceServer does when S3's stream breaks under it.
  */
+const BINARIES: [string, string][] = [["the machine's ffmpeg", 'ffmpeg']];
+for (const arch of ['x86_64', 'arm64'] as const) {
+  const layer = layerFfmpeg(arch);
+  if ('missing' in layer) {
+    if (process.env.CI) throw new Error(`CI needs the layer's ${arch} binaries: ${layer.missing}`);
+  } else {
+    BINARIES.push([`the ${arch} layer's ffmpeg`, layer.ffmpeg]);
+  }
+}
+
 describe('reading an original over a connection that drops', () => {
   let dir: string;
   let server: Server;
@@ -49,16 +59,13 @@ describe('reading an original over a connection that drops', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it.each([
-    ['the machine\'s ffmpeg', 'ffmpeg'],
-    ['the layer\'s ffmpeg', ffmpegBinaries()[0]?.path ?? ''],
-  ])('reconnects and encodes the whole video with %s', async (_name, ffmpeg) => {
+  it.each(BINARIES)('reconnects and encodes the whole video with %s', async (_name, ffmpeg) => {
     const outputDir = await mkdtemp(join(dir, 'out-'));
     const renditions = planRenditions({ width: 160, height: 120, fps: 25 });
     const [rendition] = renditions;
     await mkdir(join(outputDir, rendition?.name ?? ''), { recursive: true });
     const args = videoHlsArgs({
-      input: url,
+      source: { url, demuxer: 'mov' },
       outputDir,
       renditions,
       videoStreamIndex: 0,

@@ -7,6 +7,8 @@ interface ExposableError {
   readonly expose?: boolean;
   readonly code?: string;
   readonly message?: string;
+  /** Headers that belong to the answer, e.g. `retry-after` on a 429. */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 const INTERNAL = { code: 'INTERNAL_ERROR', message: 'Something went wrong on our side; try again later' };
@@ -24,8 +26,8 @@ const CODE_BY_STATUS: Record<number, string> = {
 
 /**
  * Turns any error into `{ "error": { "code", "message" } }`. Errors marked `expose` (the
- * pipeline's own 4xx errors, middy's HTTP errors) keep their status and message; anything
- * else is logged and answered with a plain 500 that reveals nothing.
+ * pipeline's own 4xx errors, middy's HTTP errors) keep their status, message and headers;
+ * anything else is logged and answered with a plain 500 that reveals nothing.
  */
 export function jsonErrorResponder(): MiddlewareObj<unknown, APIGatewayProxyResultV2> {
   return {
@@ -41,7 +43,7 @@ export function jsonErrorResponder(): MiddlewareObj<unknown, APIGatewayProxyResu
         : INTERNAL;
       request.response = {
         statusCode,
-        headers: { 'content-type': 'application/json' },
+        headers: { ...(exposed ? error.headers : {}), 'content-type': 'application/json' },
         body: JSON.stringify({ error: body }),
       };
     },

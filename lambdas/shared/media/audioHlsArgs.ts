@@ -1,7 +1,8 @@
 import { hlsOutputArgs, transcodeInputArgs } from './ffmpegCommon.js';
+import type { SourceInput } from './sourceInput.js';
 
 export interface AudioHlsInput {
-  readonly input: string;
+  readonly source: SourceInput;
   /** The rendition goes to `<outputDir>/<AUDIO_RENDITION>/index.m3u8` and its segments; the folder must exist. */
   readonly outputDir: string;
   readonly audioStreamIndex: number;
@@ -24,7 +25,7 @@ export function audioHlsArgs(options: AudioHlsInput): string[] {
   const stream = `0:${options.audioStreamIndex}`;
   const dir = `${options.outputDir}/${AUDIO_RENDITION}`;
   return [
-    ...transcodeInputArgs(options.input, options.readLimitSeconds),
+    ...transcodeInputArgs(options.source, options.readLimitSeconds),
     '-map', stream,
     '-c:a', 'aac',
     '-b:a', `${AUDIO_KBPS}k`,

@@ -17,6 +17,11 @@ export const FAILURE_CODES = {
   sourceUnavailable: 'SOURCE_UNAVAILABLE',
   /** Anything else, once every retry failed. */
   processingFailed: 'PROCESSING_FAILED',
+  /**
+   * Found by the sweep: processing never started although the event was sent again, or a run
+   * stopped (crashed, killed) and no retry came to finish it.
+   */
+  processingStalled: 'PROCESSING_STALLED',
 } as const;
 
 export type FailureCode = (typeof FAILURE_CODES)[keyof typeof FAILURE_CODES];

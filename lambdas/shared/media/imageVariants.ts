@@ -1,4 +1,5 @@
-import { FFMPEG_BASE_ARGS, networkInputArgs } from './ffmpegCommon.js';
+import { FFMPEG_BASE_ARGS } from './ffmpegCommon.js';
+import { type SourceInput, sourceInputArgs } from './sourceInput.js';
 
 /** Widths of the resized variants; a source narrower than one is not upscaled to it. */
 export const IMAGE_VARIANT_WIDTHS: readonly number[] = [320, 640, 1280];
@@ -53,7 +54,7 @@ export function imageVariantName(variant: ImageVariant): string {
 
 /** One run for all variants: decode once (first frame of an animation), orient, split, scale, encode WebP. */
 export function imageVariantArgs(options: {
-  readonly input: string;
+  readonly source: SourceInput;
   readonly outputDir: string;
   readonly videoStreamIndex: number;
   readonly orientation: number;
@@ -68,9 +69,8 @@ export function imageVariantArgs(options: {
   ].join(';');
   return [
     ...FFMPEG_BASE_ARGS,
-    ...networkInputArgs(options.input),
     '-noautorotate',
-    '-i', options.input,
+    ...sourceInputArgs(options.source),
     '-filter_complex', graph,
     ...variants.flatMap((v, i) => [
       '-map', `[o${i}]`,

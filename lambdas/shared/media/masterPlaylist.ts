@@ -14,8 +14,8 @@ export interface VariantStream {
 }
 
 /**
- * The HLS master playlist, written in code rather than by ffmpeg (`-master_pl_name` crashes the
- * layer's static ffmpeg 4.1). Variants are listed as given (lowest first), each with the
+ * The HLS master playlist, written in code rather than by ffmpeg (`-master_pl_name`), so its
+ * bandwidths are the segments' as written. Variants are listed as given (lowest first), each with the
  * attributes players choose by: measured peak and average bandwidth, resolution, frame rate and
  * codecs (so a player can skip a variant it cannot decode before fetching it).
  */

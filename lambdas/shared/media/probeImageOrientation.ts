@@ -1,28 +1,34 @@
 import { logger } from '../logger.js';
-import { networkInputArgs } from './ffmpegCommon.js';
-import { describeExit, succeeded } from './ffmpegFailure.js';
+import { ProcessingError } from '../errors.js';
+import { crashSignal, describeExit, succeeded } from './ffmpegFailure.js';
+import { FAILURE_CODES } from './failureCodes.js';
 import type { ProbeOptions } from './probeMedia.js';
 import { runProcess } from './runProcess.js';
+import { type SourceInput, sourceInputArgs } from './sourceInput.js';
 
 /**
  * The EXIF orientation (1 to 8) of an image's first frame, 1 when it has none. ffmpeg does not
  * apply EXIF orientation to stills (only a video's display matrix), but the JPEG decoder
  * exports the tag as frame metadata, so one decoded frame tells it.
  */
-export async function probeImageOrientation(input: string, options: ProbeOptions): Promise<number> {
+export async function probeImageOrientation(source: SourceInput, options: ProbeOptions): Promise<number> {
   const result = await runProcess(
     options.ffprobe,
     [
       '-v', 'error',
-      ...networkInputArgs(input),
+      ...sourceInputArgs(source),
       '-select_streams', 'v:0',
       '-read_intervals', '%+#1',
       '-show_entries', 'frame_tags=Orientation',
       '-print_format', 'json',
-      input,
     ],
     { captureStdout: true, timeoutMs: options.timeoutMs, signal: options.signal },
   );
+  if (result.aborted) throw options.signal?.reason ?? new Error('Orientation probe aborted');
+  const crash = crashSignal(result);
+  if (crash) {
+    throw new ProcessingError(FAILURE_CODES.processingFailed, `ffprobe crashed (${crash}) reading the image orientation`, { retryable: true });
+  }
   if (!succeeded(result)) {
     // The image already probed; an unreadable tag only means it stays as stored.
     logger.warn('Could not read the image orientation', { exit: describeExit(result), stderr: result.stderrTail });

@@ -1,34 +1,55 @@
 import { ProcessingError } from '../errors.js';
 import { logger } from '../logger.js';
-import { networkInputArgs } from './ffmpegCommon.js';
-import { describeExit, isSourceFault, succeeded } from './ffmpegFailure.js';
+import { crashSignal, describeExit, isSourceFault, succeeded } from './ffmpegFailure.js';
 import { FAILURE_CODES } from './failureCodes.js';
 import { ProbeOutput } from './probeOutput.js';
 import { runProcess } from './runProcess.js';
+import { probeSourceArgs } from './sourceInput.js';
+
+/**
+ * How long a probe may take. A real file's headers are read in well under a second; a file
+ * built to keep ffprobe busy (or one it cannot make sense of) gets no more than this.
+ */
+export const PROBE_TIMEOUT_MS = 60_000;
 
 export interface ProbeOptions {
   /** The ffprobe binary. */
   readonly ffprobe: string;
-  /** Kill ffprobe after this long. */
+  /** Kill ffprobe after this long: the smaller of PROBE_TIMEOUT_MS and the time left for processing. */
   readonly timeoutMs: number;
   readonly signal?: AbortSignal;
 }
 
 /**
- * Probes a file or URL (a presigned GET: ffprobe reads only the headers it needs, with range
- * requests) and returns the format and streams. A file ffprobe cannot read as media is an
- * UNSUPPORTED_MEDIA failure; a URL it could not fetch is a retryable SOURCE_UNAVAILABLE.
+ * Probes an original (ffprobe reads only the headers it needs, with range requests) with only
+ * the demuxers this pipeline accepts, and returns the format and streams.
+ *
+ * - A file ffprobe refuses, or cannot finish reading within PROBE_TIMEOUT_MS: final
+ *   UNSUPPORTED_MEDIA. Retrying cannot change the file.
+ * - An original it could not fetch: retryable SOURCE_UNAVAILABLE.
+ * - ffprobe crashing or killed: a retryable fault on our side (PROCESSING_FAILED once retries
+ *   run out), never a verdict that the file is bad.
  */
-export async function probeMedia(input: string, options: ProbeOptions): Promise<ProbeOutput> {
+export async function probeMedia(url: string, options: ProbeOptions): Promise<ProbeOutput> {
   const result = await runProcess(
     options.ffprobe,
-    ['-v', 'error', ...networkInputArgs(input), '-print_format', 'json', '-show_format', '-show_streams', input],
+    ['-v', 'error', ...probeSourceArgs(url), '-print_format', 'json', '-show_format', '-show_streams'],
     { captureStdout: true, timeoutMs: options.timeoutMs, signal: options.signal },
   );
   if (!succeeded(result)) {
     logger.warn('ffprobe failed', { exit: describeExit(result), stderr: result.stderrTail });
     if (result.aborted) throw options.signal?.reason ?? new Error('Probe aborted');
-    if (result.timedOut || isSourceFault(result)) {
+    const crash = crashSignal(result);
+    if (crash) {
+      throw new ProcessingError(FAILURE_CODES.processingFailed, `ffprobe crashed (${crash}) reading the original`, { retryable: true });
+    }
+    if (result.timedOut) {
+      throw new ProcessingError(
+        FAILURE_CODES.unsupportedMedia,
+        `The file could not be read as audio, video or an image within ${Math.round(options.timeoutMs / 1000)} s: it is not a media file this pipeline accepts`,
+      );
+    }
+    if (isSourceFault(result)) {
       throw new ProcessingError(FAILURE_CODES.sourceUnavailable, 'The uploaded file could not be read from storage; it will be retried', {
         retryable: true,
       });

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { ConfigError } from '../errors.js';
+import { videoPixelBudget } from './videoWorkBudget.js';
 
 /**
  * What the process function accepts after probing. The CDK construct takes these as props and
@@ -14,12 +15,21 @@ export interface ProcessingLimits {
   readonly maxWidth: number;
   /** Largest accepted height in pixels, as displayed (after rotation). */
   readonly maxHeight: number;
+  /**
+   * The work one run can do on a video: width × height × frames per second × seconds of the
+   * source. A video above it is refused before encoding (it could not finish in the run), and
+   * one that states no duration is read only as far as fits. The stack derives it from the
+   * function's memory and timeout (`videoPixelBudget`).
+   */
+  readonly maxVideoPixels: number;
 }
 
 export const DEFAULT_PROCESSING_LIMITS: ProcessingLimits = {
   maxDurationSeconds: { audio: 3 * 3600, video: 20 * 60 },
   maxWidth: 8192,
   maxHeight: 8192,
+  // The stack's default function: 10,240 MB, 15 minutes.
+  maxVideoPixels: videoPixelBudget(10_240, 900),
 };
 
 const positive = () => z.number().check(z.positive());
@@ -28,6 +38,7 @@ const ProcessingLimitsOverrides = z.strictObject({
   maxDurationSeconds: z.optional(z.strictObject({ audio: z.optional(positive()), video: z.optional(positive()) })),
   maxWidth: z.optional(z.int().check(z.positive())),
   maxHeight: z.optional(z.int().check(z.positive())),
+  maxVideoPixels: z.optional(positive()),
 });
 
 export type ProcessingLimitsOverrides = z.infer<typeof ProcessingLimitsOverrides>;
@@ -48,5 +59,6 @@ export function resolveProcessingLimits(overrides: unknown, source = 'processing
     },
     maxWidth: given.maxWidth ?? DEFAULT_PROCESSING_LIMITS.maxWidth,
     maxHeight: given.maxHeight ?? DEFAULT_PROCESSING_LIMITS.maxHeight,
+    maxVideoPixels: given.maxVideoPixels ?? DEFAULT_PROCESSING_LIMITS.maxVideoPixels,
   };
 }

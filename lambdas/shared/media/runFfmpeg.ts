@@ -1,7 +1,7 @@
 import { ProcessingError } from '../errors.js';
 import { logger } from '../logger.js';
 import { FfmpegProgressParser, type FfmpegProgress } from './ffmpegProgress.js';
-import { describeExit, isSourceFault, succeeded } from './ffmpegFailure.js';
+import { crashSignal, describeExit, isSourceFault, succeeded } from './ffmpegFailure.js';
 import { FAILURE_CODES } from './failureCodes.js';
 import { runProcess } from './runProcess.js';
 
@@ -17,12 +17,14 @@ export interface RunFfmpegOptions {
   readonly onProgress?: (progress: FfmpegProgress) => void;
   /** Receives the bytes of a `pipe:3` output. */
   readonly onFd3Data?: (chunk: Buffer) => void;
+  /** Files fed to a `pipe:0` input, in order. */
+  readonly stdinFiles?: readonly string[];
 }
 
 /**
  * Runs ffmpeg and turns its failures into processing errors with messages a user can act on.
- * The stderr tail goes to the logs only. An input that could not be fetched is retryable;
- * any other failure is about the file and final.
+ * The stderr tail goes to the logs only. An input that could not be fetched, and a crash of
+ * ffmpeg itself, are retryable; any other failure is about the file and final.
  */
 export async function runFfmpeg(args: readonly string[], options: RunFfmpegOptions): Promise<void> {
   const parser = options.onProgress ? new FfmpegProgressParser() : undefined;
@@ -31,6 +33,7 @@ export async function runFfmpeg(args: readonly string[], options: RunFfmpegOptio
     timeoutMs: options.timeoutMs,
     signal: options.signal,
     onFd3Data: options.onFd3Data,
+    stdinFiles: options.stdinFiles,
     onStdoutLine:
       parser && onProgress
         ? (line) => {
@@ -49,12 +52,10 @@ export async function runFfmpeg(args: readonly string[], options: RunFfmpegOptio
       `Making ${options.step} did not finish within the processing time limit; a shorter or lower-resolution file will process faster`,
     );
   }
-  if (result.signal === 'SIGKILL') {
-    // Not our kill (that is timedOut/aborted): the kernel's, when the function ran out of memory.
-    throw new ProcessingError(
-      FAILURE_CODES.transcodeFailed,
-      `Making ${options.step} ran out of memory; a lower-resolution file needs less`,
-    );
+  const crash = crashSignal(result);
+  if (crash) {
+    // Not our kill (that is timedOut/aborted): a crash, or the kernel's kill when memory ran out.
+    throw new ProcessingError(FAILURE_CODES.processingFailed, `ffmpeg crashed (${crash}) making ${options.step}`, { retryable: true });
   }
   if (isSourceFault(result)) {
     throw new ProcessingError(FAILURE_CODES.sourceUnavailable, 'The uploaded file could not be read from storage; it will be retried', {

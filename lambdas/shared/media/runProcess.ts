@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
+import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 
 export interface RunProcessOptions {
   /** Called with each line written to stdout (ffmpeg's `-progress pipe:1` key=value lines). */
@@ -9,6 +11,8 @@ export interface RunProcessOptions {
   readonly captureStdout?: boolean;
   /** Receives what the process writes to file descriptor 3 (an ffmpeg `pipe:3` output). */
   readonly onFd3Data?: (chunk: Buffer) => void;
+  /** Files written one after another to the process's stdin (a `pipe:0` input), which is then closed. */
+  readonly stdinFiles?: readonly string[];
   /** Kill the process (SIGKILL) after this many milliseconds. */
   readonly timeoutMs?: number;
   /** Kill the process (SIGKILL) when this aborts. */
@@ -22,24 +26,13 @@ export interface ProcessResult {
   readonly exitCode: number | null;
   readonly signal: NodeJS.Signals | null;
   readonly stdout: string;
-  /** The last lines of stderr, URL query strings removed: what went wrong, for the logs (never for users). */
+  /** The last lines of stderr: what went wrong, for the logs (never for users). */
   readonly stderrTail: readonly string[];
   readonly timedOut: boolean;
   readonly aborted: boolean;
 }
 
 const MAX_STDERR_LINE = 500;
-
-/**
- * ffmpeg and ffprobe name their input in error lines, and the input is a presigned GET URL:
- * logged whole, it would hand anyone who reads the logs the original for as long as the URL
- * lives. The query string (the signature and credentials) is cut; the host and key stay.
- */
-const URL_QUERY = /(https?:\/\/[^\s?#]+)\?\S*?(?=:?(?:\s|$))/g;
-
-function withoutQueryStrings(line: string): string {
-  return line.replace(URL_QUERY, '$1?[query removed]');
-}
 
 /**
  * Runs a binary without a shell and resolves when it has exited and its output is drained,
@@ -54,8 +47,9 @@ export function runProcess(command: string, args: readonly string[], options: Ru
       return;
     }
     const child = spawn(command, args, {
-      stdio: ['ignore', 'pipe', 'pipe', options.onFd3Data ? 'pipe' : 'ignore'],
+      stdio: [options.stdinFiles ? 'pipe' : 'ignore', 'pipe', 'pipe', options.onFd3Data ? 'pipe' : 'ignore'],
     });
+    if (options.stdinFiles) void feedStdin(child.stdin as Writable, options.stdinFiles);
     let stdout = '';
     const stderrTail: string[] = [];
     let timedOut = false;
@@ -98,8 +92,7 @@ export function runProcess(command: string, args: readonly string[], options: Ru
     const stderrLines = createInterface({ input: child.stderr as Readable, crlfDelay: Infinity });
     stderrLines.on('line', (line) => {
       if (line.trim() === '') return;
-      const safe = withoutQueryStrings(line);
-      stderrTail.push(safe.length > MAX_STDERR_LINE ? `${safe.slice(0, MAX_STDERR_LINE)}…` : safe);
+      stderrTail.push(line.length > MAX_STDERR_LINE ? `${line.slice(0, MAX_STDERR_LINE)}…` : line);
       if (stderrTail.length > keepLines) stderrTail.shift();
     });
     drained.push(new Promise((done) => stderrLines.once('close', () => done())));
@@ -121,4 +114,18 @@ export function runProcess(command: string, args: readonly string[], options: Ru
       void Promise.all(drained).then(() => resolve({ exitCode, signal, stdout, stderrTail, timedOut, aborted }));
     });
   });
+}
+
+/**
+ * Writes the files to stdin in order and closes it. A process that stops reading early (it had
+ * enough, or it died) breaks the pipe; its exit status tells what happened, not this.
+ */
+async function feedStdin(stdin: Writable, files: readonly string[]): Promise<void> {
+  stdin.on('error', () => undefined);
+  try {
+    for (const file of files) await pipeline(createReadStream(file), stdin, { end: false });
+    stdin.end();
+  } catch {
+    stdin.destroy();
+  }
 }

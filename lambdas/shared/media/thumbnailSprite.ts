@@ -1,4 +1,5 @@
 import { FFMPEG_BASE_ARGS, seconds } from './ffmpegCommon.js';
+import { pipedInputArgs } from './sourceInput.js';
 
 /** At most this many thumbnails (one 10x10 sprite); longer videos space them further apart. */
 export const MAX_THUMBNAILS = 100;
@@ -22,13 +23,14 @@ export function planThumbnails(durationSeconds: number, width: number, height: n
 }
 
 /**
- * Step 1: one small JPEG per interval, numbered from 1, read from a local rendition (already
- * scaled down and on local disk, so this decodes little and fetches nothing).
+ * Step 1: one small JPEG per interval, numbered from 1, from the smallest rendition's MPEG-TS
+ * segments fed to stdin in order (already scaled down and on local disk, so this decodes little
+ * and fetches nothing; no playlist for an hls demuxer to follow).
  */
-export function thumbnailFramesArgs(input: string, outputPattern: string, plan: ThumbnailPlan): string[] {
+export function thumbnailFramesArgs(outputPattern: string, plan: ThumbnailPlan): string[] {
   return [
     ...FFMPEG_BASE_ARGS,
-    '-i', input,
+    ...pipedInputArgs('mpegts'),
     '-map', '0:v:0',
     '-vf', `fps=1/${seconds(plan.intervalSeconds)},scale=${plan.width}:${plan.height},setsar=1`,
     '-q:v', '5',
@@ -47,12 +49,12 @@ export function spriteGrid(count: number): SpriteGrid {
   return { columns, rows: Math.max(1, Math.ceil(count / columns)) };
 }
 
-/** Step 2: the frames tiled into one sprite, left to right, then top to bottom. */
-export function spriteArgs(framesPattern: string, output: string, grid: SpriteGrid): string[] {
+/** Step 2: the frames, fed to stdin in order, tiled into one sprite, left to right, then top to bottom. */
+export function spriteArgs(output: string, grid: SpriteGrid): string[] {
   return [
     ...FFMPEG_BASE_ARGS,
     '-framerate', '1',
-    '-i', framesPattern,
+    ...pipedInputArgs('jpeg_pipe'),
     '-vf', `tile=${grid.columns}x${grid.rows}`,
     '-frames:v', '1',
     '-q:v', '5',

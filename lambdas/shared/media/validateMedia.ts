@@ -3,9 +3,11 @@ import type { MediaKind } from '../mediaPolicy.js';
 import { FAILURE_CODES } from './failureCodes.js';
 import type { MediaFacts } from './mediaFacts.js';
 import type { ProcessingLimits } from './processingLimits.js';
+import { acceptedDemuxer } from './sourceInput.js';
+import { maxVideoSeconds } from './videoWorkBudget.js';
 
-/** MediaFacts that passed validation: their kind is the declared one. */
-export type ValidMedia = MediaFacts & { readonly kind: MediaKind };
+/** MediaFacts that passed validation: their kind is the declared one, read by `demuxer`, which every later run forces. */
+export type ValidMedia = MediaFacts & { readonly kind: MediaKind; readonly demuxer: string };
 
 /**
  * Checks a probed file against what the client declared and the limits. Each failure is final
@@ -16,6 +18,13 @@ export function validateMedia(facts: MediaFacts, declared: MediaKind, limits: Pr
     throw new ProcessingError(
       FAILURE_CODES.unsupportedMedia,
       `The file was declared as ${declared} but holds ${facts.found}; upload a file of the declared kind`,
+    );
+  }
+  const demuxer = acceptedDemuxer(facts.formatName, declared);
+  if (demuxer === undefined) {
+    throw new ProcessingError(
+      FAILURE_CODES.unsupportedMedia,
+      `The file is in the ${facts.formatName} format, which is not accepted for ${declared}; upload a file in an accepted format`,
     );
   }
   if (facts.kind !== 'image') {
@@ -33,7 +42,17 @@ export function validateMedia(facts: MediaFacts, declared: MediaKind, limits: Pr
       `The ${facts.kind} is ${facts.width}x${facts.height} pixels; at most ${limits.maxWidth}x${limits.maxHeight} is accepted`,
     );
   }
-  return facts as ValidMedia;
+  if (facts.kind === 'video' && facts.width !== undefined && facts.height !== undefined && facts.durationSeconds !== undefined) {
+    const max = maxVideoSeconds(limits, facts.width, facts.height, facts.fps);
+    if (facts.durationSeconds > max) {
+      const rate = facts.fps === undefined ? '' : ` at ${Number(facts.fps.toFixed(2))} fps`;
+      throw new ProcessingError(
+        FAILURE_CODES.tooLong,
+        `The video is ${facts.width}x${facts.height}${rate} for ${formatDuration(facts.durationSeconds)}: more than one processing run can encode; at that size and rate at most ${formatDuration(max)} is accepted`,
+      );
+    }
+  }
+  return { ...facts, kind: declared, demuxer };
 }
 
 /** `1:02:03`, `4:05`, or `12.5 s` under a minute. */

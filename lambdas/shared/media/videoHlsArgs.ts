@@ -1,9 +1,10 @@
 import { hlsOutputArgs, seconds, transcodeInputArgs } from './ffmpegCommon.js';
+import type { SourceInput } from './sourceInput.js';
 import type { RenditionPlan } from './videoLadder.js';
 
 export interface VideoHlsInput {
   /** Presigned URL or path of the original. */
-  readonly input: string;
+  readonly source: SourceInput;
   /** Each rendition goes to `<outputDir>/<name>/index.m3u8` and `seg_00000.ts`…; the folders must exist. */
   readonly outputDir: string;
   readonly renditions: readonly RenditionPlan[];
@@ -24,8 +25,8 @@ export const VIDEO_CRF = 23;
 
 /**
  * One ffmpeg run for the whole ladder: the source is decoded once, split, scaled per rung and
- * encoded to one HLS muxer per rendition (not `-var_stream_map` with `-master_pl_name`, which
- * crashes the layer's ffmpeg 4.1; the master playlist is written in code). Keyframes are forced
+ * encoded to one HLS muxer per rendition (not `-var_stream_map` with `-master_pl_name`: the master
+ * playlist is written in code, from the segments as measured). Keyframes are forced
  * on the same clock in every rendition (`expr:gte(t,n_forced*S)`, scene cuts off), so segments
  * start on a keyframe at the same instants everywhere and players switch cleanly, even for
  * variable-frame-rate phone video. Rotation is applied by ffmpeg's autorotate before the split.
@@ -59,7 +60,7 @@ export function videoHlsArgs(options: VideoHlsInput): string[] {
   ]);
 
   return [
-    ...transcodeInputArgs(options.input, options.readLimitSeconds),
+    ...transcodeInputArgs(options.source, options.readLimitSeconds),
     '-filter_complex', graph,
     ...outputs,
   ];

@@ -50,6 +50,17 @@ describe('createApiTransport', () => {
     expect(error).toMatchObject({ status: 413, code: 'TOO_LARGE', message: 'size 30 GiB is over the 20 GiB limit' });
   });
 
+  it('keeps the seconds of a Retry-After header on the ApiError, and none when there is no such header', async () => {
+    const limited = transportAnswering(async () =>
+      Response.json({ error: { code: 'RATE_LIMITED', message: 'You created 100 uploads this hour' } }, { status: 429, headers: { 'retry-after': '2400' } }),
+    );
+    await expect(limited.transport.request('POST', '/uploads', { body: {} })).rejects.toMatchObject({ code: 'RATE_LIMITED', retryAfterSeconds: 2400 });
+
+    const quota = transportAnswering(async () => Response.json({ error: { code: 'QUOTA_EXCEEDED', message: 'You have 5 unfinished uploads' } }, { status: 403 }));
+    const error = await quota.transport.request('POST', '/uploads', { body: {} }).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ status: 403, code: 'QUOTA_EXCEEDED', retryAfterSeconds: undefined });
+  });
+
   it("maps the JWT authorizer's 401 {message} to ApiError UNAUTHORIZED", async () => {
     const { transport } = transportAnswering(async () => Response.json({ message: 'Unauthorized' }, { status: 401 }));
 

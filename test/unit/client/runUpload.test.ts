@@ -228,6 +228,24 @@ describe('upload', () => {
     expect(failing.callsTo('POST', /^\/uploads$/)).toHaveLength(1);
   });
 
+  it("never retries the API's hourly limit (429 RATE_LIMITED): it rejects at once with the seconds until the hour ends", async () => {
+    const limited = new FakePipeline({ partSize: 4 });
+    limited.onApi = (call) =>
+      call.path === '/uploads'
+        ? new Response(JSON.stringify({ error: { code: 'RATE_LIMITED', message: 'You created 100 uploads this hour' } }), {
+            status: 429,
+            headers: { 'retry-after': '1200' },
+          })
+        : undefined;
+
+    await expect(clientFor(limited).upload(patternBytes(4), { filename: 'a.mp3' })).rejects.toMatchObject({
+      status: 429,
+      code: 'RATE_LIMITED',
+      retryAfterSeconds: 1200,
+    });
+    expect(limited.callsTo('POST', /^\/uploads$/)).toHaveLength(1);
+  });
+
   it('rejects before any request when no content type can be told', async () => {
     const fake = new FakePipeline();
 

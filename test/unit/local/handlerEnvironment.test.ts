@@ -1,29 +1,59 @@
 import { describe, expect, it } from 'vitest';
 import { applyHandlerEnvironment, handlerEnvironment } from '../../../local/handlerEnvironment.js';
-import { mediaBaseUrl, uploadPolicy, uploadsBucketName, uploadsTableName, mediaBucketName, s3Endpoint, dynamoDbEndpoint, resetConfigCache } from '../../../lambdas/shared/config.js';
+import {
+  mediaBaseUrl,
+  uploadPolicy,
+  uploadsBucketName,
+  uploadsTableName,
+  usageTableName,
+  mediaBucketName,
+  s3Endpoint,
+  dynamoDbEndpoint,
+  sqsEndpoint,
+  processQueueUrl,
+  sweepSettings,
+  resetConfigCache,
+} from '../../../lambdas/shared/config.js';
+
+const SWEEP = {
+  intervalSeconds: 60,
+  uploadedStallSeconds: 60,
+  processingStallSeconds: 960,
+  queueRetentionSeconds: 345_600,
+  maxRequeues: 3,
+  outputScanCycleSeconds: 60,
+};
 
 const input = {
   s3Endpoint: 'http://192.168.1.20:4568',
   dynamoDbEndpoint: 'http://127.0.0.1:4569',
+  sqsEndpoint: 'http://127.0.0.1:4570',
+  processQueueUrl: 'http://127.0.0.1:4570/000000000000/events',
   uploadsBucket: 'up',
   mediaBucket: 'media',
   uploadsTable: 'table',
+  usageTable: 'usage',
   region: 'us-east-1',
   credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
   maxReceiveCount: 3,
+  sweepSettings: SWEEP,
 };
 
 describe('handlerEnvironment', () => {
   it('sets what the stack sets, the emulator endpoints and the local credentials', () => {
     expect(handlerEnvironment({ ...input, uploadPolicy: { partUrlExpirySeconds: 3 } })).toEqual({
       UPLOADS_TABLE: 'table',
+      USAGE_TABLE: 'usage',
       UPLOADS_BUCKET: 'up',
       MEDIA_BUCKET: 'media',
       MEDIA_BASE_URL: 'http://192.168.1.20:4568/media',
       S3_ENDPOINT: 'http://192.168.1.20:4568',
       DYNAMODB_ENDPOINT: 'http://127.0.0.1:4569',
+      SQS_ENDPOINT: 'http://127.0.0.1:4570',
+      PROCESS_QUEUE_URL: 'http://127.0.0.1:4570/000000000000/events',
       UPLOAD_POLICY: '{"partUrlExpirySeconds":3}',
       PROCESS_MAX_RECEIVE_COUNT: '3',
+      SWEEP_SETTINGS: JSON.stringify(SWEEP),
       AWS_REGION: 'us-east-1',
       AWS_ACCESS_KEY_ID: 'S3RVER',
       AWS_SECRET_ACCESS_KEY: 'S3RVER',
@@ -41,10 +71,11 @@ describe('applyHandlerEnvironment', () => {
     applyHandlerEnvironment(env);
     resetConfigCache();
 
-    expect([uploadsTableName(), uploadsBucketName(), mediaBucketName(), mediaBaseUrl(), s3Endpoint(), dynamoDbEndpoint()]).toEqual([
-      'table', 'up', 'media', 'http://192.168.1.20:4568/media', 'http://192.168.1.20:4568', 'http://127.0.0.1:4569',
+    expect([uploadsTableName(), usageTableName(), uploadsBucketName(), mediaBucketName(), mediaBaseUrl(), s3Endpoint(), dynamoDbEndpoint()]).toEqual([
+      'table', 'usage', 'up', 'media', 'http://192.168.1.20:4568/media', 'http://192.168.1.20:4568', 'http://127.0.0.1:4569',
     ]);
     expect(uploadPolicy().partUrlExpirySeconds).toBe(3);
+    expect([sqsEndpoint(), processQueueUrl(), sweepSettings()]).toEqual(['http://127.0.0.1:4570', 'http://127.0.0.1:4570/000000000000/events', SWEEP]);
 
     expect(() => applyHandlerEnvironment(env)).not.toThrow();
     expect(() => applyHandlerEnvironment({ ...env, S3_ENDPOINT: 'http://127.0.0.1:9999' })).toThrow(/other settings \(S3_ENDPOINT\)/);

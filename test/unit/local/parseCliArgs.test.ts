@@ -11,9 +11,12 @@ describe('parseCliArgs', () => {
         port: undefined,
         s3Port: undefined,
         dynamoDbPort: undefined,
+        sqsPort: undefined,
         dataDir: undefined,
         reset: false,
         expireIntervalSeconds: undefined,
+        sweepIntervalSeconds: undefined,
+        stallMarginSeconds: undefined,
         uploadPolicy: undefined,
         verbose: false,
       },
@@ -24,7 +27,8 @@ describe('parseCliArgs', () => {
     const command = parseCliArgs(
       [
         '--host', '0.0.0.0', '--public-host', '192.168.1.20', '--port', '0', '--s3-port', '9000', '--dynamodb-port', '9001',
-        '--data-dir', '/tmp/d', '--reset', '--expire-interval', '5', '--upload-policy', '{"partUrlExpirySeconds":60}', '--verbose',
+        '--sqs-port', '9002', '--data-dir', '/tmp/d', '--reset', '--expire-interval', '5', '--sweep-interval', '30',
+        '--stall-margin', '120', '--upload-policy', '{"partUrlExpirySeconds":60}', '--verbose',
       ],
       {},
     );
@@ -36,9 +40,12 @@ describe('parseCliArgs', () => {
         port: 0,
         s3Port: 9000,
         dynamoDbPort: 9001,
+        sqsPort: 9002,
         dataDir: '/tmp/d',
         reset: true,
         expireIntervalSeconds: 5,
+        sweepIntervalSeconds: 30,
+        stallMarginSeconds: 120,
         uploadPolicy: { partUrlExpirySeconds: 60 },
         verbose: true,
       },
@@ -46,10 +53,28 @@ describe('parseCliArgs', () => {
   });
 
   it('falls back to the LOCAL_* variables and UPLOAD_POLICY, with flags winning', () => {
-    const env = { LOCAL_HOST: '0.0.0.0', LOCAL_PORT: '4100', LOCAL_S3_PORT: '4200', LOCAL_DATA_DIR: '/data', UPLOAD_POLICY: '{"maxFileSize":10}' };
-    const command = parseCliArgs(['--port', '4300'], env);
+    const env = {
+      LOCAL_HOST: '0.0.0.0',
+      LOCAL_PORT: '4100',
+      LOCAL_S3_PORT: '4200',
+      LOCAL_SQS_PORT: '4300',
+      LOCAL_DATA_DIR: '/data',
+      LOCAL_SWEEP_INTERVAL: '0',
+      LOCAL_STALL_MARGIN: '300',
+      UPLOAD_POLICY: '{"maxFileSize":10}',
+    };
+    const command = parseCliArgs(['--port', '4400'], env);
     expect(command).toMatchObject({
-      options: { host: '0.0.0.0', port: 4300, s3Port: 4200, dataDir: '/data', uploadPolicy: { maxFileSize: 10 } },
+      options: {
+        host: '0.0.0.0',
+        port: 4400,
+        s3Port: 4200,
+        sqsPort: 4300,
+        dataDir: '/data',
+        sweepIntervalSeconds: 0,
+        stallMarginSeconds: 300,
+        uploadPolicy: { maxFileSize: 10 },
+      },
     });
   });
 
@@ -61,6 +86,7 @@ describe('parseCliArgs', () => {
     [['--port', 'abc'], '--port must be a port number from 0 to 65535, got "abc"'],
     [['--s3-port', '70000'], '--s3-port must be a port number from 0 to 65535, got "70000"'],
     [['--expire-interval', 'soon'], '--expire-interval must be a number of seconds, got "soon"'],
+    [['--stall-margin', '1m'], '--stall-margin must be a number of seconds, got "1m"'],
     [['--upload-policy', '{'], '--upload-policy must be JSON, got {'],
     [['--upload-policy', '[1]'], '--upload-policy must be a JSON object, got [1]'],
     [['--prot', '1'], "Unknown option '--prot'"],

@@ -77,6 +77,29 @@ describe('runCli', () => {
     expect(stdout()).toBe('');
   });
 
+  it('exits 1 at a per-user quota with the numbers the API gave and what to do about it', async () => {
+    const fake = new FakePipeline();
+    const message = 'You have 5 unfinished uploads and the limit is 5 per user; complete or cancel one, or wait until one finishes processing, then try again';
+    fake.onApi = () => json(403, { error: { code: 'QUOTA_EXCEEDED', message } });
+    const { io, stderr } = ioFor(fake);
+
+    expect(await runCli(['upload', file], io)).toBe(1);
+    expect(stderr()).toContain(`media-pipeline: QUOTA_EXCEEDED (403): ${message}\n`);
+    expect(stderr()).toContain('See your uploads with "media-pipeline ls"; cancel or delete one with "media-pipeline rm <uploadId>".');
+    expect(stderr()).not.toContain('Resume with');
+  });
+
+  it('exits 1 at once on the hourly limit, without retrying the create, and says when it ends', async () => {
+    const fake = new FakePipeline();
+    const message = 'You created 100 uploads this hour and the limit is 100 per hour; try again after 2026-03-01T13:00:00.000Z (in 40 min)';
+    fake.onApi = () => new Response(JSON.stringify({ error: { code: 'RATE_LIMITED', message } }), { status: 429, headers: { 'retry-after': '2400' } });
+    const { io, stderr } = ioFor(fake);
+
+    expect(await runCli(['upload', file], io)).toBe(1);
+    expect(stderr()).toContain(`media-pipeline: RATE_LIMITED (429): ${message}\n`);
+    expect(fake.callsTo('POST', /^\/uploads$/)).toHaveLength(1);
+  });
+
   it('exits 1 and says how to resume when parts keep failing', async () => {
     const fake = new FakePipeline({ partSize: 4 });
     fake.onPut = () => {

@@ -1,12 +1,13 @@
 import { AbortMultipartUploadCommand, CreateMultipartUploadCommand, S3Client } from '@aws-sdk/client-s3';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 vi.hoisted(() => {
   process.env.UPLOADS_TABLE = 'uploads-table';
+  process.env.USAGE_TABLE = 'usage-table';
   process.env.UPLOADS_BUCKET = 'uploads-bucket';
 });
 
@@ -51,12 +52,44 @@ function expectNothingSent(): void {
   expect(dynamo.calls()).toHaveLength(0);
 }
 
+const USAGE = { TableName: 'usage-table' };
+const UPLOADS = { TableName: 'uploads-table' };
+
+/** The usage writes the create sent, in order. */
+function usageWrites() {
+  return dynamo.commandCalls(UpdateCommand, USAGE).map((call) => call.args[0].input);
+}
+
+/** The user's usage item as the reservation this create sent left it (none before it). */
+function usageAfterReservation() {
+  const reservation = usageWrites()[0];
+  if (!reservation) return {};
+  const shares = reservation.ExpressionAttributeValues?.[':shares'] as Record<string, { size: number }>;
+  const size = Object.values(shares)[0]!.size;
+  return {
+    Item: { ownerId: OWNER, activeUploads: 1, bytesInFlight: size, bytesHeld: size, hour: 492_324, uploadsThisHour: 1, active: shares, released: {} },
+  };
+}
+
+/** The create's second usage write drops the share its first one reserved. */
+function expectReservationGivenBack(): void {
+  const [reservation, release] = usageWrites();
+  const uploadId = Object.keys(reservation?.ExpressionAttributeValues?.[':shares'] as object)[0];
+  expect(release).toMatchObject({
+    UpdateExpression: expect.stringMatching(/^REMOVE #active\.#upload .*ADD #activeUploads :minusOne, #bytesInFlight :minusSize, #bytesHeld :minusSize$/),
+    ExpressionAttributeNames: expect.objectContaining({ '#upload': uploadId }),
+  });
+}
+
 describe('createUpload', () => {
   beforeEach(() => {
     s3.reset();
     dynamo.reset();
     s3.on(CreateMultipartUploadCommand).resolves({ UploadId: MPU });
     dynamo.on(PutCommand).resolves({});
+    dynamo.on(GetCommand, USAGE).callsFake(usageAfterReservation);
+    dynamo.on(UpdateCommand, USAGE).resolves({});
+    dynamo.on(GetCommand, UPLOADS).resolves({});
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(NOW);
   });
@@ -66,7 +99,7 @@ describe('createUpload', () => {
     vi.restoreAllMocks();
   });
 
-  it('starts the multipart upload, writes the initiated record and answers 201 with every part URL', async () => {
+  it('reserves the upload in its owner usage, starts the multipart upload, writes the initiated record and answers 201 with every part URL', async () => {
     const response = await post(valid({ metadata: { title: 'Talk', 'track.no': '7' } }));
 
     expect(response.statusCode).toBe(201);
@@ -90,7 +123,15 @@ describe('createUpload', () => {
       Key: key,
       ContentType: 'video/mp4',
     });
-    expect(dynamo.calls()).toHaveLength(1);
+    const share = { size: 100 * MiB + 7, phase: 'initiated', reservedAt: NOW.toISOString() };
+    expect(dynamo.calls().map((call) => call.args[0].constructor.name)).toEqual(['GetCommand', 'UpdateCommand', 'PutCommand']);
+    expect(usageWrites()).toEqual([
+      expect.objectContaining({
+        Key: { ownerId: OWNER },
+        ConditionExpression: 'attribute_not_exists(#ownerId)',
+        ExpressionAttributeValues: expect.objectContaining({ ':shares': { [uploadId]: share }, ':size': 100 * MiB + 7 }),
+      }),
+    ]);
     expect(dynamo.commandCalls(PutCommand)[0]?.args[0].input).toEqual({
       TableName: 'uploads-table',
       Item: {
@@ -110,6 +151,7 @@ describe('createUpload', () => {
         updatedAt: NOW.toISOString(),
         expiresAt: '2026-03-02T12:00:00.250Z',
         pendingExpiry: 'initiated',
+        usageTracked: true,
         writeId: expect.any(String),
       },
       ConditionExpression: 'attribute_not_exists(uploadId)',
@@ -174,7 +216,7 @@ describe('createUpload', () => {
     expect(key).toBe(`uploads/${response.body.uploadId}/source`);
   });
 
-  it('aborts the multipart upload when the record cannot be written, answers a plain 500, and leaves nothing behind', async () => {
+  it('aborts the multipart upload and gives the reservation back when the record cannot be written, answers a plain 500, and leaves nothing behind', async () => {
     dynamo.on(PutCommand).rejects(new Error('Throughput exceeded on uploads-table'));
     s3.on(AbortMultipartUploadCommand).resolves({});
     vi.spyOn(logger, 'error').mockImplementation(() => undefined);
@@ -188,11 +230,12 @@ describe('createUpload', () => {
     expect(s3.commandCalls(AbortMultipartUploadCommand).map((call) => call.args[0].input)).toEqual([
       { Bucket: 'uploads-bucket', Key: key, UploadId: MPU },
     ]);
+    expectReservationGivenBack();
   });
 
   it('aborts too when the generated id is already taken by another write (the conditional put fails)', async () => {
     dynamo.on(PutCommand).rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }));
-    dynamo.on(GetCommand).resolves({ Item: { uploadId: 'taken', ownerId: 'owner-2', writeId: 'another-writer' } });
+    dynamo.on(GetCommand, UPLOADS).resolves({ Item: { uploadId: 'taken', ownerId: 'owner-2', writeId: 'another-writer' } });
     s3.on(AbortMultipartUploadCommand).resolves({});
     vi.spyOn(logger, 'error').mockImplementation(() => undefined);
 
@@ -200,6 +243,20 @@ describe('createUpload', () => {
 
     expect(response.statusCode).toBe(500);
     expect(s3).toHaveReceivedCommandTimes(AbortMultipartUploadCommand, 1);
+    // The record under that id is another owner's: this create's share is still its own to give back.
+    expectReservationGivenBack();
+  });
+
+  it("keeps the reservation when the record was written after all (the put's answer was lost): the record's states settle it", async () => {
+    dynamo.on(PutCommand).rejects(new Error('socket hang up'));
+    dynamo.on(GetCommand, UPLOADS).callsFake((input: { Key: { uploadId: string } }) => ({
+      Item: { uploadId: input.Key.uploadId, ownerId: OWNER, status: 'initiated' },
+    }));
+    s3.on(AbortMultipartUploadCommand).resolves({});
+    vi.spyOn(logger, 'error').mockImplementation(() => undefined);
+
+    expect((await post(valid())).statusCode).toBe(500);
+    expect(usageWrites()).toHaveLength(1);
   });
 
   it('still answers 500 and logs the abort failure when the abort fails as well', async () => {
@@ -216,14 +273,59 @@ describe('createUpload', () => {
     );
   });
 
-  it('answers 500 without writing a record when S3 starts no multipart upload', async () => {
+  it('answers 500 without writing a record, and gives the reservation back, when S3 starts no multipart upload', async () => {
     s3.on(CreateMultipartUploadCommand).rejects(new Error('S3 is down'));
     vi.spyOn(logger, 'error').mockImplementation(() => undefined);
 
     const response = await post(valid());
 
     expect(response.statusCode).toBe(500);
-    expect(dynamo.calls()).toHaveLength(0);
+    expect(dynamo.commandCalls(PutCommand)).toHaveLength(0);
+    expectReservationGivenBack();
+  });
+
+  it('answers 403 QUOTA_EXCEEDED at the unfinished-uploads limit, naming the limit and the figure, and sends nothing else', async () => {
+    const shares = Object.fromEntries(
+      Array.from({ length: 5 }, (_, index) => [`up-${index}`, { size: MiB, phase: 'initiated', reservedAt: NOW.toISOString() }]),
+    );
+    dynamo.on(GetCommand, USAGE).resolves({
+      Item: { ownerId: OWNER, activeUploads: 5, bytesInFlight: 5 * MiB, bytesHeld: 5 * MiB, hour: 0, uploadsThisHour: 0, active: shares, released: {} },
+    });
+    dynamo.on(GetCommand, UPLOADS).callsFake((input: { Key: { uploadId: string } }) => ({
+      Item: { uploadId: input.Key.uploadId, ownerId: OWNER, status: 'initiated', usageTracked: true, size: MiB },
+    }));
+
+    const response = await post(valid());
+
+    expect(response).toMatchObject({
+      statusCode: 403,
+      body: { error: { code: 'QUOTA_EXCEEDED', message: expect.stringContaining('You have 5 unfinished uploads and the limit is 5 per user') } },
+    });
+    expect(s3.calls()).toHaveLength(0);
+    expect(dynamo.commandCalls(PutCommand)).toHaveLength(0);
+    expect(usageWrites()).toEqual([]);
+  });
+
+  it('answers 429 RATE_LIMITED with Retry-After until the hour ends when the hourly limit is used up, and sends nothing else', async () => {
+    dynamo.on(GetCommand, USAGE).resolves({
+      // NOW is 12:00:00.250 on 2026-03-01, hour 492324 since the epoch.
+      Item: { ownerId: OWNER, activeUploads: 0, bytesInFlight: 0, bytesHeld: 0, hour: 492_324, uploadsThisHour: 100, active: {}, released: {} },
+    });
+
+    const response = await post(valid());
+
+    expect(response).toMatchObject({
+      statusCode: 429,
+      headers: { 'retry-after': '3600' },
+      body: {
+        error: {
+          code: 'RATE_LIMITED',
+          message: 'You created 100 uploads this hour and the limit is 100 per hour; try again after 2026-03-01T13:00:00.000Z (in 60 min)',
+        },
+      },
+    });
+    expect(s3.calls()).toHaveLength(0);
+    expect(usageWrites()).toEqual([]);
   });
 
   it('answers 401 when no caller identity reached the handler, and sends nothing', async () => {
@@ -392,7 +494,8 @@ describe('createUpload', () => {
           expect(response.statusCode).toBe(201);
           expect(response.body.parts).toHaveLength(Math.min(response.body.partCount, policy.maxPartUrlsPerResponse));
           expect(s3.calls()).toHaveLength(1);
-          expect(dynamo.calls()).toHaveLength(1);
+          expect(dynamo.commandCalls(PutCommand)).toHaveLength(1);
+          expect(usageWrites()).toHaveLength(1);
           expect(dynamo.commandCalls(PutCommand)[0]?.args[0].input.Item).toMatchObject({
             filename: body.filename,
             size: body.size,

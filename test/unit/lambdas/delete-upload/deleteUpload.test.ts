@@ -13,6 +13,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 vi.hoisted(() => {
   process.env.UPLOADS_TABLE = 'uploads-table';
+  process.env.USAGE_TABLE = 'usage-table';
   process.env.UPLOADS_BUCKET = 'uploads-bucket';
   process.env.MEDIA_BUCKET = 'media-bucket';
 });
@@ -164,6 +165,44 @@ describe('deleteUpload', () => {
     expectRemoval();
     expect(s3).not.toHaveReceivedCommand(AbortMultipartUploadCommand);
     expect(dynamo).not.toHaveReceivedCommand(UpdateCommand);
+  });
+
+  it('releases the bytes a tracked ready upload held in its owner usage after its objects, before the record goes', async () => {
+    const order: string[] = [];
+    dynamo.on(GetCommand, { TableName: 'uploads-table' }).resolves({ Item: stored('ready', { usageTracked: true }) });
+    dynamo.on(GetCommand, { TableName: 'usage-table' }).resolves({
+      Item: { ownerId: OWNER, activeUploads: 0, bytesInFlight: 0, bytesHeld: 3_000_000, active: {}, released: {} },
+    });
+    dynamo.on(UpdateCommand, { TableName: 'usage-table' }).callsFake(async () => {
+      order.push('release');
+      return {};
+    });
+    s3.on(DeleteObjectsCommand).callsFake(async () => {
+      order.push('delete outputs');
+      return {};
+    });
+    dynamo.on(DeleteCommand).callsFake(async () => {
+      order.push('delete record');
+      return {};
+    });
+
+    expect((await remove()).statusCode).toBe(204);
+
+    expect(order).toEqual(['delete outputs', 'release', 'delete record']);
+    expect(dynamo).toHaveReceivedCommandWith(UpdateCommand, {
+      TableName: 'usage-table',
+      Key: { ownerId: OWNER },
+      UpdateExpression: 'SET #released.#upload = :at, #updatedAt = :now ADD #bytesHeld :minusSize',
+      ExpressionAttributeValues: expect.objectContaining({ ':minusSize': -3_000_000 }),
+    });
+  });
+
+  it('keeps the record when the usage release fails, so a retried DELETE releases and removes it', async () => {
+    dynamo.on(GetCommand, { TableName: 'uploads-table' }).resolves({ Item: stored('ready', { usageTracked: true }) });
+    dynamo.on(GetCommand, { TableName: 'usage-table' }).rejects(new Error('Throughput exceeded'));
+
+    expect((await remove()).statusCode).toBe(500);
+    expect(dynamo).not.toHaveReceivedCommand(DeleteCommand);
   });
 
   it.each(['failed', 'cancelled', 'expired'] as const)(

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 vi.hoisted(() => {
   process.env.UPLOADS_TABLE = 'uploads-table';
+  process.env.USAGE_TABLE = 'usage-table';
   process.env.UPLOADS_BUCKET = 'uploads-bucket';
 });
 
@@ -78,7 +79,7 @@ describe('expireUploads', () => {
     });
     expect(dynamo).toHaveReceivedCommandExactlyOnceWith(UpdateCommand, {
       Key: { uploadId: 'u1' },
-      UpdateExpression: 'SET #status = :to, #updatedAt = :now, #writeId = :writeId REMOVE #pendingExpiry',
+      UpdateExpression: 'SET #status = :to, #updatedAt = :now, #writeId = :writeId REMOVE #pendingExpiry, #pendingProcessing',
       ConditionExpression: '#status IN (:from0)',
       ExpressionAttributeValues: { ':to': 'expired', ':now': NOW.toISOString(), ':writeId': expect.any(String), ':from0': 'initiated' },
     });

@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 vi.hoisted(() => {
   process.env.UPLOADS_TABLE = 'uploads-table';
+  process.env.USAGE_TABLE = 'usage-table';
 });
 
 import { handler } from '../../../../lambdas/fail-dead-letters/handler.js';

@@ -38,6 +38,7 @@ describe('getConfig', () => {
         uploadExpirySeconds: 86_400,
         filename: { maxLength: 255 },
         metadata: { maxBytes: 2_048, keyPattern: '^[A-Za-z0-9_.-]{1,64}$' },
+        perUser: { maxActiveUploads: 5, maxBytesInFlight: 40 * GiB, maxStoredBytes: 100 * GiB, maxUploadsPerHour: 100 },
       },
     });
   });
@@ -49,6 +50,8 @@ describe('getConfig', () => {
       minPartSize: MiB,
       maxPartSize: 100 * MiB,
       partUrlExpirySeconds: 300,
+      maxActiveUploadsPerUser: 2,
+      maxUploadsPerHourPerUser: 12,
     });
     resetConfigCache();
 
@@ -59,6 +62,7 @@ describe('getConfig', () => {
       maxFileSize: GiB,
       acceptedTypes: { audio: ['audio/mpeg'], video: [], image: ['image/png'] },
       parts: { minSize: 5 * MiB, maxSize: 100 * MiB, urlExpirySeconds: 300 },
+      perUser: { maxActiveUploads: 2, maxBytesInFlight: 40 * GiB, maxStoredBytes: 100 * GiB, maxUploadsPerHour: 12 },
     });
   });
 

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 vi.hoisted(() => {
   process.env.UPLOADS_TABLE = 'uploads-table';
+  process.env.USAGE_TABLE = 'usage-table';
 });
 
 import { ProgressReporter, STAGE_RANGES } from '../../../../lambdas/process-upload/ProgressReporter.js';

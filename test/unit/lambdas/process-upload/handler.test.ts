@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
+import { Readable } from 'node:stream';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DeleteObjectsCommand, ListObjectsV2Command, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { DeleteObjectsCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -9,6 +10,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 vi.hoisted(() => {
   process.env.UPLOADS_TABLE = 'uploads-table';
+  process.env.USAGE_TABLE = 'usage-table';
   process.env.UPLOADS_BUCKET = 'uploads-bucket';
   process.env.MEDIA_BUCKET = 'media-bucket';
   process.env.MEDIA_BASE_URL = 'https://cdn.example.com/';
@@ -118,12 +120,21 @@ describe('process-upload handler', () => {
     vi.restoreAllMocks();
   });
 
-  it('probes the original through a presigned GET, transcodes, publishes and ends ready with the media', async () => {
+  it('probes the original through a loopback server that reads it with GetObject, transcodes, publishes and ends ready', async () => {
+    s3.on(GetObjectCommand).resolves({ Body: Readable.from([Buffer.from('original bytes')]) as never, ContentLength: 14 });
+    let read = '';
+    vi.mocked(probeMedia).mockImplementation(async (url) => {
+      read = await (await fetch(url)).text();
+      return VIDEO_PROBE;
+    });
     await expect(deliver()).resolves.toEqual({ batchItemFailures: [] });
 
-    const [input] = vi.mocked(probeMedia).mock.calls[0] ?? [];
-    expect(new URL(input as string).pathname).toBe('/uploads/u1/source');
-    expect(new URL(input as string).searchParams.get('X-Amz-Signature')).toMatch(/^[0-9a-f]{64}$/);
+    const [url] = vi.mocked(probeMedia).mock.calls[0] ?? [];
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/[0-9a-f]{32}$/);
+    expect(read).toBe('original bytes');
+    expect(s3).toHaveReceivedCommandWith(GetObjectCommand, { Bucket: 'uploads-bucket', Key: 'uploads/u1/source' });
+    expect(vi.mocked(transcodeVideo).mock.calls[0]?.[0].source).toEqual({ url, demuxer: 'mov' });
+    await expect(fetch(url as string)).rejects.toThrow();
     expect(table.get('u1')).toMatchObject({ status: 'ready', media: MEDIA });
     expect(table.get('u1')?.progress).toBeUndefined();
     expect(table.get('u1')?.stage).toBeUndefined();
@@ -234,6 +245,32 @@ describe('process-upload handler', () => {
       Delete: { Objects: [{ Key: 'media/u1/master.m3u8' }, { Key: 'media/u1/poster.jpg' }], Quiet: true },
     });
     expect(table.get('u1')?.status).toBe('cancelled');
+  });
+
+  it('removes what it published when the upload was deleted during publishing, and is done with the message', async () => {
+    s3.on(PutObjectCommand).callsFake(async () => {
+      table.delete('u1');
+      return {};
+    });
+    s3.on(ListObjectsV2Command).resolves({ Contents: [{ Key: 'media/u1/master.m3u8' }] });
+    s3.on(DeleteObjectsCommand).resolves({});
+    await expect(deliver()).resolves.toEqual({ batchItemFailures: [] });
+    expect(s3).toHaveReceivedCommandWith(DeleteObjectsCommand, {
+      Bucket: 'media-bucket',
+      Delete: { Objects: [{ Key: 'media/u1/master.m3u8' }], Quiet: true },
+    });
+    expect(table.has('u1')).toBe(false);
+  });
+
+  it('retries a crash of ffmpeg or ffprobe, then fails it as PROCESSING_FAILED, never as unsupported media', async () => {
+    vi.mocked(probeMedia).mockRejectedValue(new ProcessingError('PROCESSING_FAILED', 'ffprobe crashed (SIGSEGV) reading the original', { retryable: true }));
+    expect(await deliver(1)).toEqual({ batchItemFailures: [expect.anything()] });
+    expect(table.get('u1')?.status).toBe('processing');
+    expect(await deliver(3)).toEqual({ batchItemFailures: [expect.anything()] });
+    expect(table.get('u1')).toMatchObject({
+      status: 'failed',
+      error: { code: 'PROCESSING_FAILED', message: 'Processing failed 3 times because of a fault on our side; upload the file again later' },
+    });
   });
 
   it('removes what an earlier attempt published when a redelivered run fails for good', async () => {

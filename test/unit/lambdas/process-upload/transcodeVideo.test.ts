@@ -5,6 +5,7 @@ import { describe, expect, it, vi } from 'vitest';
 
 vi.hoisted(() => {
   process.env.UPLOADS_TABLE = 'uploads-table';
+  process.env.USAGE_TABLE = 'usage-table';
 });
 
 import { ProgressReporter } from '../../../../lambdas/process-upload/ProgressReporter.js';
@@ -18,7 +19,7 @@ const outputDir = join(tmpdir(), `transcodeVideo-test-${process.pid}`);
 
 const work: WorkContext = {
   uploadId: 'u1',
-  input: 'https://uploads.example.com/uploads/u1/source',
+  source: { url: 'http://127.0.0.1:40001/9f2c', demuxer: 'mov' },
   outputDir,
   scratchDir: '/nonexistent/scratch',
   ffmpeg: '/nonexistent/ffmpeg',
@@ -30,7 +31,7 @@ const work: WorkContext = {
 };
 
 function video(width: number, height: number, fps: number): ValidMedia {
-  return { kind: 'video', found: 'video', formatName: 'mov', durationSeconds: 10, width, height, fps, rotation: 0, hasAudio: false, videoStreamIndex: 0 };
+  return { kind: 'video', found: 'video', formatName: 'mov', demuxer: 'mov', durationSeconds: 10, width, height, fps, rotation: 0, hasAudio: false, videoStreamIndex: 0 };
 }
 
 describe('transcodeVideo', () => {

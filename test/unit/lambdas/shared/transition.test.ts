@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 vi.hoisted(() => {
   process.env.UPLOADS_TABLE = 'uploads-table';
+  process.env.USAGE_TABLE = 'usage-table';
 });
 
 import { InvalidStateError, NotFoundError } from '../../../../lambdas/shared/errors.js';
@@ -49,7 +50,7 @@ describe('transition', () => {
     removeListener = undefined;
   });
 
-  it('writes the new status with one conditional update on the from-status, drops pendingExpiry and returns the new record', async () => {
+  it('writes the new status with one conditional update on the from-status, moves the upload from the expiry index to the sweep index and returns the new record', async () => {
     dynamo.on(UpdateCommand).resolves({ Attributes: record() });
 
     const result = await transition('u1', 'initiated', 'uploaded', {}, { now: NOW });
@@ -59,9 +60,15 @@ describe('transition', () => {
     expect(dynamo).toHaveReceivedCommandWith(UpdateCommand, {
       TableName: 'uploads-table',
       Key: { uploadId: 'u1' },
-      UpdateExpression: 'SET #status = :to, #updatedAt = :now, #writeId = :writeId REMOVE #pendingExpiry',
+      UpdateExpression: 'SET #status = :to, #updatedAt = :now, #writeId = :writeId, #pendingProcessing = :to REMOVE #pendingExpiry',
       ConditionExpression: '#status IN (:from0)',
-      ExpressionAttributeNames: { '#status': 'status', '#updatedAt': 'updatedAt', '#writeId': 'writeId', '#pendingExpiry': 'pendingExpiry' },
+      ExpressionAttributeNames: {
+        '#status': 'status',
+        '#updatedAt': 'updatedAt',
+        '#writeId': 'writeId',
+        '#pendingExpiry': 'pendingExpiry',
+        '#pendingProcessing': 'pendingProcessing',
+      },
       ExpressionAttributeValues: { ':to': 'uploaded', ':now': NOW.toISOString(), ':writeId': expect.any(String), ':from0': 'initiated' },
       ReturnValues: 'ALL_NEW',
     });
@@ -97,12 +104,13 @@ describe('transition', () => {
     );
 
     expect(dynamo).toHaveReceivedCommandWith(UpdateCommand, {
-      UpdateExpression: 'SET #status = :to, #updatedAt = :now, #writeId = :writeId, #p0 = :p0 REMOVE #pendingExpiry, #p1',
+      UpdateExpression: 'SET #status = :to, #updatedAt = :now, #writeId = :writeId, #p0 = :p0 REMOVE #pendingExpiry, #pendingProcessing, #p1',
       ExpressionAttributeNames: {
         '#status': 'status',
         '#updatedAt': 'updatedAt',
         '#writeId': 'writeId',
         '#pendingExpiry': 'pendingExpiry',
+        '#pendingProcessing': 'pendingProcessing',
         '#p0': 'error',
         '#p1': 'progress',
       },
@@ -122,8 +130,46 @@ describe('transition', () => {
     await transition('u1', 'initiated', 'initiated', {}, { now: NOW });
 
     expect(dynamo).toHaveReceivedCommandWith(UpdateCommand, {
-      UpdateExpression: 'SET #status = :to, #updatedAt = :now, #writeId = :writeId',
-      ExpressionAttributeNames: { '#status': 'status', '#updatedAt': 'updatedAt', '#writeId': 'writeId' },
+      UpdateExpression: 'SET #status = :to, #updatedAt = :now, #writeId = :writeId REMOVE #pendingProcessing',
+      ExpressionAttributeNames: { '#status': 'status', '#updatedAt': 'updatedAt', '#writeId': 'writeId', '#pendingProcessing': 'pendingProcessing' },
+    });
+  });
+
+  it.each([
+    ['uploaded', 'processing', 'SET #status = :to, #updatedAt = :now, #writeId = :writeId, #pendingProcessing = :to REMOVE #pendingExpiry'],
+    ['processing', 'processing', 'SET #status = :to, #updatedAt = :now, #writeId = :writeId, #pendingProcessing = :to REMOVE #pendingExpiry'],
+    ['processing', 'ready', 'SET #status = :to, #updatedAt = :now, #writeId = :writeId REMOVE #pendingExpiry, #pendingProcessing'],
+    ['processing', 'cancelled', 'SET #status = :to, #updatedAt = :now, #writeId = :writeId REMOVE #pendingExpiry, #pendingProcessing'],
+    ['uploaded', 'failed', 'SET #status = :to, #updatedAt = :now, #writeId = :writeId REMOVE #pendingExpiry, #pendingProcessing'],
+  ] as const)('keeps the sweep index key equal to the status while %s becomes %s, and only then', async (from, to, expression) => {
+    dynamo.on(UpdateCommand).resolves({ Attributes: record({ status: to }) });
+
+    await transition('u1', from, to, {}, { now: NOW });
+
+    expect(dynamo).toHaveReceivedCommandWith(UpdateCommand, { UpdateExpression: expression });
+  });
+
+  it('with ifWriteId, writes only if the record was not written since that write', async () => {
+    dynamo.on(UpdateCommand).resolves({ Attributes: record({ status: 'failed' }) });
+
+    await transition('u1', 'processing', 'failed', {}, { now: NOW, ifWriteId: 'seen-write' });
+
+    expect(dynamo).toHaveReceivedCommandWith(UpdateCommand, {
+      ConditionExpression: '#status IN (:from0) AND #writeId = :ifWriteId',
+      ExpressionAttributeValues: expect.objectContaining({ ':ifWriteId': 'seen-write', ':from0': 'processing' }),
+    });
+  });
+
+  it('explains a rejected ifWriteId on an upload still in the from-state as InvalidStateError saying it was written since', async () => {
+    dynamo.on(UpdateCommand).rejects(conditionFailed());
+    dynamo.on(GetCommand).resolves({ Item: record({ status: 'processing', writeId: 'a-reclaim' }) });
+
+    const error = await transition('u1', 'processing', 'failed', {}, { ifWriteId: 'seen-write' }).catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(InvalidStateError);
+    expect(error).toMatchObject({
+      currentStatus: 'processing',
+      message: 'Upload u1 was written since write seen-write (it is processing); not moving it to failed',
     });
   });
 
@@ -250,6 +296,33 @@ describe('transition', () => {
       error: failure,
     });
     warn.mockRestore();
+  });
+
+  it("settles the owner's usage after a write it won: a tracked upload that became uploaded completes its share", async () => {
+    const tracked = record({ usageTracked: true });
+    dynamo.on(UpdateCommand, { TableName: 'uploads-table' }).resolves({ Attributes: tracked });
+    const share = { size: 10, phase: 'initiated', reservedAt: NOW.toISOString() };
+    dynamo.on(GetCommand, { TableName: 'usage-table' }).resolves({ Item: { ownerId: 'owner-1', active: { u1: share }, released: {} } });
+    dynamo.on(UpdateCommand, { TableName: 'usage-table' }).resolves({});
+
+    await transition('u1', 'initiated', 'uploaded', {}, { now: NOW });
+
+    expect(dynamo).toHaveReceivedCommandWith(UpdateCommand, {
+      TableName: 'usage-table',
+      Key: { ownerId: 'owner-1' },
+      UpdateExpression: 'SET #active.#upload.#phase = :completed, #updatedAt = :now ADD #bytesInFlight :minusSize',
+    });
+  });
+
+  it('settles no usage for a progress write within a state, nor when the write is rejected', async () => {
+    dynamo.on(UpdateCommand).resolves({ Attributes: record({ status: 'processing', usageTracked: true }) });
+    await transition('u1', 'processing', 'processing', { progress: 40 });
+
+    dynamo.on(UpdateCommand).rejects(conditionFailed());
+    dynamo.on(GetCommand).resolves({ Item: record({ status: 'ready', usageTracked: true }) });
+    await expect(transition('u1', 'uploaded', 'processing')).rejects.toThrow(InvalidStateError);
+
+    expect(dynamo.calls().filter((call) => (call.args[0].input as { TableName: string }).TableName === 'usage-table')).toEqual([]);
   });
 
   it('tells no listener when the write is rejected', async () => {

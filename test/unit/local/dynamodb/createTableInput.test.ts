@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { createTableInput } from '../../../../local/dynamodb/createTableInput.js';
-import { BY_OWNER_INDEX, BY_PENDING_EXPIRY_INDEX, UPLOADS_TABLE_SCHEMA } from '../../../../lib/uploadsTableSchema.js';
+import { USAGE_TABLE_SCHEMA } from '../../../../lib/usageTableSchema.js';
+import { BY_OWNER_INDEX, BY_PENDING_EXPIRY_INDEX, BY_PENDING_PROCESSING_INDEX, UPLOADS_TABLE_SCHEMA } from '../../../../lib/uploadsTableSchema.js';
 
 describe('createTableInput', () => {
-  it('creates the Uploads table from the shared schema: key, both GSIs, each attribute defined once', () => {
+  it('creates the Uploads table from the shared schema: key, every GSI, each attribute defined once', () => {
     expect(createTableInput('uploads', UPLOADS_TABLE_SCHEMA)).toEqual({
       TableName: 'uploads',
       BillingMode: 'PAY_PER_REQUEST',
@@ -13,6 +14,8 @@ describe('createTableInput', () => {
         { AttributeName: 'createdAt', AttributeType: 'S' },
         { AttributeName: 'pendingExpiry', AttributeType: 'S' },
         { AttributeName: 'expiresAt', AttributeType: 'S' },
+        { AttributeName: 'pendingProcessing', AttributeType: 'S' },
+        { AttributeName: 'updatedAt', AttributeType: 'S' },
       ],
       KeySchema: [{ AttributeName: 'uploadId', KeyType: 'HASH' }],
       GlobalSecondaryIndexes: [
@@ -32,7 +35,24 @@ describe('createTableInput', () => {
           ],
           Projection: { ProjectionType: 'ALL' },
         },
+        {
+          IndexName: BY_PENDING_PROCESSING_INDEX,
+          KeySchema: [
+            { AttributeName: 'pendingProcessing', KeyType: 'HASH' },
+            { AttributeName: 'updatedAt', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
       ],
+    });
+  });
+
+  it('creates the Usage table with its key and no index list, which DynamoDB would refuse empty', () => {
+    expect(createTableInput('usage', USAGE_TABLE_SCHEMA)).toEqual({
+      TableName: 'usage',
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [{ AttributeName: 'ownerId', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'ownerId', KeyType: 'HASH' }],
     });
   });
 });

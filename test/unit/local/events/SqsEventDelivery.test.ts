@@ -208,4 +208,24 @@ describe('SqsEventDelivery', () => {
     await next.queue.idle();
     expect(next.reports).toMatchObject([{ messageId, outcome: 'delivered', receiveCount: 2 }]);
   });
+
+  it('counts as visible only the messages a receive would get now: not those in flight, nor those waiting out a retry', async () => {
+    let finish: () => void = () => undefined;
+    const invoke = vi
+      .fn<(event: SQSEvent) => Promise<SQSBatchResponse | undefined>>()
+      .mockImplementationOnce(() => new Promise((resolve) => (finish = () => resolve({ batchItemFailures: [{ itemIdentifier: failing }] }))))
+      .mockResolvedValue(undefined);
+    const events = new SqsEventDelivery({ queue, invoke, batchSize: 1, concurrency: 1, retryDelayMs: () => 60_000 });
+    const failing = events.send('first');
+    events.send('second');
+    expect(events.visibleCount()).toBe(2);
+
+    await vi.waitFor(() => expect(invoke).toHaveBeenCalledTimes(1));
+    expect(events.visibleCount()).toBe(1);
+
+    finish();
+    await vi.waitFor(() => expect(invoke).toHaveBeenCalledTimes(2));
+    await vi.waitFor(() => expect(events.visibleCount()).toBe(0));
+    await events.stop(0);
+  });
 });

@@ -7,6 +7,8 @@ import {
   InvalidStateError,
   NotFoundError,
   ProcessingError,
+  QuotaExceededError,
+  RateLimitedError,
   UnprocessableError,
   ValidationError,
 } from '../../../../../lambdas/shared/errors.js';
@@ -42,6 +44,33 @@ describe('jsonErrorResponder', () => {
 
     expect(response).toEqual({ statusCode, headers: { 'content-type': 'application/json' }, body: { error: { code, message } } });
     expect(error_).not.toHaveBeenCalled();
+  });
+
+  it('answers a per-user limit with 403 QUOTA_EXCEEDED', async () => {
+    const response = await respond(new QuotaExceededError('You have 5 unfinished uploads; the limit is 5 per user'));
+
+    expect(response).toEqual({
+      statusCode: 403,
+      headers: { 'content-type': 'application/json' },
+      body: { error: { code: 'QUOTA_EXCEEDED', message: 'You have 5 unfinished uploads; the limit is 5 per user' } },
+    });
+  });
+
+  it('answers the hourly limit with 429 RATE_LIMITED and a Retry-After header until the hour ends', async () => {
+    const response = await respond(new RateLimitedError('You created 100 uploads this hour; the limit is 100 per hour', 1234));
+
+    expect(response).toEqual({
+      statusCode: 429,
+      headers: { 'retry-after': '1234', 'content-type': 'application/json' },
+      body: { error: { code: 'RATE_LIMITED', message: 'You created 100 uploads this hour; the limit is 100 per hour' } },
+    });
+  });
+
+  it('sends no header of an error it does not expose', async () => {
+    vi.spyOn(logger, 'error').mockImplementation(() => undefined);
+    const error = Object.assign(new Error('internal'), { headers: { 'x-internal-host': '10.0.0.7' } });
+
+    expect((await respond(error)).headers).toEqual({ 'content-type': 'application/json' });
   });
 
   it("gives middy's HTTP errors, which carry no code, the code of their status", async () => {

@@ -39,7 +39,7 @@ describe('imageVariantArgs', () => {
   it('turns autorotate off, applies the orientation, and writes one WebP per variant from one decode', () => {
     expect(
       imageVariantArgs({
-        input: 'https://u/source?sig',
+        source: { url: 'http://127.0.0.1:40001/9f2c', demuxer: 'jpeg_pipe' },
         outputDir: '/tmp/w/out',
         videoStreamIndex: 0,
         orientation: 6,
@@ -50,7 +50,9 @@ describe('imageVariantArgs', () => {
       }),
     ).toEqual([
       '-hide_banner', '-nostdin', '-loglevel', 'error', '-y',
-      '-rw_timeout', '30000000', '-reconnect', '1', '-noautorotate', '-i', 'https://u/source?sig',
+      '-noautorotate',
+      '-protocol_whitelist', 'http,tcp', '-format_whitelist', 'jpeg_pipe', '-f', 'jpeg_pipe',
+      '-rw_timeout', '30000000', '-reconnect', '1', '-i', 'http://127.0.0.1:40001/9f2c',
       '-filter_complex', '[0:0]transpose=1,split=2[s0][s1];[s0]scale=320:427,setsar=1[o0];[s1]scale=600:800,setsar=1[o1]',
       '-map', '[o0]', '-frames:v', '1', '-c:v', 'libwebp', '-quality', '80', '-f', 'webp', '/tmp/w/out/w320.webp',
       '-map', '[o1]', '-frames:v', '1', '-c:v', 'libwebp', '-quality', '80', '-f', 'webp', '/tmp/w/out/w600.webp',

@@ -4,10 +4,11 @@ import { DEFAULT_PROCESSING_LIMITS, resolveProcessingLimits } from '../../../../
 
 describe('resolveProcessingLimits', () => {
   it('merges overrides over the defaults, field by field', () => {
-    expect(resolveProcessingLimits({ maxDurationSeconds: { video: 300 }, maxHeight: 4320 })).toEqual({
+    expect(resolveProcessingLimits({ maxDurationSeconds: { video: 300 }, maxHeight: 4320, maxVideoPixels: 1e11 })).toEqual({
       maxDurationSeconds: { audio: 10_800, video: 300 },
       maxWidth: 8192,
       maxHeight: 4320,
+      maxVideoPixels: 1e11,
     });
     expect(resolveProcessingLimits({})).toEqual(DEFAULT_PROCESSING_LIMITS);
   });

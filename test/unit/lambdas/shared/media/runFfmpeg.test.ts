@@ -41,11 +41,16 @@ describe('runFfmpeg', () => {
     await expect(runFfmpeg([], { ...options, ffmpeg, timeoutMs: 100 })).rejects.toMatchObject({ code: 'TIMED_OUT', retryable: false });
   });
 
-  it('takes a SIGKILL it did not send for running out of memory', async () => {
-    const ffmpeg = await fakeBinary('kill -KILL $$');
+  it.each([
+    ['SIGSEGV', 'kill -SEGV $$', 'SIGSEGV'],
+    ['a SIGKILL it did not send (out of memory)', 'kill -KILL $$', 'SIGKILL'],
+    ['exit 139 from a wrapper', 'exit 139', 'signal 11 (exit 139)'],
+  ])('takes a crash (%s) for a fault on our side to retry, not for a bad file', async (_, script, crash) => {
+    const ffmpeg = await fakeBinary(script);
     await expect(runFfmpeg([], { ...options, ffmpeg })).rejects.toMatchObject({
-      code: 'TRANSCODE_FAILED',
-      message: 'Making the video renditions ran out of memory; a lower-resolution file needs less',
+      code: 'PROCESSING_FAILED',
+      message: `ffmpeg crashed (${crash}) making the video renditions`,
+      retryable: true,
     });
   });
 

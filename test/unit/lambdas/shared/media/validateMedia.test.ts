@@ -6,7 +6,7 @@ import { formatDuration, validateMedia } from '../../../../../lambdas/shared/med
 const video: MediaFacts = {
   kind: 'video',
   found: 'video (h264, 1920x1080)',
-  formatName: 'mp4',
+  formatName: 'mov,mp4,m4a,3gp,3g2,mj2',
   durationSeconds: 60,
   width: 1920,
   height: 1080,
@@ -15,8 +15,29 @@ const video: MediaFacts = {
 };
 
 describe('validateMedia', () => {
-  it('passes media of the declared kind within the limits', () => {
-    expect(validateMedia(video, 'video', DEFAULT_PROCESSING_LIMITS)).toBe(video);
+  it('passes media of the declared kind within the limits, naming the demuxer later runs force', () => {
+    expect(validateMedia(video, 'video', DEFAULT_PROCESSING_LIMITS)).toEqual({ ...video, demuxer: 'mov' });
+  });
+
+  it('fails a video the run could not encode in time as TOO_LONG, with the size, rate and the most accepted', () => {
+    const limits = { ...DEFAULT_PROCESSING_LIMITS, maxVideoPixels: 1920 * 1080 * 30 * 600 };
+    expect(() => validateMedia({ ...video, fps: 30, durationSeconds: 900 }, 'video', limits)).toThrow(
+      expect.objectContaining({
+        code: 'TOO_LONG',
+        message: 'The video is 1920x1080 at 30 fps for 15:00: more than one processing run can encode; at that size and rate at most 10:00 is accepted',
+      }),
+    );
+    expect(() => validateMedia({ ...video, width: 1280, height: 720, fps: 30, durationSeconds: 900 }, 'video', limits)).not.toThrow();
+  });
+
+  it('fails a format not accepted for the declared kind as UNSUPPORTED_MEDIA', () => {
+    expect(() => validateMedia({ ...video, formatName: 'hls' }, 'video', DEFAULT_PROCESSING_LIMITS)).toThrow(
+      expect.objectContaining({
+        code: 'UNSUPPORTED_MEDIA',
+        message: 'The file is in the hls format, which is not accepted for video; upload a file in an accepted format',
+      }),
+    );
+    expect(() => validateMedia({ ...video, formatName: 'mpegts' }, 'video', DEFAULT_PROCESSING_LIMITS)).not.toThrow();
   });
 
   it('fails a kind other than declared as UNSUPPORTED_MEDIA, saying what was found', () => {
@@ -36,7 +57,7 @@ describe('validateMedia', () => {
     expect(() => validateMedia({ ...video, durationSeconds: 1201 }, 'video', DEFAULT_PROCESSING_LIMITS)).toThrow(
       expect.objectContaining({ code: 'TOO_LONG', message: 'The video lasts 20:01; at most 20:00 is accepted' }),
     );
-    const song = { ...video, kind: 'audio' as const, durationSeconds: 4 * 3600 };
+    const song = { ...video, kind: 'audio' as const, formatName: 'mp3', durationSeconds: 4 * 3600 };
     expect(() => validateMedia(song, 'audio', DEFAULT_PROCESSING_LIMITS)).toThrow('The audio lasts 4:00:00; at most 3:00:00 is accepted');
   });
 

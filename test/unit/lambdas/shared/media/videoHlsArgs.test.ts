@@ -3,7 +3,7 @@ import { videoHlsArgs } from '../../../../../lambdas/shared/media/videoHlsArgs.j
 import { planRenditions } from '../../../../../lambdas/shared/media/videoLadder.js';
 
 const base = {
-  input: 'https://uploads.s3.eu-west-1.amazonaws.com/uploads/u1/source?X-Amz-Signature=abc',
+  source: { url: 'http://127.0.0.1:40001/9f2c', demuxer: 'mov' },
   outputDir: '/tmp/w/out',
   videoStreamIndex: 0,
   audioStreamIndex: 1,
@@ -17,8 +17,9 @@ describe('videoHlsArgs', () => {
     expect(args).toEqual([
       '-hide_banner', '-nostdin', '-loglevel', 'error', '-y',
       '-progress', 'pipe:1', '-nostats',
+      '-protocol_whitelist', 'http,tcp', '-format_whitelist', 'mov', '-f', 'mov',
       '-rw_timeout', '30000000', '-reconnect', '1',
-      '-i', base.input,
+      '-i', 'http://127.0.0.1:40001/9f2c',
       '-filter_complex',
       '[0:0]split=2[s0][s1];[s0]scale=426:240,setsar=1,format=yuv420p[v0];[s1]scale=640:360,setsar=1,format=yuv420p[v1]',
       '-map', '[v0]', '-map', '0:1',
@@ -51,9 +52,9 @@ describe('videoHlsArgs', () => {
     expect(args[args.indexOf('-filter_complex') + 1]).toBe('[0:2]fps=60,split=1[s0];[s0]scale=426:240,setsar=1,format=yuv420p[v0]');
   });
 
-  it('limits reading when the source states no duration, and skips network options for a local file', () => {
-    const args = videoHlsArgs({ ...base, input: '/tmp/in.mp4', readLimitSeconds: 1201, renditions: planRenditions({ width: 426, height: 240 }) });
-    expect(args.slice(8, 12)).toEqual(['-t', '1201', '-i', '/tmp/in.mp4']);
-    expect(args).not.toContain('-rw_timeout');
+  it('limits reading with -t before the input', () => {
+    const args = videoHlsArgs({ ...base, readLimitSeconds: 1201, renditions: planRenditions({ width: 426, height: 240 }) });
+    expect(args.slice(8, 12)).toEqual(['-t', '1201', '-protocol_whitelist', 'http,tcp']);
+    expect(args.indexOf('-t')).toBeLessThan(args.indexOf('-i'));
   });
 });

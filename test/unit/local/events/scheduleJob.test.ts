@@ -1,6 +1,6 @@
 import type { ScheduledEvent } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { scheduleExpiry } from '../../../../local/events/scheduleExpiry.js';
+import { scheduleJob } from '../../../../local/events/scheduleJob.js';
 import { NO_HANDLER } from '../../../../local/invokeFunction.js';
 import type { LocalLog } from '../../../../local/localLog.js';
 
@@ -8,6 +8,8 @@ function recordingLog(): LocalLog & { lines: string[] } {
   const lines: string[] = [];
   return { lines, info: (m) => lines.push(`info ${m}`), warn: (m) => lines.push(`warn ${m}`), error: (m) => lines.push(`error ${m}`) };
 }
+
+const job = { name: 'the expiry job', handler: 'expire-uploads', whenMissing: 'initiated uploads will not expire' };
 
 beforeEach(() => {
   vi.useFakeTimers();
@@ -17,15 +19,20 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-describe('scheduleExpiry', () => {
+describe('scheduleJob', () => {
   it('invokes the job on every interval with an EventBridge scheduled event', async () => {
     const invoke = vi.fn(async (_event: ScheduledEvent) => ({ expired: 0 }));
-    const schedule = scheduleExpiry({ intervalMs: 1000, invoke, log: recordingLog() });
+    const schedule = scheduleJob({ job, intervalMs: 1000, invoke, log: recordingLog() });
 
     await vi.advanceTimersByTimeAsync(3000);
 
     expect(invoke).toHaveBeenCalledTimes(3);
-    expect(invoke.mock.calls[0]![0]).toMatchObject({ 'detail-type': 'Scheduled Event', source: 'aws.events', detail: {} });
+    expect(invoke.mock.calls[0]![0]).toMatchObject({
+      'detail-type': 'Scheduled Event',
+      source: 'aws.events',
+      resources: ['arn:aws:events:us-east-1:000000000000:rule/media-pipeline-local-expire-uploads'],
+      detail: {},
+    });
     await schedule.stop();
     await vi.advanceTimersByTimeAsync(3000);
     expect(invoke).toHaveBeenCalledTimes(3);
@@ -37,7 +44,7 @@ describe('scheduleExpiry', () => {
       .fn<() => Promise<void>>()
       .mockImplementationOnce(() => new Promise<void>((resolve) => (finish = resolve)))
       .mockResolvedValue(undefined);
-    const schedule = scheduleExpiry({ intervalMs: 1000, invoke, log: recordingLog() });
+    const schedule = scheduleJob({ job, intervalMs: 1000, invoke, log: recordingLog() });
 
     await vi.advanceTimersByTimeAsync(2500);
     expect(invoke).toHaveBeenCalledTimes(1);
@@ -51,7 +58,7 @@ describe('scheduleExpiry', () => {
 
   it('runs only when asked with an interval of 0', async () => {
     const invoke = vi.fn(async () => undefined);
-    const schedule = scheduleExpiry({ intervalMs: 0, invoke, log: recordingLog() });
+    const schedule = scheduleJob({ job, intervalMs: 0, invoke, log: recordingLog() });
     await vi.advanceTimersByTimeAsync(60_000);
     expect(invoke).not.toHaveBeenCalled();
     await schedule.runNow();
@@ -66,12 +73,15 @@ describe('scheduleExpiry', () => {
       .mockResolvedValueOnce(NO_HANDLER)
       .mockRejectedValueOnce(new Error('DynamoDB is down'))
       .mockResolvedValue({ expired: 1 });
-    const schedule = scheduleExpiry({ intervalMs: 1000, invoke, log });
+    const schedule = scheduleJob({ job, intervalMs: 1000, invoke, log });
 
     await vi.advanceTimersByTimeAsync(4000);
     await schedule.stop();
 
     expect(invoke).toHaveBeenCalledTimes(4);
-    expect(log.lines).toEqual([expect.stringMatching(/^warn the expiry job has no handler yet/), 'error the expiry job failed']);
+    expect(log.lines).toEqual([
+      'warn the expiry job has no handler yet (lambdas/expire-uploads/handler.ts does not exist); initiated uploads will not expire',
+      'error the expiry job failed',
+    ]);
   });
 });

@@ -6,7 +6,18 @@ import { NO_HANDLER } from '../invokeFunction.js';
 
 export type ScheduledInvoker = (event: ScheduledEvent) => Promise<unknown>;
 
-export interface ExpiryScheduleOptions {
+/** A scheduled job, as its messages name it. */
+export interface ScheduledJob {
+  /** How messages call it, e.g. `the expiry job`. */
+  readonly name: string;
+  /** Folder under `lambdas/` of its function. */
+  readonly handler: string;
+  /** What goes undone while the function does not exist, e.g. `initiated uploads will not expire`. */
+  readonly whenMissing: string;
+}
+
+export interface JobScheduleOptions {
+  readonly job: ScheduledJob;
   /** 0 runs the job only when asked (`runNow`). */
   readonly intervalMs: number;
   /** Answers NO_HANDLER while the function's module does not exist. */
@@ -14,27 +25,27 @@ export interface ExpiryScheduleOptions {
   readonly log: LocalLog;
 }
 
-export interface ExpirySchedule {
+export interface JobSchedule {
   /** Runs the job now, or joins the run already going (runs never overlap, like a rule with one target). */
   runNow(): Promise<void>;
   /** Stops the timer and waits for a run in progress. */
   stop(): Promise<void>;
 }
 
-/** Invokes the expiry function on an interval with the event an EventBridge schedule sends. */
-export function scheduleExpiry({ intervalMs, invoke, log }: ExpiryScheduleOptions): ExpirySchedule {
+/** Invokes a scheduled function on an interval with the event an EventBridge schedule sends. */
+export function scheduleJob({ job, intervalMs, invoke, log }: JobScheduleOptions): JobSchedule {
   let running: Promise<void> | undefined;
   let warnedMissing = false;
 
   const runNow = (): Promise<void> => {
-    running ??= invoke(scheduledEvent())
+    running ??= invoke(scheduledEvent(job))
       .then((result) => {
         if (result === NO_HANDLER && !warnedMissing) {
           warnedMissing = true;
-          log.warn('the expiry job has no handler yet (lambdas/expire-uploads/handler.ts does not exist); initiated uploads will not expire');
+          log.warn(`${job.name} has no handler yet (lambdas/${job.handler}/handler.ts does not exist); ${job.whenMissing}`);
         }
       })
-      .catch((error: unknown) => log.error('the expiry job failed', error))
+      .catch((error: unknown) => log.error(`${job.name} failed`, error))
       .finally(() => {
         running = undefined;
       });
@@ -51,7 +62,7 @@ export function scheduleExpiry({ intervalMs, invoke, log }: ExpiryScheduleOption
   };
 }
 
-function scheduledEvent(): ScheduledEvent {
+function scheduledEvent(job: ScheduledJob): ScheduledEvent {
   return {
     version: '0',
     id: randomUUID(),
@@ -60,7 +71,7 @@ function scheduledEvent(): ScheduledEvent {
     account: '000000000000',
     time: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
     region: LOCAL_REGION,
-    resources: [`arn:aws:events:${LOCAL_REGION}:000000000000:rule/media-pipeline-local-expire-uploads`],
+    resources: [`arn:aws:events:${LOCAL_REGION}:000000000000:rule/media-pipeline-local-${job.handler}`],
     detail: {},
   };
 }

@@ -1,0 +1,86 @@
+import { GetQueueAttributesCommand, QueueDoesNotExist, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOCAL_ACCESS_KEY_ID, LOCAL_REGION, type LocalCredentials } from '../../local/localDefaults.js';
+import { type SqsEndpoint, startSqsEndpoint } from '../../local/sqs/startSqsEndpoint.js';
+
+/** Any key pair signs requests here: the endpoint checks no signature. */
+const CREDENTIALS: LocalCredentials = { accessKeyId: LOCAL_ACCESS_KEY_ID, secretAccessKey: 'test-secret' };
+
+const sent: string[] = [];
+let waiting = 0;
+let endpoint: SqsEndpoint;
+let sqs: SQSClient;
+
+beforeAll(async () => {
+  endpoint = await startSqsEndpoint({
+    host: '127.0.0.1',
+    port: 0,
+    accountId: '000000000000',
+    queues: [
+      {
+        name: 'events',
+        send: (body) => {
+          sent.push(body);
+          return `m-${sent.length}`;
+        },
+        visibleCount: () => waiting,
+      },
+    ],
+  });
+  sqs = new SQSClient({ endpoint: endpoint.endpoint, region: LOCAL_REGION, credentials: CREDENTIALS });
+});
+
+afterAll(async () => {
+  sqs?.destroy();
+  await endpoint?.stop();
+});
+
+describe("local mode's SQS endpoint, through the AWS SDK", () => {
+  it('queues a sent message and answers with its id and the MD5 the SDK checks', async () => {
+    const result = await sqs.send(new SendMessageCommand({ QueueUrl: endpoint.queueUrl('events'), MessageBody: '{"Records":[]}' }));
+
+    expect(result.MessageId).toBe('m-1');
+    expect(sent).toEqual(['{"Records":[]}']);
+  });
+
+  it('reports the visible message count', async () => {
+    waiting = 7;
+    const { Attributes } = await sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: endpoint.queueUrl('events'), AttributeNames: ['ApproximateNumberOfMessages'] }),
+    );
+    expect(Attributes).toEqual({ ApproximateNumberOfMessages: '7' });
+  });
+
+  it('answers a queue it does not serve as SQS does, and queues nothing', async () => {
+    const before = sent.length;
+    await expect(
+      sqs.send(new SendMessageCommand({ QueueUrl: `${endpoint.endpoint}/000000000000/other`, MessageBody: 'x' })),
+    ).rejects.toBeInstanceOf(QueueDoesNotExist);
+    expect(sent).toHaveLength(before);
+  });
+
+  it('refuses operations it does not serve and bodies that are not JSON', async () => {
+    const unknown = await fetch(endpoint.endpoint, {
+      method: 'POST',
+      headers: { 'x-amz-target': 'AmazonSQS.PurgeQueue', 'content-type': 'application/x-amz-json-1.0' },
+      body: JSON.stringify({ QueueUrl: endpoint.queueUrl('events') }),
+    });
+    expect(unknown.status).toBe(400);
+    expect(await unknown.json()).toMatchObject({ __type: 'com.amazon.coral.service#UnknownOperationException' });
+
+    const garbled = await fetch(endpoint.endpoint, { method: 'POST', headers: { 'x-amz-target': 'AmazonSQS.SendMessage' }, body: '{' });
+    expect(garbled.status).toBe(400);
+    expect(await garbled.json()).toMatchObject({ __type: 'com.amazon.coral.service#SerializationException' });
+  });
+
+  it('refuses a request larger than a message can be, and queues nothing', async () => {
+    const before = sent.length;
+    const huge = await fetch(endpoint.endpoint, {
+      method: 'POST',
+      headers: { 'x-amz-target': 'AmazonSQS.SendMessage' },
+      body: JSON.stringify({ QueueUrl: endpoint.queueUrl('events'), MessageBody: 'x'.repeat(300 * 1024) }),
+    });
+    expect(huge.status).toBe(413);
+    expect(sent).toHaveLength(before);
+  });
+});

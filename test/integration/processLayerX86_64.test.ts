@@ -1,0 +1,3 @@
+import { describeLayerBinaries } from './layerBinariesSpec.js';
+
+describeLayerBinaries('x86_64');
