@@ -131,6 +131,8 @@ export class MediaPipeline extends Construct {
       processing: this.processing,
       removalPolicy,
     });
+    // The sweep fails stalled uploads, and that state change settles the owner's usage too.
+    this.sweep.function.bindUsageTable(this.storage.usageTable, ['get', 'update']);
   }
 }
 
