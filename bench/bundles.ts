@@ -70,10 +70,10 @@ function environmentFor(bindings: Bindings): NodeJS.ProcessEnv {
 }
 
 const bindingsOf = (access: RouteAccess): Bindings => ({
-  table: access.table !== 'none',
-  usageTable: access.usageTable !== 'none',
-  uploadsBucket: access.uploadsBucket !== 'none',
-  mediaBucket: access.mediaBucket !== 'none',
+  table: access.table !== undefined,
+  usageTable: access.usageTable !== undefined,
+  uploadsBucket: access.uploadsBucket !== undefined,
+  mediaBucket: access.mediaBucket !== undefined,
 });
 
 /** Imports the bundle and prints the wall and CPU milliseconds that took. */

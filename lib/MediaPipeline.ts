@@ -121,8 +121,8 @@ export class MediaPipeline extends Construct {
     });
     // Every state change settles the owner's usage counters (lambdas/shared/transition.ts), and
     // both processing functions move records: ready and failed end an upload's active share.
-    this.processing.function.bindUsageTable(this.storage.usageTable);
-    this.processing.deadLetterFunction.bindUsageTable(this.storage.usageTable);
+    this.processing.function.bindUsageTable(this.storage.usageTable, ['get', 'update']);
+    this.processing.deadLetterFunction.bindUsageTable(this.storage.usageTable, ['get', 'update']);
     this.sweep = new UploadSweep(this, 'Sweep', {
       ...props.sweep,
       table: this.storage.table,
@@ -131,6 +131,8 @@ export class MediaPipeline extends Construct {
       processing: this.processing,
       removalPolicy,
     });
+    // The sweep fails stalled uploads, and that state change settles the owner's usage too.
+    this.sweep.function.bindUsageTable(this.storage.usageTable, ['get', 'update']);
   }
 }
 

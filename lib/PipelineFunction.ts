@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { type ITable, TableGrants } from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { ApplicationLogLevel, Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { ApplicationLogLevel, Architecture, type EventSourceMapping, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { type BundlingOptions, NodejsFunction, type NodejsFunctionProps, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { BucketGrants, type IBucket } from 'aws-cdk-lib/aws-s3';
@@ -55,38 +55,99 @@ export const PIPELINE_BUNDLING = {
 /** The Lambda environment that goes with the bundle: source-mapped stack traces, for about 8 ms more init (bench/bundles.ts). */
 export const PIPELINE_NODE_OPTIONS = '--enable-source-maps';
 
-/**
- * Access to the Uploads table: item reads (GetItem, Query on the table and its indexes) and
- * exactly the item writes a function's code sends: `put` creates records, `update` is every
- * state transition, `delete` removes a finished upload.
- */
-export type TableAccess = 'read' | 'read+put' | 'read+update' | 'read+update+delete';
+/** An item operation on a table by primary key. */
+export type ItemOperation = 'get' | 'batchGet' | 'put' | 'update' | 'delete';
 
-const TABLE_WRITES: Record<TableAccess, readonly string[]> = {
-  read: [],
-  'read+put': ['dynamodb:PutItem'],
-  'read+update': ['dynamodb:UpdateItem'],
-  'read+update+delete': ['dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+/** The one action each item operation needs (a conditional write needs nothing more). */
+const ITEM_ACTIONS: Record<ItemOperation, string> = {
+  get: 'dynamodb:GetItem',
+  batchGet: 'dynamodb:BatchGetItem',
+  put: 'dynamodb:PutItem',
+  update: 'dynamodb:UpdateItem',
+  delete: 'dynamodb:DeleteItem',
 };
 
 /**
- * Access to originals (`uploads/{uploadId}/source`):
- * - `read`: GetObject (the process function's SourceServer, which serves originals to ffmpeg);
- * - `expire`: AbortMultipartUpload, and HeadObject (GetObject) to tell a completed upload;
- * - `multipart`: create/complete multipart uploads and sign UploadPart (PutObject), ListParts,
- *   abort, and HeadObject (GetObject);
- * - `multipart+delete`: `multipart` plus DeleteObject.
- * Each also lists the bucket, without which S3 answers a HEAD of a missing key with 403, not 404.
+ * What a function does with the Uploads table; each operation grants its one action, so a
+ * function that never scans, batch-writes or reads a stream cannot.
  */
-export type UploadsBucketAccess = 'read' | 'expire' | 'multipart' | 'multipart+delete';
+export interface TableAccess {
+  /**
+   * Item operations by primary key: `get` (GetItem), `batchGet` (BatchGetItem, many records at
+   * once), `put` (PutItem, creating records),
+   * `update` (UpdateItem, every state transition), `delete` (DeleteItem).
+   * @default [] - none
+   */
+  readonly items?: readonly ItemOperation[];
+  /**
+   * Global secondary indexes the function queries: Query on `<table>/index/<name>`, and on no
+   * other index nor the table itself.
+   * @default [] - none
+   */
+  readonly queries?: readonly string[];
+}
 
 /**
- * Access to outputs (`media/{uploadId}/…`):
- * - `write`: PutObject and multipart uploads of outputs;
- * - `delete`: list an upload's outputs and delete them;
- * - `sweep`: `delete`, and list the upload folders under `media/` (the sweep's output check).
+ * What a function does with originals (`uploads/{uploadId}/source`), each granting one action:
+ * - `write`: s3:PutObject, which CreateMultipartUpload, UploadPart (signed here, sent by the
+ *   client) and CompleteMultipartUpload all need;
+ * - `read`: s3:GetObject;
+ * - `listParts`: s3:ListMultipartUploadParts (ListParts);
+ * - `abort`: s3:AbortMultipartUpload;
+ * - `delete`: s3:DeleteObject;
+ * - `find`: s3:ListBucket under one original's key only (an `s3:prefix` condition), to learn
+ *   whether it exists and its size (`sourceObjectSize`).
  */
-export type MediaBucketAccess = 'write' | 'delete' | 'sweep';
+export type OriginalsOperation = 'write' | 'read' | 'listParts' | 'abort' | 'delete' | 'find';
+
+const ORIGINALS_ACTIONS: Record<Exclude<OriginalsOperation, 'find'>, string> = {
+  write: 's3:PutObject',
+  read: 's3:GetObject',
+  listParts: 's3:ListMultipartUploadParts',
+  abort: 's3:AbortMultipartUpload',
+  delete: 's3:DeleteObject',
+};
+
+/**
+ * What a function does with outputs (`media/{uploadId}/…`):
+ * - `write`: s3:PutObject (each output is one PutObject);
+ * - `delete`: s3:DeleteObject, and s3:ListBucket under `media/{uploadId}/` only, to find an
+ *   upload's outputs;
+ * - `listUploads`: s3:ListBucket of `media/` itself, to list the upload folders (the sweep's
+ *   output check), and of no other prefix.
+ */
+export type OutputsOperation = 'write' | 'delete' | 'listUploads';
+
+/**
+ * What a function does with the process queue, each granting one action:
+ * - `send`: sqs:SendMessage (the sweep re-sends an upload's lost event);
+ * - `countMessages`: sqs:GetQueueAttributes (the sweep reads the queue's backlog).
+ */
+export type QueueOperation = 'send' | 'countMessages';
+
+const QUEUE_ACTIONS: Record<QueueOperation, string> = {
+  send: 'sqs:SendMessage',
+  countMessages: 'sqs:GetQueueAttributes',
+};
+
+/** The actions Lambda's poller calls with the function's role to run it on a queue's messages. */
+const QUEUE_CONSUMER_ACTIONS = ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'];
+
+/** How the function consumes a queue (`consumeQueue`). */
+export interface QueueConsumerOptions {
+  /** Messages per invocation (1 to 10 for a standard queue without a batching window). */
+  readonly batchSize: number;
+  /**
+   * The function returns `batchItemFailures`, so only those messages come back.
+   * @default false
+   */
+  readonly reportBatchItemFailures?: boolean;
+  /**
+   * Most concurrent invocations the queue starts (2 to 1,000).
+   * @default - no limit but the function's own
+   */
+  readonly maxConcurrency?: number;
+}
 
 export interface PipelineFunctionProps
   extends Omit<
@@ -121,13 +182,17 @@ export interface PipelineFunctionProps
  * X-Ray tracing, JSON logs into its own log group with a retention, minified ESM bundles with
  * source maps, and a role that may write only to that log group. Resources are attached with
  * intent methods (`bindUploadsTable`, `bindUsageTable`, `bindUploadsBucket`, `bindMediaBucket`,
- * `bindProcessQueue`) that set the environment variable and the narrowest grant together.
+ * `bindProcessQueue`) that set the environment variable and grant exactly the actions of the
+ * operations they name, and `consumeQueue`, which grants only what Lambda's poller needs. `test/infra/leastPrivilege.test.ts`
+ * derives each function's actions from its bundled code and holds the role to them.
  */
 export class PipelineFunction extends Construct implements iam.IGrantable {
   readonly function: NodejsFunction;
   readonly role: iam.Role;
   readonly logGroup: LogGroup;
   readonly grantPrincipal: iam.IPrincipal;
+  /** The handler module the function bundles (`lambdas/<handlerDir>/handler.ts`). */
+  readonly entry: string;
 
   constructor(scope: Construct, id: string, props: PipelineFunctionProps) {
     super(scope, id);
@@ -141,6 +206,7 @@ export class PipelineFunction extends Construct implements iam.IGrantable {
     this.role = new iam.Role(this, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
     this.logGroup.grantWrite(this.role);
     this.grantPrincipal = this.role;
+    this.entry = join(PROJECT_ROOT, 'lambdas', handlerDir, 'handler.ts');
 
     this.function = new NodejsFunction(this, 'Function', {
       architecture: Architecture.ARM_64,
@@ -149,7 +215,7 @@ export class PipelineFunction extends Construct implements iam.IGrantable {
       loggingFormat: LoggingFormat.JSON,
       applicationLogLevelV2: ApplicationLogLevel.INFO,
       ...functionProps,
-      entry: join(PROJECT_ROOT, 'lambdas', handlerDir, 'handler.ts'),
+      entry: this.entry,
       handler: 'handler',
       runtime: PIPELINE_RUNTIME,
       projectRoot: PROJECT_ROOT,
@@ -178,68 +244,61 @@ export class PipelineFunction extends Construct implements iam.IGrantable {
     );
   }
 
-  /** Sets `UPLOADS_TABLE` and grants item reads plus only the item writes `access` names, indexes included. */
+  /** Sets `UPLOADS_TABLE` and grants the item operations and index queries `access` names, and nothing else. */
   bindUploadsTable(table: ITable, access: TableAccess): this {
+    const items = access.items ?? [];
+    const queries = access.queries ?? [];
+    if (items.length === 0 && queries.length === 0) {
+      throw new Error(`${this.node.path}: bindUploadsTable needs at least one item operation or index to query`);
+    }
     this.function.addEnvironment(ENV.uploadsTable, table.tableName);
-    table.grantReadData(this);
-    const writes = TABLE_WRITES[access];
-    if (writes.length > 0) table.grant(this, ...writes);
-    this.acknowledgeWildcard(
-      iamResourceFinding(this, `${table.tableArn}/index/*`),
-      "Table grants extend to the Uploads table's own GSIs, which IAM can name only as <table>/index/<name>.",
-    );
+    // On the table's own ARN (hasIndex false): a table's own grants add <table>/index/* to item
+    // operations, which no index serves.
+    if (items.length > 0) TableGrants.fromTable(table, undefined, false).actions(this, ...items.map((operation) => ITEM_ACTIONS[operation]));
+    for (const indexName of queries) {
+      if (!/^[\w.-]{3,255}$/.test(indexName)) throw new Error(`${this.node.path}: not a DynamoDB index name: ${JSON.stringify(indexName)}`);
+      iam.Grant.addToPrincipal({ grantee: this, actions: ['dynamodb:Query'], resourceArns: [`${table.tableArn}/index/${indexName}`] });
+    }
     return this;
   }
 
   /**
-   * Sets `USAGE_TABLE` and grants the two item actions the usage code sends: GetItem (a
-   * consistent read of the user's counters) and UpdateItem (every conditional change of them).
+   * Sets `USAGE_TABLE` and grants the item operations `items` names on the Usage table (the
+   * usage code reads a user's counters consistently, `get`, and changes them conditionally, `update`).
    */
-  bindUsageTable(table: ITable): this {
+  bindUsageTable(table: ITable, items: readonly ItemOperation[]): this {
+    if (items.length === 0) throw new Error(`${this.node.path}: bindUsageTable needs at least one item operation`);
     this.function.addEnvironment(ENV.usageTable, table.tableName);
-    table.grant(this, 'dynamodb:GetItem', 'dynamodb:UpdateItem');
+    TableGrants.fromTable(table, undefined, false).actions(this, ...items.map((operation) => ITEM_ACTIONS[operation]));
     return this;
   }
 
-  /** Sets `UPLOADS_BUCKET` and grants exactly the S3 actions `access` needs on originals. */
-  bindUploadsBucket(bucket: IBucket, access: UploadsBucketAccess): this {
+  /** Sets `UPLOADS_BUCKET` and grants the actions of `operations` on originals only. */
+  bindUploadsBucket(bucket: IBucket, operations: readonly OriginalsOperation[]): this {
+    if (operations.length === 0) throw new Error(`${this.node.path}: bindUploadsBucket needs at least one operation`);
     this.function.addEnvironment(ENV.uploadsBucket, bucket.bucketName);
     const originals = sourceKey('*');
-    const actions: Record<UploadsBucketAccess, string[]> = {
-      read: ['s3:GetObject'],
-      expire: ['s3:AbortMultipartUpload', 's3:GetObject'],
-      // CreateMultipartUpload, UploadPart (signed here, sent by the client) and CompleteMultipartUpload all need s3:PutObject.
-      multipart: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts', 's3:GetObject'],
-      'multipart+delete': ['s3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts', 's3:GetObject', 's3:DeleteObject'],
-    };
-    BucketGrants.fromBucket(bucket).actionsOnObjectKeys(this, originals, ...actions[access]);
-    // Without it a HEAD of a missing original is a 403, not the 404 that means "not there"; no s3:prefix
-    // condition, since a HEAD carries no prefix for one to match.
-    iam.Grant.addToPrincipal({ grantee: this, actions: ['s3:ListBucket'], resourceArns: [bucket.bucketArn] });
-    this.acknowledgeWildcard(
-      iamResourceFinding(this, bucket.arnForObjects(originals)),
-      'Originals live at uploads/{uploadId}/source with server-made ids; the grant covers that key shape only.',
-    );
+    const objectActions = operations.flatMap((operation) => (operation === 'find' ? [] : [ORIGINALS_ACTIONS[operation]]));
+    if (objectActions.length > 0) {
+      BucketGrants.fromBucket(bucket).actionsOnObjectKeys(this, originals, ...objectActions);
+      this.acknowledgeWildcard(
+        iamResourceFinding(this, bucket.arnForObjects(originals)),
+        'Originals live at uploads/{uploadId}/source with server-made ids; the grant covers that key shape only.',
+      );
+    }
+    if (operations.includes('find')) this.grantListingUnder(bucket, originals);
     return this;
   }
 
-  /** Sets `MEDIA_BUCKET` and grants exactly the S3 actions `access` needs on outputs under `media/`. */
-  bindMediaBucket(bucket: IBucket, access: MediaBucketAccess): this {
+  /** Sets `MEDIA_BUCKET` and grants the actions of `operations` on outputs under `media/` only. */
+  bindMediaBucket(bucket: IBucket, operations: readonly OutputsOperation[]): this {
+    if (operations.length === 0) throw new Error(`${this.node.path}: bindMediaBucket needs at least one operation`);
     this.function.addEnvironment(ENV.mediaBucket, bucket.bucketName);
     const outputs = `${mediaPrefix('*')}*`;
-    const grants = BucketGrants.fromBucket(bucket);
-    if (access === 'write') {
-      grants.actionsOnObjectKeys(this, outputs, 's3:PutObject', 's3:AbortMultipartUpload');
-    } else {
-      grants.actionsOnObjectKeys(this, outputs, 's3:DeleteObject');
-      // No bucket grant lists under one prefix only; iam.Grant keeps the s3:prefix condition beside the bucket ARN.
-      iam.Grant.addToPrincipal({
-        grantee: this,
-        actions: ['s3:ListBucket'],
-        resourceArns: [bucket.bucketArn],
-        conditions: { StringLike: { 's3:prefix': access === 'sweep' ? [MEDIA_ROOT, outputs] : [outputs] } },
-      });
-    }
+    const objectActions = operations.flatMap((operation) => (operation === 'write' ? ['s3:PutObject'] : operation === 'delete' ? ['s3:DeleteObject'] : []));
+    if (objectActions.length > 0) BucketGrants.fromBucket(bucket).actionsOnObjectKeys(this, outputs, ...objectActions);
+    const listed = [...(operations.includes('listUploads') ? [MEDIA_ROOT] : []), ...(operations.includes('delete') ? [outputs] : [])];
+    if (listed.length > 0) this.grantListingUnder(bucket, ...listed);
     this.acknowledgeWildcard(
       iamResourceFinding(this, bucket.arnForObjects(outputs)),
       'Outputs live under media/{uploadId}/ with server-made ids and names; the grant covers that prefix only.',
@@ -247,10 +306,31 @@ export class PipelineFunction extends Construct implements iam.IGrantable {
     return this;
   }
 
-  /** Sets `PROCESS_QUEUE_URL` and grants sending to the process queue and reading its message counts. */
-  bindProcessQueue(queue: IQueue): this {
+  /**
+   * Runs the function on `queue`'s messages (an event source mapping) and grants only the
+   * actions Lambda's poller calls with the function's role (ReceiveMessage, DeleteMessage,
+   * GetQueueAttributes), plus decrypting when the queue has a KMS key. A `SqsEventSource` would
+   * also grant ChangeMessageVisibility and GetQueueUrl, which neither the poller nor the code calls.
+   */
+  consumeQueue(id: string, queue: IQueue, options: QueueConsumerOptions): EventSourceMapping {
+    queue.grant(this, ...QUEUE_CONSUMER_ACTIONS);
+    queue.encryptionMasterKey?.grantDecrypt(this);
+    return this.function.addEventSourceMapping(id, {
+      eventSourceArn: queue.queueArn,
+      batchSize: options.batchSize,
+      reportBatchItemFailures: options.reportBatchItemFailures,
+      maxConcurrency: options.maxConcurrency,
+    });
+  }
+
+  /**
+   * Sets `PROCESS_QUEUE_URL` and grants the actions of `operations` on the process queue. No key
+   * grant: the process queue is encrypted with SQS-managed keys, which need none.
+   */
+  bindProcessQueue(queue: IQueue, operations: readonly QueueOperation[]): this {
+    if (operations.length === 0) throw new Error(`${this.node.path}: bindProcessQueue needs at least one operation`);
     this.function.addEnvironment(ENV.processQueueUrl, queue.queueUrl);
-    queue.grant(this, 'sqs:SendMessage', 'sqs:GetQueueAttributes');
+    queue.grant(this, ...operations.map((operation) => QUEUE_ACTIONS[operation]));
     return this;
   }
 
@@ -258,6 +338,19 @@ export class PipelineFunction extends Construct implements iam.IGrantable {
   bindUploadPolicy(policy: UploadPolicy): this {
     this.function.addEnvironment(ENV.uploadPolicy, JSON.stringify(policy));
     return this;
+  }
+
+  /**
+   * s3:ListBucket only for listings whose prefix matches one of `keyPatterns`: no bucket grant
+   * method takes a prefix, so iam.Grant keeps the s3:prefix condition beside the bucket ARN.
+   */
+  private grantListingUnder(bucket: IBucket, ...keyPatterns: string[]): void {
+    iam.Grant.addToPrincipal({
+      grantee: this,
+      actions: ['s3:ListBucket'],
+      resourceArns: [bucket.bucketArn],
+      conditions: { StringLike: { 's3:prefix': keyPatterns } },
+    });
   }
 
   private acknowledgeWildcard(finding: string, reason: string): void {

@@ -2,7 +2,6 @@ import { Duration, RemovalPolicy, Size, Stack } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Architecture, type CfnLayerVersion, type ILayerVersion } from 'aws-cdk-lib/aws-lambda';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { EventType, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { SqsDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
@@ -174,18 +173,17 @@ export class Processing extends Construct {
         [ENV.mediaBaseUrl]: props.mediaBaseUrl,
       },
     })
-      .bindUploadsTable(props.table, 'read+update')
-      .bindUploadsBucket(props.uploadsBucket, 'read')
-      .bindMediaBucket(props.mediaBucket, 'write')
-      .bindMediaBucket(props.mediaBucket, 'delete');
+      .bindUploadsTable(props.table, { items: ['get', 'update'] })
+      // Reads the original (ffprobe/ffmpeg), and checks it is whole before claiming an initiated upload.
+      .bindUploadsBucket(props.uploadsBucket, ['read', 'find'])
+      // Publishes outputs, and deletes them when the upload was cancelled meanwhile.
+      .bindMediaBucket(props.mediaBucket, ['write', 'delete']);
 
-    this.function.function.addEventSource(
-      new SqsEventSource(this.queue, {
-        batchSize: 1,
-        reportBatchItemFailures: true,
-        maxConcurrency: props.maxConcurrency ?? 10,
-      }),
-    );
+    this.function.consumeQueue('Events', this.queue, {
+      batchSize: 1,
+      reportBatchItemFailures: true,
+      maxConcurrency: props.maxConcurrency ?? 10,
+    });
 
     this.deadLetterFunction = new PipelineFunction(this, FAIL_DEAD_LETTERS_FUNCTION.id, {
       handlerDir: FAIL_DEAD_LETTERS_FUNCTION.handler,
@@ -194,12 +192,10 @@ export class Processing extends Construct {
       logRemovalPolicy: removalPolicy,
       // Only for the failure message ("after N attempts").
       environment: { [PROCESSING_ENV.maxReceiveCount]: String(maxReceiveCount) },
-    }).bindUploadsTable(props.table, 'read+update');
+    }).bindUploadsTable(props.table, { items: ['get', 'update'] });
     // No redrive policy on the dead-letter queue: a dead letter whose upload could not be written
     // is received again until it is, or until the queue's 14-day retention ends.
-    this.deadLetterFunction.function.addEventSource(
-      new SqsEventSource(this.deadLetterQueue, { batchSize: 10, reportBatchItemFailures: true }),
-    );
+    this.deadLetterFunction.consumeQueue('DeadLetters', this.deadLetterQueue, { batchSize: 10, reportBatchItemFailures: true });
 
     // The consumer empties the dead-letter queue within seconds, so its depth (sampled each
     // minute) would rarely show a dead letter, and SQS's NumberOfMessagesSent leaves out

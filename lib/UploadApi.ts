@@ -49,7 +49,7 @@ export interface UploadApiProps {
 
 /**
  * The HTTP API clients upload through: one function per entry of the route table (the same
- * table local mode serves), each granted only what its route's `access` names, a JWT
+ * table local mode serves), each granted only the operations its route's `access` names, a JWT
  * authorizer on every route, CORS preflight for browsers, and a throttled, access-logged
  * default stage.
  */
@@ -128,10 +128,10 @@ export class UploadApi extends Construct {
       logRemovalPolicy: removalPolicy,
     }).bindUploadPolicy(props.uploadPolicy);
     const { table, usageTable, uploadsBucket, mediaBucket } = route.access;
-    if (table !== 'none') fn.bindUploadsTable(props.table, table);
-    if (usageTable !== 'none') fn.bindUsageTable(props.usageTable);
-    if (uploadsBucket !== 'none') fn.bindUploadsBucket(props.uploadsBucket, uploadsBucket);
-    if (mediaBucket !== 'none') fn.bindMediaBucket(props.mediaBucket, mediaBucket);
+    if (table) fn.bindUploadsTable(props.table, table);
+    if (usageTable) fn.bindUsageTable(props.usageTable, usageTable);
+    if (uploadsBucket) fn.bindUploadsBucket(props.uploadsBucket, uploadsBucket);
+    if (mediaBucket) fn.bindMediaBucket(props.mediaBucket, mediaBucket);
     return fn;
   }
 }

@@ -7,6 +7,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { EXPIRE_UPLOADS_FUNCTION } from './eventFunctions.js';
 import { PipelineFunction } from './PipelineFunction.js';
+import { BY_PENDING_EXPIRY_INDEX } from './uploadsTableSchema.js';
 
 export interface UploadExpiryProps {
   readonly uploadsBucket: IBucket;
@@ -65,9 +66,10 @@ export class UploadExpiry extends Construct {
       deadLetterQueue: this.deadLetterQueue,
       logRemovalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     })
-      .bindUploadsTable(props.table, 'read+update')
-      .bindUsageTable(props.usageTable)
-      .bindUploadsBucket(props.uploadsBucket, 'expire');
+      .bindUploadsTable(props.table, { items: ['get', 'update'], queries: [BY_PENDING_EXPIRY_INDEX] })
+      .bindUsageTable(props.usageTable, ['get', 'update'])
+      // Finds whether an original was completed after all, else aborts its multipart upload.
+      .bindUploadsBucket(props.uploadsBucket, ['find', 'abort']);
 
     this.rule = new Rule(this, 'Schedule', {
       description: EXPIRE_UPLOADS_FUNCTION.description,

@@ -9,6 +9,7 @@ import { ENV, SWEEP_ENV } from '../lambdas/shared/config.js';
 import type { SweepSettings } from '../lambdas/shared/sweepSettings.js';
 import { SWEEP_UPLOADS_FUNCTION } from './eventFunctions.js';
 import { PipelineFunction } from './PipelineFunction.js';
+import { BY_PENDING_PROCESSING_INDEX } from './uploadsTableSchema.js';
 
 /** What the sweep needs of processing: the queue it re-sends events to, and that queue's timings. */
 export interface SweptProcessing {
@@ -115,9 +116,13 @@ export class UploadSweep extends Construct {
         [ENV.uploadsBucket]: props.uploadsBucket.bucketName,
       },
     })
-      .bindUploadsTable(props.table, 'read+update')
-      .bindMediaBucket(props.mediaBucket, 'sweep')
-      .bindProcessQueue(props.processing.queue);
+      // Finds stalled uploads through their index, reads the state of many at once for the
+      // output check, and fails stalled ones (a transition reads the record back on a lost race).
+      .bindUploadsTable(props.table, { items: ['get', 'batchGet', 'update'], queries: [BY_PENDING_PROCESSING_INDEX] })
+      // Lists the upload folders under media/, and removes the outputs of garbage ones.
+      .bindMediaBucket(props.mediaBucket, ['listUploads', 'delete'])
+      // Re-sends lost events, and holds back while the queue has a backlog.
+      .bindProcessQueue(props.processing.queue, ['send', 'countMessages']);
 
     this.rule = new Rule(this, 'Schedule', {
       description: SWEEP_UPLOADS_FUNCTION.description,

@@ -2,22 +2,29 @@
  * The HTTP API's route table: the CDK stack builds its routes and functions from it, and
  * local mode serves the same routes with the same handler modules, so the two cannot drift.
  */
-import type { TableAccess } from './PipelineFunction.js';
+import type { ItemOperation, OriginalsOperation, OutputsOperation, TableAccess } from './PipelineFunction.js';
+import { BY_OWNER_INDEX } from './uploadsTableSchema.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'DELETE';
 
-/** What a route's function may touch; the stack turns this into `grant*` calls. */
+/**
+ * What a route's function does with each resource; the stack grants exactly the actions of these
+ * operations (`PipelineFunction`'s `bind*` methods), and test/infra/leastPrivilege.test.ts checks
+ * them against the SDK commands the function's code sends.
+ */
 export interface RouteAccess {
-  readonly table: 'none' | TableAccess;
+  /** @default - no table access, no `UPLOADS_TABLE` */
+  readonly table?: TableAccess;
   /**
-   * Usage table (per-user counters): `update` for a route that reserves an upload or moves
-   * records (every `transition` settles the owner's counters).
+   * Item operations on the Usage table (per-user counters): a route that reserves an upload or
+   * moves records (every `transition` settles the owner's counters) reads and updates them.
+   * @default - none, no `USAGE_TABLE`
    */
-  readonly usageTable: 'none' | 'update';
-  /** Uploads bucket: `multipart` = create/list/abort/complete multipart uploads and sign part PUTs; `delete` adds object deletion. */
-  readonly uploadsBucket: 'none' | 'multipart' | 'multipart+delete';
-  /** Media (outputs) bucket: `delete` to remove an upload's outputs. */
-  readonly mediaBucket: 'none' | 'delete';
+  readonly usageTable?: readonly ItemOperation[];
+  /** Operations on originals. @default - none, no `UPLOADS_BUCKET` */
+  readonly uploadsBucket?: readonly OriginalsOperation[];
+  /** Operations on outputs. @default - none, no `MEDIA_BUCKET` */
+  readonly mediaBucket?: readonly OutputsOperation[];
 }
 
 export interface RouteDefinition {
@@ -39,7 +46,9 @@ export const ROUTES: readonly RouteDefinition[] = [
     path: '/uploads',
     handler: 'create-upload',
     description: 'Validates a new upload, starts the multipart upload and returns presigned part URLs',
-    access: { table: 'read+put', usageTable: 'update', uploadsBucket: 'multipart', mediaBucket: 'none' },
+    // Creates the multipart upload and signs part URLs; aborts it when the record cannot be written.
+    // Reads the record back when a retried put finds it there (was it this write?).
+    access: { table: { items: ['put', 'get'] }, usageTable: ['get', 'update'], uploadsBucket: ['write', 'abort'] },
   },
   {
     id: 'SignParts',
@@ -47,7 +56,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     path: '/uploads/{id}/parts',
     handler: 'sign-parts',
     description: 'Returns fresh presigned URLs for the requested parts',
-    access: { table: 'read', usageTable: 'none', uploadsBucket: 'multipart', mediaBucket: 'none' },
+    access: { table: { items: ['get'] }, uploadsBucket: ['write'] },
   },
   {
     id: 'GetUpload',
@@ -55,7 +64,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     path: '/uploads/{id}',
     handler: 'get-upload',
     description: 'Returns the upload record, with the parts S3 already holds while uploading',
-    access: { table: 'read', usageTable: 'none', uploadsBucket: 'multipart', mediaBucket: 'none' },
+    access: { table: { items: ['get'] }, uploadsBucket: ['listParts'] },
   },
   {
     id: 'CompleteUpload',
@@ -63,7 +72,8 @@ export const ROUTES: readonly RouteDefinition[] = [
     path: '/uploads/{id}/complete',
     handler: 'complete-upload',
     description: 'Completes the multipart upload after checking the total size',
-    access: { table: 'read+update', usageTable: 'update', uploadsBucket: 'multipart', mediaBucket: 'none' },
+    // Also finishes a complete that crashed after S3 (find), and fails or cleans up a wrong one (abort, delete).
+    access: { table: { items: ['get', 'update'] }, usageTable: ['get', 'update'], uploadsBucket: ['write', 'listParts', 'abort', 'delete', 'find'] },
   },
   {
     id: 'DeleteUpload',
@@ -71,7 +81,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     path: '/uploads/{id}',
     handler: 'delete-upload',
     description: 'Cancels an upload or removes a finished one with its outputs',
-    access: { table: 'read+update+delete', usageTable: 'update', uploadsBucket: 'multipart+delete', mediaBucket: 'delete' },
+    access: { table: { items: ['get', 'update', 'delete'] }, usageTable: ['get', 'update'], uploadsBucket: ['abort', 'delete'], mediaBucket: ['delete'] },
   },
   {
     id: 'ListUploads',
@@ -79,7 +89,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     path: '/uploads',
     handler: 'list-uploads',
     description: "Lists the caller's uploads, newest first, by cursor",
-    access: { table: 'read', usageTable: 'none', uploadsBucket: 'none', mediaBucket: 'none' },
+    access: { table: { queries: [BY_OWNER_INDEX] } },
   },
   {
     id: 'GetConfig',
@@ -87,6 +97,6 @@ export const ROUTES: readonly RouteDefinition[] = [
     path: '/config',
     handler: 'get-config',
     description: 'Returns the limits, accepted types and part-size rules',
-    access: { table: 'none', usageTable: 'none', uploadsBucket: 'none', mediaBucket: 'none' },
+    access: {},
   },
 ];

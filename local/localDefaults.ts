@@ -1,7 +1,4 @@
-/**
- * Names and defaults of local mode. The credentials are s3rver's built-in key pair: s3rver 3.7.1
- * rejects any other access key id, and the handlers sign their requests and part URLs with them.
- */
+/** Names and defaults of local mode. */
 export const LOCAL_REGION = 'us-east-1';
 
 export interface LocalCredentials {
@@ -9,10 +6,14 @@ export interface LocalCredentials {
   readonly secretAccessKey: string;
 }
 
+/**
+ * The access key id of local mode's key pair: s3rver's built-in one, since s3rver 3.7.1 rejects
+ * any other. The secret is made per data folder (`loadLocalCredentials`).
+ */
+export const LOCAL_ACCESS_KEY_ID = 'S3RVER';
+
 /** The account id in local ARNs and queue URLs. */
 export const LOCAL_ACCOUNT_ID = '000000000000';
-
-export const LOCAL_CREDENTIALS: LocalCredentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 
 export const LOCAL_RESOURCES = {
   uploadsBucket: 'media-pipeline-uploads',

@@ -22,6 +22,10 @@ if (command.help) {
 const local = await startLocal(command.options);
 const token = await local.mintToken(DEV_USER, { expiresInSeconds: DEV_TOKEN_SECONDS });
 
+const anotherUser = local.tokenUrl
+  ? `another user, from this machine: curl -X POST ${local.tokenUrl} -d '{"sub":"alice"}'`
+  : 'the token route answers loopback clients only, and the API listens on none';
+
 console.log(`media-pipeline local mode
   API        ${local.apiUrl}
   S3         ${local.s3Endpoint}   (buckets ${local.uploadsBucket}, ${local.mediaBucket}; key ${local.credentials.accessKeyId}/${local.credentials.secretAccessKey}, region ${local.region})
@@ -29,7 +33,7 @@ console.log(`media-pipeline local mode
   SQS        ${local.sqsEndpoint}   (the process queue, for the sweep's re-sent events)
   Data       ${local.dataDir}
   ffmpeg     ${local.ffmpeg ? `${local.ffmpeg.version}, from ${local.ffmpeg.source}` : 'none: processing is off (see the warning above)'}
-  User       ${DEV_USER} (token valid for 30 days; another user: curl -X POST ${local.apiUrl}/@local/token -d '{"sub":"alice"}')
+  User       ${DEV_USER} (token valid for 30 days; ${anotherUser})
   Token      ${token}
 Ready. Ctrl-C stops.`);
 

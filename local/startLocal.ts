@@ -22,8 +22,11 @@ import { type DeliveryReport, SqsEventDelivery } from './events/SqsEventDelivery
 import { startGateway } from './gateway/startGateway.js';
 import { applyHandlerEnvironment, handlerEnvironment } from './handlerEnvironment.js';
 import { invokeFunction } from './invokeFunction.js';
+import { TOKEN_ROUTE } from './gateway/answerTokenRequest.js';
+import { isLoopbackAddress } from './isLoopbackAddress.js';
 import { isWildcardHost, lanAddress } from './lanAddress.js';
 import { loadHandler } from './loadHandler.js';
+import { loadLocalCredentials } from './loadLocalCredentials.js';
 import { FFMPEG_FIX, type LocalFfmpeg, resolveLocalFfmpeg } from './resolveLocalFfmpeg.js';
 import {
   DEFAULT_API_PORT,
@@ -36,7 +39,6 @@ import {
   DEFAULT_STALL_MARGIN_SECONDS,
   DEFAULT_SWEEP_INTERVAL_SECONDS,
   LOCAL_ACCOUNT_ID,
-  LOCAL_CREDENTIALS,
   LOCAL_REGION,
   LOCAL_RESOURCES,
   type LocalCredentials,
@@ -98,12 +100,18 @@ export interface LocalOptions {
 
 export interface LocalMode {
   readonly apiUrl: string;
+  /**
+   * `POST /@local/token` on a loopback address of the API, the only clients it answers; undefined
+   * when the API listens on no loopback interface (`--host` names another one).
+   */
+  readonly tokenUrl: string | undefined;
   readonly s3Endpoint: string;
   readonly dynamoDbEndpoint: string;
   /** The SQS endpoint the functions send to (the process queue). */
   readonly sqsEndpoint: string;
   readonly dataDir: string;
   readonly region: string;
+  /** The key pair the S3 emulator accepts signatures from: `S3RVER` and a secret made per data folder. */
   readonly credentials: LocalCredentials;
   readonly uploadsBucket: string;
   readonly mediaBucket: string;
@@ -184,6 +192,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
 
   try {
     const issuer = await LocalJwtIssuer.open(join(dataDir, 'jwt-signing-key.json'));
+    const credentials = await loadLocalCredentials(join(dataDir, 's3-credentials.json'));
 
     const dynamo = await startDynamoEmulator({
       host: '127.0.0.1',
@@ -194,7 +203,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
         { name: LOCAL_RESOURCES.usageTable, schema: USAGE_TABLE_SCHEMA },
       ],
       region: LOCAL_REGION,
-      credentials: LOCAL_CREDENTIALS,
+      credentials,
     });
     stops.push(dynamo.stop);
 
@@ -262,9 +271,10 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
       directory: join(dataDir, 's3'),
       buckets: [
         { name: LOCAL_RESOURCES.uploadsBucket, cors: UPLOADS_BUCKET_CORS },
-        { name: LOCAL_RESOURCES.mediaBucket, cors: MEDIA_BUCKET_CORS },
+        // Outputs are public behind the CDN in the stack; here players read them from the emulator.
+        { name: LOCAL_RESOURCES.mediaBucket, cors: MEDIA_BUCKET_CORS, publicRead: true },
       ],
-      credentials: LOCAL_CREDENTIALS,
+      credentials,
       verbose: options.verbose,
       onEvent: onS3Event,
     });
@@ -296,7 +306,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
         uploadsTable: LOCAL_RESOURCES.uploadsTable,
         usageTable: LOCAL_RESOURCES.usageTable,
         region: LOCAL_REGION,
-        credentials: LOCAL_CREDENTIALS,
+        credentials,
         uploadPolicy: options.uploadPolicy,
         maxReceiveCount,
         ffmpeg: processor,
@@ -337,12 +347,13 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
     let stopping: Promise<void> | undefined;
     return {
       apiUrl: `http://${publicHost}:${gateway.port}`,
+      tokenUrl: loopbackUrl(host, gateway.port, TOKEN_ROUTE),
       s3Endpoint,
       dynamoDbEndpoint: dynamo.endpoint,
       sqsEndpoint: sqs.endpoint,
       dataDir,
       region: LOCAL_REGION,
-      credentials: LOCAL_CREDENTIALS,
+      credentials,
       uploadsBucket: LOCAL_RESOURCES.uploadsBucket,
       mediaBucket: LOCAL_RESOURCES.mediaBucket,
       uploadsTable: LOCAL_RESOURCES.uploadsTable,
@@ -367,6 +378,13 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
     await stopAll();
     throw error;
   }
+}
+
+/** `path` on the API through loopback, where the API listens on it: every interface, or a loopback one. */
+function loopbackUrl(host: string, port: number, path: string): string | undefined {
+  if (isWildcardHost(host)) return `http://127.0.0.1:${port}${path}`;
+  if (host !== 'localhost' && !isLoopbackAddress(host)) return undefined;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}${path}`;
 }
 
 /**

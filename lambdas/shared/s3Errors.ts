@@ -1,7 +1,7 @@
 /**
  * Recognises the S3 errors the upload routes treat as answers rather than faults. They are
  * matched by name: S3 reports `NoSuchUpload` for ListParts and CompleteMultipartUpload too,
- * where the SDK does not model it, and a HEAD of a missing key carries no body, only `NotFound`.
+ * where the SDK does not model it.
  */
 function hasName(error: unknown, ...names: readonly string[]): boolean {
   return typeof error === 'object' && error !== null && names.includes((error as { name?: unknown }).name as string);
@@ -12,7 +12,3 @@ export function isNoSuchUpload(error: unknown): boolean {
   return hasName(error, 'NoSuchUpload');
 }
 
-/** The object does not exist (HEAD answers `NotFound`, GET `NoSuchKey`). */
-export function isMissingObject(error: unknown): boolean {
-  return hasName(error, 'NotFound', 'NoSuchKey');
-}

@@ -6,6 +6,7 @@ import type { LocalJwtIssuer } from '../auth/LocalJwtIssuer.js';
 import { createLambdaContext } from '../createLambdaContext.js';
 import type { LambdaHandler } from '../loadHandler.js';
 import type { LocalLog } from '../localLog.js';
+import { answerTokenRequest, TOKEN_ROUTE } from './answerTokenRequest.js';
 import { corsHeaders, preflightResponse } from './apiCors.js';
 import { buildApiEvent } from './buildApiEvent.js';
 import { createRouteMatcher } from './createRouteMatcher.js';
@@ -27,9 +28,6 @@ export interface Gateway {
   readonly port: number;
   close(): Promise<void>;
 }
-
-/** The dev-only route that mints a token for any user (local mode has no sign-in). */
-export const TOKEN_ROUTE = '/@local/token';
 
 /** API Gateway's payload limit for HTTP APIs. */
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -56,7 +54,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       const preflight = preflightResponse(req.headers.origin, req.headers['access-control-request-method']);
       if (preflight) return preflight;
     }
-    if (method === 'POST' && rawPath === TOKEN_ROUTE) return mintDevToken(req, options.issuer);
+    if (method === 'POST' && rawPath === TOKEN_ROUTE) {
+      return answerTokenRequest({ remoteAddress: req.socket.remoteAddress, origin: req.headers.origin, readBody: () => readBody(req) }, options.issuer);
+    }
 
     const match = matchRoute(method, rawPath);
     if (!match) return message(404, 'Not Found');
@@ -121,31 +121,6 @@ function send(req: IncomingMessage, res: ServerResponse, response: GatewayRespon
     'content-length': String(response.body.length),
   });
   res.end(req.method === 'HEAD' ? undefined : response.body);
-}
-
-/**
- * `POST /@local/token {"sub": "alice"}` → `{token, sub, expiresAt}`; `expiresInSeconds` and extra
- * `claims` are optional. Not for web pages: the API allows any origin, so any site open in the
- * developer's browser could mint a token (a text/plain POST needs no preflight) and read it.
- */
-async function mintDevToken(req: IncomingMessage, issuer: LocalJwtIssuer): Promise<GatewayResponse> {
-  const { origin } = req.headers;
-  if (origin !== undefined) {
-    return json(403, { error: { code: 'CROSS_ORIGIN', message: `Tokens are not minted for web pages (Origin ${origin}); mint one with curl or startLocal().mintToken` } });
-  }
-  const body = await readBody(req);
-  let input: { sub?: unknown; expiresInSeconds?: unknown; claims?: unknown };
-  try {
-    input = body && body.length > 0 ? (JSON.parse(body.toString('utf8')) as typeof input) : {};
-  } catch {
-    return json(400, { error: { code: 'INVALID_JSON', message: 'The request body is not valid JSON' } });
-  }
-  if (typeof input.sub !== 'string' || input.sub.trim() === '' || input.sub.length > 128) {
-    return json(400, { error: { code: 'INVALID_SUB', message: `sub must be a non-empty string of at most 128 characters, got ${JSON.stringify(input.sub)}` } });
-  }
-  const expiresInSeconds = typeof input.expiresInSeconds === 'number' && input.expiresInSeconds > 0 ? input.expiresInSeconds : undefined;
-  const claims = typeof input.claims === 'object' && input.claims !== null ? (input.claims as Record<string, unknown>) : undefined;
-  return json(200, await issuer.mint(input.sub, { expiresInSeconds, claims }));
 }
 
 /** API Gateway takes the token from `Authorization`, with or without the `Bearer ` prefix. */

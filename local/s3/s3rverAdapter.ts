@@ -2,17 +2,22 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { LocalCredentials } from '../localDefaults.js';
 import { percentDecoded } from '../percentDecoded.js';
+import { authorizeS3Request } from './authorizeS3Request.js';
 import { listPartsXml } from './listPartsXml.js';
 import { type S3ErrorInfo, s3ErrorXml } from './s3ErrorXml.js';
 import { s3OperationContext } from './s3OperationContext.js';
 import type { S3rverMultipartStore } from './S3rverMultipartStore.js';
 import { storeEscapingName } from './storeEscapingName.js';
-import { isPresigned, verifyPresignedUrl } from './verifyPresignedUrl.js';
 
 export interface S3rverAdapterOptions {
   readonly store: S3rverMultipartStore;
-  /** The one key pair presigned URLs may be signed with. */
+  /** The one key pair requests (presigned or with an `Authorization` header) may be signed with. */
   readonly credentials: LocalCredentials;
+  /**
+   * Buckets whose objects may be read (GET, HEAD) without a signature, as the CDN serves them.
+   * @default [] - every request must be signed
+   */
+  readonly publicReadBuckets?: readonly string[];
   /** Clock for URL expiry; tests fix it. */
   readonly now?: () => Date;
 }
@@ -43,7 +48,9 @@ const MULTIPART_PARAMS = ['uploadId', 'partNumber'] as const;
 
 /**
  * Koa middleware that runs before s3rver 3.7.1's own routes and fills what it lacks against real
- * S3: presigned URLs are verified (expiry and signature, which s3rver never checks), ListParts
+ * S3: every request but a CORS preflight must be signed with the local key, presigned or in its
+ * `Authorization` header, and the signature must verify (s3rver serves unsigned requests and
+ * never checks a SigV4 signature), apart from plain reads of public-read buckets; ListParts
  * and AbortMultipartUpload are served from its filesystem store (s3rver answers 405), and
  * UploadPart / CompleteMultipartUpload to an upload that does not exist (aborted, completed)
  * fail with NoSuchUpload instead of writing stray parts or failing with a 500. Everything else
@@ -51,6 +58,7 @@ const MULTIPART_PARAMS = ['uploadId', 'partNumber'] as const;
  */
 export function s3rverAdapter(options: S3rverAdapterOptions) {
   const now = options.now ?? (() => new Date());
+  const publicReadBuckets = new Set(options.publicReadBuckets ?? []);
 
   return async function s3rverAdapterMiddleware(ctx: AdapterContext, next: () => Promise<void>): Promise<void> {
     const url = ctx.req.url ?? '/';
@@ -58,7 +66,7 @@ export function s3rverAdapter(options: S3rverAdapterOptions) {
     const rawPath = queryStart === -1 ? url : url.slice(0, queryStart);
     const query = new URLSearchParams(queryStart === -1 ? '' : url.slice(queryStart + 1));
 
-    // Before anything else, preflights included: unsigned requests reach s3rver's store too.
+    // Before anything else, preflights included: they reach s3rver's store unsigned.
     const escapingName = storeEscapingName(rawPath, headerValue(ctx.req.headers['x-amz-copy-source']));
     if (escapingName !== undefined) {
       return respondWithError(ctx, '', {
@@ -74,10 +82,11 @@ export function s3rverAdapter(options: S3rverAdapterOptions) {
 
     const [bucket, key] = splitPath(rawPath);
 
-    if (isPresigned(query)) {
-      const error = await verifyPresignedUrl({ method: ctx.method, rawPath, query, headers: ctx.req.headers }, options.credentials, now());
-      if (error) return respondWithError(ctx, bucket, error);
-    }
+    const denied = await authorizeS3Request(
+      { method: ctx.method, rawPath, query, headers: ctx.req.headers, bucket, key },
+      { credentials: options.credentials, publicReadBuckets, now: now() },
+    );
+    if (denied) return respondWithError(ctx, bucket, denied);
 
     // s3rver joins uploadId and partNumber onto file paths as Koa parses them, where a repeated
     // parameter becomes a list ('1,../../x'): only the one value checked here may reach it.

@@ -10,6 +10,11 @@ export interface S3EmulatorBucket {
   readonly name: string;
   /** CORSConfiguration XML. */
   readonly cors: string;
+  /**
+   * Anyone may GET or HEAD its objects without signing, as through a CDN.
+   * @default false - every request must be signed, as for a private S3 bucket
+   */
+  readonly publicRead?: boolean;
 }
 
 export interface S3EmulatorOptions {
@@ -18,6 +23,7 @@ export interface S3EmulatorOptions {
   /** s3rver's filesystem store: objects and in-progress uploads persist here. */
   readonly directory: string;
   readonly buckets: readonly S3EmulatorBucket[];
+  /** The key pair every signed request must be signed with. */
   readonly credentials: LocalCredentials;
   /** Print s3rver's request log. @default false */
   readonly verbose?: boolean;
@@ -32,7 +38,8 @@ export interface S3Emulator {
 
 /**
  * Runs s3rver in this process with its gaps filled by the adapter (placed before s3rver's own
- * middleware), and creates the buckets with their CORS rules.
+ * middleware, where it also refuses unsigned and wrongly signed requests), and creates the
+ * buckets with their CORS rules.
  */
 export async function startS3Emulator(options: S3EmulatorOptions): Promise<S3Emulator> {
   await mkdir(options.directory, { recursive: true });
@@ -46,7 +53,11 @@ export async function startS3Emulator(options: S3EmulatorOptions): Promise<S3Emu
     configureBuckets: options.buckets.map((bucket) => ({ name: bucket.name, configs: [bucket.cors] })),
   });
   server.middleware.unshift(
-    s3rverAdapter({ store: new S3rverMultipartStore(options.directory), credentials: options.credentials }),
+    s3rverAdapter({
+      store: new S3rverMultipartStore(options.directory),
+      credentials: options.credentials,
+      publicReadBuckets: options.buckets.filter((bucket) => bucket.publicRead).map((bucket) => bucket.name),
+    }),
   );
   server.on('event', (event: S3Event) => options.onEvent(event, s3OperationContext.getStore()));
   const { port } = await server.run();

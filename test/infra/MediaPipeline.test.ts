@@ -45,7 +45,7 @@ describe('MediaPipeline', () => {
     const withUsage = template.findResources('AWS::Lambda::Function', {
       Properties: { Environment: { Variables: { USAGE_TABLE: { Ref: logicalId(pipeline.storage.usageTable) } } } },
     });
-    const { api, expiry, processing } = pipeline;
+    const { api, expiry, processing, sweep } = pipeline;
     const movers = [
       api.functions.get('CreateUpload')!,
       api.functions.get('CompleteUpload')!,
@@ -53,6 +53,8 @@ describe('MediaPipeline', () => {
       expiry.function,
       processing.function,
       processing.deadLetterFunction,
+      // It fails stalled uploads, and that transition settles the owner's usage.
+      sweep.function,
     ];
     expect(Object.keys(withUsage).sort()).toEqual(movers.map((fn) => logicalId(fn.function)).sort());
   });

@@ -3,6 +3,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AttributeType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Architecture } from 'aws-cdk-lib/aws-lambda';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_UPLOAD_POLICY } from '../../lambdas/shared/mediaPolicy.js';
@@ -78,91 +79,111 @@ describe('PipelineFunction', () => {
   });
 
   describe('bindUploadsTable', () => {
-    it("with 'read' sets UPLOADS_TABLE and grants only reads on the table and its indexes", () => {
+    it('sets UPLOADS_TABLE and grants each item operation its one action, on the table alone', () => {
       const { stack, table } = fixture();
-      const fn = new PipelineFunction(stack, 'Fn', { handlerDir: 'get-upload' }).bindUploadsTable(table, 'read');
+      const fn = new PipelineFunction(stack, 'Fn', { handlerDir: 'get-upload' }).bindUploadsTable(table, { items: ['get', 'update'] });
       const template = Template.fromStack(stack);
       template.hasResourceProperties('AWS::Lambda::Function', {
         Environment: { Variables: Match.objectLike({ UPLOADS_TABLE: { Ref: logicalId(table) } }) },
       });
       expect(statements(template, fn)).toContainEqual({
-        Action: [
-          'dynamodb:BatchGetItem',
-          'dynamodb:ConditionCheckItem',
-          'dynamodb:DescribeTable',
-          'dynamodb:GetItem',
-          'dynamodb:GetRecords',
-          'dynamodb:GetShardIterator',
-          'dynamodb:Query',
-          'dynamodb:Scan',
-        ],
+        Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
         Effect: 'Allow',
-        Resource: [getAtt(table), under(table, '/index/*')],
+        Resource: getAtt(table),
       });
-      expect(JSON.stringify(statements(template, fn))).not.toMatch(/PutItem|UpdateItem|DeleteItem/);
+      expect(JSON.stringify(statements(template, fn))).not.toMatch(/Scan|Query|Batch|PutItem|DeleteItem|index/);
     });
 
     it.each([
-      ['read+put', ['dynamodb:PutItem']],
-      ['read+update', ['dynamodb:UpdateItem']],
-      ['read+update+delete', ['dynamodb:DeleteItem', 'dynamodb:UpdateItem']],
-    ] as const)("with '%s' also grants exactly the item writes %j, and no batch writes", (access, writes) => {
+      ['batchGet', 'dynamodb:BatchGetItem'],
+      ['put', 'dynamodb:PutItem'],
+      ['delete', 'dynamodb:DeleteItem'],
+    ] as const)("grants '%s' as %s", (operation, action) => {
       const { stack, table } = fixture();
-      const fn = new PipelineFunction(stack, 'Fn', { handlerDir: 'get-upload' }).bindUploadsTable(table, access);
-      const actions = statements(Template.fromStack(stack), fn).flatMap((statement) => statement.Action as string[]);
-      expect(actions).toContain('dynamodb:GetItem');
-      expect(actions.filter((action) => /Item$/.test(action) && !/(Get|ConditionCheck)Item$/.test(action)).sort()).toEqual(writes);
+      const fn = new PipelineFunction(stack, 'Fn', { handlerDir: 'get-upload' }).bindUploadsTable(table, { items: [operation] });
+      expect(statements(Template.fromStack(stack), fn)).toContainEqual({ Action: action, Effect: 'Allow', Resource: getAtt(table) });
+    });
+
+    it('grants Query on the named index only, and nothing on the table itself', () => {
+      const { stack, table } = fixture();
+      const fn = new PipelineFunction(stack, 'Fn', { handlerDir: 'get-upload' }).bindUploadsTable(table, { queries: ['byOwner'] });
+      const dynamo = statements(Template.fromStack(stack), fn).filter((statement) => JSON.stringify(statement.Action).includes('dynamodb:'));
+      expect(dynamo).toEqual([{ Action: 'dynamodb:Query', Effect: 'Allow', Resource: under(table, '/index/byOwner') }]);
+    });
+
+    it('refuses an empty access and a malformed index name at synth', () => {
+      const { stack, table } = fixture();
+      const fn = new PipelineFunction(stack, 'Fn', { handlerDir: 'get-upload' });
+      expect(() => fn.bindUploadsTable(table, {})).toThrow('Test/Fn: bindUploadsTable needs at least one item operation or index to query');
+      expect(() => fn.bindUploadsTable(table, { queries: ['*'] })).toThrow('Test/Fn: not a DynamoDB index name: "*"');
     });
   });
 
-  it('bindUsageTable sets USAGE_TABLE and grants only GetItem and UpdateItem on that table', () => {
-    const { stack } = fixture();
-    const usage = new Table(stack, 'Usage', { partitionKey: { name: 'ownerId', type: AttributeType.STRING } });
-    const fn = new PipelineFunction(stack, 'Fn', { handlerDir: 'create-upload' }).bindUsageTable(usage);
-    const template = Template.fromStack(stack);
-    template.hasResourceProperties('AWS::Lambda::Function', {
-      Environment: { Variables: Match.objectLike({ USAGE_TABLE: { Ref: logicalId(usage) } }) },
+  describe('bindUsageTable', () => {
+    it('sets USAGE_TABLE and grants the action of each item operation it names, on that table alone', () => {
+      const { stack } = fixture();
+      const usage = new Table(stack, 'Usage', { partitionKey: { name: 'ownerId', type: AttributeType.STRING } });
+      const fn = new PipelineFunction(stack, 'Fn', { handlerDir: 'create-upload' }).bindUsageTable(usage, ['get', 'update']);
+      const template = Template.fromStack(stack);
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Environment: { Variables: Match.objectLike({ USAGE_TABLE: { Ref: logicalId(usage) } }) },
+      });
+      const dynamo = statements(template, fn).filter((statement) => JSON.stringify(statement.Action).includes('dynamodb:'));
+      expect(dynamo).toEqual([{ Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], Effect: 'Allow', Resource: getAtt(usage) }]);
     });
-    expect(statements(template, fn)).toContainEqual({
-      Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
-      Effect: 'Allow',
-      Resource: getAtt(usage),
+
+    it('refuses an empty list of operations at synth', () => {
+      const { stack } = fixture();
+      const usage = new Table(stack, 'Usage', { partitionKey: { name: 'ownerId', type: AttributeType.STRING } });
+      const fn = new PipelineFunction(stack, 'Fn', { handlerDir: 'create-upload' });
+      expect(() => fn.bindUsageTable(usage, [])).toThrow('Test/Fn: bindUsageTable needs at least one item operation');
     });
-    expect(JSON.stringify(statements(template, fn))).not.toMatch(/PutItem|DeleteItem|Query|Scan|Batch/);
   });
 
   describe('bindUploadsBucket', () => {
     it.each([
-      ['read', ['s3:GetObject']],
-      ['expire', ['s3:AbortMultipartUpload', 's3:GetObject']],
-      ['multipart', ['s3:AbortMultipartUpload', 's3:GetObject', 's3:ListMultipartUploadParts', 's3:PutObject']],
-      [
-        'multipart+delete',
-        ['s3:AbortMultipartUpload', 's3:DeleteObject', 's3:GetObject', 's3:ListMultipartUploadParts', 's3:PutObject'],
-      ],
-    ] as const)("with '%s' grants exactly %j on originals, and listing so a missing one is a 404", (access, actions) => {
+      ['write', 's3:PutObject'],
+      ['read', 's3:GetObject'],
+      ['listParts', 's3:ListMultipartUploadParts'],
+      ['abort', 's3:AbortMultipartUpload'],
+      ['delete', 's3:DeleteObject'],
+    ] as const)("sets UPLOADS_BUCKET and grants '%s' as %s on originals only", (operation, action) => {
       const { stack, uploads } = fixture();
-      const fn = new PipelineFunction(stack, 'Fn', { handlerDir: 'get-upload' }).bindUploadsBucket(uploads, access);
+      const fn = new PipelineFunction(stack, 'Fn', { handlerDir: 'get-upload' }).bindUploadsBucket(uploads, [operation]);
       const template = Template.fromStack(stack);
       template.hasResourceProperties('AWS::Lambda::Function', {
         Environment: { Variables: Match.objectLike({ UPLOADS_BUCKET: { Ref: logicalId(uploads) } }) },
       });
       const s3 = statements(template, fn).filter((statement) => JSON.stringify(statement.Action).includes('s3:'));
+      expect(s3).toEqual([{ Action: action, Effect: 'Allow', Resource: under(uploads, '/uploads/*/source') }]);
+    });
+
+    it("grants 'find' as ListBucket for listings under one original's key only", () => {
+      const { stack, uploads } = fixture();
+      const fn = new PipelineFunction(stack, 'Fn', { handlerDir: 'get-upload' }).bindUploadsBucket(uploads, ['abort', 'find']);
+      const s3 = statements(Template.fromStack(stack), fn).filter((statement) => JSON.stringify(statement.Action).includes('s3:'));
       expect(s3).toEqual([
+        { Action: 's3:AbortMultipartUpload', Effect: 'Allow', Resource: under(uploads, '/uploads/*/source') },
         {
-          Action: actions.length === 1 ? actions[0] : actions,
+          Action: 's3:ListBucket',
           Effect: 'Allow',
-          Resource: under(uploads, '/uploads/*/source'),
+          Resource: getAtt(uploads),
+          Condition: { StringLike: { 's3:prefix': ['uploads/*/source'] } },
         },
-        { Action: 's3:ListBucket', Effect: 'Allow', Resource: getAtt(uploads) },
       ]);
+    });
+
+    it('refuses an empty list of operations at synth', () => {
+      const { stack, uploads } = fixture();
+      const fn = new PipelineFunction(stack, 'Fn', { handlerDir: 'get-upload' });
+      expect(() => fn.bindUploadsBucket(uploads, [])).toThrow('Test/Fn: bindUploadsBucket needs at least one operation');
     });
   });
 
   describe('bindMediaBucket', () => {
     it("with 'delete' grants DeleteObject on outputs and ListBucket under media/ only", () => {
       const { stack, media } = fixture();
-      const fn = new PipelineFunction(stack, 'Fn', { handlerDir: 'get-upload' }).bindMediaBucket(media, 'delete');
+      const fn = new PipelineFunction(stack, 'Fn', { handlerDir: 'get-upload' }).bindMediaBucket(media, ['delete']);
       const template = Template.fromStack(stack);
       template.hasResourceProperties('AWS::Lambda::Function', {
         Environment: { Variables: Match.objectLike({ MEDIA_BUCKET: { Ref: logicalId(media) } }) },
@@ -179,13 +200,87 @@ describe('PipelineFunction', () => {
       ]);
     });
 
-    it("with 'write' grants PutObject and multipart aborts on outputs only", () => {
+    it("with 'listUploads' and 'delete' lists media/ itself and under an upload's folder, and nowhere else", () => {
       const { stack, media } = fixture();
-      const fn = new PipelineFunction(stack, 'Fn', { handlerDir: 'get-upload' }).bindMediaBucket(media, 'write');
+      const fn = new PipelineFunction(stack, 'Fn', { handlerDir: 'get-upload' }).bindMediaBucket(media, ['listUploads', 'delete']);
       const s3 = statements(Template.fromStack(stack), fn).filter((statement) => JSON.stringify(statement.Action).includes('s3:'));
       expect(s3).toEqual([
-        { Action: ['s3:AbortMultipartUpload', 's3:PutObject'], Effect: 'Allow', Resource: under(media, '/media/*/*') },
+        { Action: 's3:DeleteObject', Effect: 'Allow', Resource: under(media, '/media/*/*') },
+        {
+          Action: 's3:ListBucket',
+          Effect: 'Allow',
+          Resource: getAtt(media),
+          Condition: { StringLike: { 's3:prefix': ['media/', 'media/*/*'] } },
+        },
       ]);
+    });
+
+    it("with 'write' grants PutObject on outputs only", () => {
+      const { stack, media } = fixture();
+      const fn = new PipelineFunction(stack, 'Fn', { handlerDir: 'get-upload' }).bindMediaBucket(media, ['write']);
+      const s3 = statements(Template.fromStack(stack), fn).filter((statement) => JSON.stringify(statement.Action).includes('s3:'));
+      expect(s3).toEqual([{ Action: 's3:PutObject', Effect: 'Allow', Resource: under(media, '/media/*/*') }]);
+    });
+  });
+
+  describe('bindProcessQueue', () => {
+    it('sets PROCESS_QUEUE_URL and grants each operation its one action on that queue', () => {
+      const { stack } = fixture();
+      const queue = new Queue(stack, 'Queue');
+      const fn = new PipelineFunction(stack, 'Fn', { handlerDir: 'get-upload' }).bindProcessQueue(queue, ['send', 'countMessages']);
+      const template = Template.fromStack(stack);
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Environment: { Variables: Match.objectLike({ PROCESS_QUEUE_URL: { Ref: logicalId(queue) } }) },
+      });
+      const sqs = statements(template, fn).filter((statement) => JSON.stringify(statement.Action).includes('sqs:'));
+      expect(sqs).toEqual([{ Action: ['sqs:GetQueueAttributes', 'sqs:SendMessage'], Effect: 'Allow', Resource: getAtt(queue) }]);
+    });
+
+    it('grants only sending when that is all the function does', () => {
+      const { stack } = fixture();
+      const queue = new Queue(stack, 'Queue');
+      const fn = new PipelineFunction(stack, 'Fn', { handlerDir: 'get-upload' }).bindProcessQueue(queue, ['send']);
+      const sqs = statements(Template.fromStack(stack), fn).filter((statement) => JSON.stringify(statement.Action).includes('sqs:'));
+      expect(sqs).toEqual([{ Action: 'sqs:SendMessage', Effect: 'Allow', Resource: getAtt(queue) }]);
+    });
+
+    it('refuses an empty list of operations at synth', () => {
+      const { stack } = fixture();
+      const fn = new PipelineFunction(stack, 'Fn', { handlerDir: 'get-upload' });
+      expect(() => fn.bindProcessQueue(new Queue(stack, 'Queue'), [])).toThrow('Test/Fn: bindProcessQueue needs at least one operation');
+    });
+  });
+
+  describe('consumeQueue', () => {
+    it("maps the queue to the function and grants only what Lambda's poller calls", () => {
+      const { stack } = fixture();
+      const queue = new Queue(stack, 'Queue');
+      const fn = new PipelineFunction(stack, 'Fn', { handlerDir: 'get-upload' });
+      fn.consumeQueue('Events', queue, { batchSize: 1, reportBatchItemFailures: true, maxConcurrency: 5 });
+      const template = Template.fromStack(stack);
+      template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        EventSourceArn: getAtt(queue),
+        FunctionName: { Ref: logicalId(fn.function) },
+        BatchSize: 1,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        ScalingConfig: { MaximumConcurrency: 5 },
+      });
+      const sqs = statements(template, fn).filter((statement) => JSON.stringify(statement.Action).includes('sqs:'));
+      expect(sqs).toEqual([
+        { Action: ['sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage'], Effect: 'Allow', Resource: getAtt(queue) },
+      ]);
+    });
+
+    it("also lets the poller decrypt a queue encrypted with a KMS key", () => {
+      const { stack } = fixture();
+      const queue = new Queue(stack, 'Queue', { encryption: QueueEncryption.KMS });
+      const fn = new PipelineFunction(stack, 'Fn', { handlerDir: 'get-upload' });
+      fn.consumeQueue('Events', queue, { batchSize: 10 });
+      expect(statements(Template.fromStack(stack), fn)).toContainEqual({
+        Action: 'kms:Decrypt',
+        Effect: 'Allow',
+        Resource: getAtt(queue.encryptionMasterKey!),
+      });
     });
   });
 
@@ -201,10 +296,10 @@ describe('PipelineFunction', () => {
     const { stack, table, uploads, media } = fixture();
     const usage = new Table(stack, 'Usage', { partitionKey: { name: 'ownerId', type: AttributeType.STRING } });
     new PipelineFunction(stack, 'Fn', { handlerDir: 'get-upload' })
-      .bindUploadsTable(table, 'read+update+delete')
-      .bindUsageTable(usage)
-      .bindUploadsBucket(uploads, 'multipart+delete')
-      .bindMediaBucket(media, 'delete');
+      .bindUploadsTable(table, { items: ['get', 'update', 'delete'], queries: ['byOwner'] })
+      .bindUsageTable(usage, ['get', 'update'])
+      .bindUploadsBucket(uploads, ['write', 'listParts', 'abort', 'delete', 'find'])
+      .bindMediaBucket(media, ['write', 'delete', 'listUploads']);
     Aspects.of(stack).add(new AwsSolutionsChecks());
     // Only the function's own resources: the fixture's bare buckets have findings of their own.
     const findings = Annotations.fromStack(stack)

@@ -178,67 +178,43 @@ describe('Processing', () => {
     });
   });
 
-  it('may read originals, write and delete outputs under media/, update records and consume its queue; nothing more', () => {
+  it('may read and find originals, write and delete outputs under media/, read and update records, and poll its queue', () => {
     const policy = s.template.toJSON().Resources[logicalId(s.processing.function.role.node.findChild('DefaultPolicy'))];
     const statements = policy.Properties.PolicyDocument.Statement as Statement[];
-    const on = (bucket: Parameters<typeof logicalId>[0], suffix: string) => ({
-      'Fn::Join': ['', [{ 'Fn::GetAtt': [logicalId(bucket), 'Arn'] }, suffix]],
-    });
+    const arn = (construct: Parameters<typeof logicalId>[0]) => ({ 'Fn::GetAtt': [logicalId(construct), 'Arn'] });
+    const on = (bucket: Parameters<typeof logicalId>[0], suffix: string) => ({ 'Fn::Join': ['', [arn(bucket), suffix]] });
     expect(statements).toEqual(
       expect.arrayContaining([
+        { Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], Effect: 'Allow', Resource: arn(s.storage.table) },
         { Action: 's3:GetObject', Effect: 'Allow', Resource: on(s.storage.uploadsBucket, '/uploads/*/source') },
-        { Action: ['s3:AbortMultipartUpload', 's3:DeleteObject', 's3:PutObject'], Effect: 'Allow', Resource: on(s.storage.mediaBucket, '/media/*/*') },
+        {
+          Action: 's3:ListBucket',
+          Condition: { StringLike: { 's3:prefix': ['uploads/*/source'] } },
+          Effect: 'Allow',
+          Resource: arn(s.storage.uploadsBucket),
+        },
+        { Action: ['s3:DeleteObject', 's3:PutObject'], Effect: 'Allow', Resource: on(s.storage.mediaBucket, '/media/*/*') },
         {
           Action: 's3:ListBucket',
           Condition: { StringLike: { 's3:prefix': ['media/*/*'] } },
           Effect: 'Allow',
-          Resource: { 'Fn::GetAtt': [logicalId(s.storage.mediaBucket), 'Arn'] },
+          Resource: arn(s.storage.mediaBucket),
         },
-        {
-          Action: ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'],
-          Effect: 'Allow',
-          Resource: queueArn(s.processing.queue),
-        },
+        { Action: ['sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage'], Effect: 'Allow', Resource: queueArn(s.processing.queue) },
       ]),
     );
-    const s3Actions = statements.flatMap((st) => st.Action).filter((action) => action.startsWith('s3:'));
-    expect(new Set(s3Actions)).toEqual(new Set(['s3:GetObject', 's3:ListBucket', 's3:AbortMultipartUpload', 's3:DeleteObject', 's3:PutObject']));
-    // Write and delete reach the media bucket only: originals stay read-only.
+    // Originals stay read-only: nothing but GetObject and the listing reaches the uploads bucket.
     const onUploads = statements.filter((st) => JSON.stringify(st.Resource).includes(logicalId(s.storage.uploadsBucket)));
     expect(onUploads.flatMap((st) => st.Action)).toEqual(['s3:GetObject', 's3:ListBucket']);
-    // Records are only read and transitioned: no put, delete or batch write.
-    const itemWrites = statements
-      .flatMap((st) => st.Action)
-      .filter((action) => /Item$/.test(action) && !/(Get|ConditionCheck)Item$/.test(action));
-    expect(itemWrites).toEqual(['dynamodb:UpdateItem']);
   });
 
-  it('lets the dead-letter function update records and consume its queue; nothing more', () => {
+  it('lets the dead-letter function read and update records and poll its queue; nothing more', () => {
     const policy = s.template.toJSON().Resources[logicalId(s.processing.deadLetterFunction.role.node.findChild('DefaultPolicy'))];
     const statements = policy.Properties.PolicyDocument.Statement as Statement[];
-    const tableArn = { 'Fn::GetAtt': [logicalId(s.storage.table), 'Arn'] };
-    // Reads and the one write are separate grants on the same resources.
-    const resources = statements.map((statement) => JSON.stringify(statement.Resource));
-    expect([...new Set(resources)]).toEqual(
-      [
-        { 'Fn::GetAtt': [logicalId(s.processing.deadLetterFunction.logGroup), 'Arn'] },
-        '*',
-        [tableArn, { 'Fn::Join': ['', [tableArn, '/index/*']] }],
-        queueArn(s.processing.deadLetterQueue),
-      ].map((resource) => JSON.stringify(resource)),
-    );
-    const actions = statements.flatMap((statement) => statement.Action);
-    const itemWrites = actions.filter((action) => /Item$/.test(action) && !/(Get|ConditionCheck)Item$/.test(action));
-    expect(itemWrites).toEqual(['dynamodb:UpdateItem']);
-    expect(actions.filter((action) => !/^(logs|xray|dynamodb):/.test(action))).toEqual([
-      'sqs:ChangeMessageVisibility',
-      'sqs:DeleteMessage',
-      'sqs:GetQueueAttributes',
-      'sqs:GetQueueUrl',
-      'sqs:ReceiveMessage',
+    expect(statements.filter((statement) => !JSON.stringify(statement.Action).match(/logs:|xray:/))).toEqual([
+      { Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [logicalId(s.storage.table), 'Arn'] } },
+      { Action: ['sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage'], Effect: 'Allow', Resource: queueArn(s.processing.deadLetterQueue) },
     ]);
-    expect(actions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:UpdateItem']));
-    expect(statements.find((statement) => statement.Resource === '*')?.Action).toEqual(['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
   });
 
   it('builds its own ffmpeg layer by default, or uses the one passed in', () => {

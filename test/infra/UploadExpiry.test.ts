@@ -71,11 +71,26 @@ describe('UploadExpiry', () => {
     });
   });
 
-  it('may update records and abort and HEAD originals, but not write or delete objects', () => {
+  it('may query the pending-expiry index, read and update records, and abort or find originals; nothing else', () => {
     const policy = s.template.toJSON().Resources[logicalId(s.expiry.function.role.node.findChild('DefaultPolicy'))];
-    const actions = (policy.Properties.PolicyDocument.Statement as Array<{ Action: string | string[] }>).flatMap((st) => st.Action);
-    expect(actions).toEqual(expect.arrayContaining(['dynamodb:Query', 'dynamodb:UpdateItem', 's3:AbortMultipartUpload', 's3:GetObject']));
-    expect(actions.filter((action) => ['s3:PutObject', 's3:DeleteObject'].includes(action))).toEqual([]);
+    const statements = policy.Properties.PolicyDocument.Statement as Array<{ Action: string | string[]; Resource: unknown; Condition?: unknown }>;
+    const arn = (construct: Parameters<typeof logicalId>[0]) => ({ 'Fn::GetAtt': [logicalId(construct), 'Arn'] });
+    expect(statements).toEqual(
+      expect.arrayContaining([
+        // The same two actions on the Usage table: CDK merges them into one statement.
+        { Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], Effect: 'Allow', Resource: [arn(s.storage.table), arn(s.storage.usageTable)] },
+        { Action: 'dynamodb:Query', Effect: 'Allow', Resource: { 'Fn::Join': ['', [arn(s.storage.table), '/index/byPendingExpiry']] } },
+        { Action: 's3:AbortMultipartUpload', Effect: 'Allow', Resource: { 'Fn::Join': ['', [arn(s.storage.uploadsBucket), '/uploads/*/source']] } },
+        {
+          Action: 's3:ListBucket',
+          Condition: { StringLike: { 's3:prefix': ['uploads/*/source'] } },
+          Effect: 'Allow',
+          Resource: arn(s.storage.uploadsBucket),
+        },
+      ]),
+    );
+    const actions = statements.flatMap((statement) => statement.Action);
+    expect(actions.filter((action) => /^s3:(Put|Get|Delete)Object$/.test(action))).toEqual([]);
   });
 
   it('may read and update the Usage table, where an expiry releases the upload', () => {

@@ -89,6 +89,10 @@ describe('UploadSweep', () => {
       expect.arrayContaining([
         expect.objectContaining({ Action: ['sqs:GetQueueAttributes', 'sqs:SendMessage'], Resource: { 'Fn::GetAtt': [logicalId(s.processing.queue), 'Arn'] } }),
         expect.objectContaining({ Action: 's3:ListBucket', Condition: { StringLike: { 's3:prefix': ['media/', 'media/*/*'] } } }),
+        expect.objectContaining({
+          Action: 'dynamodb:Query',
+          Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [logicalId(s.storage.table), 'Arn'] }, '/index/byPendingProcessing']] },
+        }),
       ]),
     );
     expect(actions()).toEqual(expect.arrayContaining(['dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:UpdateItem', 's3:DeleteObject']));

@@ -6,7 +6,10 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@a
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TableSchema } from '../../lib/uploadsTableSchema.js';
 import { startDynamoEmulator } from '../../local/dynamodb/startDynamoEmulator.js';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/localDefaults.js';
+import { LOCAL_ACCESS_KEY_ID, LOCAL_REGION, type LocalCredentials } from '../../local/localDefaults.js';
+
+/** Any key pair signs requests here: dynalite checks no signature. */
+const CREDENTIALS: LocalCredentials = { accessKeyId: LOCAL_ACCESS_KEY_ID, secretAccessKey: 'test-secret' };
 
 const BEFORE: TableSchema = {
   partitionKey: { name: 'uploadId', type: 'S' },
@@ -37,9 +40,9 @@ async function withTable<T>(schema: TableSchema, use: (dynamo: DynamoDBDocumentC
     directory,
     tables: [{ name: 'uploads', schema }],
     region: LOCAL_REGION,
-    credentials: LOCAL_CREDENTIALS,
+    credentials: CREDENTIALS,
   });
-  const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: emulator.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS }));
+  const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: emulator.endpoint, region: LOCAL_REGION, credentials: CREDENTIALS }));
   try {
     return await use(dynamo);
   } finally {

@@ -3,11 +3,12 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ListPartsCommand, NoSuchUpload, PutObjectCommand, UploadPartCommand } from '@aws-sdk/client-s3';
+import { ListPartsCommand, NoSuchKey, NoSuchUpload, PutObjectCommand, UploadPartCommand } from '@aws-sdk/client-s3';
 import type { S3Event, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeliveryReport } from '../../local/events/SqsEventDelivery.js';
 import { handlerFile } from '../../local/loadHandler.js';
+import { LOCAL_RESOURCES } from '../../local/localDefaults.js';
 import { silentLog } from '../../local/localLog.js';
 import { type LocalMode, startLocal } from '../../local/startLocal.js';
 import { PROCESS_UPLOAD_FUNCTION } from '../../lib/eventFunctions.js';
@@ -181,6 +182,59 @@ describe('local mode: presigned part URLs are checked like S3 checks them', () =
   });
 });
 
+describe('local mode: the S3 emulator serves only signed requests, like S3 for a private bucket', () => {
+  const originalKey = 'uploads/signed-only/source';
+  const mediaKey = 'media/signed-only/master.m3u8';
+
+  beforeAll(async () => {
+    await s3.send(new PutObjectCommand({ Bucket: local.uploadsBucket, Key: originalKey, Body: 'original bytes' }));
+    await s3.send(new PutObjectCommand({ Bucket: local.mediaBucket, Key: mediaKey, Body: '#EXTM3U' }));
+  });
+
+  it.each([
+    ['GET an original', 'GET', `/${LOCAL_RESOURCES.uploadsBucket}/${originalKey}`],
+    ['HEAD an original', 'HEAD', `/${LOCAL_RESOURCES.uploadsBucket}/${originalKey}`],
+    ['PUT an original', 'PUT', `/${LOCAL_RESOURCES.uploadsBucket}/uploads/unsigned/source`],
+    ['DELETE an original', 'DELETE', `/${LOCAL_RESOURCES.uploadsBucket}/${originalKey}`],
+    ['list the uploads bucket', 'GET', `/${LOCAL_RESOURCES.uploadsBucket}?list-type=2`],
+    ['start a multipart upload', 'POST', `/${LOCAL_RESOURCES.uploadsBucket}/uploads/unsigned/source?uploads`],
+    ['list the media bucket', 'GET', `/${LOCAL_RESOURCES.mediaBucket}?list-type=2&prefix=media/`],
+    ['PUT an output', 'PUT', `/${LOCAL_RESOURCES.mediaBucket}/media/unsigned/poster.jpg`],
+    ['DELETE an output', 'DELETE', `/${LOCAL_RESOURCES.mediaBucket}/${mediaKey}`],
+  ])('refuses an unsigned request to %s with 403 AccessDenied, changing nothing', async (_what, method, path) => {
+    const response = await fetch(`${local.s3Endpoint}${path}`, { method, body: method === 'PUT' ? 'x' : undefined });
+    expect(response.status).toBe(403);
+    if (method !== 'HEAD') expect(await response.text()).toMatch(/<Code>AccessDenied<\/Code><Message>Access Denied<\/Message>/);
+    expect((await readObject(s3, local.uploadsBucket, originalKey)).toString()).toBe('original bytes');
+    expect((await readObject(s3, local.mediaBucket, mediaKey)).toString()).toBe('#EXTM3U');
+    await expect(readObject(s3, local.uploadsBucket, 'uploads/unsigned/source')).rejects.toBeInstanceOf(NoSuchKey);
+  });
+
+  it('refuses requests signed with another secret or another key id', async () => {
+    const forger = emulatorS3({ ...local, credentials: { accessKeyId: local.credentials.accessKeyId, secretAccessKey: 'S3RVER' } });
+    const stranger = emulatorS3({ ...local, credentials: { accessKeyId: 'AKIAOTHER', secretAccessKey: local.credentials.secretAccessKey } });
+    try {
+      await expect(readObject(forger, local.uploadsBucket, originalKey)).rejects.toMatchObject({ name: 'SignatureDoesNotMatch' });
+      await expect(forger.send(new PutObjectCommand({ Bucket: local.uploadsBucket, Key: originalKey, Body: 'forged' }))).rejects.toMatchObject({
+        name: 'SignatureDoesNotMatch',
+      });
+      await expect(readObject(stranger, local.uploadsBucket, originalKey)).rejects.toMatchObject({ name: 'InvalidAccessKeyId' });
+    } finally {
+      forger.destroy();
+      stranger.destroy();
+    }
+    expect((await readObject(s3, local.uploadsBucket, originalKey)).toString()).toBe('original bytes');
+  });
+
+  it('serves outputs to anyone, as the CDN does in the stack, but only plain GETs and HEADs of an object', async () => {
+    const output = await fetch(`${local.s3Endpoint}/${local.mediaBucket}/${mediaKey}`);
+    expect(output.status).toBe(200);
+    expect(await output.text()).toBe('#EXTM3U');
+    expect((await fetch(`${local.s3Endpoint}/${local.mediaBucket}/${mediaKey}`, { method: 'HEAD' })).status).toBe(200);
+    expect((await fetch(`${local.s3Endpoint}/${local.mediaBucket}/${mediaKey}?acl`)).status).toBe(403);
+  });
+});
+
 describe('local mode: the gateway stands in for API Gateway and its JWT authorizer', () => {
   it("answers another user's upload with 404 on every route", async () => {
     const upload = await create(5 * MiB);
@@ -236,6 +290,19 @@ describe('local mode: the gateway stands in for API Gateway and its JWT authoriz
     const list = await callApi(local, 'GET', '/uploads', { token: minted.body.token });
     expect(list.status).toBe(200);
     expect(list.body.items).toEqual([]);
+  });
+
+  it('mints a token for at most one day, and refuses a longer or malformed lifetime with 400 INVALID_EXPIRY', async () => {
+    const day = await callApi(local, 'POST', '/@local/token', { body: { sub: 'carol', expiresInSeconds: 86_400 } });
+    expect(day.status).toBe(200);
+    const { exp, iat } = JSON.parse(Buffer.from(day.body.token.split('.')[1], 'base64url').toString()) as { exp: number; iat: number };
+    expect(exp - iat).toBe(86_400);
+
+    for (const expiresInSeconds of [86_401, 1e12, 0, 1.5, '3600']) {
+      const refused = await callApi(local, 'POST', '/@local/token', { body: { sub: 'carol', expiresInSeconds } });
+      expect(refused.status).toBe(400);
+      expect(refused.body).toEqual({ error: { code: 'INVALID_EXPIRY', message: expect.stringContaining(JSON.stringify(expiresInSeconds)) } });
+    }
   });
 
   it('refuses to mint a token for a web page (a request with an Origin): any site the developer visits could read it', async () => {
@@ -362,7 +429,9 @@ describe('local mode: the curl walkthrough in docs/local-mode.md', () => {
 
     const completed = await raw('POST', `/uploads/${uploadId}/complete`, completeBody, token);
     expect(completed).toMatchObject({ status: 200, json: { status: 'uploaded' } });
-    const original = await fetch(`${local.s3Endpoint}/${local.uploadsBucket}/uploads/${uploadId}/source`);
-    expect(Buffer.from(await original.arrayBuffer()).equals(file)).toBe(true);
+    // As the document shows: the emulator refuses the unsigned GET, and a signed one reads the original.
+    const unsigned = await fetch(`${local.s3Endpoint}/${local.uploadsBucket}/uploads/${uploadId}/source`);
+    expect(unsigned.status).toBe(403);
+    expect((await readObject(s3, local.uploadsBucket, `uploads/${uploadId}/source`)).equals(file)).toBe(true);
   });
 });

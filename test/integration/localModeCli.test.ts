@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NoSuchKey } from '@aws-sdk/client-s3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { LOCAL_CREDENTIALS, LOCAL_REGION, LOCAL_RESOURCES } from '../../local/localDefaults.js';
+import { type LocalCredentials, LOCAL_REGION, LOCAL_RESOURCES } from '../../local/localDefaults.js';
 import { callApi, emulatorS3, putPart, readObject } from './support/localHttp.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
@@ -14,6 +14,8 @@ const PART_BYTES = 5 * 1024 * 1024;
 interface RunningCli {
   readonly apiUrl: string;
   readonly s3Endpoint: string;
+  /** The S3 key pair printed beside the endpoint (`key <id>/<secret>`). */
+  readonly credentials: LocalCredentials;
   readonly token: string;
   /** Sends Ctrl-C to the process group, as a terminal does, and resolves with the exit code and stderr. */
   interrupt(): Promise<{ code: number | null; stderr: string }>;
@@ -48,9 +50,11 @@ async function startCli(...extraArgs: string[]): Promise<RunningCli> {
     exited.then((code) => reject(new Error(`local mode exited with ${code} before it was ready:\n${stderr}`)));
   });
   const printed = (label: string) => new RegExp(`^\\s+${label}\\s+(\\S+)`, 'm').exec(stdout)?.[1] ?? '';
+  const [, accessKeyId = '', secretAccessKey = ''] = /; key ([^/\s]+)\/([^,\s]+),/.exec(stdout) ?? [];
   return {
     apiUrl: printed('API'),
     s3Endpoint: printed('S3'),
+    credentials: { accessKeyId, secretAccessKey },
     token: printed('Token'),
     interrupt: async () => {
       process.kill(-child.pid!, 'SIGINT');
@@ -61,7 +65,7 @@ async function startCli(...extraArgs: string[]): Promise<RunningCli> {
 }
 
 function s3For(cli: RunningCli) {
-  return emulatorS3({ s3Endpoint: cli.s3Endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+  return emulatorS3({ s3Endpoint: cli.s3Endpoint, region: LOCAL_REGION, credentials: cli.credentials });
 }
 
 beforeAll(async () => {
@@ -99,8 +103,10 @@ describe('npm run local', () => {
     expect(firstExit.code, firstExit.stderr).toBe(0);
     expect(firstExit.stderr).toContain('SIGINT: stopping');
 
-    // The record, the multipart upload with its part, and the token all outlive the restart.
+    // The record, the multipart upload with its part, the token and the S3 key all outlive the restart.
     const second = await startCli();
+    expect(second.credentials).toEqual(first.credentials);
+    expect(first.credentials.secretAccessKey).toMatch(/^[\w-]{32}$/);
     const again = await callApi(second, 'GET', `/uploads/${uploadId}`, { token: first.token });
     expect(again.status).toBe(200);
     expect(again.body).toMatchObject({ uploadId, status: 'initiated', filename: 'song.mp3', uploadedParts: [{ partNumber: 1, size: PART_BYTES }] });
@@ -114,6 +120,7 @@ describe('npm run local', () => {
     expect(secondExit.code, secondExit.stderr).toBe(0);
 
     const reset = await startCli('--reset');
+    expect(reset.credentials.secretAccessKey).not.toBe(first.credentials.secretAccessKey);
     expect(await callApi(reset, 'GET', `/uploads/${uploadId}`, { token: first.token })).toMatchObject({ status: 401 });
     const minted = await callApi(reset, 'POST', '/@local/token', { body: { sub: 'local-dev' } });
     expect(await callApi(reset, 'GET', `/uploads/${uploadId}`, { token: minted.body.token })).toMatchObject({ status: 404 });

@@ -1,7 +1,10 @@
 import { GetQueueAttributesCommand, QueueDoesNotExist, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/localDefaults.js';
+import { LOCAL_ACCESS_KEY_ID, LOCAL_REGION, type LocalCredentials } from '../../local/localDefaults.js';
 import { type SqsEndpoint, startSqsEndpoint } from '../../local/sqs/startSqsEndpoint.js';
+
+/** Any key pair signs requests here: the endpoint checks no signature. */
+const CREDENTIALS: LocalCredentials = { accessKeyId: LOCAL_ACCESS_KEY_ID, secretAccessKey: 'test-secret' };
 
 const sent: string[] = [];
 let waiting = 0;
@@ -24,7 +27,7 @@ beforeAll(async () => {
       },
     ],
   });
-  sqs = new SQSClient({ endpoint: endpoint.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+  sqs = new SQSClient({ endpoint: endpoint.endpoint, region: LOCAL_REGION, credentials: CREDENTIALS });
 });
 
 afterAll(async () => {

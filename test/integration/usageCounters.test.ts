@@ -6,11 +6,14 @@ import { DeleteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb'
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type DynamoEmulator, startDynamoEmulator } from '../../local/dynamodb/startDynamoEmulator.js';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/localDefaults.js';
+import { LOCAL_ACCESS_KEY_ID, LOCAL_REGION, type LocalCredentials } from '../../local/localDefaults.js';
 import { USAGE_TABLE_SCHEMA } from '../../lib/usageTableSchema.js';
 import { UPLOADS_TABLE_SCHEMA } from '../../lib/uploadsTableSchema.js';
 import type { UploadRecord, UploadStatus } from '../../lambdas/shared/uploadRecord.js';
 import type { UsageLimits, UserUsage } from '../../lambdas/shared/usage/UserUsage.js';
+
+/** Any key pair signs requests here: dynalite checks no signature. */
+const CREDENTIALS: LocalCredentials = { accessKeyId: LOCAL_ACCESS_KEY_ID, secretAccessKey: 'test-secret' };
 
 /**
  * A property test of the usage counters against the DynamoDB emulator (real conditional
@@ -79,7 +82,7 @@ beforeAll(async () => {
       { name: USAGE_TABLE, schema: USAGE_TABLE_SCHEMA },
     ],
     region: LOCAL_REGION,
-    credentials: LOCAL_CREDENTIALS,
+    credentials: CREDENTIALS,
   });
   // The modules read their configuration once, when imported.
   Object.assign(process.env, {
@@ -87,8 +90,8 @@ beforeAll(async () => {
     USAGE_TABLE,
     DYNAMODB_ENDPOINT: emulator.endpoint,
     AWS_REGION: LOCAL_REGION,
-    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
     POWERTOOLS_LOG_LEVEL: 'ERROR',
   });
   m = await load();

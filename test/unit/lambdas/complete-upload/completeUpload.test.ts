@@ -2,10 +2,9 @@ import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
   DeleteObjectCommand,
-  HeadObjectCommand,
+  ListObjectsV2Command,
   ListPartsCommand,
   NoSuchUpload,
-  NotFound,
   S3Client,
 } from '@aws-sdk/client-s3';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
@@ -24,6 +23,7 @@ import { logger } from '../../../../lambdas/shared/logger.js';
 import type { UploadRecord, UploadStatus } from '../../../../lambdas/shared/uploadRecord.js';
 import { apiEvent } from '../../support/apiEvent.js';
 import { lambdaContext } from '../../support/lambdaContext.js';
+import { originalListing } from '../../support/originalListing.js';
 import { uploadRecord } from '../../support/uploadRecord.js';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
@@ -55,7 +55,6 @@ const S3_PARTS = [
 ];
 
 const noSuchUpload = () => new NoSuchUpload({ message: 'The specified upload does not exist', $metadata: {} });
-const notFound = () => new NotFound({ message: 'Not Found', $metadata: { httpStatusCode: 404 } });
 const conditionFailed = () => new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
 
 async function complete(body?: unknown, options: { id?: string; sub?: string } = {}) {
@@ -289,13 +288,13 @@ describe('completeUpload', () => {
     });
 
     it('finishes the state write of an earlier complete that crashed after S3 completed (the original has the declared size)', async () => {
-      s3.on(HeadObjectCommand).resolves({ ContentLength: SIZE });
+      s3.on(ListObjectsV2Command).resolves(originalListing(KEY, SIZE));
       dynamo.on(UpdateCommand).resolves({ Attributes: after('uploaded') });
 
       const response = await complete();
 
       expect(response).toEqual({ statusCode: 200, body: publicView(after('uploaded')) });
-      expect(s3).toHaveReceivedCommandExactlyOnceWith(HeadObjectCommand, { Bucket: 'uploads-bucket', Key: KEY });
+      expect(s3).toHaveReceivedCommandExactlyOnceWith(ListObjectsV2Command, { Bucket: 'uploads-bucket', Prefix: KEY, MaxKeys: 1 });
       expect(dynamo).toHaveReceivedCommandExactlyOnceWith(UpdateCommand, {
         ExpressionAttributeValues: expect.objectContaining({ ':to': 'uploaded', ':from0': 'initiated' }),
       });
@@ -303,7 +302,7 @@ describe('completeUpload', () => {
     });
 
     it('answers 200 with the current record when processing already moved the recovered upload on', async () => {
-      s3.on(HeadObjectCommand).resolves({ ContentLength: SIZE });
+      s3.on(ListObjectsV2Command).resolves(originalListing(KEY, SIZE));
       dynamo.on(UpdateCommand).rejects(conditionFailed());
       dynamo.on(GetCommand).resolvesOnce({ Item: stored() }).resolves({ Item: after('ready') });
 
@@ -313,7 +312,7 @@ describe('completeUpload', () => {
     });
 
     it('fails the upload with UPLOAD_ABORTED and answers 422 when no original was completed from it', async () => {
-      s3.on(HeadObjectCommand).rejects(notFound());
+      s3.on(ListObjectsV2Command).resolves(originalListing(KEY));
       dynamo.on(UpdateCommand).resolves({ Attributes: after('failed') });
       const message = `S3 no longer holds the multipart upload of ${ID} and no file was completed from it; start a new upload`;
 
@@ -326,7 +325,7 @@ describe('completeUpload', () => {
     });
 
     it('fails the upload with SIZE_MISMATCH when the completed original has another size', async () => {
-      s3.on(HeadObjectCommand).resolves({ ContentLength: SIZE - 1 });
+      s3.on(ListObjectsV2Command).resolves(originalListing(KEY, SIZE - 1));
       dynamo.on(UpdateCommand).resolves({ Attributes: after('failed') });
 
       const response = await complete();
@@ -342,13 +341,13 @@ describe('completeUpload', () => {
     dynamo.on(GetCommand).resolves({ Item: stored() });
     s3.on(ListPartsCommand).resolves({ Parts: S3_PARTS });
     s3.on(CompleteMultipartUploadCommand).rejects(noSuchUpload());
-    s3.on(HeadObjectCommand).resolves({ ContentLength: SIZE });
+    s3.on(ListObjectsV2Command).resolves(originalListing(KEY, SIZE));
     dynamo.on(UpdateCommand).resolves({ Attributes: after('uploaded') });
 
     const response = await complete();
 
     expect(response).toEqual({ statusCode: 200, body: publicView(after('uploaded')) });
-    expect(s3).toHaveReceivedCommandOnce(HeadObjectCommand);
+    expect(s3).toHaveReceivedCommandOnce(ListObjectsV2Command);
   });
 
   it.each(['uploaded', 'processing', 'ready'] as const)(

@@ -1,4 +1,4 @@
-import { AbortMultipartUploadCommand, HeadObjectCommand, NoSuchUpload, NotFound, S3Client } from '@aws-sdk/client-s3';
+import { AbortMultipartUploadCommand, ListObjectsV2Command, NoSuchUpload, S3Client } from '@aws-sdk/client-s3';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -15,6 +15,7 @@ import { handler } from '../../../../lambdas/expire-uploads/handler.js';
 import { logger } from '../../../../lambdas/shared/logger.js';
 import type { UploadRecord } from '../../../../lambdas/shared/uploadRecord.js';
 import { lambdaContext } from '../../support/lambdaContext.js';
+import { originalListing } from '../../support/originalListing.js';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
 const s3 = mockClient(S3Client);
@@ -42,14 +43,13 @@ function due(id: string, overrides: Partial<UploadRecord> = {}): UploadRecord {
   };
 }
 
-const notFound = () => new NotFound({ message: 'Not Found', $metadata: { httpStatusCode: 404 } });
 const conditionFailed = () => new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
 
 describe('expireUploads', () => {
   beforeEach(() => {
     dynamo.reset();
     s3.reset();
-    s3.on(HeadObjectCommand).rejects(notFound());
+    s3.on(ListObjectsV2Command).resolves(originalListing('uploads/u1/source'));
     s3.on(AbortMultipartUploadCommand).resolves({});
     vi.spyOn(logger, 'info').mockImplementation(() => undefined);
   });
@@ -72,7 +72,11 @@ describe('expireUploads', () => {
 
     await expect(expireUploads(NOW)).resolves.toEqual({ expired: 1, skipped: 0, recovered: 0, failed: 0 });
 
-    expect(s3).toHaveReceivedCommandExactlyOnceWith(HeadObjectCommand, { Bucket: 'uploads-bucket', Key: 'uploads/u1/source' });
+    expect(s3).toHaveReceivedCommandExactlyOnceWith(ListObjectsV2Command, {
+      Bucket: 'uploads-bucket',
+      Prefix: 'uploads/u1/source',
+      MaxKeys: 1,
+    });
     expect(dynamo).toHaveReceivedCommandExactlyOnceWith(UpdateCommand, {
       Key: { uploadId: 'u1' },
       UpdateExpression: 'SET #status = :to, #updatedAt = :now, #writeId = :writeId REMOVE #pendingExpiry, #pendingProcessing',
@@ -97,7 +101,7 @@ describe('expireUploads', () => {
 
   it('moves an upload whose original already exists to uploaded instead (its complete crashed after S3), aborting nothing', async () => {
     dynamo.on(QueryCommand).resolves({ Items: [due('u1')] });
-    s3.on(HeadObjectCommand).resolves({ ContentLength: 10 });
+    s3.on(ListObjectsV2Command).resolves(originalListing('uploads/u1/source', 10));
     dynamo.on(UpdateCommand).resolves({ Attributes: due('u1', { status: 'uploaded' }) });
 
     await expect(expireUploads(NOW)).resolves.toEqual({ expired: 0, skipped: 0, recovered: 1, failed: 0 });
@@ -122,7 +126,7 @@ describe('expireUploads', () => {
     const logged = vi.spyOn(logger, 'error').mockImplementation(() => undefined);
     const denied = Object.assign(new Error('Forbidden'), { name: 'Forbidden' });
     dynamo.on(QueryCommand).resolves({ Items: [due('u1'), due('u2')] });
-    s3.on(HeadObjectCommand, { Key: 'uploads/u1/source' }).rejects(denied);
+    s3.on(ListObjectsV2Command, { Prefix: 'uploads/u1/source' }).rejects(denied);
     dynamo.on(UpdateCommand).resolves({ Attributes: due('u2', { status: 'expired' }) });
 
     await expect(expireUploads(NOW)).resolves.toEqual({ expired: 1, skipped: 0, recovered: 0, failed: 1 });

@@ -1,4 +1,4 @@
-import { HeadObjectCommand, NotFound, S3Client } from '@aws-sdk/client-s3';
+import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -13,6 +13,7 @@ vi.hoisted(() => {
 import { claimUpload } from '../../../../lambdas/process-upload/claimUpload.js';
 import { logger } from '../../../../lambdas/shared/logger.js';
 import type { UploadStatus } from '../../../../lambdas/shared/uploadRecord.js';
+import { originalListing } from '../../support/originalListing.js';
 import { fakeUploadsTable, uploadRecord } from './fakeUploadsTable.js';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
@@ -46,19 +47,19 @@ describe('claimUpload', () => {
 
   it('moves an initiated upload whose original S3 holds at the declared size to uploaded, then claims it', async () => {
     const table = fakeUploadsTable(dynamo, [uploadRecord({ status: 'initiated', pendingExpiry: 'initiated', size: 1234 })]);
-    s3.on(HeadObjectCommand).resolves({ ContentLength: 1234 });
+    s3.on(ListObjectsV2Command).resolves(originalListing('uploads/u1/source', 1234));
     expect(await claimUpload('u1', 1)).toMatchObject({ status: 'processing' });
     expect(transitionsSent()).toEqual(['uploaded>processing', 'initiated>uploaded', 'uploaded>processing']);
-    expect(s3).toHaveReceivedCommandWith(HeadObjectCommand, { Bucket: 'uploads-bucket', Key: 'uploads/u1/source' });
+    expect(s3).toHaveReceivedCommandWith(ListObjectsV2Command, { Bucket: 'uploads-bucket', Prefix: 'uploads/u1/source', MaxKeys: 1 });
     expect(table.get('u1')?.pendingExpiry).toBeUndefined();
   });
 
   it.each([
-    ['at another size', () => s3.on(HeadObjectCommand).resolves({ ContentLength: 999 })],
-    ['missing', () => s3.on(HeadObjectCommand).rejects(new NotFound({ message: 'Not Found', $metadata: { httpStatusCode: 404 } }))],
-  ])('leaves an initiated upload whose original is %s to complete, writing nothing', async (_case, stubHead) => {
+    ['at another size', () => s3.on(ListObjectsV2Command).resolves(originalListing('uploads/u1/source', 999))],
+    ['missing', () => s3.on(ListObjectsV2Command).resolves(originalListing('uploads/u1/source'))],
+  ])('leaves an initiated upload whose original is %s to complete, writing nothing', async (_case, stubListing) => {
     const table = fakeUploadsTable(dynamo, [uploadRecord({ status: 'initiated' })]);
-    stubHead();
+    stubListing();
     expect(await claimUpload('u1', 1)).toBeUndefined();
     expect(transitionsSent()).toEqual(['uploaded>processing']);
     expect(table.get('u1')?.status).toBe('initiated');

@@ -7,10 +7,14 @@ import { Readable } from 'node:stream';
 import { S3Client, UploadPartCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { LOCAL_CREDENTIALS } from '../../../../local/localDefaults.js';
+import { LOCAL_ACCESS_KEY_ID } from '../../../../local/localDefaults.js';
 import { type AdapterContext, s3rverAdapter } from '../../../../local/s3/s3rverAdapter.js';
 import { s3OperationContext } from '../../../../local/s3/s3OperationContext.js';
 import { S3rverMultipartStore } from '../../../../local/s3/S3rverMultipartStore.js';
+import { signedHeaders } from '../../support/s3Signing.js';
+
+/** Local mode's key pair as one data folder has it: s3rver's key id and a secret made for the folder. */
+const CREDENTIALS = { accessKeyId: LOCAL_ACCESS_KEY_ID, secretAccessKey: 'secret-made-for-this-data-folder' };
 
 /** s3rver's own store writes the uploads, so the adapter is tested against the real on-disk layout. */
 const FilesystemStore = createRequire(import.meta.url)('s3rver/lib/stores/filesystem.js') as new (root: string) => {
@@ -20,17 +24,29 @@ const FilesystemStore = createRequire(import.meta.url)('s3rver/lib/stores/filesy
 };
 
 const BUCKET = 'media-pipeline-uploads';
+/** Read by anyone, as the CDN serves it in the stack. */
+const MEDIA_BUCKET = 'media-pipeline-media';
 const KEY = 'uploads/u-1/source';
 const UPLOAD_ID = 'a1b2c3d4e5f6';
 
 let root: string;
 let store: InstanceType<typeof FilesystemStore>;
 
-function context(method: string, url: string, headers: Record<string, string> = {}): AdapterContext & { headers: Record<string, string> } {
+/**
+ * The adapter's view of a request: signed in its `Authorization` header with the local key, as
+ * the SDK signs, unless `signed` is false (presigned URLs carry their signature in the query).
+ */
+async function context(
+  method: string,
+  url: string,
+  headers: Record<string, string> = {},
+  { signed = true }: { signed?: boolean } = {},
+): Promise<AdapterContext & { headers: Record<string, string> }> {
+  const sent = signed ? await signedHeaders(method, url, headers, CREDENTIALS) : { host: '127.0.0.1:4568', ...headers };
   const set: Record<string, string> = {};
   return {
     method,
-    req: { url, headers: { host: '127.0.0.1:4568', ...headers } } as unknown as IncomingMessage,
+    req: { url, headers: sent } as unknown as IncomingMessage,
     status: 404,
     body: undefined,
     type: '',
@@ -42,7 +58,7 @@ function context(method: string, url: string, headers: Record<string, string> = 
 }
 
 async function run(ctx: AdapterContext, now = new Date()): Promise<{ passedThrough: boolean; operation: string | undefined }> {
-  const adapter = s3rverAdapter({ store: new S3rverMultipartStore(root), credentials: LOCAL_CREDENTIALS, now: () => now });
+  const adapter = s3rverAdapter({ store: new S3rverMultipartStore(root), credentials: CREDENTIALS, publicReadBuckets: [MEDIA_BUCKET], now: () => now });
   let passedThrough = false;
   let operation: string | undefined;
   await adapter(ctx, async () => {
@@ -71,7 +87,7 @@ describe('s3rverAdapter: ListParts', () => {
   it('lists the stored parts in order with size and quoted ETag, without reaching s3rver', async () => {
     const two = await putPart(2, 7);
     const one = await putPart(1, 5);
-    const ctx = context('GET', `/${BUCKET}/${KEY}?uploadId=${UPLOAD_ID}&x-id=ListParts`);
+    const ctx = await context('GET', `/${BUCKET}/${KEY}?uploadId=${UPLOAD_ID}&x-id=ListParts`);
 
     const { passedThrough } = await run(ctx);
 
@@ -88,7 +104,7 @@ describe('s3rverAdapter: ListParts', () => {
 
   it('pages with max-parts and part-number-marker like S3', async () => {
     for (const n of [1, 2, 3]) await putPart(n, 1);
-    const ctx = context('GET', `/${BUCKET}/${KEY}?uploadId=${UPLOAD_ID}&max-parts=1&part-number-marker=1`);
+    const ctx = await context('GET', `/${BUCKET}/${KEY}?uploadId=${UPLOAD_ID}&max-parts=1&part-number-marker=1`);
 
     await run(ctx);
 
@@ -98,7 +114,7 @@ describe('s3rverAdapter: ListParts', () => {
   });
 
   it('answers 404 NoSuchUpload for an unknown upload id', async () => {
-    const ctx = context('GET', `/${BUCKET}/${KEY}?uploadId=ffff`);
+    const ctx = await context('GET', `/${BUCKET}/${KEY}?uploadId=ffff`);
 
     const { passedThrough } = await run(ctx);
 
@@ -108,13 +124,13 @@ describe('s3rverAdapter: ListParts', () => {
   });
 
   it('answers 404 NoSuchUpload when the upload id belongs to another key', async () => {
-    const ctx = context('GET', `/${BUCKET}/uploads/u-2/source?uploadId=${UPLOAD_ID}`);
+    const ctx = await context('GET', `/${BUCKET}/uploads/u-2/source?uploadId=${UPLOAD_ID}`);
     await run(ctx);
     expect(ctx.status).toBe(404);
   });
 
   it('never reads outside the store for an upload id that is a path', async () => {
-    const ctx = context('GET', `/${BUCKET}/${KEY}?uploadId=${encodeURIComponent('../../etc')}`);
+    const ctx = await context('GET', `/${BUCKET}/${KEY}?uploadId=${encodeURIComponent('../../etc')}`);
     await run(ctx);
     expect(ctx.status).toBe(404);
   });
@@ -123,7 +139,7 @@ describe('s3rverAdapter: ListParts', () => {
 describe('s3rverAdapter: AbortMultipartUpload', () => {
   it('removes the upload and its parts and answers 204; a second abort is 404 NoSuchUpload', async () => {
     await putPart(1, 3);
-    const ctx = context('DELETE', `/${BUCKET}/${KEY}?uploadId=${UPLOAD_ID}&x-id=AbortMultipartUpload`);
+    const ctx = await context('DELETE', `/${BUCKET}/${KEY}?uploadId=${UPLOAD_ID}&x-id=AbortMultipartUpload`);
 
     const { passedThrough } = await run(ctx);
 
@@ -131,7 +147,7 @@ describe('s3rverAdapter: AbortMultipartUpload', () => {
     expect(ctx.status).toBe(204);
     expect(await readdir(join(root, BUCKET, '._S3rver_uploads'))).toEqual([]);
 
-    const again = context('DELETE', `/${BUCKET}/${KEY}?uploadId=${UPLOAD_ID}`);
+    const again = await context('DELETE', `/${BUCKET}/${KEY}?uploadId=${UPLOAD_ID}`);
     await run(again);
     expect(again.status).toBe(404);
     expect(String(again.body)).toContain('<Code>NoSuchUpload</Code>');
@@ -140,13 +156,13 @@ describe('s3rverAdapter: AbortMultipartUpload', () => {
 
 describe('s3rverAdapter: UploadPart and CompleteMultipartUpload', () => {
   it('passes an UploadPart for an upload in progress through to s3rver', async () => {
-    const { passedThrough } = await run(context('PUT', `/${BUCKET}/${KEY}?partNumber=1&uploadId=${UPLOAD_ID}`));
+    const { passedThrough } = await run(await context('PUT', `/${BUCKET}/${KEY}?partNumber=1&uploadId=${UPLOAD_ID}`));
     expect(passedThrough).toBe(true);
   });
 
   it('answers 404 NoSuchUpload to an UploadPart after the upload was aborted (s3rver would store a stray part)', async () => {
-    await run(context('DELETE', `/${BUCKET}/${KEY}?uploadId=${UPLOAD_ID}`));
-    const ctx = context('PUT', `/${BUCKET}/${KEY}?partNumber=1&uploadId=${UPLOAD_ID}`);
+    await run(await context('DELETE', `/${BUCKET}/${KEY}?uploadId=${UPLOAD_ID}`));
+    const ctx = await context('PUT', `/${BUCKET}/${KEY}?partNumber=1&uploadId=${UPLOAD_ID}`);
 
     const { passedThrough } = await run(ctx);
 
@@ -155,7 +171,7 @@ describe('s3rverAdapter: UploadPart and CompleteMultipartUpload', () => {
   });
 
   it.each(['0', '10001', 'x', ''])('answers 400 InvalidArgument to part number "%s"', async (partNumber) => {
-    const ctx = context('PUT', `/${BUCKET}/${KEY}?partNumber=${partNumber}&uploadId=${UPLOAD_ID}`);
+    const ctx = await context('PUT', `/${BUCKET}/${KEY}?partNumber=${partNumber}&uploadId=${UPLOAD_ID}`);
 
     const { passedThrough } = await run(ctx);
 
@@ -165,20 +181,20 @@ describe('s3rverAdapter: UploadPart and CompleteMultipartUpload', () => {
   });
 
   it('runs a CompleteMultipartUpload through s3rver inside the CompleteMultipartUpload operation context', async () => {
-    const { passedThrough, operation } = await run(context('POST', `/${BUCKET}/${KEY}?uploadId=${UPLOAD_ID}`));
+    const { passedThrough, operation } = await run(await context('POST', `/${BUCKET}/${KEY}?uploadId=${UPLOAD_ID}`));
     expect(passedThrough).toBe(true);
     expect(operation).toBe('CompleteMultipartUpload');
   });
 
   it('answers 404 NoSuchUpload to completing an unknown upload (s3rver would answer 500)', async () => {
-    const ctx = context('POST', `/${BUCKET}/${KEY}?uploadId=ffff`);
+    const ctx = await context('POST', `/${BUCKET}/${KEY}?uploadId=ffff`);
     const { passedThrough } = await run(ctx);
     expect(passedThrough).toBe(false);
     expect(ctx.status).toBe(404);
   });
 
   it('passes requests that are not multipart calls through untouched', async () => {
-    const ctx = context('GET', `/${BUCKET}/${KEY}`);
+    const ctx = await context('GET', `/${BUCKET}/${KEY}`);
     const { passedThrough, operation } = await run(ctx);
     expect(passedThrough).toBe(true);
     expect(operation).toBeUndefined();
@@ -193,7 +209,7 @@ describe('s3rverAdapter: names that would leave the data folder', () => {
     ['DELETE', '/%2E%2E'],
     ['OPTIONS', `/${BUCKET}/../../escaped`],
   ])('answers %s %s with 400 InvalidArgument without reaching s3rver', async (method, url) => {
-    const ctx = context(method, url);
+    const ctx = await context(method, url);
 
     const { passedThrough } = await run(ctx);
 
@@ -203,7 +219,7 @@ describe('s3rverAdapter: names that would leave the data folder', () => {
   });
 
   it('checks an UploadPart whose key is not valid percent-encoding like any other: 404 NoSuchUpload, never s3rver', async () => {
-    const ctx = context('PUT', `/${BUCKET}/x%ZZ?uploadId=abc&partNumber=..%2F..%2F..%2Fpwned`);
+    const ctx = await context('PUT', `/${BUCKET}/x%ZZ?uploadId=abc&partNumber=..%2F..%2F..%2Fpwned`);
 
     const { passedThrough } = await run(ctx);
 
@@ -215,7 +231,7 @@ describe('s3rverAdapter: names that would leave the data folder', () => {
     ['partNumber', `partNumber=1&partNumber=..%2F..%2F..%2Fpwned`],
     ['uploadId', `partNumber=1&uploadId=..%2F..`],
   ])('answers an UploadPart with a repeated %s (s3rver would join the list onto a path) with 400 InvalidArgument', async (name, extra) => {
-    const ctx = context('PUT', `/${BUCKET}/${KEY}?uploadId=${UPLOAD_ID}&${extra}`);
+    const ctx = await context('PUT', `/${BUCKET}/${KEY}?uploadId=${UPLOAD_ID}&${extra}`);
 
     const { passedThrough } = await run(ctx);
 
@@ -225,7 +241,7 @@ describe('s3rverAdapter: names that would leave the data folder', () => {
   });
 
   it('answers a copy whose source has a .. segment with 400 InvalidArgument', async () => {
-    const ctx = context('PUT', `/${BUCKET}/uploads/u-1/copy`, { 'x-amz-copy-source': `/${BUCKET}/..%2F..%2Fsecret` });
+    const ctx = await context('PUT', `/${BUCKET}/uploads/u-1/copy`, { 'x-amz-copy-source': `/${BUCKET}/..%2F..%2Fsecret` });
 
     const { passedThrough } = await run(ctx);
 
@@ -235,7 +251,7 @@ describe('s3rverAdapter: names that would leave the data folder', () => {
 });
 
 describe('s3rverAdapter: presigned URLs', () => {
-  const s3 = new S3Client({ region: 'us-east-1', endpoint: 'http://127.0.0.1:4568', forcePathStyle: true, credentials: LOCAL_CREDENTIALS });
+  const s3 = new S3Client({ region: 'us-east-1', endpoint: 'http://127.0.0.1:4568', forcePathStyle: true, credentials: CREDENTIALS });
   const signedAt = new Date('2026-03-01T12:00:00Z');
 
   async function partUrl(): Promise<URL> {
@@ -245,14 +261,14 @@ describe('s3rverAdapter: presigned URLs', () => {
 
   it('passes a valid part URL through to s3rver', async () => {
     const url = await partUrl();
-    const ctx = context('PUT', url.pathname + url.search, { 'content-length': '3' });
+    const ctx = await context('PUT', url.pathname + url.search, { 'content-length': '3' }, { signed: false });
     const { passedThrough } = await run(ctx, new Date(signedAt.getTime() + 1000));
     expect(passedThrough).toBe(true);
   });
 
   it('answers an expired part URL with 403 AccessDenied XML before s3rver stores anything', async () => {
     const url = await partUrl();
-    const ctx = context('PUT', url.pathname + url.search, { 'content-length': '3' });
+    const ctx = await context('PUT', url.pathname + url.search, { 'content-length': '3' }, { signed: false });
 
     const { passedThrough } = await run(ctx, new Date(signedAt.getTime() + 61_000));
 
@@ -265,7 +281,7 @@ describe('s3rverAdapter: presigned URLs', () => {
 
   it('adds the bucket CORS headers to an error for a browser, so the page can read the 403', async () => {
     const url = await partUrl();
-    const ctx = context('PUT', url.pathname + url.search, { 'content-length': '4', origin: 'http://localhost:5173' });
+    const ctx = await context('PUT', url.pathname + url.search, { 'content-length': '4', origin: 'http://localhost:5173' }, { signed: false });
     const matchRule = vi.fn(() => ({ hasWildcardOrigin: true, exposeHeaders: ['ETag'] }));
     const withStore = { ...ctx, store: { getSubresource: vi.fn(async () => ({ matchRule })) } };
 
@@ -278,8 +294,74 @@ describe('s3rverAdapter: presigned URLs', () => {
 
   it('lets a CORS preflight to a presigned URL through unchecked (browsers send no credentials)', async () => {
     const url = await partUrl();
-    const ctx = context('OPTIONS', url.pathname + url.search, { origin: 'http://localhost:5173' });
+    const ctx = await context('OPTIONS', url.pathname + url.search, { origin: 'http://localhost:5173' }, { signed: false });
     const { passedThrough } = await run(ctx, new Date(signedAt.getTime() + 3_600_000));
     expect(passedThrough).toBe(true);
+  });
+});
+
+describe('s3rverAdapter: only signed requests reach s3rver, as with a private S3 bucket', () => {
+  it.each([
+    ['GET', `/${BUCKET}/${KEY}`],
+    ['HEAD', `/${BUCKET}/${KEY}`],
+    ['PUT', `/${BUCKET}/uploads/u-2/source`],
+    ['DELETE', `/${BUCKET}/${KEY}`],
+    ['GET', `/${BUCKET}?list-type=2&prefix=uploads/`],
+    ['GET', `/${BUCKET}/${KEY}?uploadId=${UPLOAD_ID}`],
+    ['DELETE', `/${BUCKET}/${KEY}?uploadId=${UPLOAD_ID}`],
+    ['POST', `/${BUCKET}/${KEY}?uploads`],
+    ['PUT', `/${MEDIA_BUCKET}/media/u-1/master.m3u8`],
+    ['GET', `/${MEDIA_BUCKET}?list-type=2`],
+    ['GET', `/${MEDIA_BUCKET}/media/u-1/master.m3u8?acl`],
+  ])('answers an unsigned %s %s with 403 AccessDenied XML, without reaching s3rver', async (method, url) => {
+    const ctx = await context(method, url, {}, { signed: false });
+
+    const { passedThrough } = await run(ctx);
+
+    expect(passedThrough).toBe(false);
+    expect(ctx.status).toBe(403);
+    expect(String(ctx.body)).toMatch(/<Code>AccessDenied<\/Code><Message>Access Denied<\/Message>/);
+    expect(await readdir(join(root, BUCKET, '._S3rver_uploads'))).toHaveLength(1);
+  });
+
+  it.each(['GET', 'HEAD'])('lets an unsigned plain %s of an output through: the media bucket is public-read', async (method) => {
+    const { passedThrough } = await run(await context(method, `/${MEDIA_BUCKET}/media/u-1/master.m3u8`, {}, { signed: false }));
+    expect(passedThrough).toBe(true);
+  });
+
+  it('lets an unsigned CORS preflight through: browsers send no credentials with one', async () => {
+    const ctx = await context('OPTIONS', `/${BUCKET}/${KEY}`, { origin: 'http://localhost:5173', 'access-control-request-method': 'PUT' }, { signed: false });
+    expect((await run(ctx)).passedThrough).toBe(true);
+  });
+
+  it('answers a request signed with another secret with 403 SignatureDoesNotMatch', async () => {
+    const url = `/${BUCKET}/${KEY}`;
+    const headers = await signedHeaders('DELETE', url, {}, { ...CREDENTIALS, secretAccessKey: 'S3RVER' });
+    const ctx = await context('DELETE', url, headers, { signed: false });
+
+    const { passedThrough } = await run(ctx);
+
+    expect(passedThrough).toBe(false);
+    expect(ctx.status).toBe(403);
+    expect(String(ctx.body)).toContain('<Code>SignatureDoesNotMatch</Code>');
+  });
+
+  it('answers a request with two signatures (header and query) with 400 InvalidArgument', async () => {
+    const ctx = await context('GET', `/${BUCKET}/${KEY}?X-Amz-Algorithm=AWS4-HMAC-SHA256`);
+
+    const { passedThrough } = await run(ctx);
+
+    expect(passedThrough).toBe(false);
+    expect(ctx.status).toBe(400);
+    expect(String(ctx.body)).toContain('<Code>InvalidArgument</Code>');
+  });
+
+  it('answers SigV2 query authentication with 400 InvalidRequest', async () => {
+    const ctx = await context('GET', `/${BUCKET}/${KEY}?AWSAccessKeyId=S3RVER&Expires=9999999999&Signature=abc`, {}, { signed: false });
+
+    await run(ctx);
+
+    expect(ctx.status).toBe(400);
+    expect(String(ctx.body)).toContain('<Code>InvalidRequest</Code>');
   });
 });
