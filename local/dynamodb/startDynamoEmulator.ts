@@ -10,6 +10,7 @@ import {
   ResourceNotFoundException,
   ScanCommand,
   waitUntilTableExists,
+  waitUntilTableNotExists,
 } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import type { TableSchema } from '../../lib/uploadsTableSchema.js';
@@ -77,6 +78,9 @@ async function ensureTable(client: DynamoDBClient, name: string, schema: TableSc
   if (schema.globalSecondaryIndexes.every((index) => indexes.has(index.indexName))) return;
   const items = await scanAll(client, name);
   await client.send(new DeleteTableCommand({ TableName: name }));
+  // dynalite clears the table's data after answering; creating it again before that is done
+  // is refused with ResourceInUseException (seen when the machine is busy).
+  await waitUntilTableNotExists({ client, maxWaitTime: 10, minDelay: 1, maxDelay: 1 }, { TableName: name });
   await createTable(client, name, schema);
   for (let start = 0; start < items.length; start += BATCH_WRITE_SIZE) {
     let requests = items.slice(start, start + BATCH_WRITE_SIZE).map((Item) => ({ PutRequest: { Item } }));
