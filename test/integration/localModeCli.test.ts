@@ -24,11 +24,11 @@ interface RunningCli {
 const running = new Set<ChildProcess>();
 let dataDir: string;
 
-/** Starts `tsx local/main.ts` (what `npm run local` runs) on free ports and reads what it prints. */
+/** Starts `node --import tsx local/main.ts` (what `npm run local` runs) on free ports and reads what it prints. */
 async function startCli(...extraArgs: string[]): Promise<RunningCli> {
   const child = spawn(
-    join(ROOT, 'node_modules/.bin/tsx'),
-    ['local/main.ts', '--port', '0', '--s3-port', '0', '--dynamodb-port', '0', '--data-dir', dataDir, '--expire-interval', '0', ...extraArgs],
+    process.execPath,
+    ['--import', 'tsx', 'local/main.ts', '--port', '0', '--s3-port', '0', '--dynamodb-port', '0', '--data-dir', dataDir, '--expire-interval', '0', ...extraArgs],
     { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'ERROR' } },
   );
   running.add(child);
@@ -81,9 +81,9 @@ afterAll(async () => {
 });
 
 describe('npm run local', () => {
-  it('is `tsx local/main.ts`, the command these tests start', async () => {
+  it('is `node --import tsx local/main.ts`, the command these tests start', async () => {
     const packageJson = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8'));
-    expect(packageJson.scripts.local).toBe('tsx local/main.ts');
+    expect(packageJson.scripts.local).toBe('node --import tsx local/main.ts');
   });
 
   it('keeps uploads, objects and tokens across a restart, stops cleanly on Ctrl-C, and --reset wipes everything', async () => {
