@@ -17,6 +17,8 @@ export interface IndexSchema {
 
 export interface TableSchema {
   readonly partitionKey: KeyAttribute;
+  /** @default - none: the partition key alone names an item */
+  readonly sortKey?: KeyAttribute;
   readonly globalSecondaryIndexes: readonly IndexSchema[];
 }
 

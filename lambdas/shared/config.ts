@@ -167,3 +167,44 @@ export function sweepSettings(): SweepSettings {
   }
   return parseSweepSettings(parsed, SWEEP_ENV.sweepSettings);
 }
+
+/** Settings only the live-progress functions read (lib/ProgressApi.ts sets them; local mode too). */
+export const PROGRESS_ENV = {
+  connectionsTable: 'CONNECTIONS_TABLE',
+  callbackUrl: 'WEBSOCKET_CALLBACK_URL',
+  jwtIssuer: 'JWT_ISSUER',
+  jwtAudience: 'JWT_AUDIENCE',
+  jwksUrl: 'JWKS_URL',
+} as const;
+
+/** The Connections table: one item per subscription (lib/connectionsTableSchema.ts). */
+export function connectionsTableName(): string {
+  return required(PROGRESS_ENV.connectionsTable);
+}
+
+/** The management API's URL of the WebSocket stage (`https://{api}.execute-api.{region}.amazonaws.com/{stage}`), which connections are posted through. */
+export function webSocketCallbackUrl(): string {
+  return required(PROGRESS_ENV.callbackUrl).replace(/\/+$/, '');
+}
+
+export interface JwtSettings {
+  readonly issuer: string;
+  /** Accepted `aud` values (or `client_id`, on Cognito access tokens without `aud`). */
+  readonly audience: readonly string[];
+  /**
+   * Where the issuer's signing keys are: set for a Cognito pool (`{issuer}/.well-known/jwks.json`)
+   * and in local mode; unset, the authorizer reads `jwks_uri` from the issuer's OpenID configuration.
+   */
+  readonly jwksUrl?: string;
+}
+
+/** The issuer and audiences the WebSocket authorizer accepts: the same as the HTTP API's JWT authorizer. */
+export function jwtSettings(): JwtSettings {
+  const audience = required(PROGRESS_ENV.jwtAudience)
+    .split(',')
+    .map((value) => value.trim())
+    .filter(Boolean);
+  if (audience.length === 0) throw new ConfigError(`${PROGRESS_ENV.jwtAudience} names no audience`);
+  const jwksUrl = optional(PROGRESS_ENV.jwksUrl);
+  return { issuer: required(PROGRESS_ENV.jwtIssuer), audience, ...(jwksUrl === undefined ? {} : { jwksUrl }) };
+}

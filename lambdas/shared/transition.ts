@@ -22,6 +22,7 @@ export type TransitionPatch = {
     | 'pendingProcessing'
     | 'writeId'
     | 'usageTracked'
+    | 'seq'
     ? never
     : K]?: UploadRecord[K] | null;
 };
@@ -69,6 +70,9 @@ export async function transition(
   const names: Record<string, string> = { '#status': 'status', '#updatedAt': 'updatedAt', '#writeId': 'writeId' };
   const values: Record<string, unknown> = { ':to': to, ':now': (options.now ?? new Date()).toISOString(), ':writeId': writeId };
   const sets = ['#status = :to', '#updatedAt = :now', '#writeId = :writeId'];
+  // Every write moves `seq` on, so live-progress clients can put what they hear in order.
+  names['#seq'] = 'seq';
+  values[':one'] = 1;
   const removes: string[] = [];
   if (to !== 'initiated') {
     // Leaving `initiated` drops the upload out of the sparse expiry index.
@@ -112,7 +116,7 @@ export async function transition(
       new UpdateCommand({
         TableName: tableName,
         Key: { uploadId },
-        UpdateExpression: `SET ${sets.join(', ')}${removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : ''}`,
+        UpdateExpression: `SET ${sets.join(', ')}${removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : ''} ADD #seq :one`,
         ConditionExpression: condition,
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,

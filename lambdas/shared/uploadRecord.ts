@@ -96,6 +96,13 @@ export interface UploadRecord {
    * none, and change no counter.
    */
   readonly usageTracked?: true;
+  /**
+   * Grows by one with every write of the record (`createUploadRecord` sets 1, every `transition`
+   * adds 1): live-progress clients order what they hear by it. Absent on records written before it.
+   */
+  readonly seq?: number;
+  /** Bytes the uploader last reported sent while `initiated` (live progress); `complete` still checks what S3 holds. */
+  readonly bytesSent?: number;
   readonly progress?: number;
   readonly stage?: ProcessingStage;
   readonly media?: MediaInfo;

@@ -7,6 +7,7 @@ import type { TableSchema } from '../../lib/uploadsTableSchema.js';
  */
 export function createTableInput(tableName: string, schema: TableSchema): CreateTableCommandInput {
   const attributes = new Map<string, 'S' | 'N'>([[schema.partitionKey.name, schema.partitionKey.type]]);
+  if (schema.sortKey) attributes.set(schema.sortKey.name, schema.sortKey.type);
   for (const index of schema.globalSecondaryIndexes) {
     attributes.set(index.partitionKey.name, index.partitionKey.type);
     attributes.set(index.sortKey.name, index.sortKey.type);
@@ -15,7 +16,10 @@ export function createTableInput(tableName: string, schema: TableSchema): Create
     TableName: tableName,
     BillingMode: 'PAY_PER_REQUEST',
     AttributeDefinitions: [...attributes].map(([AttributeName, AttributeType]) => ({ AttributeName, AttributeType })),
-    KeySchema: [{ AttributeName: schema.partitionKey.name, KeyType: 'HASH' }],
+    KeySchema: [
+      { AttributeName: schema.partitionKey.name, KeyType: 'HASH' },
+      ...(schema.sortKey ? [{ AttributeName: schema.sortKey.name, KeyType: 'RANGE' as const }] : []),
+    ],
     ...(schema.globalSecondaryIndexes.length === 0 ? {} : { GlobalSecondaryIndexes: globalSecondaryIndexes(schema) }),
   };
 }

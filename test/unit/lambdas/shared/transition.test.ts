@@ -60,7 +60,7 @@ describe('transition', () => {
     expect(dynamo).toHaveReceivedCommandWith(UpdateCommand, {
       TableName: 'uploads-table',
       Key: { uploadId: 'u1' },
-      UpdateExpression: 'SET #status = :to, #updatedAt = :now, #writeId = :writeId, #pendingProcessing = :to REMOVE #pendingExpiry',
+      UpdateExpression: 'SET #status = :to, #updatedAt = :now, #writeId = :writeId, #pendingProcessing = :to REMOVE #pendingExpiry ADD #seq :one',
       ConditionExpression: '#status IN (:from0)',
       ExpressionAttributeNames: {
         '#status': 'status',
@@ -68,8 +68,9 @@ describe('transition', () => {
         '#writeId': 'writeId',
         '#pendingExpiry': 'pendingExpiry',
         '#pendingProcessing': 'pendingProcessing',
+        '#seq': 'seq',
       },
-      ExpressionAttributeValues: { ':to': 'uploaded', ':now': NOW.toISOString(), ':writeId': expect.any(String), ':from0': 'initiated' },
+      ExpressionAttributeValues: { ':to': 'uploaded', ':now': NOW.toISOString(), ':writeId': expect.any(String), ':one': 1, ':from0': 'initiated' },
       ReturnValues: 'ALL_NEW',
     });
     expect(dynamo).not.toHaveReceivedCommand(GetCommand);
@@ -104,13 +105,14 @@ describe('transition', () => {
     );
 
     expect(dynamo).toHaveReceivedCommandWith(UpdateCommand, {
-      UpdateExpression: 'SET #status = :to, #updatedAt = :now, #writeId = :writeId, #p0 = :p0 REMOVE #pendingExpiry, #pendingProcessing, #p1',
+      UpdateExpression: 'SET #status = :to, #updatedAt = :now, #writeId = :writeId, #p0 = :p0 REMOVE #pendingExpiry, #pendingProcessing, #p1 ADD #seq :one',
       ExpressionAttributeNames: {
         '#status': 'status',
         '#updatedAt': 'updatedAt',
         '#writeId': 'writeId',
         '#pendingExpiry': 'pendingExpiry',
         '#pendingProcessing': 'pendingProcessing',
+        '#seq': 'seq',
         '#p0': 'error',
         '#p1': 'progress',
       },
@@ -118,6 +120,7 @@ describe('transition', () => {
         ':to': 'failed',
         ':now': NOW.toISOString(),
         ':writeId': expect.any(String),
+        ':one': 1,
         ':p0': { code: 'TOO_LONG', message: 'The video is 7200 s long; at most 3600 s are accepted' },
         ':from0': 'processing',
       },
@@ -130,17 +133,17 @@ describe('transition', () => {
     await transition('u1', 'initiated', 'initiated', {}, { now: NOW });
 
     expect(dynamo).toHaveReceivedCommandWith(UpdateCommand, {
-      UpdateExpression: 'SET #status = :to, #updatedAt = :now, #writeId = :writeId REMOVE #pendingProcessing',
-      ExpressionAttributeNames: { '#status': 'status', '#updatedAt': 'updatedAt', '#writeId': 'writeId', '#pendingProcessing': 'pendingProcessing' },
+      UpdateExpression: 'SET #status = :to, #updatedAt = :now, #writeId = :writeId REMOVE #pendingProcessing ADD #seq :one',
+      ExpressionAttributeNames: { '#status': 'status', '#updatedAt': 'updatedAt', '#writeId': 'writeId', '#seq': 'seq', '#pendingProcessing': 'pendingProcessing' },
     });
   });
 
   it.each([
-    ['uploaded', 'processing', 'SET #status = :to, #updatedAt = :now, #writeId = :writeId, #pendingProcessing = :to REMOVE #pendingExpiry'],
-    ['processing', 'processing', 'SET #status = :to, #updatedAt = :now, #writeId = :writeId, #pendingProcessing = :to REMOVE #pendingExpiry'],
-    ['processing', 'ready', 'SET #status = :to, #updatedAt = :now, #writeId = :writeId REMOVE #pendingExpiry, #pendingProcessing'],
-    ['processing', 'cancelled', 'SET #status = :to, #updatedAt = :now, #writeId = :writeId REMOVE #pendingExpiry, #pendingProcessing'],
-    ['uploaded', 'failed', 'SET #status = :to, #updatedAt = :now, #writeId = :writeId REMOVE #pendingExpiry, #pendingProcessing'],
+    ['uploaded', 'processing', 'SET #status = :to, #updatedAt = :now, #writeId = :writeId, #pendingProcessing = :to REMOVE #pendingExpiry ADD #seq :one'],
+    ['processing', 'processing', 'SET #status = :to, #updatedAt = :now, #writeId = :writeId, #pendingProcessing = :to REMOVE #pendingExpiry ADD #seq :one'],
+    ['processing', 'ready', 'SET #status = :to, #updatedAt = :now, #writeId = :writeId REMOVE #pendingExpiry, #pendingProcessing ADD #seq :one'],
+    ['processing', 'cancelled', 'SET #status = :to, #updatedAt = :now, #writeId = :writeId REMOVE #pendingExpiry, #pendingProcessing ADD #seq :one'],
+    ['uploaded', 'failed', 'SET #status = :to, #updatedAt = :now, #writeId = :writeId REMOVE #pendingExpiry, #pendingProcessing ADD #seq :one'],
   ] as const)('keeps the sweep index key equal to the status while %s becomes %s, and only then', async (from, to, expression) => {
     dynamo.on(UpdateCommand).resolves({ Attributes: record({ status: to }) });
 

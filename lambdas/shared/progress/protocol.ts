@@ -1,0 +1,119 @@
+/**
+ * The WebSocket protocol of live progress (docs/websocket.md): the one definition the server's
+ * functions, local mode's gateway and the client SDK share. Plain types and constants, with no
+ * runtime import, so a browser bundle of the SDK pulls in nothing of the server.
+ */
+import type { MediaInfo, ProcessingStage, UploadErrorInfo, UploadStatus } from '../uploadRecord.js';
+
+/** The subprotocol every client offers and `$connect` echoes (alone: browsers drop a socket whose echo they did not offer). */
+export const PROGRESS_PROTOCOL = 'media-pipeline.v1';
+/** A browser passes its JWT as a second subprotocol, `bearer.<JWT>` (browsers cannot set headers on a WebSocket). */
+export const BEARER_PROTOCOL_PREFIX = 'bearer.';
+/** Command-line clients may pass the JWT as `?token=<JWT>` instead. */
+export const TOKEN_QUERY_PARAMETER = 'token';
+
+/** API Gateway's quotas for WebSocket APIs, which local mode enforces too. */
+export const WEBSOCKET_LIMITS = {
+  /** Largest message a client may send; a larger one closes the socket with 1009. */
+  maxMessageBytes: 128 * 1024,
+  /** Largest frame; every server message stays far below it. */
+  maxFrameBytes: 32 * 1024,
+  /** A connection with no message for this long is closed. */
+  idleTimeoutSeconds: 10 * 60,
+  /** No connection lives longer than this. */
+  maxConnectionSeconds: 2 * 60 * 60,
+} as const;
+
+/** Subscriptions one connection may hold. */
+export const MAX_SUBSCRIPTIONS_PER_CONNECTION = 50;
+/** How many unfinished uploads a subscription to "all mine" answers with, newest first. */
+export const OWNER_SNAPSHOT_LIMIT = 20;
+/** The uploader reports `bytesSent` at most this often... */
+export const BYTES_SENT_MIN_INTERVAL_MS = 2_000;
+/** ...and only after at least this share of the file more went. */
+export const BYTES_SENT_MIN_STEP = 0.05;
+/** The server keeps a `bytesSent` report only when the last kept one is at least this old. */
+export const BYTES_SENT_SERVER_INTERVAL_MS = 1_000;
+
+/** WebSocket close codes the server uses. */
+export const CLOSE_CODES = {
+  /** RFC 6455: the message was larger than `maxMessageBytes`. */
+  messageTooBig: 1009,
+  /** The token expired on a live connection; connect again with a fresh one. */
+  tokenExpired: 4001,
+} as const;
+
+/** Client → server. */
+export type ClientMessage =
+  | { readonly action: 'subscribe'; readonly uploadId?: string }
+  | { readonly action: 'unsubscribe'; readonly uploadId?: string }
+  | { readonly action: 'progress'; readonly uploadId: string; readonly bytesSent: number }
+  | { readonly action: 'ping' };
+
+export type ClientAction = ClientMessage['action'];
+export const CLIENT_ACTIONS: readonly ClientAction[] = ['subscribe', 'unsubscribe', 'progress', 'ping'];
+
+/**
+ * `created` (a new upload), `progress` (bytes arriving, uploaded, processing), `complete`
+ * (ready) and `error` (failed, cancelled, expired): the original contract's types.
+ */
+export type UploadEventType = 'created' | 'progress' | 'complete' | 'error';
+
+/** Server → client: the state of one upload after one write of its record. */
+export interface UploadEvent {
+  readonly type: UploadEventType;
+  readonly uploadId: string;
+  /** Grows with every write of the record: drop a message at or below the last `seq` seen. */
+  readonly seq: number;
+  readonly status: UploadStatus;
+  readonly progress?: number;
+  readonly stage?: ProcessingStage;
+  /** Bytes the uploader reported sent while `initiated`; the whole size from `uploaded` on. */
+  readonly bytesSent?: number;
+  readonly totalBytes: number;
+  readonly filename: string;
+  readonly media?: MediaInfo;
+  readonly error?: UploadErrorInfo;
+  /** When the record was written (ISO-8601). */
+  readonly at: string;
+}
+
+export type ProtocolErrorCode =
+  | 'INVALID_MESSAGE'
+  | 'NOT_FOUND'
+  | 'TOO_MANY_SUBSCRIPTIONS'
+  | 'INVALID_PROGRESS'
+  | 'TOKEN_EXPIRED'
+  | 'INTERNAL_ERROR';
+
+/** Server → client: a request was refused. It has no `seq` (an upload's `error` event always has one). */
+export interface ProtocolError {
+  readonly type: 'error';
+  readonly error: { readonly code: ProtocolErrorCode; readonly message: string };
+  /** The action refused, when the message was readable. */
+  readonly action?: ClientAction;
+  readonly uploadId?: string;
+}
+
+/** Server → client: a subscription is in place; the current state was sent just before. */
+export interface Subscribed {
+  readonly type: 'subscribed';
+  /** Absent for "all my uploads". */
+  readonly uploadId?: string;
+}
+
+export interface Unsubscribed {
+  readonly type: 'unsubscribed';
+  readonly uploadId?: string;
+}
+
+export interface Pong {
+  readonly type: 'pong';
+}
+
+export type ServerMessage = UploadEvent | ProtocolError | Subscribed | Unsubscribed | Pong;
+
+/** True for an upload's event, false for a refusal and the acknowledgements. */
+export function isUploadEvent(message: ServerMessage): message is UploadEvent {
+  return 'seq' in message;
+}

@@ -1,0 +1,41 @@
+import type { UploadRecord, UploadStatus } from '../uploadRecord.js';
+import type { UploadEvent, UploadEventType } from './protocol.js';
+
+/**
+ * An error message's longest form in an event: processing messages can quote a tool's output,
+ * and every event must stay far below API Gateway's 32 KB frame.
+ */
+export const MAX_EVENT_ERROR_MESSAGE_CHARACTERS = 1_000;
+
+const EVENT_TYPES: Readonly<Record<UploadStatus, UploadEventType>> = {
+  initiated: 'progress',
+  uploaded: 'progress',
+  processing: 'progress',
+  ready: 'complete',
+  failed: 'error',
+  cancelled: 'error',
+  expired: 'error',
+};
+
+/** What subscribers of an upload hear after a write of its record: its whole public state, never a diff. */
+export function uploadEvent(record: UploadRecord): UploadEvent {
+  // `created` is the record as first written; the uploader's byte reports are its only later writes in `initiated`.
+  const type = record.status === 'initiated' && record.bytesSent === undefined ? 'created' : EVENT_TYPES[record.status];
+  const bytesSent = record.status === 'initiated' ? (record.bytesSent ?? 0) : record.status === 'uploaded' || record.status === 'processing' || record.status === 'ready' ? record.size : undefined;
+  return {
+    type,
+    uploadId: record.uploadId,
+    seq: record.seq ?? 0,
+    status: record.status,
+    ...(record.progress === undefined ? {} : { progress: record.progress }),
+    ...(record.stage === undefined ? {} : { stage: record.stage }),
+    ...(bytesSent === undefined ? {} : { bytesSent }),
+    totalBytes: record.size,
+    filename: record.filename,
+    ...(record.media === undefined ? {} : { media: record.media }),
+    ...(record.error === undefined
+      ? {}
+      : { error: { code: record.error.code, message: record.error.message.slice(0, MAX_EVENT_ERROR_MESSAGE_CHARACTERS) } }),
+    at: record.updatedAt,
+  };
+}
