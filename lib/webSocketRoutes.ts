@@ -3,7 +3,9 @@
  * routes, authorizer and publisher from this table, and local mode's gateway serves the same
  * route keys with the same handler modules, so the two cannot drift.
  */
+import { BY_CONNECTION_INDEX } from '../lambdas/shared/progress/subscriptionKeys.js';
 import type { ItemOperation, TableAccess } from './PipelineFunction.js';
+import { BY_OWNER_INDEX } from './uploadsTableSchema.js';
 
 /** What a live-progress function does with the Connections table (lib/connectionsTableSchema.ts). */
 export interface ConnectionsAccess {
@@ -63,7 +65,7 @@ export const WEBSOCKET_ROUTES: readonly WebSocketRouteDefinition[] = [
     routeKey: '$disconnect',
     handler: 'ws-disconnect',
     description: "Removes a closed connection's subscriptions",
-    access: { connectionsTable: { items: ['delete'], queries: ['byConnection'] } },
+    access: { connectionsTable: { items: ['delete'], queries: [BY_CONNECTION_INDEX] } },
   },
   {
     id: 'Message',
@@ -73,9 +75,9 @@ export const WEBSOCKET_ROUTES: readonly WebSocketRouteDefinition[] = [
     // Reads the upload (and the owner's unfinished ones) for the snapshot; writes bytesSent
     // through `transition`, which settles usage; answers on the connection itself.
     access: {
-      uploadsTable: { items: ['get', 'update'], queries: ['byOwner'] },
+      uploadsTable: { items: ['get', 'update'], queries: [BY_OWNER_INDEX] },
       usageTable: ['get', 'update'],
-      connectionsTable: { items: ['put', 'delete'], queries: ['byConnection'] },
+      connectionsTable: { items: ['put', 'delete'], queries: [BY_CONNECTION_INDEX] },
       manageConnections: true,
     },
   },
@@ -99,7 +101,7 @@ export const PUBLISH_PROGRESS_FUNCTION: WebSocketFunctionDefinition = {
   handler: 'publish-progress',
   description: 'Posts every write of an upload record to its subscribers; removes gone connections',
   access: {
-    connectionsTable: { items: ['delete'], queryTopics: true, queries: ['byConnection'] },
+    connectionsTable: { items: ['delete'], queryTopics: true, queries: [BY_CONNECTION_INDEX] },
     manageConnections: true,
   },
 };
