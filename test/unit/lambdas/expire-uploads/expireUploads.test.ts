@@ -79,9 +79,9 @@ describe('expireUploads', () => {
     });
     expect(dynamo).toHaveReceivedCommandExactlyOnceWith(UpdateCommand, {
       Key: { uploadId: 'u1' },
-      UpdateExpression: 'SET #status = :to, #updatedAt = :now, #writeId = :writeId REMOVE #pendingExpiry, #pendingProcessing',
+      UpdateExpression: 'SET #status = :to, #updatedAt = :now, #writeId = :writeId REMOVE #pendingExpiry, #pendingProcessing ADD #seq :one',
       ConditionExpression: '#status IN (:from0)',
-      ExpressionAttributeValues: { ':to': 'expired', ':now': NOW.toISOString(), ':writeId': expect.any(String), ':from0': 'initiated' },
+      ExpressionAttributeValues: { ':to': 'expired', ':now': NOW.toISOString(), ':writeId': expect.any(String), ':one': 1, ':from0': 'initiated' },
     });
     expect(s3).toHaveReceivedCommandExactlyOnceWith(AbortMultipartUploadCommand, {
       Bucket: 'uploads-bucket',
@@ -107,7 +107,7 @@ describe('expireUploads', () => {
     await expect(expireUploads(NOW)).resolves.toEqual({ expired: 0, skipped: 0, recovered: 1, failed: 0 });
 
     expect(dynamo).toHaveReceivedCommandExactlyOnceWith(UpdateCommand, {
-      ExpressionAttributeValues: { ':to': 'uploaded', ':now': NOW.toISOString(), ':writeId': expect.any(String), ':from0': 'initiated' },
+      ExpressionAttributeValues: { ':to': 'uploaded', ':now': NOW.toISOString(), ':writeId': expect.any(String), ':one': 1, ':from0': 'initiated' },
     });
     expect(s3).not.toHaveReceivedCommand(AbortMultipartUploadCommand);
   });
