@@ -114,7 +114,9 @@ export function waitUntilReady(uploadId: string, options: WaitOptions, context: 
       void poll();
       return;
     }
+    let listening = true;
     const pollInstead = () => {
+      listening = false;
       live = false;
       unsubscribe?.();
       unsubscribe = undefined;
@@ -140,6 +142,11 @@ export function waitUntilReady(uploadId: string, options: WaitOptions, context: 
       onRefused: pollInstead,
       onFatal: pollInstead,
     });
+    // Settled or refused by a message delivered while subscribing, before `unsubscribe` was known.
+    if (settled || !listening) {
+      unsubscribe();
+      unsubscribe = undefined;
+    }
   });
 }
 
