@@ -1,3 +1,6 @@
+import type { ProtocolErrorCode } from '../lambdas/shared/progress/protocol.js';
+import type { UploadErrorInfo, UploadStatus } from './types.js';
+
 /**
  * Every error the client raises. Callers branch on the class (or on `name`, which survives
  * bundling and structured cloning); each carries what a caller needs to react or report.
@@ -95,5 +98,49 @@ export class SourceMismatchError extends UploadFailedError {
     this.name = 'SourceMismatchError';
     this.expectedSize = expectedSize;
     this.actualSize = actualSize;
+  }
+}
+
+/**
+ * Live progress (`watch`) cannot go on: no WebSocket implementation (`NO_WEBSOCKET`), no URL to
+ * connect to (`NO_WEBSOCKET_URL`), the connection kept failing (`CONNECT_FAILED`, after
+ * `connectAttempts`), or the server refused the subscription (`NOT_FOUND` for an upload that is
+ * not the caller's, `TOO_MANY_SUBSCRIPTIONS`, …).
+ */
+export type WatchErrorCode = ProtocolErrorCode | 'NO_WEBSOCKET' | 'NO_WEBSOCKET_URL' | 'CONNECT_FAILED';
+
+export class WatchError extends MediaPipelineClientError {
+  readonly code: WatchErrorCode;
+  /** The upload watched; undefined when watching all of one's uploads. */
+  readonly uploadId: string | undefined;
+
+  constructor(code: WatchErrorCode, message: string, details: { uploadId?: string } = {}, options?: ClientErrorOptions) {
+    super(message, options);
+    this.name = 'WatchError';
+    this.code = code;
+    this.uploadId = details.uploadId;
+  }
+}
+
+/**
+ * The upload ended in another final state than `ready`: `failed` (`code` is the pipeline's,
+ * e.g. `UNSUPPORTED_MEDIA`, `TOO_LONG`, `TRANSCODE_FAILED`), `cancelled` (`CANCELLED`) or
+ * `expired` (`EXPIRED`: it was never completed).
+ */
+export class UploadNotReadyError extends MediaPipelineClientError {
+  readonly code: string;
+  readonly uploadId: string;
+  readonly status: UploadStatus;
+
+  constructor(uploadId: string, status: UploadStatus, error?: UploadErrorInfo) {
+    super(
+      error === undefined
+        ? `Upload ${uploadId} is ${status}, so it will never be ready`
+        : `Upload ${uploadId} is ${status}: ${error.code}: ${error.message}`,
+    );
+    this.name = 'UploadNotReadyError';
+    this.code = error?.code ?? status.toUpperCase();
+    this.uploadId = uploadId;
+    this.status = status;
   }
 }

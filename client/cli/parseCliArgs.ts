@@ -12,6 +12,8 @@ export class UsageError extends Error {
 interface Target {
   readonly api: string;
   readonly token: string;
+  /** Undefined: the client asks `GET /config`. */
+  readonly webSocketUrl: string | undefined;
 }
 
 export type CliCommand =
@@ -23,9 +25,13 @@ export type CliCommand =
       readonly contentType: string | undefined;
       readonly concurrency: number | undefined;
       readonly resume: string | undefined;
+      /** Follow processing until a final state (false: stop at `uploaded`). */
+      readonly wait: boolean;
     })
   | (Target & { readonly kind: 'status'; readonly uploadId: string })
   | (Target & { readonly kind: 'rm'; readonly uploadId: string })
+  /** Without an id: every upload of the caller. */
+  | (Target & { readonly kind: 'watch'; readonly uploadId: string | undefined; readonly json: boolean })
   | (Target & {
       readonly kind: 'ls';
       readonly status: string | undefined;
@@ -37,6 +43,8 @@ export type CliCommand =
 const OPTIONS = {
   api: { type: 'string' },
   token: { type: 'string' },
+  'ws-url': { type: 'string' },
+  'no-wait': { type: 'boolean' },
   type: { type: 'string' },
   concurrency: { type: 'string' },
   resume: { type: 'string' },
@@ -49,18 +57,30 @@ const OPTIONS = {
 
 type OptionName = keyof typeof OPTIONS;
 
-/** Options each command takes besides `--api`, `--token` and `--help`. */
+/** Options every command takes: where the API is and who is calling. */
+const COMMON_OPTIONS: readonly OptionName[] = ['api', 'token', 'ws-url', 'help'];
+
+/** Options each command takes besides the common ones. */
 const COMMAND_OPTIONS: Readonly<Record<string, readonly OptionName[]>> = {
-  upload: ['type', 'concurrency', 'resume'],
+  upload: ['type', 'concurrency', 'resume', 'no-wait'],
   status: [],
   ls: ['status', 'limit', 'cursor', 'json'],
   rm: [],
+  watch: ['json'],
 };
 
-const POSITIONALS: Readonly<Record<string, string | undefined>> = { upload: 'FILE', status: 'ID', rm: 'ID', ls: undefined };
+/** Each command's operand: its name, and whether it may be left out. */
+const POSITIONALS: Readonly<Record<string, { readonly name: string; readonly optional?: true } | undefined>> = {
+  upload: { name: 'FILE' },
+  status: { name: 'ID' },
+  rm: { name: 'ID' },
+  ls: undefined,
+  watch: { name: 'ID', optional: true },
+};
 
 export const ENV_API = 'MEDIA_PIPELINE_API';
 export const ENV_TOKEN = 'MEDIA_PIPELINE_TOKEN';
+export const ENV_WS_URL = 'MEDIA_PIPELINE_WS_URL';
 
 export function parseCliArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): CliCommand {
   let parsed;
@@ -79,40 +99,42 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
   const allowed = COMMAND_OPTIONS[command] as readonly OptionName[];
 
   for (const name of Object.keys(values) as OptionName[]) {
-    if (name !== 'api' && name !== 'token' && name !== 'help' && !allowed.includes(name)) {
+    if (!COMMON_OPTIONS.includes(name) && !allowed.includes(name)) {
       throw new UsageError(`--${name} is not an option of ${command}`);
     }
   }
-  const operandName = POSITIONALS[command];
-  const expected = operandName === undefined ? 0 : 1;
-  if (operands.length !== expected) {
-    throw new UsageError(
-      operandName === undefined
-        ? `${command} takes no arguments, got ${operands.join(' ')}`
-        : `${command} takes exactly one ${operandName}, got ${operands.length === 0 ? 'none' : operands.join(' ')}`,
-    );
+  const operand = POSITIONALS[command];
+  if (operand === undefined && operands.length > 0) throw new UsageError(`${command} takes no arguments, got ${operands.join(' ')}`);
+  if (operand !== undefined && (operands.length > 1 || (operands.length === 0 && !operand.optional))) {
+    const count = operand.optional ? 'at most one' : 'exactly one';
+    throw new UsageError(`${command} takes ${count} ${operand.name}, got ${operands.length === 0 ? 'none' : operands.join(' ')}`);
   }
 
+  const webSocketUrl = values['ws-url'] ?? env[ENV_WS_URL];
   const target = {
     api: required(values.api ?? env[ENV_API], `--api (or ${ENV_API})`),
     token: required(values.token ?? env[ENV_TOKEN], `--token (or ${ENV_TOKEN})`),
+    webSocketUrl: webSocketUrl === undefined || webSocketUrl.trim() === '' ? undefined : webSocketUrl,
   };
-  const operand = operands[0] as string;
+  const first = operands[0] as string;
   switch (command) {
     case 'upload': {
-      const contentType = values.type ?? contentTypeFor(operand);
+      const contentType = values.type ?? contentTypeFor(first);
       if (contentType === undefined && values.resume === undefined) {
-        throw new UsageError(`Cannot tell the content type of ${operand} from its extension; pass --type`);
+        throw new UsageError(`Cannot tell the content type of ${first} from its extension; pass --type`);
       }
       return {
         kind: 'upload',
         ...target,
-        file: operand,
+        file: first,
         contentType,
         concurrency: wholeNumber(values.concurrency, '--concurrency', 1, 64),
         resume: values.resume,
+        wait: !(values['no-wait'] ?? false),
       };
     }
+    case 'watch':
+      return { kind: 'watch', ...target, uploadId: operands[0], json: values.json ?? false };
     case 'ls':
       return {
         kind: 'ls',
@@ -123,9 +145,9 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
         json: values.json ?? false,
       };
     case 'status':
-      return { kind: 'status', ...target, uploadId: operand };
+      return { kind: 'status', ...target, uploadId: first };
     default:
-      return { kind: 'rm', ...target, uploadId: operand };
+      return { kind: 'rm', ...target, uploadId: first };
   }
 }
 

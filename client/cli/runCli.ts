@@ -1,11 +1,16 @@
+import type { UploadEvent } from '../../lambdas/shared/progress/protocol.js';
 import type { FetchFunction } from '../apiTransport.js';
-import { createClient, type MediaPipelineClient } from '../createClient.js';
-import { AbortError, ApiError, NetworkError, UploadFailedError } from '../errors.js';
+import type { MediaPipelineClient } from '../createClient.js';
+import { AbortError, ApiError, NetworkError, UploadFailedError, UploadNotReadyError, WatchError } from '../errors.js';
+import { isFinalStatus } from '../isFinalStatus.js';
+import { createClient } from '../node/createClient.js';
 import { type FileSource, openFileSource } from '../node/fileSource.js';
 import type { RetryDelay } from '../retry.js';
 import type { PublicUpload, UploadStatus } from '../types.js';
 import type { TransferOptions } from '../uploadOptions.js';
-import { formatBytes } from './formatProgress.js';
+import type { WebSocketConstructor } from '../WebSocketLike.js';
+import { formatBytes, formatDuration } from './formatProgress.js';
+import { formatUploadEvent, formatUploadState } from './formatUploadEvent.js';
 import { type CliCommand, parseCliArgs, UsageError } from './parseCliArgs.js';
 import { ProgressReporter, type ProgressStream } from './ProgressReporter.js';
 import { USAGE } from './usage.js';
@@ -13,7 +18,15 @@ import { USAGE } from './usage.js';
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
 export const EXIT_USAGE = 2;
+/** The upload ended `failed`, `cancelled` or `expired`: it will never be ready. */
+export const EXIT_NOT_READY = 3;
 export const EXIT_INTERRUPTED = 130;
+
+/**
+ * `watch` gives up after this many failed connection attempts in a row: with the client's
+ * backoff (½ s doubling to 30 s) that is about a minute and a half without a connection.
+ */
+export const WATCH_CONNECT_ATTEMPTS = 8;
 
 export interface CliIo {
   readonly stdout: { write(text: string): unknown };
@@ -24,6 +37,10 @@ export interface CliIo {
   readonly fetch?: FetchFunction;
   readonly retryDelay?: RetryDelay;
   readonly now?: () => number;
+  /** @default the `ws` package; null: no live progress (following polls) */
+  readonly webSocket?: WebSocketConstructor | null;
+  readonly reconnectDelay?: RetryDelay;
+  readonly pollDelay?: RetryDelay;
 }
 
 type Target<K extends CliCommand['kind']> = Extract<CliCommand, { kind: K }>;
@@ -41,8 +58,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     client = createClient({
       apiUrl: command.api,
       token: command.token,
+      ...(command.webSocketUrl === undefined ? {} : { webSocketUrl: command.webSocketUrl }),
       ...(io.fetch ? { fetch: io.fetch } : {}),
       ...(io.retryDelay ? { retryDelay: io.retryDelay } : {}),
+      ...(io.webSocket === undefined ? {} : { webSocket: io.webSocket }),
+      ...(io.reconnectDelay ? { reconnectDelay: io.reconnectDelay } : {}),
+      ...(io.pollDelay ? { pollDelay: io.pollDelay } : {}),
     });
   } catch (error) {
     if (!(error instanceof UsageError) && !(error instanceof TypeError)) throw error;
@@ -50,7 +71,14 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return EXIT_USAGE;
   }
 
-  if (command.kind === 'upload') return upload(client, command, io);
+  if (command.kind === 'upload') {
+    return upload(client, command, io, (record) => {
+      if (command.wait) return follow(client, record, io);
+      printJson(io, record);
+      return EXIT_OK;
+    });
+  }
+  if (command.kind === 'watch') return watch(client, command, io);
   try {
     const signal = io.interrupt;
     switch (command.kind) {
@@ -78,7 +106,16 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
 }
 
-async function upload(client: MediaPipelineClient, command: Target<'upload'>, io: CliIo): Promise<number> {
+/**
+ * Sends the file, then hands the completed record to `then` before closing the file: following
+ * starts in the same turn, so it keeps the connection the upload reported its bytes on.
+ */
+async function upload(
+  client: MediaPipelineClient,
+  command: Target<'upload'>,
+  io: CliIo,
+  then: (record: PublicUpload) => number | Promise<number>,
+): Promise<number> {
   let source: FileSource;
   try {
     source = await openFileSource(command.file, command.contentType === undefined ? {} : { type: command.contentType });
@@ -93,8 +130,8 @@ async function upload(client: MediaPipelineClient, command: Target<'upload'>, io
     onProgress: (progress) => reporter.update(progress),
     ...(command.concurrency === undefined ? {} : { concurrency: command.concurrency }),
   };
+  let record: PublicUpload;
   try {
-    let record: PublicUpload;
     if (command.resume !== undefined) {
       io.stderr.write(`Resuming upload ${command.resume}\n`);
       record = await client.resume(command.resume, source, options);
@@ -110,9 +147,8 @@ async function upload(client: MediaPipelineClient, command: Target<'upload'>, io
       });
     }
     reporter.finish();
-    printJson(io, record);
-    return EXIT_OK;
   } catch (error) {
+    await source.close();
     reporter.interrupt();
     const resumeHint = `media-pipeline upload ${shellQuote(command.file)} --resume ${uploadId}`;
     if (io.interrupt.aborted || error instanceof AbortError) {
@@ -123,9 +159,65 @@ async function upload(client: MediaPipelineClient, command: Target<'upload'>, io
     if (isQuotaExceeded(error)) io.stderr.write(QUOTA_HINT);
     if (uploadId !== undefined && isResumable(error)) io.stderr.write(`Resume with:\n  ${resumeHint}\n`);
     return EXIT_FAILED;
-  } finally {
-    await source.close();
   }
+  const closed = source.close();
+  try {
+    return await then(record);
+  } finally {
+    await closed;
+  }
+}
+
+/** Shows processing until a final state: the record on stdout and 0 only when it is ready. */
+async function follow(client: MediaPipelineClient, uploaded: PublicUpload, io: CliIo): Promise<number> {
+  const { uploadId } = uploaded;
+  let shown: string | undefined;
+  try {
+    const record = await client.waitUntilReady(uploadId, {
+      signal: io.interrupt,
+      onUpdate: (state) => {
+        const line = formatUploadState(state);
+        if (isFinalStatus(state.status) || line === shown) return;
+        shown = line;
+        io.stderr.write(`${line}\n`);
+      },
+    });
+    io.stderr.write('Ready.\n');
+    printJson(io, record);
+    return EXIT_OK;
+  } catch (error) {
+    if (io.interrupt.aborted) {
+      io.stderr.write(`Stopped following; upload ${uploadId} goes on. Follow it again with:\n  media-pipeline watch ${uploadId}\n`);
+      return EXIT_INTERRUPTED;
+    }
+    io.stderr.write(`media-pipeline: ${describe(error)}\n`);
+    return error instanceof UploadNotReadyError ? EXIT_NOT_READY : EXIT_FAILED;
+  }
+}
+
+/** One line per event until Ctrl-C, or until the final state of the one upload watched. */
+async function watch(client: MediaPipelineClient, command: Target<'watch'>, io: CliIo): Promise<number> {
+  io.stderr.write(command.uploadId === undefined ? 'Watching all your uploads (Ctrl-C stops)\n' : `Watching upload ${command.uploadId} (Ctrl-C stops)\n`);
+  let last: UploadEvent | undefined;
+  try {
+    const events = client.watch(command.uploadId, {
+      signal: io.interrupt,
+      connectAttempts: WATCH_CONNECT_ATTEMPTS,
+      onDisconnect: (down) => {
+        const what = down.closeCode === undefined ? 'No connection' : `Connection closed (code ${down.closeCode})`;
+        io.stderr.write(`${what}; trying again in ${formatDuration(down.retryInMs / 1000)}, attempt ${down.attempt} of ${WATCH_CONNECT_ATTEMPTS}\n`);
+      },
+    });
+    for await (const event of events) {
+      io.stdout.write(command.json ? `${JSON.stringify(event)}\n` : `${formatUploadEvent(event)}\n`);
+      last = event;
+    }
+  } catch (error) {
+    io.stderr.write(`media-pipeline: ${describe(error)}\n`);
+    return EXIT_FAILED;
+  }
+  if (io.interrupt.aborted) return EXIT_INTERRUPTED;
+  return last?.status === 'ready' ? EXIT_OK : EXIT_NOT_READY;
 }
 
 async function list(client: MediaPipelineClient, command: Target<'ls'>, io: CliIo): Promise<void> {
@@ -163,6 +255,8 @@ function printJson(io: CliIo, value: unknown): void {
 function describe(error: unknown): string {
   if (error instanceof ApiError) return `${error.code} (${error.status}): ${error.message}`;
   if (error instanceof UploadFailedError) return `${error.code}: ${error.message}${causeOf(error)}`;
+  if (error instanceof UploadNotReadyError) return `${error.code}: ${error.message}`;
+  if (error instanceof WatchError) return `${error.code}: ${error.message}${causeOf(error)}`;
   if (error instanceof NetworkError) return `NETWORK_ERROR: ${error.message}${causeOf(error)}`;
   return error instanceof Error ? error.message : String(error);
 }

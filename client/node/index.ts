@@ -1,2 +1,4 @@
 export * from '../index.js';
+// Shadows the core's createClient re-exported above: Node gets `ws` by default.
+export { createClient } from './createClient.js';
 export { openFileSource, type FileSource } from './fileSource.js';

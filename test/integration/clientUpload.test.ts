@@ -120,13 +120,13 @@ describe('client SDK and CLI against local mode', () => {
     }
   });
 
-  it('the CLI uploads a file as a child process, exits 0, and status shows the upload', async () => {
+  it('the CLI uploads a file as a child process (--no-wait: no processing to follow for random bytes), exits 0, and status shows the upload', async () => {
     const small = join(dir, 'voice.mp3');
     await writeFile(small, randomFillSync(Buffer.alloc(6 * MiB)));
     const bin = join(process.cwd(), 'client/cli/bin.js');
     const env = { ...process.env, MEDIA_PIPELINE_API: local.apiUrl, MEDIA_PIPELINE_TOKEN: token };
 
-    const uploaded = await run(process.execPath, [bin, 'upload', small, '--concurrency', '2'], { env });
+    const uploaded = await run(process.execPath, [bin, 'upload', small, '--concurrency', '2', '--no-wait'], { env });
     const record = JSON.parse(uploaded.stdout) as { uploadId: string; status: string };
 
     expect(record).toMatchObject({ status: 'uploaded', filename: 'voice.mp3', contentType: 'audio/mpeg', size: 6 * MiB });

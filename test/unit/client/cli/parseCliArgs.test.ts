@@ -23,6 +23,8 @@ describe('parseCliArgs', () => {
       contentType: 'audio/mpeg',
       concurrency: 8,
       resume: undefined,
+      wait: true,
+      webSocketUrl: undefined,
     });
   });
 
@@ -73,5 +75,27 @@ describe('parseCliArgs', () => {
     expect(usageErrorOf(['status', 'u1', '--limit', '3', ...TARGET])).toBe('--limit is not an option of status');
     expect(usageErrorOf(['upload', 'data.bin', ...TARGET])).toBe('Cannot tell the content type of data.bin from its extension; pass --type');
     expect(usageErrorOf(['ls', '--colour', ...TARGET])).toMatch(/Unknown option '--colour'/);
+  });
+
+  it('parses watch with or without an upload id', () => {
+    expect(parseCliArgs(['watch', 'u1', ...TARGET], {})).toMatchObject({ kind: 'watch', uploadId: 'u1', json: false });
+    expect(parseCliArgs(['watch', '--json', ...TARGET], {})).toMatchObject({ kind: 'watch', uploadId: undefined, json: true });
+    expect(usageErrorOf(['watch', 'u1', 'u2', ...TARGET])).toBe('watch takes at most one ID, got u1 u2');
+    expect(usageErrorOf(['watch', '--no-wait', ...TARGET])).toBe('--no-wait is not an option of watch');
+  });
+
+  it('takes --no-wait for upload only', () => {
+    expect(parseCliArgs(['upload', 'song.mp3', '--no-wait', ...TARGET], {})).toMatchObject({ kind: 'upload', wait: false });
+    expect(usageErrorOf(['status', 'u1', '--no-wait', ...TARGET])).toBe('--no-wait is not an option of status');
+  });
+
+  it('takes the WebSocket URL from --ws-url or MEDIA_PIPELINE_WS_URL on any command, the flag winning', () => {
+    const env = { MEDIA_PIPELINE_WS_URL: 'wss://env.example.test' };
+
+    expect(parseCliArgs(['watch', ...TARGET], env)).toMatchObject({ webSocketUrl: 'wss://env.example.test' });
+    expect(parseCliArgs(['upload', 'song.mp3', '--ws-url', 'ws://127.0.0.1:4000/ws', ...TARGET], env)).toMatchObject({
+      webSocketUrl: 'ws://127.0.0.1:4000/ws',
+    });
+    expect(parseCliArgs(['ls', ...TARGET], {})).toMatchObject({ webSocketUrl: undefined });
   });
 });

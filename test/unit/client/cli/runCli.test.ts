@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type CliIo, runCli } from '../../../../client/cli/runCli.js';
 import { API_URL, FakePipeline, json, patternBytes } from '../fakePipeline.js';
+import { FakeProgressServer, uploadEvent } from '../fakeWebSocket.js';
 
-function ioFor(fake: FakePipeline, interrupt = new AbortController().signal) {
+function ioFor(fake: FakePipeline, interrupt = new AbortController().signal, overrides: Partial<CliIo> = {}) {
   const out: string[] = [];
   const err: string[] = [];
   const io: CliIo = {
@@ -15,6 +16,8 @@ function ioFor(fake: FakePipeline, interrupt = new AbortController().signal) {
     interrupt,
     fetch: fake.fetch,
     retryDelay: { baseMs: 1, maxMs: 1 },
+    webSocket: null,
+    ...overrides,
   };
   return { io, stdout: () => out.join(''), stderr: () => err.join('') };
 }
@@ -33,7 +36,7 @@ describe('runCli', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('uploads a file: the id on stderr before any part, progress to 100%, the record as JSON on stdout, exit 0', async () => {
+  it('uploads a file with --no-wait: the id on stderr before any part, progress to 100%, the uploaded record as JSON on stdout, exit 0', async () => {
     const fake = new FakePipeline({ partSize: 4 });
     const { io, stdout, stderr } = ioFor(fake);
     let stderrAtFirstPut: string | undefined;
@@ -42,7 +45,7 @@ describe('runCli', () => {
       return undefined;
     };
 
-    const code = await runCli(['upload', file], io);
+    const code = await runCli(['upload', file, '--no-wait'], io);
 
     expect(code).toBe(0);
     expect(stderrAtFirstPut).toContain('Upload up1: 10 B in 3 parts of 4 B');
@@ -61,7 +64,7 @@ describe('runCli', () => {
     })).json() as { uploadId: string };
     fake.storePart(created.uploadId, 1, patternBytes(10).subarray(0, 4));
 
-    const code = await runCli(['upload', file, '--resume', created.uploadId], io);
+    const code = await runCli(['upload', file, '--resume', created.uploadId, '--no-wait'], io);
 
     expect(code).toBe(0);
     expect(fake.puts.map((put) => put.partNumber).sort()).toEqual([2, 3]);
@@ -159,7 +162,7 @@ describe('runCli', () => {
   it('status prints the record as JSON', async () => {
     const fake = new FakePipeline({ partSize: 4 });
     const { io } = ioFor(fake);
-    await runCli(['upload', file], io);
+    await runCli(['upload', file, '--no-wait'], io);
     const status = ioFor(fake);
 
     expect(await runCli(['status', 'up1'], status.io)).toBe(0);
@@ -175,7 +178,7 @@ describe('runCli', () => {
 
   it('ls prints a table, passes the filters, and --json prints the page', async () => {
     const fake = new FakePipeline({ partSize: 4 });
-    await runCli(['upload', file], ioFor(fake).io);
+    await runCli(['upload', file, '--no-wait'], ioFor(fake).io);
     const table = ioFor(fake);
 
     expect(await runCli(['ls', '--status', 'uploaded', '--limit', '5'], table.io)).toBe(0);
@@ -190,11 +193,192 @@ describe('runCli', () => {
 
   it('rm deletes the upload', async () => {
     const fake = new FakePipeline({ partSize: 4 });
-    await runCli(['upload', file], ioFor(fake).io);
+    await runCli(['upload', file, '--no-wait'], ioFor(fake).io);
     const removal = ioFor(fake);
 
     expect(await runCli(['rm', 'up1'], removal.io)).toBe(0);
     expect(removal.stderr()).toBe('Deleted upload up1\n');
     expect(fake.callsTo('DELETE', /^\/uploads\/up1$/)).toHaveLength(1);
+  });
+});
+
+describe('runCli: live progress', () => {
+  const WS_URL = 'ws://127.0.0.1:1/ws';
+  let dir: string;
+  let file: string;
+  let fake: FakePipeline;
+  let server: FakeProgressServer;
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'cli-live-'));
+    file = join(dir, 'clip.mp4');
+    await writeFile(file, patternBytes(10));
+    fake = new FakePipeline({ partSize: 4 });
+    server = new FakeProgressServer();
+    server.onConnect = (socket) => queueMicrotask(() => socket.accept());
+  });
+
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  /** A CLI wired to the fake server; the WebSocket URL comes from the environment, as a user would set it. */
+  function liveIo(interrupt?: AbortSignal) {
+    const result = ioFor(fake, interrupt, { webSocket: server.WebSocket, pollDelay: { baseMs: 1, maxMs: 1 } });
+    return { ...result, io: { ...result.io, env: { ...result.io.env, MEDIA_PIPELINE_WS_URL: WS_URL } } };
+  }
+
+  /** Answers the subscription to `uploadId` with these events, after `subscribed`. */
+  function onSubscribe(uploadId: string | undefined, events: () => Parameters<typeof uploadEvent>[]) {
+    server.onMessage = (socket, message) => {
+      if (message.action !== 'subscribe' || message.uploadId !== uploadId) return;
+      queueMicrotask(() => {
+        socket.push({ type: 'subscribed', ...(uploadId === undefined ? {} : { uploadId }) });
+        for (const args of events()) socket.push(uploadEvent(...args));
+      });
+    };
+  }
+
+  it('upload follows processing on the same socket until ready: stage and percent on stderr, the ready record on stdout, exit 0', async () => {
+    onSubscribe('up1', () => {
+      fake.upload('up1').status = 'ready';
+      return [
+        ['up1', 3, 'uploaded'],
+        ['up1', 4, 'processing', { stage: 'probe', progress: 0 }],
+        ['up1', 5, 'processing', { stage: 'transcode', progress: 50 }],
+        ['up1', 6, 'ready'],
+      ];
+    });
+    const { io, stdout, stderr } = liveIo();
+
+    expect(await runCli(['upload', file], io)).toBe(0);
+
+    expect(stderr()).toContain('Uploaded; waiting for processing\nProcessing: probe 0%\nProcessing: transcode 50%\nReady.\n');
+    expect(JSON.parse(stdout())).toMatchObject({ uploadId: 'up1', status: 'ready' });
+    expect(server.sockets).toHaveLength(1);
+    expect(server.latest().subscriptions()).toEqual(['up1']);
+  });
+
+  it('upload exits 3 with the upload error code when processing fails', async () => {
+    onSubscribe('up1', () => [['up1', 5, 'failed', { error: { code: 'UNSUPPORTED_MEDIA', message: 'No audio or video stream' } }]]);
+    const { io, stdout, stderr } = liveIo();
+
+    expect(await runCli(['upload', file], io)).toBe(3);
+
+    expect(stderr()).toContain('media-pipeline: UNSUPPORTED_MEDIA: Upload up1 is failed: UNSUPPORTED_MEDIA: No audio or video stream');
+    expect(stdout()).toBe('');
+  });
+
+  it('upload follows by polling GET /uploads/{id} when there is no WebSocket', async () => {
+    const statuses = ['processing', 'processing', 'ready'];
+    fake.onApi = (call) => {
+      if (call.method === 'GET' && call.path === '/uploads/up1') fake.upload('up1').status = statuses.shift() ?? 'ready';
+      return undefined;
+    };
+    const { io, stdout } = ioFor(fake, undefined, { pollDelay: { baseMs: 1, maxMs: 1 } });
+
+    expect(await runCli(['upload', file], io)).toBe(0);
+
+    expect(JSON.parse(stdout())).toMatchObject({ status: 'ready' });
+    expect(fake.callsTo('GET', /^\/uploads\/up1$/)).toHaveLength(3);
+  });
+
+  it('upload --no-wait stops at uploaded with exit 0 and subscribes to nothing', async () => {
+    const { io, stdout } = liveIo();
+
+    expect(await runCli(['upload', file, '--no-wait'], io)).toBe(0);
+
+    expect(JSON.parse(stdout())).toMatchObject({ status: 'uploaded' });
+    expect(server.sockets.flatMap((socket) => socket.subscriptions())).toEqual([]);
+  });
+
+  it('Ctrl-C while following exits 130 and says how to follow again', async () => {
+    const controller = new AbortController();
+    onSubscribe('up1', () => {
+      queueMicrotask(() => controller.abort());
+      return [['up1', 4, 'processing', { stage: 'transcode', progress: 10 }]];
+    });
+    const { io, stderr } = liveIo(controller.signal);
+
+    expect(await runCli(['upload', file], io)).toBe(130);
+
+    expect(stderr()).toContain('Stopped following; upload up1 goes on. Follow it again with:\n  media-pipeline watch up1');
+  });
+
+  it('watch ID prints a line per event and exits 0 at ready, 3 at another final state', async () => {
+    onSubscribe('up9', () => [
+      ['up9', 2, 'initiated', { bytesSent: 50, totalBytes: 100 }],
+      ['up9', 3, 'processing', { stage: 'thumbnails', progress: 80 }],
+      ['up9', 4, 'ready', { media: { kind: 'video' } }],
+    ]);
+    const ready = liveIo();
+
+    expect(await runCli(['watch', 'up9'], ready.io)).toBe(0);
+    expect(ready.stdout().split('\n')).toEqual([
+      '2025-01-01T00:00:00.000Z  up9  initiated   50 B / 100 B (50.0%)  clip.mp4',
+      '2025-01-01T00:00:00.000Z  up9  processing  thumbnails 80%  clip.mp4',
+      '2025-01-01T00:00:00.000Z  up9  ready       video  clip.mp4',
+      '',
+    ]);
+
+    onSubscribe('up9', () => [['up9', 5, 'cancelled']]);
+    expect(await runCli(['watch', 'up9'], liveIo().io)).toBe(3);
+  });
+
+  it('watch without an ID follows all uploads, one JSON object per line with --json, until Ctrl-C (130)', async () => {
+    const controller = new AbortController();
+    onSubscribe(undefined, () => {
+      setTimeout(() => controller.abort(), 0);
+      return [
+        ['a', 1, 'initiated'],
+        ['b', 7, 'ready'],
+      ];
+    });
+    const { io, stdout } = liveIo(controller.signal);
+
+    expect(await runCli(['watch', '--json'], io)).toBe(130);
+
+    const lines = stdout().trim().split('\n').map((line) => JSON.parse(line) as { uploadId: string; seq: number });
+    expect(lines.map((event) => `${event.uploadId}@${event.seq}`)).toEqual(['a@1', 'b@7']);
+  });
+
+  it('watch exits 1 with the code when the server refuses the subscription', async () => {
+    server.onMessage = (socket, message) => {
+      if (message.action === 'subscribe') {
+        queueMicrotask(() => socket.push({ type: 'error', action: 'subscribe', uploadId: 'theirs', error: { code: 'NOT_FOUND', message: 'Upload theirs was not found' } }));
+      }
+    };
+    const { io, stderr } = liveIo();
+
+    expect(await runCli(['watch', 'theirs'], io)).toBe(1);
+    expect(stderr()).toContain('media-pipeline: NOT_FOUND: Upload theirs was not found');
+  });
+
+  it('watch exits 1 when it cannot connect, after telling each attempt', async () => {
+    server.onConnect = (socket) => queueMicrotask(() => socket.refuse());
+    const { io, stderr } = ioFor(fake, undefined, {
+      webSocket: server.WebSocket,
+      reconnectDelay: { baseMs: 1, maxMs: 1 },
+      env: { MEDIA_PIPELINE_API: API_URL, MEDIA_PIPELINE_TOKEN: fake.token, MEDIA_PIPELINE_WS_URL: WS_URL },
+    });
+
+    expect(await runCli(['watch'], io)).toBe(1);
+    expect(stderr()).toContain('No connection; trying again in 1s, attempt 1 of 8');
+    expect(stderr()).toContain('media-pipeline: CONNECT_FAILED: The progress connection failed 8 times in a row');
+  });
+
+  it('a --ws-url that is not ws:// or wss:// is a usage error (exit 2)', async () => {
+    const { io, stderr } = ioFor(fake);
+
+    expect(await runCli(['watch', '--ws-url', 'https://example.test'], io)).toBe(2);
+    expect(stderr()).toContain('webSocketUrl must be a ws(s) URL, got https://example.test');
+  });
+
+  it('watch without a WebSocket URL anywhere exits 1 and says where to set one', async () => {
+    const { io, stderr } = ioFor(fake, undefined, { webSocket: server.WebSocket });
+
+    expect(await runCli(['watch'], io)).toBe(1);
+    expect(stderr()).toContain('NO_WEBSOCKET_URL');
+    expect(server.sockets).toHaveLength(0);
   });
 });
