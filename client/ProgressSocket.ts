@@ -1,4 +1,4 @@
-import { CLOSE_CODES, isUploadEvent, type ServerMessage, type UploadEvent } from '../lambdas/shared/progress/protocol.js';
+import { isUploadEvent, type ServerMessage, type UploadEvent } from '../lambdas/shared/progress/protocol.js';
 import { WatchError } from './errors.js';
 import { ProgressConnection } from './ProgressConnection.js';
 import { backoffDelay, type RetryDelay } from './retry.js';
@@ -192,9 +192,9 @@ export class ProgressSocket {
       for (const handlers of this.handlersOf(message.uploadId)) handlers.onSubscribed?.();
     } else if (message.type === 'error') {
       if (message.error.code === 'TOKEN_EXPIRED') {
-        // The server closes with 4001 next; a fresh token is due either way.
+        // The server closes the connection next; a fresh token is due at once.
         this.retire(slot);
-        this.lost(slot, CLOSE_CODES.tokenExpired);
+        this.lost(slot, undefined, undefined, true);
       } else if (message.action === 'subscribe') {
         this.confirmed(slot, message.uploadId);
         const error = new WatchError(message.error.code, message.error.message, message.uploadId === undefined ? {} : { uploadId: message.uploadId });
@@ -221,7 +221,7 @@ export class ProgressSocket {
     this.retire(old);
   }
 
-  private lost(slot: Slot, closeCode: number | undefined, cause?: unknown): void {
+  private lost(slot: Slot, closeCode: number | undefined, cause?: unknown, tokenExpired = false): void {
     if (slot === this.next) {
       // The current connection still serves; try the replacement again later.
       this.next = undefined;
@@ -244,7 +244,7 @@ export class ProgressSocket {
     this.current = undefined;
     if (!this.inUse) return;
     const attempt = ++this.failures;
-    const retryInMs = closeCode === CLOSE_CODES.tokenExpired ? 0 : backoffDelay(attempt - 1, this.options.reconnectDelay, this.options.random);
+    const retryInMs = tokenExpired ? 0 : backoffDelay(attempt - 1, this.options.reconnectDelay, this.options.random);
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;
       this.ensureConnected();

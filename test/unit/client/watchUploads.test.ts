@@ -123,13 +123,14 @@ describe('client.watch', () => {
     expect((await next).value).toMatchObject({ status: 'uploaded' });
   });
 
-  it('after the server closes with 4001 (token expired), reconnects at once with a fresh token', async () => {
+  it('after TOKEN_EXPIRED and the close that follows it, reconnects at once with a fresh token', async () => {
     const { client } = clientFor(server, ['old-token', 'fresh-token']);
     void client.watch('up1').next();
     await settle();
     server.latest().accept();
 
-    server.latest().drop(4001);
+    server.latest().push({ type: 'error', error: { code: 'TOKEN_EXPIRED', message: 'expired' } });
+    server.latest().drop(1000);
     await settle();
 
     expect(server.sockets).toHaveLength(2);
