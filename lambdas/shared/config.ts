@@ -175,6 +175,7 @@ export const PROGRESS_ENV = {
   jwtIssuer: 'JWT_ISSUER',
   jwtAudience: 'JWT_AUDIENCE',
   jwksUrl: 'JWKS_URL',
+  webSocketUrl: 'WEBSOCKET_URL',
 } as const;
 
 /** The Connections table: one item per subscription (lib/connectionsTableSchema.ts). */
@@ -185,6 +186,11 @@ export function connectionsTableName(): string {
 /** The management API's URL of the WebSocket stage (`https://{api}.execute-api.{region}.amazonaws.com/{stage}`), which connections are posted through. */
 export function webSocketCallbackUrl(): string {
   return required(PROGRESS_ENV.callbackUrl).replace(/\/+$/, '');
+}
+
+/** The `wss://` URL clients connect to for live progress, which `GET /config` reports; unset when the stack has no live progress. */
+export function webSocketUrl(): string | undefined {
+  return optional(PROGRESS_ENV.webSocketUrl);
 }
 
 export interface JwtSettings {
