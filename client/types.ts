@@ -108,4 +108,6 @@ export interface PipelineConfig {
     /** Uploads created per clock hour (UTC). */
     readonly maxUploadsPerHour: number;
   };
+  /** Where live progress is served; absent when the stack was deployed without it. */
+  readonly webSocketUrl?: string;
 }

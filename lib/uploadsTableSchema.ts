@@ -1,4 +1,5 @@
 import { BY_PENDING_PROCESSING_INDEX } from '../lambdas/shared/pendingProcessing.js';
+import { BY_OWNER_INDEX, BY_PENDING_EXPIRY_INDEX, PENDING_EXPIRY_PARTITION } from '../lambdas/shared/uploadIndexes.js';
 
 /**
  * The Uploads table's keys and indexes, in one neutral shape: the CDK stack builds the real
@@ -22,17 +23,7 @@ export interface TableSchema {
   readonly globalSecondaryIndexes: readonly IndexSchema[];
 }
 
-/** GSI for `GET /uploads`: an owner's uploads, newest first. */
-export const BY_OWNER_INDEX = 'byOwner';
-
-/**
- * Sparse GSI for the expiry job: only `initiated` records carry `pendingExpiry`, so the job
- * queries just the uploads that can still expire, oldest deadline first, without a scan.
- */
-export const BY_PENDING_EXPIRY_INDEX = 'byPendingExpiry';
-
-/** The value of `pendingExpiry` on every `initiated` record (the sparse index's one partition). */
-export const PENDING_EXPIRY_PARTITION = 'initiated';
+export { BY_OWNER_INDEX, BY_PENDING_EXPIRY_INDEX, PENDING_EXPIRY_PARTITION };
 
 /** The sweep's sparse GSI (lambdas/shared/pendingProcessing.ts says what it holds). */
 export { BY_PENDING_PROCESSING_INDEX };

@@ -1,4 +1,4 @@
-import { ENV, PROCESSING_ENV, SWEEP_ENV } from '../lambdas/shared/config.js';
+import { ENV, PROCESSING_ENV, PROGRESS_ENV, SWEEP_ENV } from '../lambdas/shared/config.js';
 import type { UploadPolicy } from '../lambdas/shared/mediaPolicy.js';
 import type { SweepSettings } from '../lambdas/shared/sweepSettings.js';
 import type { LocalCredentials } from './localDefaults.js';
@@ -24,6 +24,17 @@ export interface HandlerEnvironmentInput {
   readonly ffmpeg?: { readonly ffmpeg: string; readonly ffprobe: string };
   /** What the sweep function is told. */
   readonly sweepSettings: SweepSettings;
+  /** What the live-progress functions are told, and `GET /config`'s `webSocketUrl`. */
+  readonly progress: {
+    readonly connectionsTable: string;
+    /** The management API (`/@connections/{id}`) as the functions reach it: on loopback. */
+    readonly callbackUrl: string;
+    readonly jwtIssuer: string;
+    readonly jwtAudience: string;
+    readonly jwksUrl: string;
+    /** The WebSocket URL as clients reach it. */
+    readonly webSocketUrl: string;
+  };
 }
 
 /**
@@ -45,6 +56,12 @@ export function handlerEnvironment(input: HandlerEnvironmentInput): Record<strin
     [PROCESSING_ENV.maxReceiveCount]: String(input.maxReceiveCount),
     ...(input.ffmpeg ? { [PROCESSING_ENV.ffmpegPath]: input.ffmpeg.ffmpeg, [PROCESSING_ENV.ffprobePath]: input.ffmpeg.ffprobe } : {}),
     [SWEEP_ENV.sweepSettings]: JSON.stringify(input.sweepSettings),
+    [PROGRESS_ENV.connectionsTable]: input.progress.connectionsTable,
+    [PROGRESS_ENV.callbackUrl]: input.progress.callbackUrl,
+    [PROGRESS_ENV.jwtIssuer]: input.progress.jwtIssuer,
+    [PROGRESS_ENV.jwtAudience]: input.progress.jwtAudience,
+    [PROGRESS_ENV.jwksUrl]: input.progress.jwksUrl,
+    [PROGRESS_ENV.webSocketUrl]: input.progress.webSocketUrl,
     AWS_REGION: input.region,
     AWS_ACCESS_KEY_ID: input.credentials.accessKeyId,
     AWS_SECRET_ACCESS_KEY: input.credentials.secretAccessKey,

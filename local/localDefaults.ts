@@ -20,6 +20,7 @@ export const LOCAL_RESOURCES = {
   mediaBucket: 'media-pipeline-media',
   uploadsTable: 'media-pipeline-uploads',
   usageTable: 'media-pipeline-usage',
+  connectionsTable: 'media-pipeline-connections',
 } as const;
 
 export const DEFAULT_HOST = '127.0.0.1';

@@ -28,8 +28,9 @@ const anotherUser = local.tokenUrl
 
 console.log(`media-pipeline local mode
   API        ${local.apiUrl}
+  WebSocket  ${local.webSocketUrl}   (live progress; docs/websocket.md)
   S3         ${local.s3Endpoint}   (buckets ${local.uploadsBucket}, ${local.mediaBucket}; key ${local.credentials.accessKeyId}/${local.credentials.secretAccessKey}, region ${local.region})
-  DynamoDB   ${local.dynamoDbEndpoint}   (tables ${local.uploadsTable}, ${local.usageTable})
+  DynamoDB   ${local.dynamoDbEndpoint}   (tables ${local.uploadsTable}, ${local.usageTable}, ${local.connectionsTable})
   SQS        ${local.sqsEndpoint}   (the process queue, for the sweep's re-sent events)
   Data       ${local.dataDir}
   ffmpeg     ${local.ffmpeg ? `${local.ffmpeg.version}, from ${local.ffmpeg.source}` : 'none: processing is off (see the warning above)'}

@@ -1,6 +1,6 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { S3Event, SQSBatchResponse } from 'aws-lambda';
+import type { DynamoDBBatchResponse, S3Event, SQSBatchResponse } from 'aws-lambda';
 import {
   EXPIRE_UPLOADS_FUNCTION,
   FAIL_DEAD_LETTERS_FUNCTION,
@@ -8,20 +8,24 @@ import {
   SWEEP_UPLOADS_FUNCTION,
   UPLOADS_PREFIX,
 } from '../lib/eventFunctions.js';
+import { CONNECTIONS_TABLE_SCHEMA } from '../lib/connectionsTableSchema.js';
 import { ROUTES } from '../lib/routes.js';
+import { PUBLISH_PROGRESS_FUNCTION, WEBSOCKET_AUTHORIZER_FUNCTION, WEBSOCKET_ROUTES } from '../lib/webSocketRoutes.js';
 import { USAGE_TABLE_SCHEMA } from '../lib/usageTableSchema.js';
 import { UPLOADS_TABLE_SCHEMA } from '../lib/uploadsTableSchema.js';
 import type { UploadPolicy } from '../lambdas/shared/mediaPolicy.js';
+import { onStateChange } from '../lambdas/shared/stateChanges.js';
 import type { SweepSettings } from '../lambdas/shared/sweepSettings.js';
-import { LocalJwtIssuer, type MintOptions } from './auth/LocalJwtIssuer.js';
+import { LOCAL_AUDIENCE, LOCAL_ISSUER, LocalJwtIssuer, type MintOptions } from './auth/LocalJwtIssuer.js';
 import { startDynamoEmulator } from './dynamodb/startDynamoEmulator.js';
 import { normalizeS3Event } from './events/normalizeS3Event.js';
 import { savePendingEvents, takePendingEvents } from './events/pendingEventsFile.js';
 import { scheduleJob } from './events/scheduleJob.js';
 import { type DeliveryReport, SqsEventDelivery } from './events/SqsEventDelivery.js';
-import { startGateway } from './gateway/startGateway.js';
+import { JWKS_ROUTE, startGateway } from './gateway/startGateway.js';
+import { WEBSOCKET_PATH, WebSocketGateway } from './gateway/WebSocketGateway.js';
 import { applyHandlerEnvironment, handlerEnvironment } from './handlerEnvironment.js';
-import { invokeFunction } from './invokeFunction.js';
+import { invokeFunction, NO_HANDLER } from './invokeFunction.js';
 import { TOKEN_ROUTE } from './gateway/answerTokenRequest.js';
 import { isLoopbackAddress } from './isLoopbackAddress.js';
 import { isWildcardHost, lanAddress } from './lanAddress.js';
@@ -44,6 +48,7 @@ import {
   type LocalCredentials,
 } from './localDefaults.js';
 import { consoleLog, type LocalLog } from './localLog.js';
+import { LocalStreamPublisher } from './progress/LocalStreamPublisher.js';
 import { MEDIA_BUCKET_CORS, UPLOADS_BUCKET_CORS } from './s3/bucketCors.js';
 import type { AdaptedS3Operation } from './s3/s3OperationContext.js';
 import { startS3Emulator } from './s3/startS3Emulator.js';
@@ -96,10 +101,20 @@ export interface LocalOptions {
    * @default true - when an ffmpeg is found (resolveLocalFfmpeg): otherwise off, with a warning at start
    */
   readonly processUploads?: boolean;
+  /** A WebSocket connection with no message from its client for this long is closed. @default 600000 (API Gateway's 10 minutes) */
+  readonly webSocketIdleTimeoutMs?: number;
+  /** No WebSocket connection lives longer. @default 7200000 (API Gateway's 2 hours) */
+  readonly webSocketMaxConnectionMs?: number;
 }
 
 export interface LocalMode {
   readonly apiUrl: string;
+  /** Live progress (docs/websocket.md): `ws://<publicHost>:<port>/ws` on the API's port. */
+  readonly webSocketUrl: string;
+  /** The subscriptions of live progress (one item per topic and connection). */
+  readonly connectionsTable: string;
+  /** Resolves when every record write so far was handed to the live-progress publisher. */
+  progressIdle(): Promise<void>;
   /**
    * `POST /@local/token` on a loopback address of the API, the only clients it answers; undefined
    * when the API listens on no loopback interface (`--host` names another one).
@@ -147,6 +162,7 @@ const PROCESS_FUNCTION_TIMEOUT_MS = 15 * 60_000;
 const DEAD_LETTER_FUNCTION_TIMEOUT_MS = 10_000;
 const EXPIRE_FUNCTION_TIMEOUT_MS = 60_000;
 const SWEEP_FUNCTION_TIMEOUT_MS = 5 * 60_000;
+const PUBLISH_FUNCTION_TIMEOUT_MS = 30_000;
 /** As long as the stack's process queue keeps an event. */
 const QUEUE_RETENTION_SECONDS = 4 * 86_400;
 /** The stack's default: re-sends of a lost event before the upload is failed. */
@@ -201,6 +217,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
       tables: [
         { name: LOCAL_RESOURCES.uploadsTable, schema: UPLOADS_TABLE_SCHEMA },
         { name: LOCAL_RESOURCES.usageTable, schema: USAGE_TABLE_SCHEMA },
+        { name: LOCAL_RESOURCES.connectionsTable, schema: CONNECTIONS_TABLE_SCHEMA },
       ],
       region: LOCAL_REGION,
       credentials,
@@ -295,6 +312,43 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
     });
     stops.push(sqs.stop);
 
+    // The functions learn the API's port (their management API and the issuer's keys are
+    // there), so handlers are imported only once the environment is set: every request waits.
+    let environmentSet!: () => void;
+    const environmentReady = new Promise<void>((resolve) => (environmentSet = resolve));
+    const resolveHandler = async (handlerDir: string) => {
+      await environmentReady;
+      return loadHandler(handlerDir);
+    };
+    const invokeWebSocketFunction = async (handlerDir: string, event: unknown) => {
+      await environmentReady;
+      const result = await invokeFunction(handlerDir, event, API_FUNCTION_TIMEOUT_MS);
+      if (result === NO_HANDLER) throw new Error(`lambdas/${handlerDir}/handler.ts does not exist`);
+      return result;
+    };
+    const webSocket = new WebSocketGateway({
+      routes: WEBSOCKET_ROUTES,
+      authorizer: WEBSOCKET_AUTHORIZER_FUNCTION,
+      invoke: invokeWebSocketFunction,
+      log,
+      idleTimeoutMs: options.webSocketIdleTimeoutMs,
+      maxConnectionMs: options.webSocketMaxConnectionMs,
+    });
+    const gateway = await startGateway({
+      host,
+      port: options.port ?? DEFAULT_API_PORT,
+      routes: ROUTES,
+      issuer,
+      resolveHandler,
+      log,
+      functionTimeoutMs: API_FUNCTION_TIMEOUT_MS,
+      webSocket,
+    });
+    stops.push(gateway.close);
+    // The management API answers loopback only; the functions call it there (or on the one host the API listens on).
+    const callbackUrl = (loopbackUrl(host, gateway.port, '') ?? `http://${host}:${gateway.port}`).replace(/\/$/, '');
+    const webSocketUrl = `ws://${publicHost.includes(':') ? `[${publicHost}]` : publicHost}:${gateway.port}${WEBSOCKET_PATH}`;
+
     applyHandlerEnvironment(
       handlerEnvironment({
         s3Endpoint,
@@ -311,19 +365,32 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
         maxReceiveCount,
         ffmpeg: processor,
         sweepSettings: localSweepSettings(sweepIntervalSeconds, options.stallMarginSeconds ?? DEFAULT_STALL_MARGIN_SECONDS),
+        progress: {
+          connectionsTable: LOCAL_RESOURCES.connectionsTable,
+          callbackUrl,
+          jwtIssuer: LOCAL_ISSUER,
+          jwtAudience: LOCAL_AUDIENCE,
+          jwksUrl: `${callbackUrl}${JWKS_ROUTE}`,
+          webSocketUrl,
+        },
       }),
     );
+    environmentSet();
 
-    const gateway = await startGateway({
-      host,
-      port: options.port ?? DEFAULT_API_PORT,
-      routes: ROUTES,
-      issuer,
-      resolveHandler: loadHandler,
+    // The Uploads table's stream, locally: every write the seam reports goes to the publisher.
+    const publisher = new LocalStreamPublisher({
+      tableName: LOCAL_RESOURCES.uploadsTable,
       log,
-      functionTimeoutMs: API_FUNCTION_TIMEOUT_MS,
+      invoke: async (event) => {
+        const result = await invokeFunction<DynamoDBBatchResponse>(PUBLISH_PROGRESS_FUNCTION.handler, event, PUBLISH_FUNCTION_TIMEOUT_MS);
+        return result === NO_HANDLER ? undefined : result;
+      },
     });
-    stops.push(gateway.close);
+    const stopListening = onStateChange(publisher.listener);
+    stops.push(async () => {
+      stopListening();
+      await publisher.stop();
+    });
 
     delivery.restore(await takePendingEvents(pendingEventsFile));
     deadLetters.restore(await takePendingEvents(pendingDeadLettersFile));
@@ -347,6 +414,9 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
     let stopping: Promise<void> | undefined;
     return {
       apiUrl: `http://${publicHost}:${gateway.port}`,
+      webSocketUrl,
+      connectionsTable: LOCAL_RESOURCES.connectionsTable,
+      progressIdle: () => publisher.idle(),
       tokenUrl: loopbackUrl(host, gateway.port, TOKEN_ROUTE),
       s3Endpoint,
       dynamoDbEndpoint: dynamo.endpoint,

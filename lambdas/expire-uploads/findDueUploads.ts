@@ -1,5 +1,5 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { BY_PENDING_EXPIRY_INDEX, PENDING_EXPIRY_PARTITION } from '../../lib/uploadsTableSchema.js';
+import { BY_PENDING_EXPIRY_INDEX, PENDING_EXPIRY_PARTITION } from '../shared/uploadIndexes.js';
 import { uploadsTableName } from '../shared/config.js';
 import { dynamo } from '../shared/dynamo.js';
 import type { UploadRecord } from '../shared/uploadRecord.js';

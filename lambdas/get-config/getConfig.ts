@@ -1,4 +1,4 @@
-import { uploadPolicy } from '../shared/config.js';
+import { uploadPolicy, webSocketUrl } from '../shared/config.js';
 import type { ApiResponse } from '../shared/http/httpHandler.js';
 import { type MediaKind, S3_MAX_PART_COUNT } from '../shared/mediaPolicy.js';
 import { partSizeLimits } from '../shared/partPlan.js';
@@ -44,11 +44,14 @@ export interface PipelineConfig {
     /** Uploads created per clock hour (UTC). */
     readonly maxUploadsPerHour: number;
   };
+  /** Where live progress is served (docs/websocket.md); absent when the stack was deployed without it. */
+  readonly webSocketUrl?: string;
 }
 
 /** `GET /config`: the upload policy the functions enforce, from the same `uploadPolicy()` they read. */
 export async function getConfig(): Promise<ApiResponse> {
   const policy = uploadPolicy();
+  const liveProgressUrl = webSocketUrl();
   const { minPartSize, maxPartSize } = partSizeLimits(policy);
   const config: PipelineConfig = {
     maxFileSize: policy.maxFileSize,
@@ -70,6 +73,7 @@ export async function getConfig(): Promise<ApiResponse> {
       maxStoredBytes: policy.maxStoredBytesPerUser,
       maxUploadsPerHour: policy.maxUploadsPerHourPerUser,
     },
+    ...(liveProgressUrl === undefined ? {} : { webSocketUrl: liveProgressUrl }),
   };
   return { statusCode: 200, body: config };
 }

@@ -1,5 +1,5 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { BY_OWNER_INDEX } from '../../lib/uploadsTableSchema.js';
+import { BY_OWNER_INDEX } from '../shared/uploadIndexes.js';
 import { uploadsTableName } from '../shared/config.js';
 import { dynamo } from '../shared/dynamo.js';
 import type { ApiRequest } from '../shared/http/apiRequest.js';

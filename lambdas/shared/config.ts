@@ -178,6 +178,11 @@ export const PROGRESS_ENV = {
   webSocketUrl: 'WEBSOCKET_URL',
 } as const;
 
+/** The WebSocket URL clients connect to for live progress (`GET /config` reports it); unset when the stack has none. */
+export function webSocketUrl(): string | undefined {
+  return optional(PROGRESS_ENV.webSocketUrl);
+}
+
 /** The Connections table: one item per subscription (lib/connectionsTableSchema.ts). */
 export function connectionsTableName(): string {
   return required(PROGRESS_ENV.connectionsTable);

@@ -86,6 +86,11 @@ export class LocalJwtIssuer {
     return { token, sub, expiresAt: new Date(exp * 1000).toISOString() };
   }
 
+  /** The public signing key as a JSON Web Key Set, as Cognito publishes a pool's at `/.well-known/jwks.json`. */
+  async jwks(): Promise<{ keys: JWK[] }> {
+    return { keys: [{ ...(await exportJWK(this.publicKey)), kid: this.kid, alg: ALGORITHM, use: 'sig' }] };
+  }
+
   async verify(token: string): Promise<TokenVerdict> {
     let claims: JWTPayload;
     try {

@@ -11,6 +11,10 @@ import { corsHeaders, preflightResponse } from './apiCors.js';
 import { buildApiEvent } from './buildApiEvent.js';
 import { createRouteMatcher } from './createRouteMatcher.js';
 import { type GatewayResponse, toGatewayResponse } from './toGatewayResponse.js';
+import type { WebSocketGateway } from './WebSocketGateway.js';
+
+/** Where the local issuer's public keys are served, as Cognito serves a pool's: the WebSocket authorizer fetches them. */
+export const JWKS_ROUTE = '/.well-known/jwks.json';
 
 export interface GatewayOptions {
   readonly host: string;
@@ -22,6 +26,8 @@ export interface GatewayOptions {
   readonly log: LocalLog;
   /** Each invocation's Lambda timeout, as `context.getRemainingTimeInMillis` reports it. @default 10000 */
   readonly functionTimeoutMs?: number;
+  /** The WebSocket API, served on the same port (upgrades at its path, its management API). @default - none */
+  readonly webSocket?: WebSocketGateway;
 }
 
 export interface Gateway {
@@ -54,6 +60,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       const preflight = preflightResponse(req.headers.origin, req.headers['access-control-request-method']);
       if (preflight) return preflight;
     }
+    const managed = await options.webSocket?.answerManagement(req, rawPath, () => readBody(req));
+    if (managed) return managed;
+    if (method === 'GET' && rawPath === JWKS_ROUTE) return json(200, await options.issuer.jwks());
     if (method === 'POST' && rawPath === TOKEN_ROUTE) {
       return answerTokenRequest({ remoteAddress: req.socket.remoteAddress, origin: req.headers.origin, readBody: () => readBody(req) }, options.issuer);
     }
@@ -98,6 +107,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       })
       .then((response) => send(req, res, response));
   });
+  server.on('upgrade', (req, socket, head) => {
+    if (!options.webSocket?.handleUpgrade(req, socket, head)) socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => resolve());
@@ -105,11 +117,13 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
 
   return {
     port: (server.address() as AddressInfo).port,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
+    close: async () => {
+      await options.webSocket?.close();
+      await new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeIdleConnections();
-      }),
+      });
+    },
   };
 }
 

@@ -37,6 +37,14 @@ const input = {
   credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
   maxReceiveCount: 3,
   sweepSettings: SWEEP,
+  progress: {
+    connectionsTable: 'media-pipeline-connections',
+    callbackUrl: 'http://127.0.0.1:4000',
+    jwtIssuer: 'https://media-pipeline.local/issuer',
+    jwtAudience: 'media-pipeline-local',
+    jwksUrl: 'http://127.0.0.1:4000/.well-known/jwks.json',
+    webSocketUrl: 'ws://127.0.0.1:4000/ws',
+  },
 };
 
 describe('handlerEnvironment', () => {
@@ -54,6 +62,12 @@ describe('handlerEnvironment', () => {
       UPLOAD_POLICY: '{"partUrlExpirySeconds":3}',
       PROCESS_MAX_RECEIVE_COUNT: '3',
       SWEEP_SETTINGS: JSON.stringify(SWEEP),
+      CONNECTIONS_TABLE: 'media-pipeline-connections',
+      WEBSOCKET_CALLBACK_URL: 'http://127.0.0.1:4000',
+      JWT_ISSUER: 'https://media-pipeline.local/issuer',
+      JWT_AUDIENCE: 'media-pipeline-local',
+      JWKS_URL: 'http://127.0.0.1:4000/.well-known/jwks.json',
+      WEBSOCKET_URL: 'ws://127.0.0.1:4000/ws',
       AWS_REGION: 'us-east-1',
       AWS_ACCESS_KEY_ID: 'S3RVER',
       AWS_SECRET_ACCESS_KEY: 'S3RVER',

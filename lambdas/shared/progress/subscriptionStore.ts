@@ -1,0 +1,69 @@
+import { DeleteCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { connectionsTableName } from '../config.js';
+import { dynamo } from '../dynamo.js';
+import { BY_CONNECTION_INDEX, type SubscriptionItem } from './subscriptionKeys.js';
+
+const tableName = connectionsTableName();
+
+/** Keeps a subscription (again: subscribing twice to one topic is one subscription, with a fresh expiry). */
+export async function putSubscription(item: SubscriptionItem): Promise<void> {
+  await dynamo.send(new PutCommand({ TableName: tableName, Item: item }));
+}
+
+export async function deleteSubscription(topic: string, connectionId: string): Promise<void> {
+  await dynamo.send(new DeleteCommand({ TableName: tableName, Key: { topic, connectionId } }));
+}
+
+/** The topics a connection listens to (at most the per-connection limit, so one page). */
+export async function topicsOf(connectionId: string): Promise<string[]> {
+  const topics: string[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await dynamo.send(
+      new QueryCommand({
+        TableName: tableName,
+        IndexName: BY_CONNECTION_INDEX,
+        KeyConditionExpression: '#connectionId = :connectionId',
+        ExpressionAttributeNames: { '#connectionId': 'connectionId', '#topic': 'topic' },
+        ExpressionAttributeValues: { ':connectionId': connectionId },
+        ProjectionExpression: '#topic',
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    for (const item of page.Items ?? []) topics.push(String(item.topic));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return topics;
+}
+
+/** Removes every subscription of a connection: it closed, or a post found it gone. */
+export async function deleteSubscriptionsOf(connectionId: string): Promise<number> {
+  const topics = await topicsOf(connectionId);
+  await Promise.all(topics.map((topic) => deleteSubscription(topic, connectionId)));
+  return topics.length;
+}
+
+/**
+ * Every live subscription of a topic. Expired ones are left out here rather than trusted to
+ * DynamoDB's TTL, which removes items up to days late.
+ */
+export async function subscribersOf(topic: string, nowSeconds: number): Promise<SubscriptionItem[]> {
+  const items: SubscriptionItem[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await dynamo.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: '#topic = :topic',
+        ExpressionAttributeNames: { '#topic': 'topic' },
+        ExpressionAttributeValues: { ':topic': topic },
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    for (const item of (page.Items ?? []) as SubscriptionItem[]) {
+      if (item.expiresAt > nowSeconds) items.push(item);
+    }
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return items;
+}

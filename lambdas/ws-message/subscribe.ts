@@ -1,0 +1,65 @@
+import { findUploadRecord } from '../shared/getUploadRecord.js';
+import {
+  MAX_SUBSCRIPTIONS_PER_CONNECTION,
+  type ServerMessage,
+  WEBSOCKET_LIMITS,
+} from '../shared/progress/protocol.js';
+import { ownerTopic, uploadTopic } from '../shared/progress/subscriptionKeys.js';
+import { putSubscription, topicsOf } from '../shared/progress/subscriptionStore.js';
+import { uploadEvent } from '../shared/progress/uploadEvent.js';
+import { isUploadId } from '../shared/validation/uploadId.js';
+import type { ConnectionIdentity } from './connectionIdentity.js';
+import { unfinishedUploads } from './unfinishedUploads.js';
+
+/** A subscription outlives API Gateway's connection limit by this much, then the TTL removes it. */
+const SUBSCRIPTION_MARGIN_SECONDS = 10 * 60;
+
+/**
+ * Subscribes a connection to one upload of its owner, or to all of them (no id), and answers
+ * with the current state, then `subscribed`. The state is read after the subscription is
+ * stored: a write before the read is in the answer, a write after it is posted by the
+ * publisher, so nothing falls between (a write can arrive both ways; `seq` drops the repeat).
+ * Refusals store nothing: another owner's or an unknown upload is NOT_FOUND, as over HTTP.
+ */
+export async function subscribe(identity: ConnectionIdentity, uploadId: string | undefined, now: Date): Promise<ServerMessage[]> {
+  const topic = uploadId === undefined ? ownerTopic(identity.ownerId) : uploadTopic(uploadId);
+  if (uploadId !== undefined && !(await isOwnUpload(uploadId, identity.ownerId))) return [notFound(uploadId)];
+
+  const topics = await topicsOf(identity.connectionId);
+  if (!topics.includes(topic) && topics.length >= MAX_SUBSCRIPTIONS_PER_CONNECTION) {
+    return [
+      {
+        type: 'error',
+        action: 'subscribe',
+        ...(uploadId === undefined ? {} : { uploadId }),
+        error: { code: 'TOO_MANY_SUBSCRIPTIONS', message: `A connection may hold at most ${MAX_SUBSCRIPTIONS_PER_CONNECTION} subscriptions` },
+      },
+    ];
+  }
+  const nowSeconds = Math.floor(now.getTime() / 1000);
+  await putSubscription({
+    topic,
+    connectionId: identity.connectionId,
+    ownerId: identity.ownerId,
+    expiresAt: nowSeconds + WEBSOCKET_LIMITS.maxConnectionSeconds + SUBSCRIPTION_MARGIN_SECONDS,
+    tokenExpiresAt: identity.tokenExpiresAt,
+  });
+
+  if (uploadId === undefined) {
+    const records = await unfinishedUploads(identity.ownerId);
+    return [...records.map(uploadEvent), { type: 'subscribed' }];
+  }
+  const record = await findUploadRecord(uploadId);
+  // Deleted between the check and now: the subscription stays harmless until the connection ends.
+  if (!record) return [notFound(uploadId)];
+  return [uploadEvent(record), { type: 'subscribed', uploadId }];
+}
+
+async function isOwnUpload(uploadId: string, ownerId: string): Promise<boolean> {
+  if (!isUploadId(uploadId)) return false;
+  return (await findUploadRecord(uploadId))?.ownerId === ownerId;
+}
+
+function notFound(uploadId: string): ServerMessage {
+  return { type: 'error', action: 'subscribe', uploadId, error: { code: 'NOT_FOUND', message: `Upload ${JSON.stringify(uploadId.slice(0, 64))} was not found` } };
+}

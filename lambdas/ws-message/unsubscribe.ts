@@ -1,0 +1,12 @@
+import type { ServerMessage } from '../shared/progress/protocol.js';
+import { ownerTopic, uploadTopic } from '../shared/progress/subscriptionKeys.js';
+import { deleteSubscription } from '../shared/progress/subscriptionStore.js';
+import { isUploadId } from '../shared/validation/uploadId.js';
+import type { ConnectionIdentity } from './connectionIdentity.js';
+
+/** Ends one subscription of the connection (no id: to all of the owner's uploads). Unsubscribing twice is fine. */
+export async function unsubscribe(identity: ConnectionIdentity, uploadId: string | undefined): Promise<ServerMessage[]> {
+  if (uploadId !== undefined && !isUploadId(uploadId)) return [{ type: 'unsubscribed', uploadId }];
+  await deleteSubscription(uploadId === undefined ? ownerTopic(identity.ownerId) : uploadTopic(uploadId), identity.connectionId);
+  return [{ type: 'unsubscribed', ...(uploadId === undefined ? {} : { uploadId }) }];
+}
