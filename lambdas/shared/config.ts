@@ -193,11 +193,6 @@ export function webSocketCallbackUrl(): string {
   return required(PROGRESS_ENV.callbackUrl).replace(/\/+$/, '');
 }
 
-/** The `wss://` URL clients connect to for live progress, which `GET /config` reports; unset when the stack has no live progress. */
-export function webSocketUrl(): string | undefined {
-  return optional(PROGRESS_ENV.webSocketUrl);
-}
-
 export interface JwtSettings {
   readonly issuer: string;
   /** Accepted `aud` values (or `client_id`, on Cognito access tokens without `aud`). */
