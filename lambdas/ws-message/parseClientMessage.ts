@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { CLIENT_ACTIONS, type ClientAction, type ClientMessage, type ProtocolError } from '../shared/progress/protocol.js';
+import { describeValue } from '../shared/validation/describeValue.js';
 
 const optionalUploadId = z.optional(z.string());
 
@@ -26,8 +27,10 @@ export function parseClientMessage(body: string | undefined): ParseResult {
   const parsed = clientMessageSchema.safeParse(json);
   if (parsed.success) return { ok: true, message: parsed.data as ParsedClientMessage };
   const action = typeof json === 'object' && json !== null ? (json as { action?: unknown }).action : undefined;
+  if (action === undefined) return invalid(`The message has no action: expected one of ${CLIENT_ACTIONS.join(', ')}`);
   if (!CLIENT_ACTIONS.includes(action as ClientAction)) {
-    return invalid(`Unknown action ${JSON.stringify(action)}: expected one of ${CLIENT_ACTIONS.join(', ')}`);
+    // Quoted short: a client may send 128 KB, and the refusal must stay one small frame.
+    return invalid(`Unknown action ${describeValue(action)}: expected one of ${CLIENT_ACTIONS.join(', ')}`);
   }
   return invalid(`The ${action} message is malformed: ${parsed.error.issues.map((issue) => `${issue.path.join('.') || 'message'} ${issue.message}`).join('; ')}`);
 }

@@ -62,5 +62,7 @@ async function isOwnUpload(uploadId: string, ownerId: string): Promise<boolean> 
 }
 
 function notFound(uploadId: string): ServerMessage {
-  return { type: 'error', action: 'subscribe', uploadId, error: { code: 'NOT_FOUND', message: `Upload ${JSON.stringify(uploadId.slice(0, 64))} was not found` } };
+  // A malformed id may be as long as a client message: the refusal quotes its start only.
+  const quoted = uploadId.slice(0, 64);
+  return { type: 'error', action: 'subscribe', uploadId: quoted, error: { code: 'NOT_FOUND', message: `Upload ${JSON.stringify(quoted)} was not found` } };
 }

@@ -6,7 +6,9 @@ import type { ConnectionIdentity } from './connectionIdentity.js';
 
 /** Ends one subscription of the connection (no id: to all of the owner's uploads). Unsubscribing twice is fine. */
 export async function unsubscribe(identity: ConnectionIdentity, uploadId: string | undefined): Promise<ServerMessage[]> {
-  if (uploadId !== undefined && !isUploadId(uploadId)) return [{ type: 'unsubscribed', uploadId }];
+  // A malformed id names no subscription; its echo is cut, since it may be as long as a client message.
+  const echoed = uploadId?.slice(0, 64);
+  if (uploadId !== undefined && !isUploadId(uploadId)) return [{ type: 'unsubscribed', uploadId: echoed }];
   await deleteSubscription(uploadId === undefined ? ownerTopic(identity.ownerId) : uploadTopic(uploadId), identity.connectionId);
   return [{ type: 'unsubscribed', ...(uploadId === undefined ? {} : { uploadId }) }];
 }

@@ -35,12 +35,15 @@ export const BYTES_SENT_MIN_STEP = 0.05;
 /** The server keeps a `bytesSent` report only when the last kept one is at least this old. */
 export const BYTES_SENT_SERVER_INTERVAL_MS = 1_000;
 
-/** WebSocket close codes the server uses. */
+/**
+ * WebSocket close codes a client meets: API Gateway closes with 1009 a message larger than
+ * `maxMessageBytes`, and with 1001 a connection at its idle or age limit. A connection whose
+ * token expired is sent TOKEN_EXPIRED and then closed through the management API (which sets
+ * no code of ours): the message, not the code, says to reconnect with a fresh token.
+ */
 export const CLOSE_CODES = {
-  /** RFC 6455: the message was larger than `maxMessageBytes`. */
+  goingAway: 1001,
   messageTooBig: 1009,
-  /** The token expired on a live connection; connect again with a fresh one. */
-  tokenExpired: 4001,
 } as const;
 
 /** Client → server. */

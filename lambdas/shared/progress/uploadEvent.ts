@@ -35,7 +35,15 @@ export function uploadEvent(record: UploadRecord): UploadEvent {
     ...(record.media === undefined ? {} : { media: record.media }),
     ...(record.error === undefined
       ? {}
-      : { error: { code: record.error.code, message: record.error.message.slice(0, MAX_EVENT_ERROR_MESSAGE_CHARACTERS) } }),
+      : { error: { code: record.error.code, message: cutMessage(record.error.message) } }),
     at: record.updatedAt,
   };
+}
+
+/** The message's first characters; a cut inside a surrogate pair would leave half a character (ill-formed text), so it goes before the pair. */
+function cutMessage(message: string): string {
+  if (message.length <= MAX_EVENT_ERROR_MESSAGE_CHARACTERS) return message;
+  const last = message.charCodeAt(MAX_EVENT_ERROR_MESSAGE_CHARACTERS - 1);
+  const end = last >= 0xd800 && last <= 0xdbff ? MAX_EVENT_ERROR_MESSAGE_CHARACTERS - 1 : MAX_EVENT_ERROR_MESSAGE_CHARACTERS;
+  return message.slice(0, end);
 }

@@ -1,6 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
+import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 vi.hoisted(() => {
@@ -10,6 +11,8 @@ vi.hoisted(() => {
 
 import { InvalidStateError, NotFoundError } from '../../../../lambdas/shared/errors.js';
 import { logger } from '../../../../lambdas/shared/logger.js';
+import type { UploadEvent } from '../../../../lambdas/shared/progress/protocol.js';
+import { uploadEvent } from '../../../../lambdas/shared/progress/uploadEvent.js';
 import { onStateChange, type StateChange } from '../../../../lambdas/shared/stateChanges.js';
 import { transition } from '../../../../lambdas/shared/transition.js';
 import type { UploadRecord } from '../../../../lambdas/shared/uploadRecord.js';
@@ -336,5 +339,83 @@ describe('transition', () => {
 
     await expect(transition('u1', 'initiated', 'uploaded')).rejects.toThrow(InvalidStateError);
     expect(listener).not.toHaveBeenCalled();
+  });
+
+  describe('seq under concurrent writers', () => {
+    interface UpdateInput {
+      readonly UpdateExpression: string;
+      readonly ExpressionAttributeNames: Record<string, string>;
+      readonly ExpressionAttributeValues: Record<string, unknown>;
+    }
+
+    /**
+     * Applies an update the way DynamoDB does, one at a time and whole: the status condition,
+     * the patch, and `seq` moved on only as far as the expression ADDs to it.
+     */
+    function apply(item: UploadRecord, input: UpdateInput): UploadRecord {
+      const names = input.ExpressionAttributeNames;
+      const values = input.ExpressionAttributeValues;
+      const from = Object.keys(values).filter((key) => key.startsWith(':from')).map((key) => values[key]);
+      if (!from.includes(item.status)) throw conditionFailed();
+      const next: Record<string, unknown> = { ...item, status: values[':to'], updatedAt: values[':now'], writeId: values[':writeId'] };
+      for (const [placeholder, field] of Object.entries(names)) {
+        if (!placeholder.startsWith('#p')) continue;
+        const value = values[`:${placeholder.slice(1)}`];
+        if (value === undefined) delete next[field];
+        else next[field] = value;
+      }
+      const added = /\bADD #(\w+) :(\w+)$/.exec(input.UpdateExpression);
+      if (added && names[`#${added[1]}`] === 'seq') next.seq = (item.seq ?? 0) + (values[`:${added[2]}`] as number);
+      return next as unknown as UploadRecord;
+    }
+
+    type Write = { readonly progress: number } | 'fail';
+
+    it('gives every write that wins its own next seq, so a client keeping only higher seqs ends on the last write whatever order the posts arrive in', async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.scheduler(),
+          fc.array(fc.oneof(fc.record({ progress: fc.integer({ min: 1, max: 99 }) }), fc.constant<Write>('fail')), { minLength: 2, maxLength: 6 }),
+          fc.array(fc.nat(), { minLength: 6, maxLength: 6 }),
+          async (scheduler, writes, deliveryKeys) => {
+            dynamo.reset();
+            let item = record({ status: 'processing', seq: 5, progress: 0, stage: 'transcode' });
+            dynamo.on(UpdateCommand).callsFake(async (input: UpdateInput) => {
+              // The scheduler picks which of the writers in flight DynamoDB applies next.
+              await scheduler.schedule(Promise.resolve(), 'update');
+              item = apply(item, input);
+              return { Attributes: item };
+            });
+            dynamo.on(GetCommand).callsFake(async () => ({ Item: item }));
+
+            const attempts = writes.map((write) =>
+              (write === 'fail'
+                ? transition('u1', 'processing', 'failed', { error: { code: 'X', message: 'failed' }, progress: null, stage: null })
+                : transition('u1', 'processing', 'processing', { progress: write.progress })
+              ).then(
+                (written) => written,
+                (error: unknown) => {
+                  if (!(error instanceof InvalidStateError)) throw error;
+                  return undefined;
+                },
+              ),
+            );
+            const written = (await scheduler.waitFor(Promise.all(attempts))).filter((result) => result !== undefined);
+
+            const seqs = written.map((result) => result.seq);
+            expect([...seqs].sort((a, b) => (a ?? 0) - (b ?? 0))).toEqual(written.map((_, index) => 6 + index));
+            expect(item.seq).toBe(5 + written.length);
+
+            // Each written record's event is posted; posts cross on the way.
+            const posted = written.map((result, index) => ({ event: uploadEvent(result), key: deliveryKeys[index] ?? 0 }));
+            const arrived = posted.sort((a, b) => a.key - b.key).map(({ event }) => event);
+            let held: UploadEvent | undefined;
+            for (const event of arrived) if (held === undefined || event.seq > held.seq) held = event;
+            expect(held).toEqual(uploadEvent(item));
+          },
+        ),
+        { numRuns: 200 },
+      );
+    });
   });
 });

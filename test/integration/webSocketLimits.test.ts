@@ -1,0 +1,74 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isUploadEvent, type ServerMessage, WEBSOCKET_LIMITS } from '../../lambdas/shared/progress/protocol.js';
+import { silentLog } from '../../local/localLog.js';
+import { type LocalMode, startLocal } from '../../local/startLocal.js';
+import { openProgressSocket, type ProgressSocket } from './support/progressSocket.js';
+
+/** API Gateway's idle and connection limits, shortened so a test sees them act. */
+const IDLE_MS = 2_000;
+const MAX_CONNECTION_MS = 5_000;
+
+let local: LocalMode;
+let dataDir: string;
+let token: string;
+const sockets: ProgressSocket[] = [];
+
+async function open(): Promise<ProgressSocket> {
+  const socket = await openProgressSocket(local.webSocketUrl, token);
+  sockets.push(socket);
+  return socket;
+}
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'websocket-limits-'));
+  local = await startLocal({
+    port: 0,
+    s3Port: 0,
+    dynamoDbPort: 0,
+    sqsPort: 0,
+    dataDir,
+    expireIntervalSeconds: 0,
+    processUploads: false,
+    log: silentLog,
+    webSocketIdleTimeoutMs: IDLE_MS,
+    webSocketMaxConnectionMs: MAX_CONNECTION_MS,
+  });
+  token = await local.mintToken('bob');
+}, 60_000);
+
+afterAll(async () => {
+  await Promise.all(sockets.map((socket) => socket.close()));
+  await local?.stop();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+describe("local mode's WebSocket API keeps API Gateway's limits", () => {
+  it('answers INVALID_MESSAGE to what is not a known action, and closes with 1009 a message over 128 KB', async () => {
+    const socket = await open();
+    socket.send('{not json');
+    socket.send({ action: 'shout' });
+    // Each message runs its own invocation, as on AWS, so their answers may come in either order.
+    const refusals = () => socket.messages.flatMap((message) => (message.type === 'error' && !isUploadEvent(message) && message.error.code === 'INVALID_MESSAGE' ? [message.error.message] : []));
+    await socket.waitFor(() => refusals().length === 2);
+    expect(refusals()).toEqual(expect.arrayContaining(['The message is not JSON', expect.stringContaining('"shout"')]));
+    socket.send('x'.repeat(WEBSOCKET_LIMITS.maxMessageBytes + 1));
+    expect((await socket.closed).code).toBe(1009);
+  });
+
+  it('closes a connection whose client sent nothing for the idle time, and any connection at its age limit', async () => {
+    const idle = await open();
+    const started = Date.now();
+    expect((await idle.closed).code).toBe(1001);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(IDLE_MS - 100);
+
+    const chatty = await open();
+    const pinger = setInterval(() => chatty.send({ action: 'ping' }), IDLE_MS / 2);
+    const { code } = await chatty.closed;
+    clearInterval(pinger);
+    expect(code).toBe(1001);
+    expect(chatty.messages.filter((message: ServerMessage) => message.type === 'pong').length).toBeGreaterThanOrEqual(3);
+  }, 20_000);
+});
