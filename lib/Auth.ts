@@ -58,6 +58,11 @@ export type AuthProps = (CreatedUserPoolAuth | ExternalJwtAuth) & {
 export class Auth extends Construct {
   readonly jwtIssuer: string;
   readonly jwtAudience: readonly string[];
+  /**
+   * Where the created pool's signing keys are (`{issuer}/.well-known/jwks.json`); undefined with
+   * an external issuer, whose keys are found through its OpenID configuration.
+   */
+  readonly jwksUrl?: string;
   /** The created user pool; undefined with an external issuer. */
   readonly userPool?: UserPool;
   readonly userPoolClient?: UserPoolClient;
@@ -107,6 +112,7 @@ export class Auth extends Construct {
     });
     this.jwtIssuer = `https://cognito-idp.${Stack.of(this).region}.${Stack.of(this).urlSuffix}/${this.userPool.userPoolId}`;
     this.jwtAudience = [this.userPoolClient.userPoolClientId];
+    this.jwksUrl = `${this.jwtIssuer}/.well-known/jwks.json`;
 
     NagSuppressions.addResourceSuppressions(this.userPool, [
       {

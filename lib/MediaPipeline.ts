@@ -5,6 +5,7 @@ import type { UploadPolicy } from '../lambdas/shared/mediaPolicy.js';
 import { Auth, type CreatedUserPoolAuth, type ExternalJwtAuth } from './Auth.js';
 import { Cdn } from './Cdn.js';
 import { Processing, type ProcessingProps } from './Processing.js';
+import { ProgressApi } from './ProgressApi.js';
 import { Storage } from './Storage.js';
 import { UploadApi } from './UploadApi.js';
 import { UploadExpiry } from './UploadExpiry.js';
@@ -51,6 +52,26 @@ export interface MediaPipelineProps extends UploadPolicyProps {
    * @default - UploadSweep's defaults: every 15 minutes, a 15-minute stall margin, 3 re-sends, outputs checked once a day
    */
   readonly sweep?: UploadSweepSettingsProps;
+  /**
+   * Live progress over a WebSocket API (lib/ProgressApi.ts): every write of an upload record
+   * pushed to its owner's subscribed connections.
+   * @default { enabled: true } - with ProgressApi's throttle
+   */
+  readonly progress?: MediaPipelineProgressProps;
+}
+
+/** The live-progress settings of a pipeline. */
+export interface MediaPipelineProgressProps {
+  /**
+   * Whether to create the WebSocket API. Off, clients follow an upload by polling `GET /uploads/{id}`.
+   * @default true
+   */
+  readonly enabled?: boolean;
+  /**
+   * Rate limits of the WebSocket stage, for connects and messages of all clients together.
+   * @default { rateLimit: 100, burstLimit: 200 }
+   */
+  readonly throttle?: ThrottleSettings;
 }
 
 /** The processing settings a pipeline passes through to `Processing`. */
@@ -64,7 +85,8 @@ export type MediaPipelineProcessingProps = Pick<
  * user pool or an external JWT issuer), the upload API (one function per route, JWT on every
  * route), the job that expires abandoned uploads, ffmpeg processing of the uploads bucket's
  * events (`processing`), the sweep that leaves no upload stuck in processing and no output
- * behind (`sweep`) and the CDN that serves the media bucket's outputs (`cdn`).
+ * behind (`sweep`), the CDN that serves the media bucket's outputs (`cdn`) and the WebSocket
+ * API that pushes every state change to the owner's devices (`progress`).
  */
 export class MediaPipeline extends Construct {
   /** The policy every function enforces and `GET /config` reports. */
@@ -76,6 +98,8 @@ export class MediaPipeline extends Construct {
   readonly cdn: Cdn;
   readonly processing: Processing;
   readonly sweep: UploadSweep;
+  /** Live progress; undefined when `progress.enabled` is false. */
+  readonly progress: ProgressApi | undefined;
 
   constructor(scope: Construct, id: string, props: MediaPipelineProps = {}) {
     super(scope, id);
@@ -133,6 +157,24 @@ export class MediaPipeline extends Construct {
     });
     // The sweep fails stalled uploads, and that state change settles the owner's usage too.
     this.sweep.function.bindUsageTable(this.storage.usageTable, ['get', 'update']);
+
+    this.progress =
+      props.progress?.enabled === false
+        ? undefined
+        : new ProgressApi(this, 'Progress', {
+            uploadsTable: this.storage.table,
+            usageTable: this.storage.usageTable,
+            jwtIssuer: this.auth.jwtIssuer,
+            jwtAudience: this.auth.jwtAudience,
+            jwksUrl: this.auth.jwksUrl,
+            throttle: props.progress?.throttle,
+            removalPolicy,
+          });
+    if (this.progress) {
+      const getConfig = this.api.functions.get('GetConfig');
+      if (!getConfig) throw new Error('MediaPipeline: the route table has no GetConfig route to report the WebSocket URL');
+      getConfig.bindWebSocketUrl(this.progress.stage);
+    }
   }
 }
 

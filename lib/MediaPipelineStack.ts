@@ -14,9 +14,12 @@ export class MediaPipelineStack extends Stack {
   constructor(scope: Construct, id: string, props: MediaPipelineStackProps = {}) {
     super(scope, id, props);
     this.pipeline = new MediaPipeline(this, 'Pipeline', props.pipeline);
-    const { api, auth, storage, cdn } = this.pipeline;
+    const { api, auth, storage, cdn, progress } = this.pipeline;
 
     new CfnOutput(this, 'ApiUrl', { value: api.url, description: 'Base URL of the uploads API' });
+    if (progress) {
+      new CfnOutput(this, 'WebSocketUrl', { value: progress.url, description: 'wss:// URL of the live-progress WebSocket API' });
+    }
     if (auth.userPool && auth.userPoolClient) {
       new CfnOutput(this, 'UserPoolId', { value: auth.userPool.userPoolId, description: 'Cognito user pool id' });
       new CfnOutput(this, 'UserPoolClientId', {

@@ -1,19 +1,29 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { type ITable, TableGrants } from 'aws-cdk-lib/aws-dynamodb';
+import type { WebSocketStage } from 'aws-cdk-lib/aws-apigatewayv2';
+import { type ITable, StreamGrants, TableGrants } from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { ApplicationLogLevel, Architecture, type EventSourceMapping, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import {
+  ApplicationLogLevel,
+  Architecture,
+  type EventSourceMapping,
+  LoggingFormat,
+  Runtime,
+  type StartingPosition,
+  Tracing,
+} from 'aws-cdk-lib/aws-lambda';
 import { type BundlingOptions, NodejsFunction, type NodejsFunctionProps, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { BucketGrants, type IBucket } from 'aws-cdk-lib/aws-s3';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
-import { ENV } from '../lambdas/shared/config.js';
+import { ENV, PROGRESS_ENV } from '../lambdas/shared/config.js';
 import { MEDIA_ROOT, mediaPrefix, sourceKey } from '../lambdas/shared/keys.js';
 import type { UploadPolicy } from '../lambdas/shared/mediaPolicy.js';
 import { iamResourceFinding } from './iamResourceFinding.js';
+import type { ConnectionsAccess } from './webSocketRoutes.js';
 
 /** The repository root: NodejsFunction's project root and the base of every entry path. */
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -149,6 +159,34 @@ export interface QueueConsumerOptions {
   readonly maxConcurrency?: number;
 }
 
+/**
+ * The actions Lambda's poller calls with the function's role to read a DynamoDB stream: the four
+ * the event source mapping checks for on the stream when it is created (the DynamoDB guide's
+ * "IAM policy to allow an AWS Lambda function to access DynamoDB stream records").
+ */
+const STREAM_CONSUMER_ACTIONS = ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams'];
+
+/** How the function consumes a table's stream (`consumeTableStream`). */
+export interface TableStreamConsumerOptions {
+  /** Where a new mapping starts reading: the oldest record kept (TRIM_HORIZON) or the next one (LATEST). */
+  readonly startingPosition: StartingPosition;
+  /** Records per invocation (1 to 10,000). */
+  readonly batchSize: number;
+  /** On an error, split the batch in two and retry each half, to isolate the record that fails. */
+  readonly bisectBatchOnError: boolean;
+  /** Retries of a failing batch before it is discarded to `onFailure` (0 to 10,000). */
+  readonly retryAttempts: number;
+  /** Records older than this are discarded to `onFailure` instead of retried (1 minute to 7 days). */
+  readonly maxRecordAge: Duration;
+  /** The function returns `batchItemFailures`, so a retry starts at the first failed record. */
+  readonly reportBatchItemFailures: boolean;
+  /**
+   * Where Lambda sends a record of each discarded batch (shard, sequence numbers), with the
+   * function's role: an SQS queue without a KMS key of its own (SQS-managed encryption).
+   */
+  readonly onFailure: IQueue;
+}
+
 export interface PipelineFunctionProps
   extends Omit<
     NodejsFunctionProps,
@@ -182,8 +220,9 @@ export interface PipelineFunctionProps
  * X-Ray tracing, JSON logs into its own log group with a retention, minified ESM bundles with
  * source maps, and a role that may write only to that log group. Resources are attached with
  * intent methods (`bindUploadsTable`, `bindUsageTable`, `bindUploadsBucket`, `bindMediaBucket`,
- * `bindProcessQueue`) that set the environment variable and grant exactly the actions of the
- * operations they name, and `consumeQueue`, which grants only what Lambda's poller needs. `test/infra/leastPrivilege.test.ts`
+ * `bindProcessQueue`, `bindConnectionsTable`, `bindManageConnections`) that set the environment
+ * variable and grant exactly the actions of the operations they name, and `consumeQueue` and
+ * `consumeTableStream`, which grant only what Lambda's poller needs. `test/infra/leastPrivilege.test.ts`
  * derives each function's actions from its bundled code and holds the role to them.
  */
 export class PipelineFunction extends Construct implements iam.IGrantable {
@@ -252,13 +291,63 @@ export class PipelineFunction extends Construct implements iam.IGrantable {
       throw new Error(`${this.node.path}: bindUploadsTable needs at least one item operation or index to query`);
     }
     this.function.addEnvironment(ENV.uploadsTable, table.tableName);
-    // On the table's own ARN (hasIndex false): a table's own grants add <table>/index/* to item
-    // operations, which no index serves.
-    if (items.length > 0) TableGrants.fromTable(table, undefined, false).actions(this, ...items.map((operation) => ITEM_ACTIONS[operation]));
-    for (const indexName of queries) {
-      if (!/^[\w.-]{3,255}$/.test(indexName)) throw new Error(`${this.node.path}: not a DynamoDB index name: ${JSON.stringify(indexName)}`);
-      iam.Grant.addToPrincipal({ grantee: this, actions: ['dynamodb:Query'], resourceArns: [`${table.tableArn}/index/${indexName}`] });
+    this.grantItemOperations(table, items);
+    this.grantIndexQueries(table, queries);
+    return this;
+  }
+
+  /**
+   * Sets `CONNECTIONS_TABLE` and grants what `access` names on live progress's Connections table:
+   * item operations by key, Query on the table itself (a topic's subscribers) only with
+   * `queryTopics`, and Query on the named indexes.
+   */
+  bindConnectionsTable(table: ITable, access: ConnectionsAccess): this {
+    const items = access.items ?? [];
+    const queries = access.queries ?? [];
+    if (items.length === 0 && queries.length === 0 && access.queryTopics !== true) {
+      throw new Error(`${this.node.path}: bindConnectionsTable needs at least one item operation, topic query or index to query`);
     }
+    this.function.addEnvironment(PROGRESS_ENV.connectionsTable, table.tableName);
+    this.grantItemOperations(table, items);
+    if (access.queryTopics === true) TableGrants.fromTable(table, undefined, false).actions(this, 'dynamodb:Query');
+    this.grantIndexQueries(table, queries);
+    return this;
+  }
+
+  /**
+   * Sets `WEBSOCKET_CALLBACK_URL` to `stage`'s management endpoint and grants
+   * execute-api:ManageConnections (post to, read and close connections) on that stage's
+   * connections only: no other stage or API.
+   */
+  bindManageConnections(stage: WebSocketStage): this {
+    this.function.addEnvironment(PROGRESS_ENV.callbackUrl, stage.callbackUrl);
+    for (const statement of stage.grantManagementApiAccess(this).principalStatements) {
+      for (const arn of statement.resources) {
+        this.acknowledgeWildcard(
+          iamResourceFinding(this, arn),
+          'API Gateway makes connection ids at connect time; the grant covers the connections of this one stage, any method, and no other stage or API.',
+        );
+      }
+    }
+    return this;
+  }
+
+  /**
+   * Sets `JWT_ISSUER`, `JWT_AUDIENCE` (comma-joined) and, when given, `JWKS_URL`: the tokens the
+   * function accepts. Without `jwksUrl` the function reads `jwks_uri` from the issuer's OpenID
+   * configuration.
+   */
+  bindJwtIssuer(issuer: string, audience: readonly string[], jwksUrl?: string): this {
+    if (audience.length === 0) throw new Error(`${this.node.path}: bindJwtIssuer needs at least one audience`);
+    this.function.addEnvironment(PROGRESS_ENV.jwtIssuer, issuer);
+    this.function.addEnvironment(PROGRESS_ENV.jwtAudience, audience.join(','));
+    if (jwksUrl !== undefined) this.function.addEnvironment(PROGRESS_ENV.jwksUrl, jwksUrl);
+    return this;
+  }
+
+  /** Sets `WEBSOCKET_URL`: the `wss://` URL clients connect to for live progress, which `GET /config` reports. */
+  bindWebSocketUrl(stage: WebSocketStage): this {
+    this.function.addEnvironment(PROGRESS_ENV.webSocketUrl, stage.url);
     return this;
   }
 
@@ -269,7 +358,7 @@ export class PipelineFunction extends Construct implements iam.IGrantable {
   bindUsageTable(table: ITable, items: readonly ItemOperation[]): this {
     if (items.length === 0) throw new Error(`${this.node.path}: bindUsageTable needs at least one item operation`);
     this.function.addEnvironment(ENV.usageTable, table.tableName);
-    TableGrants.fromTable(table, undefined, false).actions(this, ...items.map((operation) => ITEM_ACTIONS[operation]));
+    this.grantItemOperations(table, items);
     return this;
   }
 
@@ -324,6 +413,34 @@ export class PipelineFunction extends Construct implements iam.IGrantable {
   }
 
   /**
+   * Runs the function on `table`'s stream (an event source mapping) and grants only what
+   * Lambda's poller calls with the function's role: the stream actions on this table's stream,
+   * and sqs:SendMessage on the `onFailure` queue. A `DynamoEventSource` would grant ListStreams
+   * on every resource, and an `SqsDlq` also GetQueueAttributes and GetQueueUrl, which neither the
+   * poller nor the code calls.
+   */
+  consumeTableStream(id: string, table: ITable, options: TableStreamConsumerOptions): EventSourceMapping {
+    const streamArn = table.tableStreamArn;
+    if (streamArn === undefined) throw new Error(`${this.node.path}: ${table.node.path} has no stream to consume; enable one (stream: NEW_IMAGE)`);
+    if (options.onFailure.encryptionMasterKey !== undefined) {
+      throw new Error(`${this.node.path}: the on-failure queue ${options.onFailure.node.path} has a KMS key; use SQS-managed encryption, which needs no key grant`);
+    }
+    new StreamGrants({ tableStreamArn: streamArn }).actions(this, ...STREAM_CONSUMER_ACTIONS);
+    options.onFailure.grant(this, 'sqs:SendMessage');
+    const onFailure = options.onFailure;
+    return this.function.addEventSourceMapping(id, {
+      eventSourceArn: streamArn,
+      startingPosition: options.startingPosition,
+      batchSize: options.batchSize,
+      bisectBatchOnError: options.bisectBatchOnError,
+      retryAttempts: options.retryAttempts,
+      maxRecordAge: options.maxRecordAge,
+      reportBatchItemFailures: options.reportBatchItemFailures,
+      onFailure: { bind: () => ({ destination: onFailure.queueArn }) },
+    });
+  }
+
+  /**
    * Sets `PROCESS_QUEUE_URL` and grants the actions of `operations` on the process queue. No key
    * grant: the process queue is encrypted with SQS-managed keys, which need none.
    */
@@ -338,6 +455,19 @@ export class PipelineFunction extends Construct implements iam.IGrantable {
   bindUploadPolicy(policy: UploadPolicy): this {
     this.function.addEnvironment(ENV.uploadPolicy, JSON.stringify(policy));
     return this;
+  }
+
+  /** The item operations on the table's own ARN (hasIndex false): a table's own grants add <table>/index/* to item operations, which no index serves. */
+  private grantItemOperations(table: ITable, items: readonly ItemOperation[]): void {
+    if (items.length > 0) TableGrants.fromTable(table, undefined, false).actions(this, ...items.map((operation) => ITEM_ACTIONS[operation]));
+  }
+
+  /** Query on `<table>/index/<name>` for each named index, and on no other index. */
+  private grantIndexQueries(table: ITable, indexNames: readonly string[]): void {
+    for (const indexName of indexNames) {
+      if (!/^[\w.-]{3,255}$/.test(indexName)) throw new Error(`${this.node.path}: not a DynamoDB index name: ${JSON.stringify(indexName)}`);
+      iam.Grant.addToPrincipal({ grantee: this, actions: ['dynamodb:Query'], resourceArns: [`${table.tableArn}/index/${indexName}`] });
+    }
   }
 
   /**

@@ -1,9 +1,10 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { StreamViewType, type Table } from 'aws-cdk-lib/aws-dynamodb';
 import { BlockPublicAccess, Bucket, BucketEncryption, HttpMethods, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { USAGE_TABLE_SCHEMA } from './usageTableSchema.js';
-import { type KeyAttribute, type TableSchema, UPLOADS_TABLE_SCHEMA } from './uploadsTableSchema.js';
+import { tableFromSchema } from './tableFromSchema.js';
+import { UPLOADS_TABLE_SCHEMA } from './uploadsTableSchema.js';
 
 export interface StorageProps {
   /**
@@ -34,7 +35,7 @@ export interface StorageProps {
  * Where uploads live: the uploads bucket (originals, written by clients through presigned part
  * URLs), the media bucket (outputs, served through a CDN), the bucket both log their access to,
  * and the Uploads table. Originals and outputs never share a bucket, so a processor writing
- * outputs can never trigger itself. The Usage table holds one item per user: the counters the
+ * outputs can never trigger itself. The Uploads table streams every write (its new image). The Usage table holds one item per user: the counters the
  * per-user limits are checked against.
  *
  * Both data buckets are private, TLS-only and SSE-S3 encrypted. SSE-S3 rather than SSE-KMS: the
@@ -106,31 +107,10 @@ export class Storage extends Construct {
       autoDeleteObjects,
     });
 
-    this.table = dynamoTable(this, 'UploadsTable', UPLOADS_TABLE_SCHEMA, removalPolicy);
-    this.usageTable = dynamoTable(this, 'UsageTable', USAGE_TABLE_SCHEMA, removalPolicy);
+    // The stream carries every write of a record, by any function, to live progress's publisher
+    // (lib/ProgressApi.ts), so no writer has to remember to publish; the publisher needs the
+    // record as written (NEW_IMAGE), not what it was. A stream costs nothing while unread.
+    this.table = tableFromSchema(this, 'UploadsTable', UPLOADS_TABLE_SCHEMA, { removalPolicy, stream: StreamViewType.NEW_IMAGE });
+    this.usageTable = tableFromSchema(this, 'UsageTable', USAGE_TABLE_SCHEMA, { removalPolicy });
   }
-}
-
-function dynamoTable(scope: Construct, id: string, schema: TableSchema, removalPolicy: RemovalPolicy): Table {
-  const table = new Table(scope, id, {
-    partitionKey: attribute(schema.partitionKey),
-    billingMode: BillingMode.PAY_PER_REQUEST,
-    pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-    encryption: TableEncryption.AWS_MANAGED,
-    // A retained table is one worth keeping: also guard it against deletion outside CloudFormation.
-    deletionProtection: removalPolicy === RemovalPolicy.RETAIN,
-    removalPolicy,
-  });
-  for (const index of schema.globalSecondaryIndexes) {
-    table.addGlobalSecondaryIndex({
-      indexName: index.indexName,
-      partitionKey: attribute(index.partitionKey),
-      sortKey: attribute(index.sortKey),
-    });
-  }
-  return table;
-}
-
-function attribute(key: KeyAttribute): { name: string; type: AttributeType } {
-  return { name: key.name, type: key.type === 'S' ? AttributeType.STRING : AttributeType.NUMBER };
 }

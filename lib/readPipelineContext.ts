@@ -36,6 +36,7 @@ export const CONTEXT_KEYS = {
   processingArchitecture: 'arm64 | x86_64',
   sweepInterval: 'duration',
   stallMargin: 'duration',
+  progress: 'boolean',
 } as const;
 
 const SIZE_UNITS: Record<string, (amount: number) => Size> = {
@@ -88,6 +89,7 @@ export function readPipelineContext(node: Node): MediaPipelineProps {
 
   const sweepInterval = optional(read('sweepInterval'), (v) => duration('sweepInterval', v));
   const stallMargin = optional(read('stallMargin'), (v) => duration('stallMargin', v));
+  const progress = optional(read('progress'), (v) => boolean('progress', v));
 
   return {
     maxFileSize: optional(read('maxFileSize'), (v) => size('maxFileSize', v)),
@@ -112,6 +114,7 @@ export function readPipelineContext(node: Node): MediaPipelineProps {
     throttle: rateLimit !== undefined || burstLimit !== undefined ? { rateLimit, burstLimit } : undefined,
     processing: architecture !== undefined ? { architecture } : undefined,
     sweep: sweepInterval !== undefined || stallMargin !== undefined ? { interval: sweepInterval, stallMargin } : undefined,
+    progress: progress !== undefined ? { enabled: progress } : undefined,
   };
 }
 

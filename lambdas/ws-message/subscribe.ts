@@ -5,7 +5,8 @@ import {
   WEBSOCKET_LIMITS,
 } from '../shared/progress/protocol.js';
 import { ownerTopic, uploadTopic } from '../shared/progress/subscriptionKeys.js';
-import { putSubscription, topicsOf } from '../shared/progress/subscriptionStore.js';
+import { putSubscription } from '../shared/progress/putSubscription.js';
+import { topicsOf } from '../shared/progress/subscriptionStore.js';
 import { uploadEvent } from '../shared/progress/uploadEvent.js';
 import { isUploadId } from '../shared/validation/uploadId.js';
 import type { ConnectionIdentity } from './connectionIdentity.js';

@@ -1,6 +1,7 @@
 import { Duration, Size } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
+import { PROGRESS_ENV } from '../../lambdas/shared/config.js';
 import { DEFAULT_UPLOAD_POLICY } from '../../lambdas/shared/mediaPolicy.js';
 import { MediaPipeline, type MediaPipelineProps } from '../../lib/MediaPipeline.js';
 import { ROUTES } from '../../lib/routes.js';
@@ -55,6 +56,8 @@ describe('MediaPipeline', () => {
       processing.deadLetterFunction,
       // It fails stalled uploads, and that transition settles the owner's usage.
       sweep.function,
+      // It writes the uploader's bytesSent through transition.
+      pipeline.progress!.functions.get('Message')!,
     ];
     expect(Object.keys(withUsage).sort()).toEqual(movers.map((fn) => logicalId(fn.function)).sort());
   });
@@ -92,6 +95,37 @@ describe('MediaPipeline', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
       JwtConfiguration: { Issuer: 'https://issuer.example.com', Audience: ['media-app'] },
     });
+  });
+
+  it("pushes progress over a WebSocket API by default, whose authorizer trusts the created pool's issuer, client id and keys", () => {
+    const { pipeline, template } = synth();
+    const progress = pipeline.progress!;
+    const environment = template.toJSON().Resources[logicalId(progress.authorizerFunction.function)].Properties.Environment.Variables;
+    const [httpAuthorizer] = Object.values(template.findResources('AWS::ApiGatewayV2::Authorizer', { Properties: { AuthorizerType: 'JWT' } }));
+    expect(environment[PROGRESS_ENV.jwtIssuer]).toEqual(httpAuthorizer!.Properties.JwtConfiguration.Issuer);
+    expect(JSON.stringify(environment[PROGRESS_ENV.jwtIssuer])).toContain(logicalId(pipeline.auth.userPool!));
+    expect(environment[PROGRESS_ENV.jwtAudience]).toEqual({ Ref: logicalId(pipeline.auth.userPoolClient!) });
+    expect(JSON.stringify(environment[PROGRESS_ENV.jwksUrl])).toContain('/.well-known/jwks.json');
+  });
+
+  it('leaves the JWKS URL to discovery with an external issuer', () => {
+    const { pipeline, template } = synth({ auth: { jwtIssuer: 'https://issuer.example.com', jwtAudience: ['web', 'ios'] } });
+    const environment = template.toJSON().Resources[logicalId(pipeline.progress!.authorizerFunction.function)].Properties.Environment.Variables;
+    expect(environment).toMatchObject({ [PROGRESS_ENV.jwtIssuer]: 'https://issuer.example.com', [PROGRESS_ENV.jwtAudience]: 'web,ios' });
+    expect(environment[PROGRESS_ENV.jwksUrl]).toBeUndefined();
+  });
+
+  it("tells GET /config the WebSocket URL, and creates no WebSocket API when progress is off", () => {
+    const on = synth();
+    const getConfig = (s: ReturnType<typeof synth>) =>
+      s.template.toJSON().Resources[logicalId(s.pipeline.api.functions.get('GetConfig')!.function)].Properties.Environment.Variables;
+    expect(JSON.stringify(getConfig(on)[PROGRESS_ENV.webSocketUrl])).toContain(logicalId(on.pipeline.progress!.webSocketApi));
+    expect(JSON.stringify(getConfig(on)[PROGRESS_ENV.webSocketUrl])).toContain('wss://');
+
+    const off = synth({ progress: { enabled: false } });
+    expect(off.pipeline.progress).toBeUndefined();
+    expect(off.template.findResources('AWS::ApiGatewayV2::Api', { Properties: { ProtocolType: 'WEBSOCKET' } })).toEqual({});
+    expect(getConfig(off)[PROGRESS_ENV.webSocketUrl]).toBeUndefined();
   });
 
   it('applies corsOrigins to both the API and the uploads bucket', () => {

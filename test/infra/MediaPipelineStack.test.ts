@@ -4,12 +4,12 @@ import { MediaPipelineStack } from '../../lib/MediaPipelineStack.js';
 import { logicalId, testApp } from './testApp.js';
 
 describe('MediaPipelineStack', () => {
-  it('outputs the API URL, the user pool and client ids, both bucket names, the CDN base URL and the table names', () => {
+  it('outputs the API URL, the WebSocket URL, the user pool and client ids, both bucket names, the CDN base URL and the table names', () => {
     const stack = new MediaPipelineStack(testApp(), 'MediaPipeline');
     const { storage, auth } = stack.pipeline;
     const outputs = Template.fromStack(stack).toJSON().Outputs;
     expect(Object.keys(outputs).sort()).toEqual(
-      ['ApiUrl', 'MediaBaseUrl', 'MediaBucketName', 'UploadsBucketName', 'UploadsTableName', 'UsageTableName', 'UserPoolClientId', 'UserPoolId'].sort(),
+      ['ApiUrl', 'MediaBaseUrl', 'MediaBucketName', 'UploadsBucketName', 'UploadsTableName', 'UsageTableName', 'UserPoolClientId', 'UserPoolId', 'WebSocketUrl'].sort(),
     );
     expect(outputs.UploadsBucketName.Value).toEqual({ Ref: logicalId(storage.uploadsBucket) });
     expect(outputs.MediaBucketName.Value).toEqual({ Ref: logicalId(storage.mediaBucket) });
@@ -19,6 +19,14 @@ describe('MediaPipelineStack', () => {
     expect(outputs.UserPoolClientId.Value).toEqual({ Ref: logicalId(auth.userPoolClient!) });
     expect(JSON.stringify(outputs.MediaBaseUrl.Value)).toContain(logicalId(stack.pipeline.cdn.distribution));
     expect(JSON.stringify(outputs.ApiUrl.Value)).toContain(logicalId(stack.pipeline.api.httpApi));
+    expect(outputs.WebSocketUrl.Value).toEqual({
+      'Fn::Join': ['', ['wss://', { Ref: logicalId(stack.pipeline.progress!.webSocketApi) }, '.execute-api.', { Ref: 'AWS::Region' }, '.', { Ref: 'AWS::URLSuffix' }, '/live']],
+    });
+  });
+
+  it('has no WebSocket URL output with live progress off', () => {
+    const stack = new MediaPipelineStack(testApp(), 'MediaPipeline', { pipeline: { progress: { enabled: false } } });
+    expect(Object.keys(Template.fromStack(stack).toJSON().Outputs)).not.toContain('WebSocketUrl');
   });
 
   it('has no user pool outputs with an external issuer', () => {

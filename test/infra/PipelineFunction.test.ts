@@ -1,7 +1,7 @@
-import { Aspects, type Stack } from 'aws-cdk-lib';
+import { Aspects, Duration, type Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { AttributeType, Table } from 'aws-cdk-lib/aws-dynamodb';
-import { Architecture } from 'aws-cdk-lib/aws-lambda';
+import { AttributeType, StreamViewType, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { Architecture, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -282,6 +282,86 @@ describe('PipelineFunction', () => {
         Resource: getAtt(queue.encryptionMasterKey!),
       });
     });
+  });
+
+  describe('consumeTableStream', () => {
+    const streamOptions = (onFailure: Queue) => ({
+      startingPosition: StartingPosition.TRIM_HORIZON,
+      batchSize: 100,
+      bisectBatchOnError: true,
+      retryAttempts: 3,
+      maxRecordAge: Duration.minutes(15),
+      reportBatchItemFailures: true,
+      onFailure,
+    });
+
+    it("maps the stream to the function with the on-failure queue, and grants only what Lambda's poller calls", () => {
+      const stack = testStack();
+      const table = new Table(stack, 'Table', { partitionKey: { name: 'uploadId', type: AttributeType.STRING }, stream: StreamViewType.NEW_IMAGE });
+      const failures = new Queue(stack, 'Failures');
+      const fn = new PipelineFunction(stack, 'Fn', { handlerDir: 'get-upload' });
+      fn.consumeTableStream('Writes', table, streamOptions(failures));
+      const template = Template.fromStack(stack);
+      template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        EventSourceArn: { 'Fn::GetAtt': [logicalId(table), 'StreamArn'] },
+        FunctionName: { Ref: logicalId(fn.function) },
+        StartingPosition: 'TRIM_HORIZON',
+        DestinationConfig: { OnFailure: { Destination: getAtt(failures) } },
+      });
+      expect(statements(template, fn).filter((statement) => /dynamodb:|sqs:/.test(JSON.stringify(statement.Action)))).toEqual([
+        {
+          Action: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams'],
+          Effect: 'Allow',
+          Resource: { 'Fn::GetAtt': [logicalId(table), 'StreamArn'] },
+        },
+        { Action: 'sqs:SendMessage', Effect: 'Allow', Resource: getAtt(failures) },
+      ]);
+    });
+
+    it('refuses a table without a stream and an on-failure queue with a KMS key, at synth', () => {
+      const stack = testStack();
+      const bare = new Table(stack, 'Bare', { partitionKey: { name: 'uploadId', type: AttributeType.STRING } });
+      const streamed = new Table(stack, 'Streamed', { partitionKey: { name: 'uploadId', type: AttributeType.STRING }, stream: StreamViewType.NEW_IMAGE });
+      const fn = new PipelineFunction(stack, 'Fn', { handlerDir: 'get-upload' });
+      expect(() => fn.consumeTableStream('Writes', bare, streamOptions(new Queue(stack, 'Plain')))).toThrow('Test/Bare has no stream to consume');
+      expect(() => fn.consumeTableStream('Writes', streamed, streamOptions(new Queue(stack, 'Keyed', { encryption: QueueEncryption.KMS })))).toThrow(
+        'has a KMS key',
+      );
+    });
+  });
+
+  describe('bindConnectionsTable', () => {
+    it('sets CONNECTIONS_TABLE and grants Query on the table itself only for topic queries', () => {
+      const { stack, table } = fixture();
+      const publisher = new PipelineFunction(stack, 'Publisher', { handlerDir: 'get-upload' }).bindConnectionsTable(table, {
+        items: ['delete'],
+        queryTopics: true,
+        queries: ['byOwner'],
+      });
+      const remover = new PipelineFunction(stack, 'Remover', { handlerDir: 'get-upload' }).bindConnectionsTable(table, { items: ['delete'], queries: ['byOwner'] });
+      const template = Template.fromStack(stack);
+      const queried = (fn: PipelineFunction) =>
+        statements(template, fn)
+          .filter((statement) => statement.Action === 'dynamodb:Query')
+          .flatMap((statement) => [statement.Resource].flat());
+      expect(queried(publisher)).toEqual([getAtt(table), under(table, '/index/byOwner')]);
+      expect(queried(remover)).toEqual([under(table, '/index/byOwner')]);
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Environment: { Variables: Match.objectLike({ CONNECTIONS_TABLE: { Ref: logicalId(table) } }) },
+      });
+      expect(() => new PipelineFunction(stack, 'Idle', { handlerDir: 'get-upload' }).bindConnectionsTable(table, {})).toThrow('needs at least one');
+    });
+  });
+
+  it('bindJwtIssuer sets the issuer, the audiences comma-joined and the JWKS URL only when given', () => {
+    const { stack } = fixture();
+    const discovered = new PipelineFunction(stack, 'Discovered', { handlerDir: 'get-upload' }).bindJwtIssuer('https://issuer.example.com', ['web', 'ios']);
+    const pinned = new PipelineFunction(stack, 'Pinned', { handlerDir: 'get-upload' }).bindJwtIssuer('https://issuer.example.com', ['web'], 'https://keys.example.com/jwks.json');
+    const template = Template.fromStack(stack);
+    const environment = (fn: PipelineFunction) => template.toJSON().Resources[logicalId(fn.function)].Properties.Environment.Variables;
+    expect(environment(discovered)).toMatchObject({ JWT_ISSUER: 'https://issuer.example.com', JWT_AUDIENCE: 'web,ios' });
+    expect(environment(discovered).JWKS_URL).toBeUndefined();
+    expect(environment(pinned)).toMatchObject({ JWT_AUDIENCE: 'web', JWKS_URL: 'https://keys.example.com/jwks.json' });
   });
 
   it('bindUploadPolicy passes the policy as UPLOAD_POLICY JSON', () => {

@@ -5,6 +5,7 @@ import { buildPipelineApp } from '../../lib/buildPipelineApp.js';
 import { EXPIRE_UPLOADS_FUNCTION, FAIL_DEAD_LETTERS_FUNCTION, PROCESS_UPLOAD_FUNCTION, SWEEP_UPLOADS_FUNCTION } from '../../lib/eventFunctions.js';
 import { PipelineFunction, PROJECT_ROOT } from '../../lib/PipelineFunction.js';
 import { ROUTES } from '../../lib/routes.js';
+import { PUBLISH_PROGRESS_FUNCTION, WEBSOCKET_AUTHORIZER_FUNCTION, WEBSOCKET_ROUTES } from '../../lib/webSocketRoutes.js';
 import { lambdaServiceActions } from './support/lambdaServiceActions.js';
 import { actionsOf, roleStatements, type TemplateResources } from './support/roleGrants.js';
 import { type BundleCalls, sdkCallsOfBundle } from './support/sdkCallsOfBundle.js';
@@ -55,9 +56,18 @@ beforeAll(async () => {
 });
 
 describe('least privilege, derived from the code each function bundles', () => {
-  it('covers every function the app deploys: one per route, processing, dead letters, expiry and the sweep', () => {
+  it('covers every function the app deploys: one per route, processing, dead letters, expiry, the sweep and live progress', () => {
     const handlers = functions.map((fn) => relative(PROJECT_ROOT, fn.entry));
-    const expected = [...ROUTES.map((route) => route.handler), PROCESS_UPLOAD_FUNCTION.handler, FAIL_DEAD_LETTERS_FUNCTION.handler, EXPIRE_UPLOADS_FUNCTION.handler, SWEEP_UPLOADS_FUNCTION.handler];
+    const expected = [
+      ...ROUTES.map((route) => route.handler),
+      PROCESS_UPLOAD_FUNCTION.handler,
+      FAIL_DEAD_LETTERS_FUNCTION.handler,
+      EXPIRE_UPLOADS_FUNCTION.handler,
+      SWEEP_UPLOADS_FUNCTION.handler,
+      ...WEBSOCKET_ROUTES.map((route) => route.handler),
+      WEBSOCKET_AUTHORIZER_FUNCTION.handler,
+      PUBLISH_PROGRESS_FUNCTION.handler,
+    ];
     expect(handlers).toEqual(expect.arrayContaining(expected.map((handler) => `lambdas/${handler}/handler.ts`)));
   });
 

@@ -77,6 +77,12 @@ describe('readPipelineContext', () => {
     expect(read({ stallMargin: '600' }).sweep).toEqual({ interval: undefined, stallMargin: expect.anything() });
   });
 
+  it('turns live progress off with progress=false, and leaves it to the default otherwise', () => {
+    expect(read({ progress: 'false' }).progress).toEqual({ enabled: false });
+    expect(read({ progress: true }).progress).toEqual({ enabled: true });
+    expect(read({}).progress).toBeUndefined();
+  });
+
   it('switches to an external issuer when jwtIssuer and jwtAudience are set', () => {
     expect(read({ jwtIssuer: 'https://issuer.example.com', jwtAudience: 'web,ios' }).auth).toEqual({
       jwtIssuer: 'https://issuer.example.com',
@@ -96,6 +102,7 @@ describe('readPipelineContext', () => {
     [{ maxActiveUploadsPerUser: '2.5' }, "context maxActiveUploadsPerUser must be a whole number, got '2.5'"],
     [{ maxStoredBytesPerUser: '1TB' }, "context maxStoredBytesPerUser must be bytes or a size like 500MiB or 20GiB, got '1TB'"],
     [{ stallMargin: 'soon' }, "context stallMargin must be seconds or a duration like 15m, 24h or 2d, got 'soon'"],
+    [{ progress: 'off' }, "context progress must be true or false, got 'off'"],
   ])('rejects %j, naming the key and value', (context, message) => {
     expect(() => read(context)).toThrow(message);
   });

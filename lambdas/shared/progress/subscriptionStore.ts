@@ -1,14 +1,9 @@
-import { DeleteCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { connectionsTableName } from '../config.js';
 import { dynamo } from '../dynamo.js';
 import { BY_CONNECTION_INDEX, type SubscriptionItem } from './subscriptionKeys.js';
 
 const tableName = connectionsTableName();
-
-/** Keeps a subscription (again: subscribing twice to one topic is one subscription, with a fresh expiry). */
-export async function putSubscription(item: SubscriptionItem): Promise<void> {
-  await dynamo.send(new PutCommand({ TableName: tableName, Item: item }));
-}
 
 export async function deleteSubscription(topic: string, connectionId: string): Promise<void> {
   await dynamo.send(new DeleteCommand({ TableName: tableName, Key: { topic, connectionId } }));

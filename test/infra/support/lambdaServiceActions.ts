@@ -8,7 +8,10 @@ import type { TemplateResources } from './roleGrants.js';
  * - active tracing: the runtime sends trace segments to X-Ray;
  * - an SQS dead-letter queue for asynchronous events: Lambda sends events that failed every try;
  * - an SQS event source mapping: Lambda's poller receives, deletes and reads the queue's
- *   attributes (the Lambda guide's list), and decrypts messages of a queue with a KMS key.
+ *   attributes (the Lambda guide's list), and decrypts messages of a queue with a KMS key;
+ * - a DynamoDB stream event source mapping: Lambda's poller describes, lists and reads the
+ *   stream (the four actions CreateEventSourceMapping checks for), and sends a record of each
+ *   discarded batch to the mapping's on-failure SQS queue.
  */
 export function lambdaServiceActions(resources: TemplateResources, functionId: string): Map<string, string> {
   const fn = resources[functionId];
@@ -28,12 +31,34 @@ export function lambdaServiceActions(resources: TemplateResources, functionId: s
       JSON.stringify(resource.Properties?.FunctionName) === JSON.stringify({ Ref: functionId }),
   );
   for (const mapping of mappings) {
-    const queue = queueNamed(resources, mapping.Properties?.EventSourceArn);
-    if (!queue) throw new Error(`${functionId} has an event source the least-privilege test does not know: ${JSON.stringify(mapping.Properties?.EventSourceArn)}`);
-    add("Lambda's poller reads the queue with the function's role", 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes');
-    if (queue.Properties?.KmsMasterKeyId !== undefined) add("Lambda's poller decrypts the queue's messages", 'kms:Decrypt');
+    const source = mapping.Properties?.EventSourceArn;
+    const queue = queueNamed(resources, source);
+    if (queue) {
+      add("Lambda's poller reads the queue with the function's role", 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes');
+      if (queue.Properties?.KmsMasterKeyId !== undefined) add("Lambda's poller decrypts the queue's messages", 'kms:Decrypt');
+    } else if (isTableStream(resources, source)) {
+      add(
+        "Lambda's poller reads the table's stream with the function's role",
+        'dynamodb:DescribeStream',
+        'dynamodb:GetRecords',
+        'dynamodb:GetShardIterator',
+        'dynamodb:ListStreams',
+      );
+    } else {
+      throw new Error(`${functionId} has an event source the least-privilege test does not know: ${JSON.stringify(source)}`);
+    }
+    const onFailure = mapping.Properties?.DestinationConfig?.OnFailure?.Destination;
+    if (onFailure !== undefined) {
+      if (!queueNamed(resources, onFailure)) throw new Error(`${functionId} has an on-failure destination the least-privilege test does not know: ${JSON.stringify(onFailure)}`);
+      add('Lambda sends a record of each discarded batch to the on-failure queue', 'sqs:SendMessage');
+    }
   }
   return actions;
+}
+
+function isTableStream(resources: TemplateResources, arn: unknown): boolean {
+  const getAtt = (arn as { 'Fn::GetAtt'?: [string, string] } | undefined)?.['Fn::GetAtt'];
+  return getAtt !== undefined && getAtt[1] === 'StreamArn' && resources[getAtt[0]]?.Type === 'AWS::DynamoDB::Table';
 }
 
 function queueNamed(resources: TemplateResources, arn: unknown): TemplateResources[string] | undefined {

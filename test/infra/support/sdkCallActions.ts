@@ -80,4 +80,6 @@ export const SDK_HELPERS: Readonly<Record<string, readonly string[]>> = {
   // Signs the command passed in, whose own entry names the permission.
   '@aws-sdk/s3-request-presigner': ['getSignedUrl'],
   '@aws-sdk/lib-dynamodb': ['DynamoDBDocumentClient'],
+  // Converts a stream record's attribute values to plain ones, in memory.
+  '@aws-sdk/util-dynamodb': ['unmarshall'],
 };

@@ -1,4 +1,4 @@
-import { DeleteCommand, DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 
@@ -7,12 +7,7 @@ vi.hoisted(() => {
 });
 
 import type { SubscriptionItem } from '../../../../../lambdas/shared/progress/subscriptionKeys.js';
-import {
-  deleteSubscriptionsOf,
-  putSubscription,
-  subscribersOf,
-  topicsOf,
-} from '../../../../../lambdas/shared/progress/subscriptionStore.js';
+import { deleteSubscriptionsOf, subscribersOf, topicsOf } from '../../../../../lambdas/shared/progress/subscriptionStore.js';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
 const NOW = 1_740_830_400;
@@ -24,14 +19,6 @@ function subscription(connectionId: string, overrides: Partial<SubscriptionItem>
 describe('subscriptionStore', () => {
   beforeEach(() => {
     dynamo.reset();
-  });
-
-  it('keeps a subscription as one item keyed by topic and connection', async () => {
-    dynamo.on(PutCommand).resolves({});
-
-    await putSubscription(subscription('c1'));
-
-    expect(dynamo).toHaveReceivedCommandExactlyOnceWith(PutCommand, { TableName: 'connections-table', Item: subscription('c1') });
   });
 
   it("finds a connection's topics through the byConnection index, every page of them", async () => {
