@@ -96,13 +96,19 @@ describe('live progress over WebSocket, against local mode', () => {
 
     await allMine.waitFor((message) => isUploadEvent(message) && message.uploadId === created.uploadId && message.type === 'complete', 120_000);
     await oneUpload.waitFor((message) => isUploadEvent(message) && message.type === 'complete', 10_000);
-    await cli;
+    // The CLI followed the upload to ready over the same kind of connection, and says so with exit code 0.
+    const { stdout, stderr } = await cli;
+    expect(JSON.parse(stdout)).toMatchObject({ uploadId: created.uploadId, status: 'ready' });
+    expect(stderr).toMatch(/ready/i);
 
     const everything = eventsOf(allMine, created.uploadId);
     const seqs = everything.map((event) => event.seq);
     expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
     expect(new Set(seqs).size).toBe(seqs.length);
     expect(everything[0]).toMatchObject({ type: 'created', status: 'initiated', seq: 1, totalBytes: (await readFile(video)).length });
+    // Byte reports, when the CLI made any before its parts were done, only rise and come before `uploaded`.
+    const reports = everything.filter((event) => event.status === 'initiated' && event.type === 'progress').map((event) => event.bytesSent!);
+    expect(reports).toEqual([...reports].sort((a, b) => a - b));
     const statuses = [...new Set(everything.map((event) => event.status))];
     expect(statuses).toEqual(['initiated', 'uploaded', 'processing', 'ready']);
     const stages = [...new Set(everything.filter((event) => event.status === 'processing').map((event) => event.stage))];
