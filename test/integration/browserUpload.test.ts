@@ -163,6 +163,20 @@ describe.skipIf(skipReason !== undefined)(`the SDK in headless Chromium${skipRea
     ]);
   });
 
+  it("follows an upload live with watch() over the browser's own WebSocket, to the end of its processing", async () => {
+    if (!local.ffmpeg) throw new Error('This test needs an ffmpeg for processing (npm run build:ffmpeg, or ffmpeg on PATH)');
+
+    // Random bytes declared as video/mp4: processing refuses them, which ends the upload (failed) quickly.
+    const { uploadId, events, waited } = await inPage(page, 'watchWhileUploading', { apiUrl: local.apiUrl, token, size: SIZE, partSize: PART_SIZE });
+
+    expect(pageErrors).toEqual([]);
+    const seqs = events.map((event) => event.seq);
+    expect(seqs).toEqual([...new Set(seqs)].sort((a, b) => a - b));
+    expect([...new Set(events.map((event) => event.status))]).toEqual(expect.arrayContaining(['uploaded', 'failed']));
+    expect(events.at(-1)).toMatchObject({ type: 'error', uploadId, status: 'failed', error: { code: 'UNSUPPORTED_MEDIA' } });
+    expect(waited).toEqual({ errorName: 'UploadNotReadyError', code: 'UNSUPPORTED_MEDIA' });
+  });
+
   it('rejects with the SDK AbortError when the signal aborts mid-upload, and leaves the upload resumable', async () => {
     completeRequests.length = 0;
 

@@ -2,7 +2,14 @@
  * The script of the test page (bundled with the SDK's browser entry by browserBundle.ts): it
  * uploads bytes generated in the page, so nothing reaches the SDK from Node.
  */
-import { AbortError, createClient, type PublicUpload, type UploadProgress } from '../../../client/index.js';
+import {
+  AbortError,
+  createClient,
+  type PublicUpload,
+  type UploadEvent,
+  UploadNotReadyError,
+  type UploadProgress,
+} from '../../../client/index.js';
 
 export interface PageUploadArgs {
   readonly apiUrl: string;
@@ -25,9 +32,18 @@ export interface PageAbortResult {
   readonly partsDoneAtAbort: number;
 }
 
+export interface PageWatchResult {
+  readonly uploadId: string;
+  /** What `watch()` (all my uploads) yielded for the upload, in order. */
+  readonly events: readonly UploadEvent[];
+  /** How `waitUntilReady` settled: the ready record's status, or the error's name and code. */
+  readonly waited: { readonly status?: string; readonly errorName?: string; readonly code?: string };
+}
+
 export interface BrowserPageApi {
   upload(args: PageUploadArgs): Promise<PageUploadResult>;
   abortAfterFirstPart(args: PageUploadArgs): Promise<PageAbortResult>;
+  watchWhileUploading(args: PageUploadArgs): Promise<PageWatchResult>;
 }
 
 /** getRandomValues fills at most 64 KiB per call. */
@@ -86,6 +102,37 @@ const api: BrowserPageApi = {
       };
     }
     throw new Error('the upload finished although its signal was aborted after the first part');
+  },
+
+  async watchWhileUploading({ apiUrl, token, size, partSize }) {
+    // The browser's own WebSocket, and the URL from GET /config: nothing is passed in.
+    const client = createClient({ apiUrl, token });
+    const controller = new AbortController();
+    const events: UploadEvent[] = [];
+    let uploadId: string | undefined;
+    const watching = (async () => {
+      for await (const event of client.watch(undefined, { signal: controller.signal })) {
+        if (event.uploadId !== uploadId && uploadId !== undefined) continue;
+        events.push(event);
+        if (uploadId !== undefined && event.status !== 'initiated' && event.status !== 'uploaded' && event.status !== 'processing') break;
+      }
+    })();
+    const { file } = generatedFile(size);
+    const record = await client.upload(file, {
+      partSize,
+      onCreated: (created) => {
+        uploadId = created.uploadId;
+      },
+    });
+    let waited: PageWatchResult['waited'];
+    try {
+      waited = { status: (await client.waitUntilReady(record.uploadId)).status };
+    } catch (error) {
+      waited = { errorName: (error as Error).name, ...(error instanceof UploadNotReadyError ? { code: error.code } : {}) };
+    }
+    await watching;
+    controller.abort();
+    return { uploadId: record.uploadId, events: events.filter((event) => event.uploadId === record.uploadId), waited };
   },
 };
 
