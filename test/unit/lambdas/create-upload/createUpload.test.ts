@@ -152,6 +152,7 @@ describe('createUpload', () => {
         expiresAt: '2026-03-02T12:00:00.250Z',
         pendingExpiry: 'initiated',
         usageTracked: true,
+        seq: 1,
         writeId: expect.any(String),
       },
       ConditionExpression: 'attribute_not_exists(uploadId)',
