@@ -77,7 +77,8 @@ export const WEBSOCKET_ROUTES: readonly WebSocketRouteDefinition[] = [
     access: {
       uploadsTable: { items: ['get', 'update'], queries: [BY_OWNER_INDEX] },
       usageTable: ['get', 'update'],
-      connectionsTable: { items: ['put', 'delete'], queries: [BY_CONNECTION_INDEX] },
+      // get/update: a subscription held already, and the connection's slot count (ws-message/subscriptionSlots.ts).
+      connectionsTable: { items: ['get', 'put', 'update', 'delete'] },
       manageConnections: true,
     },
   },

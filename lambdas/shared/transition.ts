@@ -45,10 +45,10 @@ const tableName = uploadsTableName();
 /**
  * Moves an upload from one of `from` to `to` with one conditional update, so states never go
  * backwards, two writers never both win, and a replayed event is rejected instead of applied
- * twice. `from` may equal `to` for progress updates within a state. After the write, the
- * winner settles the owner's usage (a completed upload's bytes stop being in flight, a
- * finished one releases its share) and every state-change listener hears of it (the WebSocket
- * publisher), so no writer can forget either.
+ * twice. `from` may equal `to` for progress updates within a state. After the write, every
+ * state-change listener hears of it (local mode's live-progress publisher; on AWS the table's
+ * stream) and the winner settles the owner's usage (a completed upload's bytes stop being in
+ * flight, a finished one releases its share), so no writer can forget either.
  *
  * Throws NotFoundError when the upload does not exist (or is another owner's) and
  * InvalidStateError, carrying the current status, when it is in none of `from` (or, with
@@ -132,10 +132,12 @@ export async function transition(
   }
 
   const previousStatus = fromStatuses.length === 1 ? fromStatuses[0] : undefined;
-  await settleUsage({ previousStatus, record });
+  // Listeners first: they hear writes in the order DynamoDB applied them (local mode's stand-in
+  // for the table's stream queues them as it hears them), not after however long settling took.
   await notifyStateChange({ previousStatus, record }, (error) =>
     logger.warn('A state-change listener failed; the state was written', { uploadId, status: to, error }),
   );
+  await settleUsage({ previousStatus, record });
   return record;
 }
 

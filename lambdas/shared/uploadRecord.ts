@@ -125,7 +125,9 @@ export function toPublicUpload(record: UploadRecord): PublicUpload {
     requeueCount: _requeues,
     writeId: _write,
     usageTracked: _tracked,
+    bytesSent,
     ...rest
   } = record;
-  return rest;
+  // The uploader's count means something only while the bytes are arriving; S3's size rules after.
+  return record.status === 'initiated' && bytesSent !== undefined ? { ...rest, bytesSent } : rest;
 }

@@ -4,6 +4,7 @@ import { logger } from '../shared/logger.js';
 import { closeConnection, postToConnection } from '../shared/progress/connectionPoster.js';
 import { connectionIdentity } from './connectionIdentity.js';
 import { handleClientMessage, type MessageOutcome } from './handleClientMessage.js';
+import { parseClientMessage } from './parseClientMessage.js';
 
 type MessageEvent = APIGatewayProxyWebsocketEventV2 & {
   readonly requestContext: APIGatewayProxyWebsocketEventV2['requestContext'] & { readonly authorizer?: Readonly<Record<string, unknown>> };
@@ -15,13 +16,16 @@ type MessageEvent = APIGatewayProxyWebsocketEventV2 & {
  */
 export const handler = middy<MessageEvent, APIGatewayProxyResult, Error, Context>().handler(async (event) => {
   const { connectionId } = event.requestContext;
-  const identity = connectionIdentity(connectionId, event.requestContext.authorizer);
+  const identity = connectionIdentity(connectionId, event.requestContext.authorizer, event.requestContext.connectedAt);
   let outcome: MessageOutcome;
   try {
     outcome = await handleClientMessage(identity, event.body);
   } catch (error) {
     logger.error('A client message failed', { connectionId, error: error as Error });
-    outcome = { replies: [{ type: 'error', error: { code: 'INTERNAL_ERROR', message: 'The message could not be handled; try again' } }], close: false };
+    // Naming the request lets a client waiting for its answer (a subscribe) stop waiting and retry.
+    const request = parseClientMessage(event.body);
+    const about = request.ok ? { action: request.message.action, ...('uploadId' in request.message && request.message.uploadId !== undefined ? { uploadId: request.message.uploadId.slice(0, 64) } : {}) } : {};
+    outcome = { replies: [{ type: 'error', ...about, error: { code: 'INTERNAL_ERROR', message: 'The message could not be handled; try again' } }], close: false };
   }
   for (const reply of outcome.replies) {
     if ((await postToConnection(connectionId, reply)) === 'gone') break;

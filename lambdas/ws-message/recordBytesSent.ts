@@ -2,6 +2,7 @@ import { InvalidStateError, NotFoundError } from '../shared/errors.js';
 import { findUploadRecord } from '../shared/getUploadRecord.js';
 import { BYTES_SENT_SERVER_INTERVAL_MS, type ServerMessage } from '../shared/progress/protocol.js';
 import { transition } from '../shared/transition.js';
+import { describeValue } from '../shared/validation/describeValue.js';
 import { isUploadId } from '../shared/validation/uploadId.js';
 import type { ConnectionIdentity } from './connectionIdentity.js';
 
@@ -16,7 +17,7 @@ import type { ConnectionIdentity } from './connectionIdentity.js';
 export async function recordBytesSent(identity: ConnectionIdentity, uploadId: string, bytesSent: unknown, now: Date): Promise<ServerMessage[]> {
   if (!isUploadId(uploadId)) return [notFound(uploadId)];
   if (typeof bytesSent !== 'number' || !Number.isSafeInteger(bytesSent) || bytesSent < 0) {
-    return [invalid(uploadId, `bytesSent must be a whole number of bytes, got ${JSON.stringify(bytesSent)?.slice(0, 40)}`)];
+    return [invalid(uploadId, `bytesSent must be a whole number of bytes, got ${describeValue(bytesSent)}`)];
   }
   const record = await findUploadRecord(uploadId);
   if (!record || record.ownerId !== identity.ownerId) return [notFound(uploadId)];

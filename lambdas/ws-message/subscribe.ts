@@ -6,10 +6,10 @@ import {
 } from '../shared/progress/protocol.js';
 import { ownerTopic, uploadTopic } from '../shared/progress/subscriptionKeys.js';
 import { putSubscription } from '../shared/progress/putSubscription.js';
-import { topicsOf } from '../shared/progress/subscriptionStore.js';
 import { uploadEvent } from '../shared/progress/uploadEvent.js';
 import { isUploadId } from '../shared/validation/uploadId.js';
 import type { ConnectionIdentity } from './connectionIdentity.js';
+import { holdsSubscription, takeSubscriptionSlot } from './subscriptionSlots.js';
 import { unfinishedUploads } from './unfinishedUploads.js';
 
 /** A subscription outlives API Gateway's connection limit by this much, then the TTL removes it. */
@@ -26,8 +26,11 @@ export async function subscribe(identity: ConnectionIdentity, uploadId: string |
   const topic = uploadId === undefined ? ownerTopic(identity.ownerId) : uploadTopic(uploadId);
   if (uploadId !== undefined && !(await isOwnUpload(uploadId, identity.ownerId))) return [notFound(uploadId)];
 
-  const topics = await topicsOf(identity.connectionId);
-  if (!topics.includes(topic) && topics.length >= MAX_SUBSCRIPTIONS_PER_CONNECTION) {
+  const connectedSeconds = Math.floor((identity.connectedAt ?? now.getTime()) / 1000);
+  // The connection ends at its 2-hour limit whenever it subscribed.
+  const expiresAt = connectedSeconds + WEBSOCKET_LIMITS.maxConnectionSeconds + SUBSCRIPTION_MARGIN_SECONDS;
+  const held = await holdsSubscription(topic, identity.connectionId);
+  if (!held && !(await takeSubscriptionSlot(identity.connectionId, identity.ownerId, expiresAt))) {
     return [
       {
         type: 'error',
@@ -37,12 +40,11 @@ export async function subscribe(identity: ConnectionIdentity, uploadId: string |
       },
     ];
   }
-  const nowSeconds = Math.floor(now.getTime() / 1000);
   await putSubscription({
     topic,
     connectionId: identity.connectionId,
     ownerId: identity.ownerId,
-    expiresAt: nowSeconds + WEBSOCKET_LIMITS.maxConnectionSeconds + SUBSCRIPTION_MARGIN_SECONDS,
+    expiresAt,
     tokenExpiresAt: identity.tokenExpiresAt,
   });
 

@@ -1,6 +1,6 @@
 import type { ServerMessage } from '../shared/progress/protocol.js';
 import { ownerTopic, uploadTopic } from '../shared/progress/subscriptionKeys.js';
-import { deleteSubscription } from '../shared/progress/subscriptionStore.js';
+import { endSubscription } from './subscriptionSlots.js';
 import { isUploadId } from '../shared/validation/uploadId.js';
 import type { ConnectionIdentity } from './connectionIdentity.js';
 
@@ -9,6 +9,6 @@ export async function unsubscribe(identity: ConnectionIdentity, uploadId: string
   // A malformed id names no subscription; its echo is cut, since it may be as long as a client message.
   const echoed = uploadId?.slice(0, 64);
   if (uploadId !== undefined && !isUploadId(uploadId)) return [{ type: 'unsubscribed', uploadId: echoed }];
-  await deleteSubscription(uploadId === undefined ? ownerTopic(identity.ownerId) : uploadTopic(uploadId), identity.connectionId);
+  await endSubscription(uploadId === undefined ? ownerTopic(identity.ownerId) : uploadTopic(uploadId), identity.connectionId);
   return [{ type: 'unsubscribed', ...(uploadId === undefined ? {} : { uploadId }) }];
 }

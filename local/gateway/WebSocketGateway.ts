@@ -12,6 +12,8 @@ import { authorizerEvent, type ConnectionRequest, connectionEvent, messageEvent,
 export const WEBSOCKET_PATH = '/ws';
 /** The management API's path prefix, as API Gateway serves it under the stage. */
 const CONNECTIONS_PREFIX = '/@connections/';
+/** Unsent bytes a connection may pile up (a client that stopped reading) before it is dropped. */
+const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 /** The identity source the stack's authorizer names: without it API Gateway answers 401 itself. */
 const IDENTITY_SOURCE_HEADER = 'sec-websocket-protocol';
 
@@ -91,7 +93,8 @@ export class WebSocketGateway {
   async answerManagement(req: IncomingMessage, rawPath: string, readBody: () => Promise<Buffer | undefined>): Promise<GatewayResponse | undefined> {
     if (!rawPath.startsWith(CONNECTIONS_PREFIX)) return undefined;
     // Only this machine: loopback, or the one interface the API listens on calling itself.
-    const fromHere = isLoopbackAddress(req.socket.remoteAddress) || req.socket.remoteAddress === req.socket.localAddress;
+    const { remoteAddress, localAddress } = req.socket;
+    const fromHere = isLoopbackAddress(remoteAddress) || (remoteAddress !== undefined && remoteAddress === localAddress);
     if (!fromHere) return json(403, { message: 'Forbidden' });
     const connectionId = decodeURIComponent(rawPath.slice(CONNECTIONS_PREFIX.length));
     const connection = this.connections.get(connectionId);
@@ -104,7 +107,13 @@ export class WebSocketGateway {
         if (!body || body.length > WEBSOCKET_LIMITS.maxMessageBytes) {
           return { ...json(413, { message: 'Payload too large' }), headers: { 'content-type': 'application/json', 'x-amzn-errortype': 'PayloadTooLargeException' } };
         }
-        await new Promise<void>((resolve, reject) => connection.socket.send(body.toString('utf8'), (error) => (error ? reject(error) : resolve())));
+        // API Gateway takes a post and delivers it on its own time; a client that stops reading
+        // does not hold the poster up, and one that falls far behind is let go, as a gone one.
+        if (connection.socket.bufferedAmount > MAX_BUFFERED_BYTES) {
+          connection.socket.terminate();
+          return { ...json(410, { message: 'Gone' }), headers: { 'content-type': 'application/json', 'x-amzn-errortype': 'GoneException' } };
+        }
+        connection.socket.send(body.toString('utf8'));
         return { statusCode: 200, headers: {}, body: Buffer.alloc(0) };
       }
       case 'DELETE':

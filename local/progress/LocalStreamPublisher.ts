@@ -45,7 +45,10 @@ export class LocalStreamPublisher {
       queue = { records: [] };
       this.queues.set(change.record.uploadId, queue);
     }
-    queue.records.push(record);
+    // In write order, as a stream is: two writers' notices can reach the seam crossed.
+    const seq = change.record.seq ?? 0;
+    const at = queue.records.findIndex((queued) => Number(queued.dynamodb?.NewImage?.seq?.N ?? 0) > seq);
+    queue.records.splice(at === -1 ? queue.records.length : at, 0, record);
     this.drain(change.record.uploadId, queue);
   };
 

@@ -10,7 +10,8 @@ export function describeValue(value: unknown): string {
   try {
     text = JSON.stringify(value) ?? String(value);
   } catch {
-    text = String(value);
+    // A cycle or a nesting too deep to print: String() would recurse just as deep.
+    text = Array.isArray(value) ? 'an array' : typeof value;
   }
   return text.length > MAX_LENGTH ? `${text.slice(0, MAX_LENGTH)}…` : text;
 }

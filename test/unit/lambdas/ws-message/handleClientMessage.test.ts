@@ -34,9 +34,23 @@ const send = (message: unknown, identity = IDENTITY) => handleClientMessage(iden
 /** The commands sent, by name, in order. */
 const commandOrder = () => dynamo.calls().map((call) => call.args[0].constructor.name);
 
-/** The topics the connection holds, served through the byConnection index. */
+/**
+ * The topics the connection holds: each one's item answers a GetCommand on the Connections
+ * table, and the connection's slot counter (a conditional UpdateCommand) is full at 50.
+ */
 function holding(topics: string[]): void {
-  dynamo.on(QueryCommand, { IndexName: 'byConnection' }).resolves({ Items: topics.map((topic) => ({ topic })) });
+  dynamo
+    .on(GetCommand, { TableName: 'connections-table' })
+    .callsFake(async (input: { Key: { topic: string } }) => (topics.includes(input.Key.topic) ? { Item: { topic: input.Key.topic } } : {}));
+  dynamo.on(UpdateCommand, { TableName: 'connections-table' }).callsFake(async () => {
+    if (topics.length >= 50) throw new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
+    return {};
+  });
+}
+
+function expectNoSubscriptionStored(): void {
+  expect(dynamo).not.toHaveReceivedCommand(PutCommand);
+  expect(dynamo).not.toHaveReceivedCommand(DeleteCommand);
 }
 
 function expectNothingWritten(): void {
@@ -99,7 +113,7 @@ describe('handleClientMessage', () => {
   describe('subscribe to one upload', () => {
     it('stores the subscription, then reads the record and answers its state, then subscribed', async () => {
       holding([]);
-      dynamo.on(GetCommand).resolvesOnce({ Item: stored() }).resolves({ Item: stored({ seq: 4, bytesSent: 100 }) });
+      dynamo.on(GetCommand, { TableName: 'uploads-table' }).resolvesOnce({ Item: stored() }).resolves({ Item: stored({ seq: 4, bytesSent: 100 }) });
 
       const outcome = await send({ action: 'subscribe', uploadId: FIXTURE_UPLOAD_ID });
 
@@ -107,7 +121,14 @@ describe('handleClientMessage', () => {
         replies: [uploadEvent(stored({ seq: 4, bytesSent: 100 })), { type: 'subscribed', uploadId: FIXTURE_UPLOAD_ID }],
         close: false,
       });
-      expect(commandOrder()).toEqual(['GetCommand', 'QueryCommand', 'PutCommand', 'GetCommand']);
+      expect(commandOrder()).toEqual(['GetCommand', 'GetCommand', 'UpdateCommand', 'PutCommand', 'GetCommand']);
+      expect(dynamo).toHaveReceivedCommandWith(UpdateCommand, {
+        TableName: 'connections-table',
+        Key: { topic: 'connection#conn-1', connectionId: 'conn-1' },
+        UpdateExpression: 'SET #owner = :owner, #expiresAt = :expiresAt ADD #count :one',
+        ConditionExpression: 'attribute_not_exists(#count) OR #count < :max',
+        ExpressionAttributeValues: expect.objectContaining({ ':max': 50 }),
+      });
       expect(dynamo).toHaveReceivedCommandExactlyOnceWith(PutCommand, {
         TableName: 'connections-table',
         Item: {
@@ -118,7 +139,7 @@ describe('handleClientMessage', () => {
           tokenExpiresAt: NOW_SECONDS + 3_600,
         },
       });
-      expect(dynamo).toHaveReceivedNthCommandWith(GetCommand, 2, { TableName: 'uploads-table', Key: { uploadId: FIXTURE_UPLOAD_ID }, ConsistentRead: true });
+      expect(dynamo).toHaveReceivedNthCommandWith(GetCommand, 3, { TableName: 'uploads-table', Key: { uploadId: FIXTURE_UPLOAD_ID }, ConsistentRead: true });
     });
 
     it.each([
@@ -126,7 +147,7 @@ describe('handleClientMessage', () => {
       ['an upload that does not exist', {}],
     ])('answers NOT_FOUND for %s, storing nothing', async (_case, answer) => {
       holding([]);
-      dynamo.on(GetCommand).resolves(answer);
+      dynamo.on(GetCommand, { TableName: 'uploads-table' }).resolves(answer);
 
       const outcome = await send({ action: 'subscribe', uploadId: FIXTURE_UPLOAD_ID });
 
@@ -145,7 +166,7 @@ describe('handleClientMessage', () => {
 
     it('refuses a 51st subscription with TOO_MANY_SUBSCRIPTIONS, storing nothing', async () => {
       holding(Array.from({ length: 50 }, (_, index) => `upload#other-${index}`));
-      dynamo.on(GetCommand).resolves({ Item: stored() });
+      dynamo.on(GetCommand, { TableName: 'uploads-table' }).resolves({ Item: stored() });
 
       const outcome = await send({ action: 'subscribe', uploadId: FIXTURE_UPLOAD_ID });
 
@@ -157,12 +178,12 @@ describe('handleClientMessage', () => {
           error: { code: 'TOO_MANY_SUBSCRIPTIONS', message: 'A connection may hold at most 50 subscriptions' },
         },
       ]);
-      expectNothingWritten();
+      expectNoSubscriptionStored();
     });
 
     it('takes a 50th subscription', async () => {
       holding(Array.from({ length: 49 }, (_, index) => `upload#other-${index}`));
-      dynamo.on(GetCommand).resolves({ Item: stored() });
+      dynamo.on(GetCommand, { TableName: 'uploads-table' }).resolves({ Item: stored() });
 
       const outcome = await send({ action: 'subscribe', uploadId: FIXTURE_UPLOAD_ID });
 
@@ -172,17 +193,18 @@ describe('handleClientMessage', () => {
 
     it('renews a subscription the connection already holds, even at the limit', async () => {
       holding([...Array.from({ length: 49 }, (_, index) => `upload#other-${index}`), UPLOAD_TOPIC]);
-      dynamo.on(GetCommand).resolves({ Item: stored() });
+      dynamo.on(GetCommand, { TableName: 'uploads-table' }).resolves({ Item: stored() });
 
       const outcome = await send({ action: 'subscribe', uploadId: FIXTURE_UPLOAD_ID });
 
       expect(outcome.replies).toEqual([uploadEvent(stored()), { type: 'subscribed', uploadId: FIXTURE_UPLOAD_ID }]);
       expect(dynamo).toHaveReceivedCommandExactlyOnceWith(PutCommand, { Item: expect.objectContaining({ topic: UPLOAD_TOPIC }) });
+      expect(dynamo).not.toHaveReceivedCommand(UpdateCommand);
     });
 
     it('answers NOT_FOUND when the upload is deleted between the check and the snapshot', async () => {
       holding([]);
-      dynamo.on(GetCommand).resolvesOnce({ Item: stored() }).resolves({});
+      dynamo.on(GetCommand, { TableName: 'uploads-table' }).resolvesOnce({ Item: stored() }).resolves({});
 
       const outcome = await send({ action: 'subscribe', uploadId: FIXTURE_UPLOAD_ID });
 
@@ -201,7 +223,7 @@ describe('handleClientMessage', () => {
       const outcome = await send({ action: 'subscribe' });
 
       expect(outcome.replies).toEqual([uploadEvent(newest), uploadEvent(older), { type: 'subscribed' }]);
-      expect(commandOrder()).toEqual(['QueryCommand', 'PutCommand', 'QueryCommand']);
+      expect(commandOrder()).toEqual(['GetCommand', 'UpdateCommand', 'PutCommand', 'QueryCommand']);
       expect(dynamo).toHaveReceivedCommandWith(PutCommand, { Item: expect.objectContaining({ topic: OWNER_TOPIC, connectionId: 'conn-1' }) });
       expect(dynamo).toHaveReceivedCommandWith(QueryCommand, {
         TableName: 'uploads-table',
@@ -209,7 +231,7 @@ describe('handleClientMessage', () => {
         ExpressionAttributeValues: expect.objectContaining({ ':ownerId': FIXTURE_OWNER }),
         ScanIndexForward: false,
       });
-      expect(dynamo).not.toHaveReceivedCommand(GetCommand);
+      expect(dynamo.commandCalls(GetCommand, { TableName: 'uploads-table' })).toHaveLength(0);
     });
 
     it('refuses it as a 51st subscription too, without the uploadId', async () => {
@@ -218,11 +240,26 @@ describe('handleClientMessage', () => {
       const outcome = await send({ action: 'subscribe' });
 
       expect(outcome.replies).toEqual([{ type: 'error', action: 'subscribe', error: expect.objectContaining({ code: 'TOO_MANY_SUBSCRIPTIONS' }) }]);
-      expectNothingWritten();
+      expectNoSubscriptionStored();
     });
   });
 
   describe('unsubscribe', () => {
+    it('gives the slot of a subscription it removed back, once', async () => {
+      dynamo.on(DeleteCommand).resolvesOnce({ Attributes: { topic: UPLOAD_TOPIC, connectionId: 'conn-1' } }).resolves({});
+      dynamo.on(UpdateCommand).resolves({});
+
+      await send({ action: 'unsubscribe', uploadId: FIXTURE_UPLOAD_ID });
+      await send({ action: 'unsubscribe', uploadId: FIXTURE_UPLOAD_ID });
+
+      expect(dynamo).toHaveReceivedCommandExactlyOnceWith(UpdateCommand, {
+        TableName: 'connections-table',
+        Key: { topic: 'connection#conn-1', connectionId: 'conn-1' },
+        UpdateExpression: 'ADD #count :minusOne',
+        ConditionExpression: '#count > :zero',
+      });
+    });
+
     it('removes the subscription to one upload', async () => {
       await expect(send({ action: 'unsubscribe', uploadId: FIXTURE_UPLOAD_ID })).resolves.toEqual({
         replies: [{ type: 'unsubscribed', uploadId: FIXTURE_UPLOAD_ID }],
@@ -246,7 +283,7 @@ describe('handleClientMessage', () => {
     const progress = (bytesSent: unknown) => send({ action: 'progress', uploadId: FIXTURE_UPLOAD_ID, bytesSent });
 
     it.each([1.5, -1, '100', null, true, 2 ** 53, [10]])('refuses bytesSent %j with INVALID_PROGRESS, writing nothing', async (bytesSent) => {
-      dynamo.on(GetCommand).resolves({ Item: stored() });
+      dynamo.on(GetCommand, { TableName: 'uploads-table' }).resolves({ Item: stored() });
 
       const outcome = await progress(bytesSent);
 
@@ -257,7 +294,7 @@ describe('handleClientMessage', () => {
     });
 
     it('refuses bytesSent above the size of the upload with INVALID_PROGRESS, writing nothing', async () => {
-      dynamo.on(GetCommand).resolves({ Item: stored() });
+      dynamo.on(GetCommand, { TableName: 'uploads-table' }).resolves({ Item: stored() });
 
       const outcome = await progress(SIZE + 1);
 
@@ -279,14 +316,14 @@ describe('handleClientMessage', () => {
       ['for an upload already uploaded', stored({ status: 'uploaded' }), 6_000],
       ['for an upload already cancelled', stored({ status: 'cancelled' }), 6_000],
     ])('drops a report %s without an answer or a write', async (_case, record, bytesSent) => {
-      dynamo.on(GetCommand).resolves({ Item: record });
+      dynamo.on(GetCommand, { TableName: 'uploads-table' }).resolves({ Item: record });
 
       await expect(progress(bytesSent)).resolves.toEqual({ replies: [], close: false });
       expectNothingWritten();
     });
 
     it("answers NOT_FOUND for another owner's upload, writing nothing", async () => {
-      dynamo.on(GetCommand).resolves({ Item: stored({ ownerId: 'owner-2' }) });
+      dynamo.on(GetCommand, { TableName: 'uploads-table' }).resolves({ Item: stored({ ownerId: 'owner-2' }) });
 
       const outcome = await progress(10);
 
@@ -295,7 +332,7 @@ describe('handleClientMessage', () => {
     });
 
     it('keeps a good report with one update through transition, over the write it was decided from, and answers nothing', async () => {
-      dynamo.on(GetCommand).resolves({ Item: stored({ bytesSent: 5_000, updatedAt: '2025-03-01T11:59:58.000Z' }) });
+      dynamo.on(GetCommand, { TableName: 'uploads-table' }).resolves({ Item: stored({ bytesSent: 5_000, updatedAt: '2025-03-01T11:59:58.000Z' }) });
       dynamo.on(UpdateCommand).resolves({ Attributes: stored({ bytesSent: 6_000, seq: 4 }) });
 
       await expect(progress(6_000)).resolves.toEqual({ replies: [], close: false });
@@ -319,7 +356,7 @@ describe('handleClientMessage', () => {
     });
 
     it('keeps the first report of an upload however recently it was created', async () => {
-      dynamo.on(GetCommand).resolves({ Item: stored({ updatedAt: NOW.toISOString() }) });
+      dynamo.on(GetCommand, { TableName: 'uploads-table' }).resolves({ Item: stored({ updatedAt: NOW.toISOString() }) });
       dynamo.on(UpdateCommand).resolves({ Attributes: stored({ bytesSent: 0, seq: 4 }) });
 
       await progress(0);
@@ -328,7 +365,7 @@ describe('handleClientMessage', () => {
     });
 
     it('drops a report silently when another write (a complete, a cancel, a later report) won the race', async () => {
-      dynamo.on(GetCommand).resolvesOnce({ Item: stored() }).resolves({ Item: stored({ status: 'uploaded', writeId: 'write-4' }) });
+      dynamo.on(GetCommand, { TableName: 'uploads-table' }).resolvesOnce({ Item: stored() }).resolves({ Item: stored({ status: 'uploaded', writeId: 'write-4' }) });
       dynamo.on(UpdateCommand).rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }));
 
       await expect(progress(6_000)).resolves.toEqual({ replies: [], close: false });
@@ -336,7 +373,7 @@ describe('handleClientMessage', () => {
 
     it('lets any other failure of the write through, for the handler to answer', async () => {
       const throttled = new Error('Rate exceeded');
-      dynamo.on(GetCommand).resolves({ Item: stored() });
+      dynamo.on(GetCommand, { TableName: 'uploads-table' }).resolves({ Item: stored() });
       dynamo.on(UpdateCommand).rejects(throttled);
 
       await expect(progress(6_000)).rejects.toBe(throttled);

@@ -86,7 +86,9 @@ describe('ws-message handler', () => {
     const response = await handler(messageEvent({ action: 'subscribe', uploadId: FIXTURE_UPLOAD_ID }), lambdaContext());
 
     expect(response.statusCode).toBe(200);
-    expect(posted()).toEqual([{ type: 'error', error: { code: 'INTERNAL_ERROR', message: 'The message could not be handled; try again' } }]);
+    expect(posted()).toEqual([
+      { type: 'error', action: 'subscribe', uploadId: expect.any(String), error: { code: 'INTERNAL_ERROR', message: 'The message could not be handled; try again' } },
+    ]);
     const data = management.commandCalls(PostToConnectionCommand)[0]?.args[0].input.Data as string;
     for (const internal of ['arn:aws', 'uploads-table', 'GetItem', 'not authorized']) expect(data).not.toContain(internal);
     expect(logger.error).toHaveBeenCalledWith('A client message failed', { connectionId: 'conn-1', error: fault });
