@@ -195,6 +195,13 @@ export class ProgressSocket {
         // The server closes the connection next; a fresh token is due at once.
         this.retire(slot);
         this.lost(slot, undefined, undefined, true);
+      } else if (message.action === 'subscribe' && message.error.code === 'INTERNAL_ERROR') {
+        // A fault on the server's side, not a refusal: ask again on the same connection shortly.
+        const topic = message.uploadId;
+        const delay = backoffDelay(this.failures, this.options.reconnectDelay, this.options.random);
+        setTimeout(() => {
+          if (this.topics.has(topic)) slot.connection?.send({ action: 'subscribe', ...(topic === undefined ? {} : { uploadId: topic }) });
+        }, delay);
       } else if (message.action === 'subscribe') {
         this.confirmed(slot, message.uploadId);
         const error = new WatchError(message.error.code, message.error.message, message.uploadId === undefined ? {} : { uploadId: message.uploadId });

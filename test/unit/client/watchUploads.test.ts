@@ -50,6 +50,22 @@ describe('client.watch', () => {
     expect((await events.next()).value).toMatchObject({ seq: 3, status: 'uploaded' });
   });
 
+  it('asks again, on the same connection, when a subscribe meets INTERNAL_ERROR (a fault, not a refusal)', async () => {
+    const { client } = clientFor(server);
+    const events = client.watch('up1');
+    const first = events.next();
+    await settle();
+    const socket = server.latest();
+    socket.accept();
+    socket.push({ type: 'error', action: 'subscribe', uploadId: 'up1', error: { code: 'INTERNAL_ERROR', message: 'try again' } });
+    await vi.advanceTimersByTimeAsync(RECONNECT.maxMs);
+
+    expect(socket.subscriptions()).toEqual(['up1', 'up1']);
+    expect(server.sockets).toHaveLength(1);
+    socket.push(uploadEvent('up1', 2, 'uploaded'));
+    expect((await first).value).toMatchObject({ seq: 2, status: 'uploaded' });
+  });
+
   it('reconnects after a drop with jittered, growing waits, and subscribes again on the new connection', async () => {
     const { client } = clientFor(server);
     const events = client.watch('up1');
