@@ -1,5 +1,10 @@
 import { BY_PENDING_PROCESSING_INDEX } from '../lambdas/shared/pendingProcessing.js';
-import { BY_OWNER_INDEX, BY_PENDING_EXPIRY_INDEX, PENDING_EXPIRY_PARTITION } from '../lambdas/shared/uploadIndexes.js';
+import {
+  BY_OWNER_INDEX,
+  BY_PENDING_EXPIRY_INDEX,
+  BY_UNFINISHED_OWNER_INDEX,
+  PENDING_EXPIRY_PARTITION,
+} from '../lambdas/shared/uploadIndexes.js';
 
 /**
  * The Uploads table's keys and indexes, in one neutral shape: the CDK stack builds the real
@@ -23,7 +28,7 @@ export interface TableSchema {
   readonly globalSecondaryIndexes: readonly IndexSchema[];
 }
 
-export { BY_OWNER_INDEX, BY_PENDING_EXPIRY_INDEX, PENDING_EXPIRY_PARTITION };
+export { BY_OWNER_INDEX, BY_PENDING_EXPIRY_INDEX, BY_UNFINISHED_OWNER_INDEX, PENDING_EXPIRY_PARTITION };
 
 /** The sweep's sparse GSI (lambdas/shared/pendingProcessing.ts says what it holds). */
 export { BY_PENDING_PROCESSING_INDEX };
@@ -40,6 +45,11 @@ export const UPLOADS_TABLE_SCHEMA: TableSchema = {
       indexName: BY_PENDING_EXPIRY_INDEX,
       partitionKey: { name: 'pendingExpiry', type: 'S' },
       sortKey: { name: 'expiresAt', type: 'S' },
+    },
+    {
+      indexName: BY_UNFINISHED_OWNER_INDEX,
+      partitionKey: { name: 'unfinishedOwner', type: 'S' },
+      sortKey: { name: 'createdAt', type: 'S' },
     },
     {
       indexName: BY_PENDING_PROCESSING_INDEX,

@@ -5,7 +5,7 @@
  */
 import { BY_CONNECTION_INDEX } from '../lambdas/shared/progress/subscriptionKeys.js';
 import type { ItemOperation, TableAccess } from './PipelineFunction.js';
-import { BY_OWNER_INDEX } from './uploadsTableSchema.js';
+import { BY_UNFINISHED_OWNER_INDEX } from './uploadsTableSchema.js';
 
 /** What a live-progress function does with the Connections table (lib/connectionsTableSchema.ts). */
 export interface ConnectionsAccess {
@@ -75,7 +75,7 @@ export const WEBSOCKET_ROUTES: readonly WebSocketRouteDefinition[] = [
     // Reads the upload (and the owner's unfinished ones) for the snapshot; writes bytesSent
     // through `transition`, which settles usage; answers on the connection itself.
     access: {
-      uploadsTable: { items: ['get', 'update'], queries: [BY_OWNER_INDEX] },
+      uploadsTable: { items: ['get', 'update'], queries: [BY_UNFINISHED_OWNER_INDEX] },
       usageTable: ['get', 'update'],
       // get/update: a subscription held already, and the connection's slot count (ws-message/subscriptionSlots.ts).
       connectionsTable: { items: ['get', 'put', 'update', 'delete'] },

@@ -17,7 +17,7 @@ const tableName = uploadsTableName();
  * of a put DynamoDB had already applied is recognised as this write, not taken for a taken id.
  */
 export async function createUploadRecord(record: UploadRecord): Promise<UploadRecord> {
-  const item: UploadRecord = { ...record, seq: 1, writeId: randomUUID() };
+  const item: UploadRecord = { ...record, unfinishedOwner: record.ownerId, seq: 1, writeId: randomUUID() };
   try {
     await dynamo.send(new PutCommand({ TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(uploadId)' }));
   } catch (error) {

@@ -8,7 +8,7 @@ import { findUploadRecord } from './getUploadRecord.js';
 import { logger } from './logger.js';
 import { isPendingProcessing } from './pendingProcessing.js';
 import { notifyStateChange } from './stateChanges.js';
-import type { UploadRecord, UploadStatus } from './uploadRecord.js';
+import { FINAL_STATUSES, type UploadRecord, type UploadStatus } from './uploadRecord.js';
 import { settleUsage } from './usage/settleUsage.js';
 
 /** Fields a transition may set; `null` removes the attribute (e.g. `progress` on leaving `processing`). */
@@ -23,6 +23,7 @@ export type TransitionPatch = {
     | 'writeId'
     | 'usageTracked'
     | 'seq'
+    | 'unfinishedOwner'
     ? never
     : K]?: UploadRecord[K] | null;
 };
@@ -78,6 +79,11 @@ export async function transition(
     // Leaving `initiated` drops the upload out of the sparse expiry index.
     names['#pendingExpiry'] = 'pendingExpiry';
     removes.push('#pendingExpiry');
+  }
+  // A finished upload leaves the sparse index of its owner's unfinished ones (live progress's snapshot).
+  if (FINAL_STATUSES.includes(to)) {
+    names['#unfinishedOwner'] = 'unfinishedOwner';
+    removes.push('#unfinishedOwner');
   }
   // Only `uploaded` and `processing` uploads sit in the sparse sweep index, under their status.
   names['#pendingProcessing'] = 'pendingProcessing';

@@ -12,5 +12,13 @@ export const BY_OWNER_INDEX = 'byOwner';
  */
 export const BY_PENDING_EXPIRY_INDEX = 'byPendingExpiry';
 
+/**
+ * Sparse GSI for the live-progress snapshot of "all my uploads": only unfinished records
+ * (`initiated`, `uploaded`, `processing`) carry `unfinishedOwner` (their owner's id), so the
+ * newest 20 are one query of 20 items however many finished uploads the owner has.
+ * `createUploadRecord` sets it and `transition` removes it when an upload finishes.
+ */
+export const BY_UNFINISHED_OWNER_INDEX = 'byUnfinishedOwner';
+
 /** The value of `pendingExpiry` on every `initiated` record (the sparse index's one partition). */
 export const PENDING_EXPIRY_PARTITION = 'initiated';

@@ -82,6 +82,11 @@ export interface UploadRecord {
    * key of the sparse `byPendingProcessing` index the sweep reads. `transition` keeps it.
    */
   readonly pendingProcessing?: PendingProcessingStatus;
+  /**
+   * The owner's id while the upload is unfinished (`initiated`, `uploaded`, `processing`),
+   * absent once it is finished: the key of the sparse `byUnfinishedOwner` index.
+   */
+  readonly unfinishedOwner?: string;
   /** How many times the sweep sent the upload's event again because its processing never started. */
   readonly requeueCount?: number;
   /**
@@ -112,7 +117,15 @@ export interface UploadRecord {
 /** The record as clients see it: without the fields that only the pipeline uses. */
 export type PublicUpload = Omit<
   UploadRecord,
-  'multipartUploadId' | 'ownerId' | 'sourceKey' | 'pendingExpiry' | 'pendingProcessing' | 'requeueCount' | 'writeId' | 'usageTracked'
+  | 'multipartUploadId'
+  | 'ownerId'
+  | 'sourceKey'
+  | 'pendingExpiry'
+  | 'pendingProcessing'
+  | 'unfinishedOwner'
+  | 'requeueCount'
+  | 'writeId'
+  | 'usageTracked'
 >;
 
 export function toPublicUpload(record: UploadRecord): PublicUpload {
@@ -122,6 +135,7 @@ export function toPublicUpload(record: UploadRecord): PublicUpload {
     sourceKey: _key,
     pendingExpiry: _pending,
     pendingProcessing: _pendingProcessing,
+    unfinishedOwner: _unfinishedOwner,
     requeueCount: _requeues,
     writeId: _write,
     usageTracked: _tracked,

@@ -152,6 +152,7 @@ describe('createUpload', () => {
         expiresAt: '2026-03-02T12:00:00.250Z',
         pendingExpiry: 'initiated',
         usageTracked: true,
+        unfinishedOwner: 'owner-1',
         seq: 1,
         writeId: expect.any(String),
       },

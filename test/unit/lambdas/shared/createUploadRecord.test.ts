@@ -41,7 +41,7 @@ describe('createUploadRecord', () => {
     const listener = vi.fn(async () => undefined);
     removeListener = onStateChange(listener);
     dynamo.on(PutCommand).resolves({});
-    const written = { ...record, seq: 1, writeId: expect.any(String) };
+    const written = { ...record, unfinishedOwner: record.ownerId, seq: 1, writeId: expect.any(String) };
 
     await expect(createUploadRecord(record)).resolves.toEqual(written);
     expect(dynamo).toHaveReceivedCommandExactlyOnceWith(PutCommand, {

@@ -218,7 +218,7 @@ describe('handleClientMessage', () => {
 
     it('stores the owner subscription, then answers the unfinished uploads newest first, then subscribed', async () => {
       holding([]);
-      dynamo.on(QueryCommand, { IndexName: 'byOwner' }).resolves({ Items: [newest, older] });
+      dynamo.on(QueryCommand, { IndexName: 'byUnfinishedOwner' }).resolves({ Items: [newest, older] });
 
       const outcome = await send({ action: 'subscribe' });
 
@@ -227,7 +227,7 @@ describe('handleClientMessage', () => {
       expect(dynamo).toHaveReceivedCommandWith(PutCommand, { Item: expect.objectContaining({ topic: OWNER_TOPIC, connectionId: 'conn-1' }) });
       expect(dynamo).toHaveReceivedCommandWith(QueryCommand, {
         TableName: 'uploads-table',
-        IndexName: 'byOwner',
+        IndexName: 'byUnfinishedOwner',
         ExpressionAttributeValues: expect.objectContaining({ ':ownerId': FIXTURE_OWNER }),
         ScanIndexForward: false,
       });
