@@ -15,7 +15,7 @@
  *      subscriber and of one with 10, in pairs, alternating which goes first.
  *      Goal: p95 with 10 at most 20 ms above p95 with none.
  *
- *   npx tsx bench/progressFanOut.ts [--samples 200] [--uploads 40] [--writes 5] [--max-subscribers 1000] [--pairs 100] [--batch 50]
+ *   npx tsx bench/progressFanOut.ts [--samples 200] [--uploads 40] [--writes 5] [--max-subscribers 1000] [--pairs 200] [--batch 50]
  *
  * Every client runs in this process, on the event loop of local mode (as the echo server
  * does), so the figures include the clients' own work. "write →" columns start when
@@ -47,7 +47,7 @@ const { values } = parseArgs({
     uploads: { type: 'string', default: '40' },
     writes: { type: 'string', default: '5' },
     'max-subscribers': { type: 'string', default: '1000' },
-    pairs: { type: 'string', default: '100' },
+    pairs: { type: 'string', default: '200' },
     batch: { type: 'string', default: '50' },
   },
 });
