@@ -1,11 +1,8 @@
 import { logger } from '../shared/logger.js';
-import { closeConnection, postToConnection } from '../shared/progress/connectionPoster.js';
+import { closeConnection, MAX_POSTS_IN_FLIGHT, postToConnection } from '../shared/progress/connectionPoster.js';
 import { type ServerMessage, type UploadEvent } from '../shared/progress/protocol.js';
 import { ownerTopic, type SubscriptionItem, uploadTopic } from '../shared/progress/subscriptionKeys.js';
 import { deleteSubscriptionsOf, subscribersOf } from '../shared/progress/subscriptionStore.js';
-
-/** Posts in flight at once: enough to serve 1,000 subscribers within a second, few enough for one container's sockets. */
-const POST_CONCURRENCY = 64;
 
 export interface FanOutReport {
   readonly sent: number;
@@ -40,7 +37,7 @@ export async function fanOut(event: UploadEvent, ownerId: string, now: Date = ne
   let gone = 0;
   let expired = 0;
   let failed = 0;
-  await forEachLimited([...connections.values()], POST_CONCURRENCY, async (item) => {
+  await forEachLimited([...connections.values()], MAX_POSTS_IN_FLIGHT, async (item) => {
     try {
       if (item.tokenExpiresAt <= nowSeconds) {
         await postToConnection(item.connectionId, TOKEN_EXPIRED);
