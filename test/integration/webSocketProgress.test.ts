@@ -116,6 +116,13 @@ describe('live progress over WebSocket, against local mode', () => {
     expect(everything.at(-1)).toMatchObject({ type: 'complete', status: 'ready', bytesSent: everything[0]!.totalBytes, media: { kind: 'video' } });
     expect(everything.at(-1)!.media?.hlsUrl).toMatch(/master\.m3u8$/);
 
+    // `watch ID` of a finished upload prints its state from the snapshot and ends 0 only because it is ready.
+    const watched = await exec(process.execPath, [join(ROOT, 'client/cli/bin.js'), 'watch', created.uploadId, '--json', '--api', local.apiUrl, '--token', bob], {
+      cwd: ROOT,
+      timeout: 30_000,
+    });
+    expect(watched.stdout.trim().split('\n').map((line) => JSON.parse(line))).toEqual([everything.at(-1)]);
+
     // The second connection joined late: its snapshot and every write after it, the same ones in the same order.
     const joined = eventsOf(oneUpload, created.uploadId).map((event) => event.seq);
     expect(joined.length).toBeGreaterThan(2);
@@ -193,6 +200,10 @@ describe('live progress over WebSocket, against local mode', () => {
     await subscribe(after, uploadId);
     expect(after.messages.filter(isUploadEvent)).toEqual([cancelled]);
     expect(cancelled).toMatchObject({ type: 'error', status: 'cancelled' });
+
+    // The CLI's `watch ID` ends at once on it, with exit code 3 (not ready).
+    const watched = exec(process.execPath, [join(ROOT, 'client/cli/bin.js'), 'watch', uploadId, '--api', local.apiUrl, '--token', bob], { cwd: ROOT, timeout: 30_000 });
+    await expect(watched).rejects.toMatchObject({ code: 3 });
   });
 
   it('drops a connection that vanished without a $disconnect at the next post, and still serves the others', async () => {
