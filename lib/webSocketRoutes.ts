@@ -57,8 +57,9 @@ export const WEBSOCKET_ROUTES: readonly WebSocketRouteDefinition[] = [
     id: 'Connect',
     routeKey: '$connect',
     handler: 'ws-connect',
-    description: 'Accepts an authorized WebSocket connection and echoes the media-pipeline.v1 subprotocol',
-    access: {},
+    description: 'Accepts an authorized WebSocket connection (at most 20 per user) and echoes the media-pipeline.v1 subprotocol',
+    // Counts the owner's live connections (a Query of their connections topic) and adds this one.
+    access: { connectionsTable: { items: ['put'], queryTopics: true } },
   },
   {
     id: 'Disconnect',

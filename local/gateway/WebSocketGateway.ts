@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import { type IncomingMessage, STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { WebSocketFunctionDefinition, WebSocketRouteDefinition, WebSocketRouteKey } from '../../lib/webSocketRoutes.js';
@@ -156,7 +156,7 @@ export class WebSocketGateway {
     if (connectHandler) {
       const result = (await this.options.invoke(connectHandler, connectionEvent(request, '$connect', authorizer))) as ConnectResult | undefined;
       const status = result?.statusCode ?? 200;
-      if (status < 200 || status > 299) return refuse(socket, status, 'Forbidden');
+      if (status < 200 || status > 299) return refuse(socket, status, STATUS_CODES[status] ?? 'Forbidden');
       const chosen = Object.entries(result?.headers ?? {}).find(([name]) => name.toLowerCase() === IDENTITY_SOURCE_HEADER)?.[1];
       if (chosen !== undefined) this.chosenProtocols.set(req, String(chosen));
     }

@@ -2,10 +2,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isUploadEvent, type ServerMessage, WEBSOCKET_LIMITS } from '../../lambdas/shared/progress/protocol.js';
+import { isUploadEvent, MAX_CONNECTIONS_PER_OWNER, type ServerMessage, WEBSOCKET_LIMITS } from '../../lambdas/shared/progress/protocol.js';
 import { silentLog } from '../../local/localLog.js';
 import { type LocalMode, startLocal } from '../../local/startLocal.js';
-import { openProgressSocket, type ProgressSocket } from './support/progressSocket.js';
+import { HandshakeRefused, openProgressSocket, type ProgressSocket } from './support/progressSocket.js';
 
 /** API Gateway's idle and connection limits, shortened so a test sees them act. */
 const IDLE_MS = 2_000;
@@ -70,5 +70,33 @@ describe("local mode's WebSocket API keeps API Gateway's limits", () => {
     clearInterval(pinger);
     expect(code).toBe(1001);
     expect(chatty.messages.filter((message: ServerMessage) => message.type === 'pong').length).toBeGreaterThanOrEqual(3);
+  }, 20_000);
+
+  it(`refuses a user's connection past ${MAX_CONNECTIONS_PER_OWNER} live ones with 429, and takes one again once another closed; other users are not affected`, async () => {
+    const carol = await local.mintToken('carol');
+    const held: ProgressSocket[] = [];
+    for (let index = 0; index < MAX_CONNECTIONS_PER_OWNER; index += 1) held.push(await openProgressSocket(local.webSocketUrl, carol));
+    sockets.push(...held);
+    const pinger = setInterval(() => held.forEach((socket) => socket.send({ action: 'ping' })), IDLE_MS / 2);
+    try {
+      await expect(openProgressSocket(local.webSocketUrl, carol, 'query')).rejects.toEqual(new HandshakeRefused(429));
+      const other = await open();
+      await other.close();
+
+      await held.pop()!.close();
+      await local.progressIdle();
+      // $disconnect removed the closed connection from the count (it runs after the close, so wait for it).
+      let again: ProgressSocket | undefined;
+      for (let attempt = 0; attempt < 20 && !again; attempt += 1) {
+        again = await openProgressSocket(local.webSocketUrl, carol).catch(async () => {
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          return undefined;
+        });
+      }
+      expect(again).toBeDefined();
+      sockets.push(again!);
+    } finally {
+      clearInterval(pinger);
+    }
   }, 20_000);
 });

@@ -24,6 +24,8 @@ export const WEBSOCKET_LIMITS = {
   maxConnectionSeconds: 2 * 60 * 60,
 } as const;
 
+/** Live connections one user may hold at once (their phone, tabs and CLIs together); `$connect` answers 429 past it. */
+export const MAX_CONNECTIONS_PER_OWNER = 20;
 /** Subscriptions one connection may hold. */
 export const MAX_SUBSCRIPTIONS_PER_CONNECTION = 50;
 /** How many unfinished uploads a subscription to "all mine" answers with, newest first. */

@@ -28,3 +28,11 @@ export function uploadTopic(uploadId: string): string {
 export function ownerTopic(ownerId: string): string {
   return `owner#${ownerId}`;
 }
+
+/**
+ * Where an owner's live connections are counted: one item per connection (no publisher reads
+ * this topic), removed with the connection's subscriptions on `$disconnect` or a 410.
+ */
+export function ownerConnectionsTopic(ownerId: string): string {
+  return `connections#${ownerId}`;
+}
