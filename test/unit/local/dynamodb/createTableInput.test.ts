@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { createTableInput } from '../../../../local/dynamodb/createTableInput.js';
 import { USAGE_TABLE_SCHEMA } from '../../../../lib/usageTableSchema.js';
-import { BY_OWNER_INDEX, BY_PENDING_EXPIRY_INDEX, BY_PENDING_PROCESSING_INDEX, UPLOADS_TABLE_SCHEMA } from '../../../../lib/uploadsTableSchema.js';
+import {
+  BY_OWNER_INDEX,
+  BY_PENDING_EXPIRY_INDEX,
+  BY_PENDING_PROCESSING_INDEX,
+  BY_UNFINISHED_OWNER_INDEX,
+  UPLOADS_TABLE_SCHEMA,
+} from '../../../../lib/uploadsTableSchema.js';
+import { CONNECTIONS_TABLE_SCHEMA } from '../../../../lib/connectionsTableSchema.js';
 
 describe('createTableInput', () => {
   it('creates the Uploads table from the shared schema: key, every GSI, each attribute defined once', () => {
@@ -14,6 +21,7 @@ describe('createTableInput', () => {
         { AttributeName: 'createdAt', AttributeType: 'S' },
         { AttributeName: 'pendingExpiry', AttributeType: 'S' },
         { AttributeName: 'expiresAt', AttributeType: 'S' },
+        { AttributeName: 'unfinishedOwner', AttributeType: 'S' },
         { AttributeName: 'pendingProcessing', AttributeType: 'S' },
         { AttributeName: 'updatedAt', AttributeType: 'S' },
       ],
@@ -36,6 +44,14 @@ describe('createTableInput', () => {
           Projection: { ProjectionType: 'ALL' },
         },
         {
+          IndexName: BY_UNFINISHED_OWNER_INDEX,
+          KeySchema: [
+            { AttributeName: 'unfinishedOwner', KeyType: 'HASH' },
+            { AttributeName: 'createdAt', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+        {
           IndexName: BY_PENDING_PROCESSING_INDEX,
           KeySchema: [
             { AttributeName: 'pendingProcessing', KeyType: 'HASH' },
@@ -44,6 +60,20 @@ describe('createTableInput', () => {
           Projection: { ProjectionType: 'ALL' },
         },
       ],
+    });
+  });
+
+  it('creates the Connections table with its partition and sort key and the index by connection', () => {
+    expect(createTableInput('connections', CONNECTIONS_TABLE_SCHEMA)).toMatchObject({
+      KeySchema: [
+        { AttributeName: 'topic', KeyType: 'HASH' },
+        { AttributeName: 'connectionId', KeyType: 'RANGE' },
+      ],
+      AttributeDefinitions: [
+        { AttributeName: 'topic', AttributeType: 'S' },
+        { AttributeName: 'connectionId', AttributeType: 'S' },
+      ],
+      GlobalSecondaryIndexes: [expect.objectContaining({ IndexName: 'byConnection' })],
     });
   });
 
