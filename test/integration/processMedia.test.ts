@@ -155,6 +155,19 @@ describe('processing other videos', () => {
     expect(poster.streams[0]).toMatchObject({ width: 360, height: 640 });
   });
 
+  it('tops an 852x478 video with a 478p rendition at its full size instead of stopping at 360p', async () => {
+    const record = await processed(await makeVideo(join(dir, 'between-rungs.mp4'), { width: 852, height: 478, seconds: 2, audio: false }), MP4);
+    expect(record.media?.renditions?.map((r) => [r.width, r.height])).toEqual([
+      [428, 240],
+      [642, 360],
+      [852, 478],
+    ]);
+    expect(record.media?.renditions?.[2]?.url).toMatch(/\/478p\/index\.m3u8$/);
+    expect(await probeRendition(record.media?.renditions?.[2]?.url as string)).toMatchObject({ width: 852, height: 478, profile: 'High' });
+    const poster = await ffprobeJson(record.media?.posterUrl as string, '-show_entries', 'stream=width,height');
+    expect(poster.streams[0]).toMatchObject({ width: 852, height: 478 });
+  });
+
   it('handles a video without sound: no audio in the renditions and no mp4a in CODECS', async () => {
     const record = await processed(await makeVideo(join(dir, 'silent.mp4'), { width: 320, height: 240, seconds: 2, audio: false }), MP4);
     expect(record.media).toMatchObject({ kind: 'video', hasAudio: false, width: 320, height: 240 });
