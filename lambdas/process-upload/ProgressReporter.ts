@@ -2,7 +2,7 @@ import { InvalidStateError, NotFoundError } from '../shared/errors.js';
 import { logger } from '../shared/logger.js';
 import { ProgressThrottle, type ProgressThrottleOptions } from '../shared/media/ProgressThrottle.js';
 import { transition } from '../shared/transition.js';
-import type { ProcessingStage } from '../shared/uploadRecord.js';
+import type { MediaInfo, ProcessingStage } from '../shared/uploadRecord.js';
 
 /**
  * Where each stage sits on the record's one 0-100 progress bar: transcoding is most of the
@@ -27,6 +27,8 @@ export class ProgressReporter {
   private readonly throttle: ProgressThrottle;
   private current: ProcessingStage;
   private inFlight: Promise<void> | undefined;
+  /** The progress last written, which a media write keeps. */
+  private written: number;
 
   constructor(
     private readonly uploadId: string,
@@ -35,7 +37,8 @@ export class ProgressReporter {
   ) {
     this.current = initialStage;
     this.throttle = new ProgressThrottle(throttleOptions);
-    this.throttle.reset(STAGE_RANGES[initialStage][0]);
+    this.written = STAGE_RANGES[initialStage][0];
+    this.throttle.reset(this.written);
   }
 
   get signal(): AbortSignal {
@@ -67,6 +70,17 @@ export class ProgressReporter {
       });
   }
 
+  /**
+   * Writes `media` (what is already published, such as the poster) onto the record with the
+   * current stage and progress, so clients and subscribers can show it before the upload is
+   * `ready`. Throws (and aborts) if the upload left `processing`, so nothing more is encoded.
+   */
+  async reportMedia(media: MediaInfo): Promise<void> {
+    this.signal.throwIfAborted();
+    await this.inFlight;
+    await this.write(this.current, this.written, media);
+  }
+
   /** Stops the run: `signal` aborts with `reason` (the upload was cancelled or deleted). */
   abort(reason: InvalidStateError | NotFoundError): void {
     if (!this.signal.aborted) this.controller.abort(reason);
@@ -77,9 +91,10 @@ export class ProgressReporter {
     await this.inFlight;
   }
 
-  private async write(stage: ProcessingStage, progress: number): Promise<void> {
+  private async write(stage: ProcessingStage, progress: number, media?: MediaInfo): Promise<void> {
     try {
-      await transition(this.uploadId, 'processing', 'processing', { stage, progress });
+      await transition(this.uploadId, 'processing', 'processing', { stage, progress, ...(media ? { media } : {}) });
+      this.written = progress;
     } catch (error) {
       if (error instanceof InvalidStateError || error instanceof NotFoundError) this.abort(error);
       throw error;

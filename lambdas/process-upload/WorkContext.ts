@@ -19,4 +19,11 @@ export interface WorkContext {
   timeLeftMs(): number;
   /** Public URL of an output, from its path relative to `outputDir`. */
   outputUrl(relativePath: string): string;
+  /**
+   * Publishes a finished output now, ahead of the rest (the poster, while the ladder is still
+   * to encode), under `relativePath`, and returns its public URL. From then on a failure or a
+   * cancel removes the upload's outputs. The file may live outside `outputDir`, so the final
+   * publish does not upload it again.
+   */
+  publishNow(localPath: string, relativePath: string): Promise<string>;
 }

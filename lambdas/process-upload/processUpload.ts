@@ -17,7 +17,7 @@ import { logger } from '../shared/logger.js';
 import { FAILURE_CODES } from '../shared/media/failureCodes.js';
 import { describeMedia } from '../shared/media/mediaFacts.js';
 import { PROBE_TIMEOUT_MS, probeMedia } from '../shared/media/probeMedia.js';
-import { publishOutputs } from '../shared/media/publishOutputs.js';
+import { publishFile, publishOutputs } from '../shared/media/publishOutputs.js';
 import { type ValidMedia, validateMedia } from '../shared/media/validateMedia.js';
 import type { MediaKind } from '../shared/mediaPolicy.js';
 import { s3 } from '../shared/s3.js';
@@ -55,8 +55,9 @@ export interface Attempt {
 }
 
 /**
- * Processes one uploaded original: claim, probe and validate, transcode by kind, publish the
- * outputs, then `ready` with the media description. ffmpeg reads the original only through a
+ * Processes one uploaded original: claim, probe and validate, transcode by kind (a video
+ * publishes its poster ahead, through `publishNow`), publish the outputs, then `ready` with the
+ * media description. ffmpeg reads the original only through a
  * SourceServer on loopback, which serves that one object. Resolves when the event is done with
  * (processed, failed for good, or nothing to do); rejects when SQS should deliver it again.
  * The per-invocation work folder under /tmp is removed whatever happens.
@@ -119,6 +120,7 @@ async function processClaimed(
   const media = validateMedia(facts, record.kind, limits);
 
   await progress.stage('transcode');
+  const outputUrl = (relativePath: string) => `${baseUrl}/${mediaPrefix(uploadId)}${relativePath}`;
   const work: WorkContext = {
     uploadId,
     source: { url: sourceUrl, demuxer: media.demuxer },
@@ -129,7 +131,13 @@ async function processClaimed(
     limits,
     progress,
     timeLeftMs,
-    outputUrl: (relativePath) => `${baseUrl}/${mediaPrefix(uploadId)}${relativePath}`,
+    outputUrl,
+    publishNow: async (localPath, relativePath) => {
+      state.publishing = true;
+      await publishFile(localPath, mediaPrefix(uploadId) + relativePath, { s3, bucket: mediaBucket });
+      logger.info('Published an output ahead of the rest', { uploadId, output: relativePath });
+      return outputUrl(relativePath);
+    },
   };
   const info = await PROCESSORS[media.kind](work, media);
 

@@ -23,9 +23,11 @@ export const SPRITE = 'thumbnails/sprite.jpg';
 export const THUMBNAILS_VTT = 'thumbnails/thumbnails.vtt';
 
 /**
- * Video: the HLS ladder in one ffmpeg run, the master playlist from the measured renditions,
- * then a poster (seeking the original) and a thumbnail sprite with its WebVTT index (from the
- * smallest rendition, already on local disk).
+ * Video: first the poster (seeking the original: seconds, whatever the length), published at
+ * once and written onto the processing record, so a viewer sees the picture minutes before the
+ * ladder is done; then the HLS ladder in one ffmpeg run, the master playlist from the measured
+ * renditions, and a thumbnail sprite with its WebVTT index (from the smallest rendition, already
+ * on local disk).
  */
 export async function transcodeVideo(work: WorkContext, media: ValidMedia): Promise<MediaInfo> {
   const { width, height, videoStreamIndex } = media;
@@ -35,6 +37,8 @@ export async function transcodeVideo(work: WorkContext, media: ValidMedia): Prom
   const renditions = ladderFor(width, height, media.fps);
   // A video that states no duration is read only as far as the run can encode.
   const maxSeconds = maxVideoSeconds(work.limits, width, height, media.decodeFps ?? media.fps);
+  const top = renditions[renditions.length - 1] as RenditionPlan;
+  const posterUrl = await publishPoster(work, videoStreamIndex, media.durationSeconds, top);
   await Promise.all(renditions.map((r) => mkdir(join(work.outputDir, r.name), { recursive: true })));
 
   await runFfmpeg(
@@ -77,9 +81,6 @@ export async function transcodeVideo(work: WorkContext, media: ValidMedia): Prom
 
   await work.progress.stage('thumbnails');
   const durationSeconds = media.durationSeconds ?? encodedSeconds;
-  const top = renditions[renditions.length - 1] as RenditionPlan;
-  await makePoster(work, videoStreamIndex, durationSeconds, top);
-  work.progress.report(30);
   await makeSprite(work, renditions[0] as RenditionPlan, durationSeconds);
 
   return {
@@ -100,7 +101,7 @@ export async function transcodeVideo(work: WorkContext, media: ValidMedia): Prom
       codecs: codecsOf(r, hasAudio).join(','),
       url: work.outputUrl(`${r.name}/index.m3u8`),
     })),
-    posterUrl: work.outputUrl(POSTER),
+    posterUrl,
     thumbnails: { spriteUrl: work.outputUrl(SPRITE), vttUrl: work.outputUrl(THUMBNAILS_VTT) },
   };
 }
@@ -135,8 +136,20 @@ function variant(rendition: RenditionPlan, stats: RenditionStats | undefined, ha
   };
 }
 
-async function makePoster(work: WorkContext, videoStreamIndex: number, durationSeconds: number, size: RenditionPlan): Promise<void> {
-  const output = join(work.outputDir, POSTER);
+/**
+ * Takes the poster, publishes it and writes its URL onto the record (stage `transcode`), before
+ * anything else is encoded. It is made in the scratch folder, so the final publish does not
+ * upload it again. A video that states no duration gets the first frame.
+ */
+async function publishPoster(work: WorkContext, videoStreamIndex: number, durationSeconds: number | undefined, size: RenditionPlan): Promise<string> {
+  const output = join(work.scratchDir, POSTER);
+  await makePoster(work, output, videoStreamIndex, durationSeconds, size);
+  const posterUrl = await work.publishNow(output, POSTER);
+  await work.progress.reportMedia({ kind: 'video', posterUrl });
+  return posterUrl;
+}
+
+async function makePoster(work: WorkContext, output: string, videoStreamIndex: number, durationSeconds: number | undefined, size: RenditionPlan): Promise<void> {
   const poster = (atSeconds: number) =>
     runFfmpeg(posterArgs({ source: work.source, output, videoStreamIndex, atSeconds, width: size.width, height: size.height }), {
       ffmpeg: work.ffmpeg,

@@ -89,6 +89,12 @@ export async function transition(
   names['#pendingProcessing'] = 'pendingProcessing';
   if (isPendingProcessing(to)) sets.push('#pendingProcessing = :to');
   else removes.push('#pendingProcessing');
+  // `media` names published outputs: a processing upload's early ones (its poster), a ready
+  // upload's all. An upload that ends any other way has its outputs removed, so its media goes too.
+  if (FINAL_STATUSES.includes(to) && to !== 'ready' && patch.media === undefined) {
+    names['#media'] = 'media';
+    removes.push('#media');
+  }
 
   Object.entries(patch).forEach(([field, value], index) => {
     if (value === undefined) return;

@@ -32,7 +32,11 @@ export interface Rendition {
   readonly url: string;
 }
 
-/** What processing learned and produced; present once `ready`. */
+/**
+ * What processing learned and produced: whole once `ready`; while `processing`, what is already
+ * published (a video's `kind` and `posterUrl`, before its ladder is encoded); removed when the
+ * upload ends `failed`, `cancelled` or `expired`, whose outputs are deleted.
+ */
 export interface MediaInfo {
   readonly kind: MediaKind;
   readonly durationSeconds?: number;

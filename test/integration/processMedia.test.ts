@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { onStateChange } from '../../lambdas/shared/stateChanges.js';
 import type { UploadRecord } from '../../lambdas/shared/uploadRecord.js';
 import {
   ffprobeJson,
@@ -155,6 +156,19 @@ describe('processing other videos', () => {
     expect(poster.streams[0]).toMatchObject({ width: 360, height: 640 });
   });
 
+  it('tops an 852x478 video with a 478p rendition at its full size instead of stopping at 360p', async () => {
+    const record = await processed(await makeVideo(join(dir, 'between-rungs.mp4'), { width: 852, height: 478, seconds: 2, audio: false }), MP4);
+    expect(record.media?.renditions?.map((r) => [r.width, r.height])).toEqual([
+      [428, 240],
+      [642, 360],
+      [852, 478],
+    ]);
+    expect(record.media?.renditions?.[2]?.url).toMatch(/\/478p\/index\.m3u8$/);
+    expect(await probeRendition(record.media?.renditions?.[2]?.url as string)).toMatchObject({ width: 852, height: 478, profile: 'High' });
+    const poster = await ffprobeJson(record.media?.posterUrl as string, '-show_entries', 'stream=width,height');
+    expect(poster.streams[0]).toMatchObject({ width: 852, height: 478 });
+  });
+
   it('handles a video without sound: no audio in the renditions and no mp4a in CODECS', async () => {
     const record = await processed(await makeVideo(join(dir, 'silent.mp4'), { width: 320, height: 240, seconds: 2, audio: false }), MP4);
     expect(record.media).toMatchObject({ kind: 'video', hasAudio: false, width: 320, height: 240 });
@@ -162,6 +176,56 @@ describe('processing other videos', () => {
     expect(variantsOf(master).map((v) => v.attributes)).toEqual([expect.stringMatching(/RESOLUTION=320x240,FRAME-RATE=25\.000,CODECS="avc1\.64001e"$/)]);
     const rendition = await probeRendition(record.media?.renditions?.[0]?.url as string);
     expect(rendition).toMatchObject({ width: 320, height: 240, audio: undefined });
+  });
+});
+
+describe('the poster, published before the ladder', () => {
+  /**
+   * Runs `whenPoster` from inside the write that puts the poster URL on the processing record:
+   * `transition` awaits its state-change listeners, so the run cannot move on meanwhile.
+   */
+  async function deliverWatchingPoster(uploadId: string, whenPoster: (record: UploadRecord) => Promise<void>) {
+    let calls = 0;
+    const stop = onStateChange(async ({ record }) => {
+      if (record.uploadId !== uploadId || record.status !== 'processing' || record.media?.posterUrl === undefined || calls > 0) return;
+      calls += 1;
+      await whenPoster(record);
+    });
+    try {
+      expect(await h.deliver(uploadId)).toEqual({ batchItemFailures: [] });
+    } finally {
+      stop();
+    }
+    expect(calls).toBe(1);
+  }
+
+  it('serves the poster image while the upload is still processing, before any rendition exists', async () => {
+    const uploadId = await h.upload(await makeVideo(join(dir, 'poster-first.mp4'), { width: 1280, height: 720, seconds: 3 }), MP4);
+    const posterUrl = `${h.local.s3Endpoint}/${h.local.mediaBucket}/media/${uploadId}/poster.jpg`;
+    await deliverWatchingPoster(uploadId, async (record) => {
+      expect(record).toMatchObject({ stage: 'transcode', media: { kind: 'video', posterUrl } });
+      const response = await fetch(posterUrl);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toBe('image/jpeg');
+      const bytes = Buffer.from(await response.arrayBuffer());
+      expect([...bytes.subarray(0, 3)]).toEqual([0xff, 0xd8, 0xff]);
+      expect((await h.record(uploadId)).status).toBe('processing');
+      expect(await h.outputKeys(uploadId)).toEqual([`media/${uploadId}/poster.jpg`]);
+    });
+    const ready = await h.record(uploadId);
+    expect(ready).toMatchObject({ status: 'ready', media: { posterUrl } });
+    const poster = await ffprobeJson(posterUrl, '-show_entries', 'stream=codec_name,width,height');
+    expect(poster.streams[0]).toMatchObject({ codec_name: 'mjpeg', width: 1280, height: 720 });
+  });
+
+  it('removes the published poster when the upload is cancelled while the ladder encodes', async () => {
+    const uploadId = await h.upload(await makeVideo(join(dir, 'poster-cancel.mp4'), { width: 640, height: 360, seconds: 3 }), MP4);
+    await deliverWatchingPoster(uploadId, async () => {
+      expect(await h.outputKeys(uploadId)).toEqual([`media/${uploadId}/poster.jpg`]);
+      await h.cancel(uploadId);
+    });
+    expect(await h.outputKeys(uploadId)).toEqual([]);
+    expect((await h.record(uploadId)).status).toBe('cancelled');
   });
 });
 

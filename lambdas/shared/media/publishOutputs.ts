@@ -26,20 +26,25 @@ export async function publishOutputs(dir: string, options: PublishOptions): Prom
   const written: string[] = [];
   for (const wave of orderByDependency(files)) {
     await forEachLimited(wave, options.concurrency ?? 8, async (file) => {
-      const { contentType, cacheControl } = outputHeaders(file.key);
-      await options.s3.send(
-        new PutObjectCommand({
-          Bucket: options.bucket,
-          Key: file.key,
-          Body: await readFile(file.path),
-          ContentType: contentType,
-          CacheControl: cacheControl,
-        }),
-      );
+      await publishFile(file.path, file.key, options);
       written.push(file.key);
     });
   }
   return written;
+}
+
+/** Uploads one file to `key` with its content type and cache policy (an output published ahead of the rest). */
+export async function publishFile(path: string, key: string, options: Pick<PublishOptions, 's3' | 'bucket'>): Promise<void> {
+  const { contentType, cacheControl } = outputHeaders(key);
+  await options.s3.send(
+    new PutObjectCommand({
+      Bucket: options.bucket,
+      Key: key,
+      Body: await readFile(path),
+      ContentType: contentType,
+      CacheControl: cacheControl,
+    }),
+  );
 }
 
 interface OutputFile {

@@ -27,6 +27,13 @@ export const VIDEO_LADDER: readonly Rung[] = [
   { name: '1080p', shortSide: 1080, videoKbps: 5000, audioKbps: 128 },
 ];
 
+/**
+ * A source whose short side lies between two rungs gets a rung of its own at its full size when
+ * it is this much larger than the rung below (852x478 keeps 478 lines rather than stopping at
+ * 360p); closer to the rung below, the extra encode would add little a viewer could see.
+ */
+export const SOURCE_RUNG_MIN_GAIN = 1.1;
+
 /** Highest output frame rate; faster sources (slow-motion captures) are halved until they fit. */
 export const MAX_OUTPUT_FPS = 60;
 /** Frame rate assumed when the probe states none. */
@@ -53,8 +60,10 @@ export interface LadderSource {
 
 /**
  * The renditions for a source, smallest first: every rung up to the source's short side, so a
- * portrait phone video stays portrait and nothing is upscaled. A source smaller than the lowest
- * rung gets one rendition at its own (even) size.
+ * portrait phone video stays portrait and nothing is upscaled. A source whose short side falls
+ * between two rungs, more than SOURCE_RUNG_MIN_GAIN above the lower one, gets a top rung at its
+ * own even size (`sourceRung`). A source smaller than the lowest rung gets one rendition at its
+ * own (even) size.
  */
 export function planRenditions(source: LadderSource, ladder: readonly Rung[] = VIDEO_LADDER): RenditionPlan[] {
   const fps = outputFps(source.fps);
@@ -67,13 +76,38 @@ export function planRenditions(source: LadderSource, ladder: readonly Rung[] = V
     const height = evenFloor(source.height);
     return [plan({ ...lowest, name: `${Math.min(width, height)}p` }, width, height, fps)];
   }
-  return rungs.map((rung) => {
+  const plans = rungs.map((rung) => {
     const scale = rung.shortSide / shortSide;
     const landscape = source.width >= source.height;
     const width = landscape ? evenRound(source.width * scale) : rung.shortSide;
     const height = landscape ? rung.shortSide : evenRound(source.height * scale);
     return plan(rung, width, height, fps);
   });
+  const own = sourceRung(shortSide, ladder);
+  if (own) plans.push(plan(own, evenFloor(source.width), evenFloor(source.height), fps));
+  return plans;
+}
+
+/**
+ * The rung at the source's own (even) short side when it lies between two rungs and more than
+ * SOURCE_RUNG_MIN_GAIN above the lower one; none above the top rung (a 4K source tops out at
+ * 1080p) or close above a rung. Its video cap is interpolated between the two rungs by pixel
+ * count (the bitrate a picture needs grows with its pixels), so caps rise with size; audio is the
+ * upper rung's, since the picture is nearer that rung's than the lower one's in quality.
+ */
+export function sourceRung(shortSide: number, ladder: readonly Rung[] = VIDEO_LADDER): Rung | undefined {
+  const side = evenFloor(shortSide);
+  const upper = ladder.findIndex((rung) => rung.shortSide > side);
+  const below = ladder[upper - 1];
+  const above = ladder[upper];
+  if (!below || !above || side <= below.shortSide * SOURCE_RUNG_MIN_GAIN) return undefined;
+  const share = (side ** 2 - below.shortSide ** 2) / (above.shortSide ** 2 - below.shortSide ** 2);
+  return {
+    name: `${side}p`,
+    shortSide: side,
+    videoKbps: Math.round(below.videoKbps + share * (above.videoKbps - below.videoKbps)),
+    audioKbps: above.audioKbps,
+  };
 }
 
 function plan(rung: Rung, width: number, height: number, fps: number): RenditionPlan {

@@ -69,6 +69,37 @@ describe('ProgressReporter', () => {
     ]);
   });
 
+  it('writes media published early onto the processing record, keeping the stage and the progress last written', async () => {
+    const progress = reporter();
+    await progress.stage('transcode');
+    clock = 2_000;
+    progress.report(50);
+    const poster = { kind: 'video', posterUrl: 'https://cdn.example.com/media/u1/poster.jpg' } as const;
+    await progress.reportMedia(poster);
+    expect(written()).toEqual([
+      ['transcode', 5],
+      ['transcode', 45],
+      ['transcode', 45],
+    ]);
+    expect(dynamo.commandCalls(UpdateCommand).at(-1)?.args[0].input).toMatchObject({
+      ExpressionAttributeNames: { '#p2': 'media' },
+      ExpressionAttributeValues: { ':from0': 'processing', ':to': 'processing', ':p2': poster },
+    });
+    expect(table.get('u1')).toMatchObject({ status: 'processing', stage: 'transcode', progress: 45, media: poster });
+    clock = 4_000;
+    progress.report(100);
+    await progress.settle();
+    expect(table.get('u1')).toMatchObject({ progress: 85, media: poster });
+  });
+
+  it('refuses to write media once the upload was cancelled, and aborts the run', async () => {
+    const progress = reporter();
+    table.set('u1', { ...(table.get('u1') as UploadRecord), status: 'cancelled' });
+    await expect(progress.reportMedia({ kind: 'video', posterUrl: 'https://cdn.example.com/media/u1/poster.jpg' })).rejects.toBeInstanceOf(InvalidStateError);
+    expect(progress.signal.aborted).toBe(true);
+    expect(table.get('u1')?.media).toBeUndefined();
+  });
+
   it('keeps going when a progress write fails for a transient reason', async () => {
     const progress = reporter();
     dynamo.on(UpdateCommand).rejectsOnce(new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} }));

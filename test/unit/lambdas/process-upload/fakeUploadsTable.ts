@@ -9,7 +9,7 @@ type DocumentStub = AwsStub<any, any, any>;
 /**
  * An in-memory Uploads table behind the mocked document client: GetCommand reads it and
  * UpdateCommand applies `transition`'s conditional update (status in `:from*`, SET of `:to` and
- * the patch placeholders, REMOVE of the patch names without a value), failing the condition
+ * the patch placeholders, REMOVE of the patch names without a value and of `media`), failing the condition
  * like DynamoDB. Tests assert on the records and on the commands sent.
  */
 export function fakeUploadsTable(dynamo: DocumentStub, records: readonly UploadRecord[]): Map<string, UploadRecord> {
@@ -33,6 +33,7 @@ export function fakeUploadsTable(dynamo: DocumentStub, records: readonly UploadR
     for (const [placeholder, field] of Object.entries(names)) {
       const match = /^#p(\d+)$/.exec(placeholder);
       if (field === 'pendingExpiry') delete next.pendingExpiry;
+      if (placeholder === '#media') delete next.media;
       if (!match) continue;
       const value = values[`:p${match[1]}`];
       if (value === undefined) delete next[field];

@@ -231,6 +231,56 @@ describe('process-upload handler', () => {
     expect(s3).not.toHaveReceivedCommand(PutObjectCommand);
   });
 
+  describe('with the poster published ahead of the ladder', () => {
+    const POSTER_URL = 'https://cdn.example.com/media/u1/poster.jpg';
+    let whilePublished: UploadRecord | undefined;
+
+    /** What transcodeVideo does first: the poster is published and on the record, then `next` happens mid-way. */
+    function posterThen(next: (work: WorkContext) => Promise<MediaInfo>) {
+      vi.mocked(transcodeVideo).mockImplementation(async (work: WorkContext) => {
+        const poster = join(work.scratchDir, 'poster.jpg');
+        await writeFile(poster, 'jpeg bytes');
+        await work.progress.reportMedia({ kind: 'video', posterUrl: await work.publishNow(poster, 'poster.jpg') });
+        whilePublished = table.get('u1');
+        return next(work);
+      });
+      s3.on(ListObjectsV2Command).resolves({ Contents: [{ Key: 'media/u1/poster.jpg' }] });
+      s3.on(DeleteObjectsCommand).resolves({});
+    }
+
+    it('shows the poster on the processing record, then removes it when the ladder fails for good on a first delivery', async () => {
+      posterThen(async () => {
+        throw new ProcessingError('TRANSCODE_FAILED', 'Making the video renditions failed: …');
+      });
+      await expect(deliver(1)).resolves.toEqual({ batchItemFailures: [] });
+      expect(s3).toHaveReceivedCommandWith(PutObjectCommand, { Bucket: 'media-bucket', Key: 'media/u1/poster.jpg', ContentType: 'image/jpeg' });
+      expect(whilePublished).toMatchObject({ status: 'processing', stage: 'transcode', media: { kind: 'video', posterUrl: POSTER_URL } });
+      expect(s3).toHaveReceivedCommandWith(DeleteObjectsCommand, { Bucket: 'media-bucket', Delete: { Objects: [{ Key: 'media/u1/poster.jpg' }], Quiet: true } });
+      expect(table.get('u1')).toMatchObject({ status: 'failed', error: { code: 'TRANSCODE_FAILED' } });
+      expect(table.get('u1')?.media).toBeUndefined();
+    });
+
+    it('removes the poster when the upload is cancelled while the ladder encodes, and is done with the message', async () => {
+      posterThen(async (work) => {
+        table.set('u1', { ...(table.get('u1') as UploadRecord), status: 'cancelled' });
+        await work.progress.stage('thumbnails');
+        throw new Error('the stage write must refuse a cancelled upload');
+      });
+      await expect(deliver(1)).resolves.toEqual({ batchItemFailures: [] });
+      expect(whilePublished?.media?.posterUrl).toBe(POSTER_URL);
+      expect(s3).toHaveReceivedCommandWith(DeleteObjectsCommand, { Bucket: 'media-bucket', Delete: { Objects: [{ Key: 'media/u1/poster.jpg' }], Quiet: true } });
+      expect(table.get('u1')?.status).toBe('cancelled');
+    });
+
+    it('keeps the same poster URL on the ready record, and removes nothing', async () => {
+      posterThen(async () => ({ ...MEDIA, posterUrl: POSTER_URL }));
+      await expect(deliver(1)).resolves.toEqual({ batchItemFailures: [] });
+      expect(table.get('u1')).toMatchObject({ status: 'ready', media: { posterUrl: POSTER_URL } });
+      expect(s3.commandCalls(PutObjectCommand).filter(({ args }) => args[0].input.Key === 'media/u1/poster.jpg')).toHaveLength(1);
+      expect(s3).not.toHaveReceivedCommand(DeleteObjectsCommand);
+    });
+  });
+
   it('deletes the outputs it wrote when the upload was cancelled during publishing', async () => {
     s3.on(PutObjectCommand).callsFake(async () => {
       table.set('u1', { ...(table.get('u1') as UploadRecord), status: 'cancelled' });

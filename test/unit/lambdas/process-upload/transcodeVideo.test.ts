@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
@@ -8,11 +9,14 @@ vi.hoisted(() => {
   process.env.USAGE_TABLE = 'usage-table';
 });
 
+vi.mock('../../../../lambdas/shared/media/runFfmpeg.js', () => ({ runFfmpeg: vi.fn() }));
+
 import { ProgressReporter } from '../../../../lambdas/process-upload/ProgressReporter.js';
 import { transcodeVideo } from '../../../../lambdas/process-upload/transcodeVideo.js';
 import type { WorkContext } from '../../../../lambdas/process-upload/WorkContext.js';
 import { ProcessingError } from '../../../../lambdas/shared/errors.js';
 import { DEFAULT_PROCESSING_LIMITS } from '../../../../lambdas/shared/media/processingLimits.js';
+import { runFfmpeg } from '../../../../lambdas/shared/media/runFfmpeg.js';
 import type { ValidMedia } from '../../../../lambdas/shared/media/validateMedia.js';
 
 const outputDir = join(tmpdir(), `transcodeVideo-test-${process.pid}`);
@@ -28,6 +32,9 @@ const work: WorkContext = {
   progress: new ProgressReporter('u1', 'transcode'),
   timeLeftMs: () => 60_000,
   outputUrl: (path) => `https://cdn.example.com/media/u1/${path}`,
+  publishNow: async () => {
+    throw new Error('nothing is published here');
+  },
 };
 
 function video(width: number, height: number, fps: number): ValidMedia {
@@ -45,5 +52,51 @@ describe('transcodeVideo', () => {
       message: 'The video is 8192x1080 at 60 fps, more than H.264 can encode; a smaller picture or a lower frame rate is accepted',
     });
     expect(existsSync(outputDir)).toBe(false);
+  });
+});
+
+describe('transcodeVideo, poster first', () => {
+  it('publishes the poster and writes its URL onto the record before the ladder encode starts', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'transcodeVideo-poster-'));
+    try {
+      const steps: string[] = [];
+      const progress = new ProgressReporter('u1', 'transcode');
+      vi.spyOn(progress, 'reportMedia').mockImplementation(async (media) => {
+        steps.push(`record ${JSON.stringify(media)}`);
+      });
+      vi.mocked(runFfmpeg).mockImplementation(async (args, options) => {
+        steps.push(`ffmpeg ${options.step}`);
+        const output = args.at(-1) as string;
+        if (output.endsWith('poster.jpg')) {
+          await writeFile(output, Buffer.from([0xff, 0xd8, 0xff]));
+          return;
+        }
+        throw new ProcessingError('TRANSCODE_FAILED', 'stop here: only the order matters');
+      });
+      const early: WorkContext = {
+        ...work,
+        outputDir: join(dir, 'out'),
+        scratchDir: dir,
+        progress,
+        publishNow: async (localPath, relativePath) => {
+          steps.push(`publish ${relativePath} (${(await readFile(localPath)).length} bytes)`);
+          return `https://cdn.example.com/media/u1/${relativePath}`;
+        },
+      };
+
+      await expect(transcodeVideo(early, video(1280, 720, 30))).rejects.toThrow('stop here');
+      expect(steps).toEqual([
+        'ffmpeg the poster',
+        'publish poster.jpg (3 bytes)',
+        'record {"kind":"video","posterUrl":"https://cdn.example.com/media/u1/poster.jpg"}',
+        'ffmpeg the video renditions',
+      ]);
+      // Taken at the top rendition's size, 10% in; made outside the output folder, so the final publish skips it.
+      const posterArgs = vi.mocked(runFfmpeg).mock.calls[0]?.[0] ?? [];
+      expect(posterArgs).toEqual(expect.arrayContaining(['-ss', '1', 'scale=1280:720,setsar=1', join(dir, 'poster.jpg')]));
+      expect(existsSync(join(dir, 'out', 'poster.jpg'))).toBe(false);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

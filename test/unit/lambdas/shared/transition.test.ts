@@ -108,7 +108,7 @@ describe('transition', () => {
     );
 
     expect(dynamo).toHaveReceivedCommandWith(UpdateCommand, {
-      UpdateExpression: 'SET #status = :to, #updatedAt = :now, #writeId = :writeId, #p0 = :p0 REMOVE #pendingExpiry, #unfinishedOwner, #pendingProcessing, #p1 ADD #seq :one',
+      UpdateExpression: 'SET #status = :to, #updatedAt = :now, #writeId = :writeId, #p0 = :p0 REMOVE #pendingExpiry, #unfinishedOwner, #pendingProcessing, #media, #p1 ADD #seq :one',
       ExpressionAttributeNames: {
         '#status': 'status',
         '#updatedAt': 'updatedAt',
@@ -117,6 +117,7 @@ describe('transition', () => {
         '#pendingProcessing': 'pendingProcessing',
         '#seq': 'seq',
         '#unfinishedOwner': 'unfinishedOwner',
+        '#media': 'media',
         '#p0': 'error',
         '#p1': 'progress',
       },
@@ -146,14 +147,30 @@ describe('transition', () => {
     ['uploaded', 'processing', 'SET #status = :to, #updatedAt = :now, #writeId = :writeId, #pendingProcessing = :to REMOVE #pendingExpiry ADD #seq :one'],
     ['processing', 'processing', 'SET #status = :to, #updatedAt = :now, #writeId = :writeId, #pendingProcessing = :to REMOVE #pendingExpiry ADD #seq :one'],
     ['processing', 'ready', 'SET #status = :to, #updatedAt = :now, #writeId = :writeId REMOVE #pendingExpiry, #unfinishedOwner, #pendingProcessing ADD #seq :one'],
-    ['processing', 'cancelled', 'SET #status = :to, #updatedAt = :now, #writeId = :writeId REMOVE #pendingExpiry, #unfinishedOwner, #pendingProcessing ADD #seq :one'],
-    ['uploaded', 'failed', 'SET #status = :to, #updatedAt = :now, #writeId = :writeId REMOVE #pendingExpiry, #unfinishedOwner, #pendingProcessing ADD #seq :one'],
+    ['processing', 'cancelled', 'SET #status = :to, #updatedAt = :now, #writeId = :writeId REMOVE #pendingExpiry, #unfinishedOwner, #pendingProcessing, #media ADD #seq :one'],
+    ['uploaded', 'failed', 'SET #status = :to, #updatedAt = :now, #writeId = :writeId REMOVE #pendingExpiry, #unfinishedOwner, #pendingProcessing, #media ADD #seq :one'],
   ] as const)('keeps the sweep index key equal to the status while %s becomes %s, and only then', async (from, to, expression) => {
     dynamo.on(UpdateCommand).resolves({ Attributes: record({ status: to }) });
 
     await transition('u1', from, to, {}, { now: NOW });
 
     expect(dynamo).toHaveReceivedCommandWith(UpdateCommand, { UpdateExpression: expression });
+  });
+
+  it.each([
+    ['processing', 'failed', true],
+    ['processing', 'cancelled', true],
+    ['initiated', 'expired', true],
+    ['processing', 'processing', false],
+    ['processing', 'ready', false],
+  ] as const)('drops media (outputs already published) when %s becomes %s: %s', async (from, to, drops) => {
+    dynamo.on(UpdateCommand).resolves({ Attributes: record({ status: to }) });
+
+    await transition('u1', from, to, {}, { now: NOW });
+
+    const input = dynamo.commandCalls(UpdateCommand)[0]?.args[0].input;
+    expect(input?.UpdateExpression?.includes('#media')).toBe(drops);
+    expect(input?.ExpressionAttributeNames?.['#media']).toBe(drops ? 'media' : undefined);
   });
 
   it('with ifWriteId, writes only if the record was not written since that write', async () => {

@@ -91,6 +91,16 @@ describe('uploadEvent', () => {
     expect(uploadEvent(record({ seq: undefined })).seq).toBe(0);
   });
 
+  it('carries the poster a processing video already published, before it is ready', () => {
+    const media: MediaInfo = { kind: 'video', posterUrl: 'https://cdn.example.com/media/u1/poster.jpg' };
+    expect(uploadEvent(record({ status: 'processing', stage: 'transcode', progress: 5, media }))).toMatchObject({
+      type: 'progress',
+      status: 'processing',
+      stage: 'transcode',
+      media,
+    });
+  });
+
   it('keeps a short error message whole', () => {
     const event = uploadEvent(record({ status: 'failed', error: { code: 'TOO_LONG', message: 'The video is 7200 s long' } }));
 
