@@ -80,12 +80,17 @@ describe('local mode: expiry', () => {
       async () => expect((await callApi(local, 'GET', `/uploads/${uploadId}`, { token })).body.status).toBe('expired'),
       { timeout: 5_000, interval: 250 },
     );
+    // The job aborts the multipart upload right after the state write that GET shows: wait for it too.
     const s3 = emulatorS3(local);
-    await expect(
-      s3.send(
-        new ListPartsCommand({ Bucket: local.uploadsBucket, Key: `uploads/${uploadId}/source`, UploadId: new URL(parts[0].url).searchParams.get('uploadId')! }),
-      ),
-    ).rejects.toBeInstanceOf(NoSuchUpload);
+    await vi.waitFor(
+      () =>
+        expect(
+          s3.send(
+            new ListPartsCommand({ Bucket: local.uploadsBucket, Key: `uploads/${uploadId}/source`, UploadId: new URL(parts[0].url).searchParams.get('uploadId')! }),
+          ),
+        ).rejects.toBeInstanceOf(NoSuchUpload),
+      { timeout: 5_000, interval: 250 },
+    );
     s3.destroy();
   });
 });
