@@ -78,8 +78,8 @@ export const WEBSOCKET_ROUTES: readonly WebSocketRouteDefinition[] = [
     access: {
       uploadsTable: { items: ['get', 'update'], queries: [BY_UNFINISHED_OWNER_INDEX] },
       usageTable: ['get', 'update'],
-      // get/update: a subscription held already, and the connection's slot count (ws-message/subscriptionSlots.ts).
-      connectionsTable: { items: ['get', 'put', 'update', 'delete'] },
+      // Conditional writes of the subscription and of the connection's slot count (ws-message/subscriptionSlots.ts).
+      connectionsTable: { items: ['put', 'update', 'delete'] },
       manageConnections: true,
     },
   },

@@ -5,11 +5,10 @@ import {
   WEBSOCKET_LIMITS,
 } from '../shared/progress/protocol.js';
 import { ownerTopic, uploadTopic } from '../shared/progress/subscriptionKeys.js';
-import { putSubscription } from '../shared/progress/putSubscription.js';
 import { uploadEvent } from '../shared/progress/uploadEvent.js';
 import { isUploadId } from '../shared/validation/uploadId.js';
 import type { ConnectionIdentity } from './connectionIdentity.js';
-import { holdsSubscription, takeSubscriptionSlot } from './subscriptionSlots.js';
+import { keepSubscription } from './subscriptionSlots.js';
 import { unfinishedUploads } from './unfinishedUploads.js';
 
 /** A subscription outlives API Gateway's connection limit by this much, then the TTL removes it. */
@@ -29,8 +28,14 @@ export async function subscribe(identity: ConnectionIdentity, uploadId: string |
   const connectedSeconds = Math.floor((identity.connectedAt ?? now.getTime()) / 1000);
   // The connection ends at its 2-hour limit whenever it subscribed.
   const expiresAt = connectedSeconds + WEBSOCKET_LIMITS.maxConnectionSeconds + SUBSCRIPTION_MARGIN_SECONDS;
-  const held = await holdsSubscription(topic, identity.connectionId);
-  if (!held && !(await takeSubscriptionSlot(identity.connectionId, identity.ownerId, expiresAt))) {
+  const kept = await keepSubscription({
+    topic,
+    connectionId: identity.connectionId,
+    ownerId: identity.ownerId,
+    expiresAt,
+    tokenExpiresAt: identity.tokenExpiresAt,
+  });
+  if (kept === 'full') {
     return [
       {
         type: 'error',
@@ -40,13 +45,6 @@ export async function subscribe(identity: ConnectionIdentity, uploadId: string |
       },
     ];
   }
-  await putSubscription({
-    topic,
-    connectionId: identity.connectionId,
-    ownerId: identity.ownerId,
-    expiresAt,
-    tokenExpiresAt: identity.tokenExpiresAt,
-  });
 
   if (uploadId === undefined) {
     const records = await unfinishedUploads(identity.ownerId);

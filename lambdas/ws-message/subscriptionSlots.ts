@@ -1,54 +1,94 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { connectionsTableName } from '../shared/config.js';
 import { dynamo } from '../shared/dynamo.js';
 import { MAX_SUBSCRIPTIONS_PER_CONNECTION } from '../shared/progress/protocol.js';
+import type { SubscriptionItem } from '../shared/progress/subscriptionKeys.js';
 
 const tableName = connectionsTableName();
 
 /**
- * Each connection's count of subscriptions, kept in the Connections table beside them (topic
- * `connection#<id>`, a topic no publisher reads) so that `$disconnect` removes it with them.
- * The count is taken with one conditional update, so subscribes sent at once cannot pass the
- * limit between a count and a write. Two subscribes of one new topic at once count twice (the
- * slot is given back only when the subscription is): the limit errs on the safe side.
+ * A connection's subscriptions and their count. The count sits in the Connections table beside
+ * them (topic `connection#<id>`, a topic no publisher reads) so that `$disconnect` removes it with
+ * them. The subscription item itself says whether it exists (conditional writes, never a read
+ * before a write), and a slot is taken only for a subscription this call creates and given back
+ * when it is not created, so messages handled at once cannot pass the limit nor leak slots.
  */
 function counterKey(connectionId: string) {
   return { topic: `connection#${connectionId}`, connectionId };
 }
 
-/** True when the connection already holds this subscription (subscribing again takes no slot). */
-export async function holdsSubscription(topic: string, connectionId: string): Promise<boolean> {
-  const { Item } = await dynamo.send(new GetCommand({ TableName: tableName, Key: { topic, connectionId }, ProjectionExpression: 'topic' }));
-  return Item !== undefined;
-}
+export type SubscribeOutcome = 'renewed' | 'created' | 'full';
 
-/** Takes one of the connection's slots; false when all are taken. */
-export async function takeSubscriptionSlot(connectionId: string, ownerId: string, expiresAt: number): Promise<boolean> {
+export async function keepSubscription(item: SubscriptionItem): Promise<SubscribeOutcome> {
+  if (await renew(item)) return 'renewed';
+  if (!(await takeSlot(item))) return 'full';
+  let created: boolean;
   try {
-    await dynamo.send(
-      new UpdateCommand({
-        TableName: tableName,
-        Key: counterKey(connectionId),
-        UpdateExpression: 'SET #owner = :owner, #expiresAt = :expiresAt ADD #count :one',
-        ConditionExpression: 'attribute_not_exists(#count) OR #count < :max',
-        ExpressionAttributeNames: { '#owner': 'ownerId', '#expiresAt': 'expiresAt', '#count': 'subscriptions' },
-        ExpressionAttributeValues: { ':owner': ownerId, ':expiresAt': expiresAt, ':one': 1, ':max': MAX_SUBSCRIPTIONS_PER_CONNECTION },
-      }),
-    );
-    return true;
+    created = await create(item);
   } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return false;
+    await giveSlotBack(item.connectionId);
     throw error;
   }
+  if (created) return 'created';
+  // Another message of this connection created it meanwhile: it took its own slot.
+  await giveSlotBack(item.connectionId);
+  return 'renewed';
 }
 
 /** Ends a subscription and gives its slot back, only if it existed (unsubscribing twice gives back once). */
 export async function endSubscription(topic: string, connectionId: string): Promise<void> {
   const { Attributes } = await dynamo.send(new DeleteCommand({ TableName: tableName, Key: { topic, connectionId }, ReturnValues: 'ALL_OLD' }));
-  if (!Attributes) return;
-  try {
-    await dynamo.send(
+  if (Attributes) await giveSlotBack(connectionId);
+}
+
+/** A subscription the connection holds already gets a fresh expiry and token expiry; false when there is none. */
+async function renew(item: SubscriptionItem): Promise<boolean> {
+  return conditionHeld(
+    dynamo.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: { topic: item.topic, connectionId: item.connectionId },
+        UpdateExpression: 'SET #expiresAt = :expiresAt, #tokenExpiresAt = :tokenExpiresAt',
+        ConditionExpression: 'attribute_exists(#topic) AND #owner = :owner',
+        ExpressionAttributeNames: { '#expiresAt': 'expiresAt', '#tokenExpiresAt': 'tokenExpiresAt', '#topic': 'topic', '#owner': 'ownerId' },
+        ExpressionAttributeValues: { ':expiresAt': item.expiresAt, ':tokenExpiresAt': item.tokenExpiresAt, ':owner': item.ownerId },
+      }),
+    ),
+  );
+}
+
+async function takeSlot(item: SubscriptionItem): Promise<boolean> {
+  return conditionHeld(
+    dynamo.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: counterKey(item.connectionId),
+        UpdateExpression: 'SET #owner = :owner, #expiresAt = :expiresAt ADD #count :one',
+        ConditionExpression: 'attribute_not_exists(#count) OR #count < :max',
+        ExpressionAttributeNames: { '#owner': 'ownerId', '#expiresAt': 'expiresAt', '#count': 'subscriptions' },
+        ExpressionAttributeValues: { ':owner': item.ownerId, ':expiresAt': item.expiresAt, ':one': 1, ':max': MAX_SUBSCRIPTIONS_PER_CONNECTION },
+      }),
+    ),
+  );
+}
+
+async function create(item: SubscriptionItem): Promise<boolean> {
+  return conditionHeld(
+    dynamo.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: item,
+        ConditionExpression: 'attribute_not_exists(#topic)',
+        ExpressionAttributeNames: { '#topic': 'topic' },
+      }),
+    ),
+  );
+}
+
+async function giveSlotBack(connectionId: string): Promise<void> {
+  await conditionHeld(
+    dynamo.send(
       new UpdateCommand({
         TableName: tableName,
         Key: counterKey(connectionId),
@@ -57,8 +97,17 @@ export async function endSubscription(topic: string, connectionId: string): Prom
         ExpressionAttributeNames: { '#count': 'subscriptions' },
         ExpressionAttributeValues: { ':minusOne': -1, ':zero': 0 },
       }),
-    );
+    ),
+  );
+}
+
+/** True when the conditional write happened, false when its condition did not hold; other failures throw. */
+async function conditionHeld(write: Promise<unknown>): Promise<boolean> {
+  try {
+    await write;
+    return true;
   } catch (error) {
-    if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
   }
 }

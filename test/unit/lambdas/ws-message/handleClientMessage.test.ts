@@ -39,14 +39,27 @@ const commandOrder = () => dynamo.calls().map((call) => call.args[0].constructor
  * table, and the connection's slot counter (a conditional UpdateCommand) is full at 50.
  */
 function holding(topics: string[]): void {
-  dynamo
-    .on(GetCommand, { TableName: 'connections-table' })
-    .callsFake(async (input: { Key: { topic: string } }) => (topics.includes(input.Key.topic) ? { Item: { topic: input.Key.topic } } : {}));
-  dynamo.on(UpdateCommand, { TableName: 'connections-table' }).callsFake(async () => {
-    if (topics.length >= 50) throw new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
+  const conditionFailed = () => new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
+  dynamo.on(UpdateCommand, { TableName: 'connections-table' }).callsFake(async (input: { Key: { topic: string }; UpdateExpression: string }) => {
+    if (input.Key.topic.startsWith('connection#')) {
+      if (input.UpdateExpression.includes(':one') && topics.length >= 50) throw conditionFailed();
+      return {};
+    }
+    // A renewal: only of a subscription the connection holds.
+    if (!topics.includes(input.Key.topic)) throw conditionFailed();
     return {};
   });
 }
+
+/** The kinds of write to the Connections table, in order: renew, slot, create, slot back. */
+const connectionWrites = () =>
+  dynamo.calls().flatMap((call) => {
+    const input = call.args[0].input as { TableName?: string; Key?: { topic: string }; UpdateExpression?: string };
+    if (input.TableName !== 'connections-table') return [];
+    if (call.args[0] instanceof PutCommand) return ['create'];
+    if (!input.Key?.topic.startsWith('connection#')) return ['renew'];
+    return [input.UpdateExpression?.includes(':minusOne') ? 'slot back' : 'slot'];
+  });
 
 function expectNoSubscriptionStored(): void {
   expect(dynamo).not.toHaveReceivedCommand(PutCommand);
@@ -121,7 +134,8 @@ describe('handleClientMessage', () => {
         replies: [uploadEvent(stored({ seq: 4, bytesSent: 100 })), { type: 'subscribed', uploadId: FIXTURE_UPLOAD_ID }],
         close: false,
       });
-      expect(commandOrder()).toEqual(['GetCommand', 'GetCommand', 'UpdateCommand', 'PutCommand', 'GetCommand']);
+      expect(commandOrder()).toEqual(['GetCommand', 'UpdateCommand', 'UpdateCommand', 'PutCommand', 'GetCommand']);
+      expect(connectionWrites()).toEqual(['renew', 'slot', 'create']);
       expect(dynamo).toHaveReceivedCommandWith(UpdateCommand, {
         TableName: 'connections-table',
         Key: { topic: 'connection#conn-1', connectionId: 'conn-1' },
@@ -131,6 +145,7 @@ describe('handleClientMessage', () => {
       });
       expect(dynamo).toHaveReceivedCommandExactlyOnceWith(PutCommand, {
         TableName: 'connections-table',
+        ConditionExpression: 'attribute_not_exists(#topic)',
         Item: {
           topic: UPLOAD_TOPIC,
           connectionId: 'conn-1',
@@ -139,7 +154,7 @@ describe('handleClientMessage', () => {
           tokenExpiresAt: NOW_SECONDS + 3_600,
         },
       });
-      expect(dynamo).toHaveReceivedNthCommandWith(GetCommand, 3, { TableName: 'uploads-table', Key: { uploadId: FIXTURE_UPLOAD_ID }, ConsistentRead: true });
+      expect(dynamo).toHaveReceivedNthCommandWith(GetCommand, 2, { TableName: 'uploads-table', Key: { uploadId: FIXTURE_UPLOAD_ID }, ConsistentRead: true });
     });
 
     it.each([
@@ -198,8 +213,27 @@ describe('handleClientMessage', () => {
       const outcome = await send({ action: 'subscribe', uploadId: FIXTURE_UPLOAD_ID });
 
       expect(outcome.replies).toEqual([uploadEvent(stored()), { type: 'subscribed', uploadId: FIXTURE_UPLOAD_ID }]);
-      expect(dynamo).toHaveReceivedCommandExactlyOnceWith(PutCommand, { Item: expect.objectContaining({ topic: UPLOAD_TOPIC }) });
-      expect(dynamo).not.toHaveReceivedCommand(UpdateCommand);
+      expect(connectionWrites()).toEqual(['renew']);
+    });
+
+    it('gives the slot back when storing the subscription fails, and answers nothing of it', async () => {
+      holding([]);
+      dynamo.on(GetCommand, { TableName: 'uploads-table' }).resolves({ Item: stored() });
+      dynamo.on(PutCommand).rejects(new Error('ProvisionedThroughputExceededException'));
+
+      await expect(send({ action: 'subscribe', uploadId: FIXTURE_UPLOAD_ID })).rejects.toThrow('ProvisionedThroughputExceededException');
+      expect(connectionWrites()).toEqual(['renew', 'slot', 'create', 'slot back']);
+    });
+
+    it('gives the slot back when another message of the connection created the subscription meanwhile', async () => {
+      holding([]);
+      dynamo.on(GetCommand, { TableName: 'uploads-table' }).resolves({ Item: stored() });
+      dynamo.on(PutCommand).rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }));
+
+      const outcome = await send({ action: 'subscribe', uploadId: FIXTURE_UPLOAD_ID });
+
+      expect(outcome.replies.at(-1)).toEqual({ type: 'subscribed', uploadId: FIXTURE_UPLOAD_ID });
+      expect(connectionWrites()).toEqual(['renew', 'slot', 'create', 'slot back']);
     });
 
     it('answers NOT_FOUND when the upload is deleted between the check and the snapshot', async () => {
@@ -223,7 +257,7 @@ describe('handleClientMessage', () => {
       const outcome = await send({ action: 'subscribe' });
 
       expect(outcome.replies).toEqual([uploadEvent(newest), uploadEvent(older), { type: 'subscribed' }]);
-      expect(commandOrder()).toEqual(['GetCommand', 'UpdateCommand', 'PutCommand', 'QueryCommand']);
+      expect(commandOrder()).toEqual(['UpdateCommand', 'UpdateCommand', 'PutCommand', 'QueryCommand']);
       expect(dynamo).toHaveReceivedCommandWith(PutCommand, { Item: expect.objectContaining({ topic: OWNER_TOPIC, connectionId: 'conn-1' }) });
       expect(dynamo).toHaveReceivedCommandWith(QueryCommand, {
         TableName: 'uploads-table',
