@@ -4,6 +4,7 @@ import {
   CorsHttpMethod,
   HttpApi,
   HttpMethod,
+  HttpNoneAuthorizer,
   HttpStage,
   LogGroupLogDestination,
   type ThrottleSettings,
@@ -13,10 +14,11 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import type { UploadPolicy } from '../lambdas/shared/mediaPolicy.js';
 import { PipelineFunction } from './PipelineFunction.js';
-import { ROUTES, type RouteDefinition } from './routes.js';
+import { authOf, ROUTES, type RouteDefinition } from './routes.js';
 
 export interface UploadApiProps {
   readonly uploadsBucket: IBucket;
@@ -50,8 +52,8 @@ export interface UploadApiProps {
 /**
  * The HTTP API clients upload through: one function per entry of the route table (the same
  * table local mode serves), each granted only the operations its route's `access` names, a JWT
- * authorizer on every route, CORS preflight for browsers, and a throttled, access-logged
- * default stage.
+ * authorizer on every route but those whose `auth` is `none` (the API's own description), CORS
+ * preflight for browsers, and a throttled, access-logged default stage.
  */
 export class UploadApi extends Construct {
   readonly httpApi: HttpApi;
@@ -106,11 +108,17 @@ export class UploadApi extends Construct {
     const functions = new Map<string, PipelineFunction>();
     for (const route of ROUTES) {
       const fn = this.routeFunction(route, props, removalPolicy);
-      this.httpApi.addRoutes({
+      const routes = this.httpApi.addRoutes({
         path: route.path,
         methods: [HttpMethod[route.method]],
         integration: new HttpLambdaIntegration(`${route.id}Integration`, fn.function),
+        ...(authOf(route) === 'none' ? { authorizer: new HttpNoneAuthorizer() } : {}),
       });
+      if (authOf(route) === 'none') {
+        const reason = `${route.method} ${route.path} is public on purpose: it answers a fixed document that names no user or resource, and the stage's throttle bounds it like every route.`;
+        // AwsSolutions-COG4 (Cognito authorizer) checks REST API methods only: it never sees an HTTP API route.
+        NagSuppressions.addResourceSuppressions(routes, [{ id: 'AwsSolutions-APIG4', reason }]);
+      }
       functions.set(route.id, fn);
     }
     this.functions = functions;

@@ -27,6 +27,12 @@ export interface RouteAccess {
   readonly mediaBucket?: readonly OutputsOperation[];
 }
 
+/**
+ * Who may call a route: `jwt`, a bearer token API Gateway's JWT authorizer accepts (the caller's
+ * `sub` reaches the handler); `none`, anyone, for public descriptions that hold no user's data.
+ */
+export type RouteAuth = 'jwt' | 'none';
+
 export interface RouteDefinition {
   /** Stable PascalCase id for the construct. */
   readonly id: string;
@@ -37,6 +43,13 @@ export interface RouteDefinition {
   readonly handler: string;
   readonly description: string;
   readonly access: RouteAccess;
+  /** @default 'jwt' */
+  readonly auth?: RouteAuth;
+}
+
+/** The route's `auth`, with its default. */
+export function authOf(route: RouteDefinition): RouteAuth {
+  return route.auth ?? 'jwt';
 }
 
 export const ROUTES: readonly RouteDefinition[] = [
@@ -98,5 +111,15 @@ export const ROUTES: readonly RouteDefinition[] = [
     handler: 'get-config',
     description: 'Returns the limits, accepted types and part-size rules',
     access: {},
+  },
+  {
+    id: 'GetOpenApi',
+    method: 'GET',
+    path: '/openapi.json',
+    handler: 'get-openapi',
+    description: "Returns the API's OpenAPI 3.1 description (docs/openapi.json)",
+    access: {},
+    // Tools read an API's description before they hold a token; it names no user and no resource.
+    auth: 'none',
   },
 ];

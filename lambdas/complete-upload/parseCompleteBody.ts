@@ -23,6 +23,9 @@ const partsSchema = z.array(
   z.refine((parts) => new Set(parts.map((part) => part.partNumber)).size === parts.length),
 );
 
+/** The body as the parser below checks it, for the OpenAPI document. */
+export const completeBodySchema = z.strictObject({ parts: z.optional(partsSchema) });
+
 /**
  * The body of `POST /uploads/{id}/complete`: nothing, `{}`, or `{ parts: [{ partNumber, etag }] }`.
  * Returns the client's parts, or undefined when it sent none (ListParts is the truth either

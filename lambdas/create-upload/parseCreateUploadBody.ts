@@ -2,8 +2,8 @@ import * as z from 'zod/mini';
 import { TooLargeError, UnsupportedTypeError, ValidationError } from '../shared/errors.js';
 import { kindOf, MEDIA_KINDS, type MediaKind, type UploadPolicy } from '../shared/mediaPolicy.js';
 import { describeValue } from '../shared/validation/describeValue.js';
-import { parseFilename } from '../shared/validation/filename.js';
-import { parseMetadata } from '../shared/validation/metadata.js';
+import { filenameSchema, parseFilename } from '../shared/validation/filename.js';
+import { metadataSchema, parseMetadata } from '../shared/validation/metadata.js';
 
 /** A `POST /uploads` body that passed every rule, with its media kind. */
 export interface CreateUploadBody {
@@ -17,10 +17,28 @@ export interface CreateUploadBody {
   readonly partSize?: number;
 }
 
-const FIELDS = ['filename', 'contentType', 'size', 'metadata', 'partSize'] as const;
+const contentTypeSchema = z.string();
+/** A safe integer (`z.int()`) above zero: anything past 2^53 - 1 bytes could not be counted exactly. */
+const sizeSchema = z.int().check(z.gt(0));
+/** Its range depends on the size and the policy: `partPlan` checks it. */
+const partSizeSchema = z.number();
+
+/**
+ * The body as a whole, from the schemas each field is checked with below: the OpenAPI document
+ * (lib/openapi/) describes the request with it. The parser checks field by field rather than
+ * through it, so each broken rule keeps its own code and status.
+ */
+export const createUploadBodySchema = z.strictObject({
+  filename: filenameSchema,
+  contentType: contentTypeSchema,
+  size: sizeSchema,
+  metadata: z.optional(metadataSchema),
+  partSize: z.optional(partSizeSchema),
+});
+
+const FIELDS = Object.keys(createUploadBodySchema.def.shape);
 
 const bodySchema = z.strictObject(Object.fromEntries(FIELDS.map((field) => [field, z.optional(z.unknown())])));
-const sizeSchema = z.number().check(z.refine((size) => Number.isSafeInteger(size) && size > 0));
 
 /**
  * Checks a `POST /uploads` body field by field, in a fixed order, and answers the first
@@ -43,10 +61,11 @@ export function parseCreateUploadBody(body: unknown, policy: UploadPolicy): Crea
 
   const filename = parseFilename(fields.filename);
 
-  if (typeof fields.contentType !== 'string') {
+  const declaredType = contentTypeSchema.safeParse(fields.contentType);
+  if (!declaredType.success) {
     throw new ValidationError(`contentType must be a string such as video/mp4; got ${describeValue(fields.contentType)}`);
   }
-  const contentType = fields.contentType.toLowerCase();
+  const contentType = declaredType.data.toLowerCase();
   const kind = kindOf(policy, contentType);
   if (kind === undefined) {
     const accepted = MEDIA_KINDS.map((k) => `${k}: ${policy.acceptedTypes[k].join(', ')}`).join('; ');
@@ -63,7 +82,8 @@ export function parseCreateUploadBody(body: unknown, policy: UploadPolicy): Crea
 
   const metadata = fields.metadata === undefined ? undefined : parseMetadata(fields.metadata, policy.maxMetadataBytes);
 
-  if (fields.partSize !== undefined && typeof fields.partSize !== 'number') {
+  const partSize = fields.partSize === undefined ? undefined : partSizeSchema.safeParse(fields.partSize);
+  if (partSize !== undefined && !partSize.success) {
     throw new ValidationError(`partSize must be a whole number of bytes; got ${describeValue(fields.partSize)}`, 'INVALID_PART_SIZE');
   }
 
@@ -73,6 +93,6 @@ export function parseCreateUploadBody(body: unknown, policy: UploadPolicy): Crea
     kind,
     size: size.data,
     ...(metadata === undefined ? {} : { metadata }),
-    ...(fields.partSize === undefined ? {} : { partSize: fields.partSize }),
+    ...(partSize === undefined ? {} : { partSize: partSize.data }),
   };
 }

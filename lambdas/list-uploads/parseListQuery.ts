@@ -1,3 +1,4 @@
+import * as z from 'zod/mini';
 import { ValidationError } from '../shared/errors.js';
 import { UPLOAD_STATUSES, type UploadStatus } from '../shared/uploadRecord.js';
 import { describeValue } from '../shared/validation/describeValue.js';
@@ -13,9 +14,19 @@ export interface ListQuery {
   readonly startKey?: ListCursorKey;
 }
 
-const KNOWN = new Set(['status', 'limit', 'cursor']);
-/** Plain decimal, no sign, no leading zero, no exponent: `Number()` would accept far more. */
-const DECIMAL = /^[1-9][0-9]{0,2}$/;
+/**
+ * Each query parameter's rule (every value arrives as a string), for the parser and the OpenAPI
+ * document. `limit` is plain decimal from 1 to MAX_LIST_LIMIT: no sign, no leading zero, no
+ * exponent (`Number()` would accept far more). A cursor's shape is checked by decoding it.
+ */
+export const listQuerySchemas = {
+  status: z.enum(UPLOAD_STATUSES as readonly [UploadStatus, ...UploadStatus[]]),
+  limit: z.string().check(z.regex(/^(100|[1-9][0-9]?)$/)),
+  cursor: z.string(),
+};
+
+type QueryName = keyof typeof listQuerySchemas;
+const NAMES = Object.keys(listQuerySchemas) as QueryName[];
 
 /**
  * The query of `GET /uploads?status&limit&cursor`: 400 INVALID_QUERY for an unknown parameter,
@@ -23,16 +34,16 @@ const DECIMAL = /^[1-9][0-9]{0,2}$/;
  * did not hand to this owner.
  */
 export function parseListQuery(query: Readonly<Record<string, string | undefined>>, ownerId: string): ListQuery {
-  const unknown = Object.keys(query).find((name) => !KNOWN.has(name));
+  const unknown = Object.keys(query).find((name) => !NAMES.includes(name as QueryName));
   if (unknown !== undefined) {
     throw new ValidationError(`Unknown query parameter ${describeValue(unknown)}; use status, limit and cursor`, 'INVALID_QUERY');
   }
 
   const { status, limit, cursor } = query;
-  if (status !== undefined && !UPLOAD_STATUSES.includes(status as UploadStatus)) {
+  if (status !== undefined && !listQuerySchemas.status.safeParse(status).success) {
     throw new ValidationError(`status must be one of ${UPLOAD_STATUSES.join(', ')}; got ${describeValue(status)}`, 'INVALID_QUERY');
   }
-  if (limit !== undefined && !(DECIMAL.test(limit) && Number(limit) <= MAX_LIST_LIMIT)) {
+  if (limit !== undefined && !listQuerySchemas.limit.safeParse(limit).success) {
     throw new ValidationError(`limit must be a whole number from 1 to ${MAX_LIST_LIMIT}; got ${describeValue(limit)}`, 'INVALID_QUERY');
   }
   return {

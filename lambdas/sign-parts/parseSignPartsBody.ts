@@ -2,9 +2,14 @@ import * as z from 'zod/mini';
 import { ValidationError } from '../shared/errors.js';
 import { S3_MAX_PART_COUNT } from '../shared/mediaPolicy.js';
 import { describeValue } from '../shared/validation/describeValue.js';
-import { parsePartNumbers } from '../shared/validation/partNumbers.js';
+import { parsePartNumbers, partNumbersSchema } from '../shared/validation/partNumbers.js';
 
 const bodySchema = z.strictObject({ partNumbers: z.optional(z.unknown()) });
+
+/** The body as the parser below checks it, in two steps (shape, then part numbers), for the OpenAPI document. */
+export function signPartsBodySchema(maxCount: number) {
+  return z.strictObject({ partNumbers: partNumbersSchema({ partCount: S3_MAX_PART_COUNT, maxCount }) });
+}
 
 /**
  * The part numbers of a `POST /uploads/{id}/parts` body, checked as far as they can be before

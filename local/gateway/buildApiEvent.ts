@@ -1,4 +1,4 @@
-import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import type { JWTPayload } from 'jose';
 import { authorizerClaims, authorizerScopes } from '../auth/authorizerClaims.js';
 import type { RouteMatch } from './createRouteMatcher.js';
@@ -18,8 +18,8 @@ export interface GatewayRequest {
 export interface ApiEventInput {
   readonly request: GatewayRequest;
   readonly match: RouteMatch;
-  /** The verified token's claims. */
-  readonly claims: JWTPayload;
+  /** The verified token's claims; none on a route without auth, where API Gateway sends no `authorizer`. */
+  readonly claims?: JWTPayload;
   readonly requestId: string;
   readonly now: Date;
 }
@@ -37,7 +37,9 @@ const TEXT_TYPES = /^(text\/|application\/(json|[\w.+-]+\+json|xml|[\w.+-]+\+xml
  * path parameters from the route template, and the claims (as strings) and scopes under
  * `requestContext.authorizer.jwt`.
  */
-export function buildApiEvent({ request, match, claims, requestId, now }: ApiEventInput): APIGatewayProxyEventV2WithJWTAuthorizer {
+export function buildApiEvent(input: ApiEventInput & { readonly claims: JWTPayload }): APIGatewayProxyEventV2WithJWTAuthorizer;
+export function buildApiEvent(input: ApiEventInput): APIGatewayProxyEventV2;
+export function buildApiEvent({ request, match, claims, requestId, now }: ApiEventInput): APIGatewayProxyEventV2 {
   const headers: Record<string, string> = {};
   for (const [name, values] of Object.entries(request.headers)) {
     if (name !== 'cookie' && values) headers[name] = values.join(',');
@@ -60,7 +62,7 @@ export function buildApiEvent({ request, match, claims, requestId, now }: ApiEve
     requestContext: {
       accountId: ACCOUNT_ID,
       apiId: API_ID,
-      authorizer: { jwt: { claims: authorizerClaims(claims), scopes: authorizerScopes(claims) } },
+      ...(claims === undefined ? {} : { authorizer: { jwt: { claims: authorizerClaims(claims), scopes: authorizerScopes(claims) } } }),
       domainName: host,
       domainPrefix: host.split('.')[0] ?? host,
       http: {

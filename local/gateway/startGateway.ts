@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { RouteDefinition } from '../../lib/routes.js';
+import type { JWTPayload } from 'jose';
+import { authOf, type RouteDefinition } from '../../lib/routes.js';
 import type { LocalJwtIssuer } from '../auth/LocalJwtIssuer.js';
 import { createLambdaContext } from '../createLambdaContext.js';
 import type { LambdaHandler } from '../loadHandler.js';
@@ -41,8 +42,8 @@ const DEFAULT_FUNCTION_TIMEOUT_MS = 10_000;
 
 /**
  * The local HTTP API: serves the route table like API Gateway does, answering preflights,
- * unknown routes (404), failed authorization (401, with API Gateway's bodies and
- * `www-authenticate`) and function crashes (500) itself, and invoking the route's handler
+ * unknown routes (404), failed authorization on routes that need a JWT (401, with API Gateway's
+ * bodies and `www-authenticate`) and function crashes (500) itself, and invoking the route's handler
  * with a payload 2.0 event otherwise.
  */
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
@@ -70,10 +71,15 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     const match = matchRoute(method, rawPath);
     if (!match) return message(404, 'Not Found');
 
-    const token = bearerToken(req.headers.authorization);
-    if (!token) return unauthorized('Bearer');
-    const verdict = await options.issuer.verify(token);
-    if (!verdict.ok) return unauthorized(`Bearer scope="" error="invalid_token" error_description="${verdict.reason}"`);
+    let claims: JWTPayload | undefined;
+    // Like API Gateway, a route without auth ignores any Authorization header it is sent.
+    if (authOf(match.route) === 'jwt') {
+      const token = bearerToken(req.headers.authorization);
+      if (!token) return unauthorized('Bearer');
+      const verdict = await options.issuer.verify(token);
+      if (!verdict.ok) return unauthorized(`Bearer scope="" error="invalid_token" error_description="${verdict.reason}"`);
+      claims = verdict.claims;
+    }
 
     const body = await readBody(req);
     if (!body) return message(413, 'Request Entity Too Large');
@@ -81,7 +87,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     const event = buildApiEvent({
       request: { method, rawPath, rawQueryString, headers: req.headersDistinct, body, sourceIp: req.socket.remoteAddress ?? '' },
       match,
-      claims: verdict.claims,
+      claims,
       requestId: requestIdOf(req),
       now: new Date(),
     });

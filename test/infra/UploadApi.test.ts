@@ -1,7 +1,7 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_UPLOAD_POLICY } from '../../lambdas/shared/mediaPolicy.js';
-import { ROUTES } from '../../lib/routes.js';
+import { authOf, ROUTES } from '../../lib/routes.js';
 import { BY_OWNER_INDEX } from '../../lib/uploadsTableSchema.js';
 import { Storage } from '../../lib/Storage.js';
 import { UploadApi, type UploadApiProps } from '../../lib/UploadApi.js';
@@ -49,7 +49,7 @@ describe('UploadApi', () => {
     expect([...s.api.functions.keys()]).toEqual(ROUTES.map((route) => route.id));
   });
 
-  it.each(ROUTES.map((route) => [`${route.method} ${route.path}`, route] as const))(
+  it.each(ROUTES.filter((route) => authOf(route) === 'jwt').map((route) => [`${route.method} ${route.path}`, route] as const))(
     '%s requires a JWT and reaches its own function',
     (routeKey, route) => {
       const routes = s.template.findResources('AWS::ApiGatewayV2::Route', { Properties: { RouteKey: routeKey } });
@@ -62,6 +62,15 @@ describe('UploadApi', () => {
       });
     },
   );
+
+  it('serves GET /openapi.json, the only route without auth, to anyone, with the reason beside it for cdk-nag', () => {
+    expect(ROUTES.filter((route) => authOf(route) === 'none').map((route) => `${route.method} ${route.path}`)).toEqual(['GET /openapi.json']);
+    const [resource] = Object.values(s.template.findResources('AWS::ApiGatewayV2::Route', { Properties: { RouteKey: 'GET /openapi.json' } }));
+    expect(resource?.Properties.AuthorizationType).toBe('NONE');
+    expect(resource?.Properties.AuthorizerId).toBeUndefined();
+    const acknowledged = (resource?.Metadata?.cdk_nag?.rules_to_suppress ?? []) as { id: string; reason: string }[];
+    expect(acknowledged.map((rule) => rule.id)).toEqual(['AwsSolutions-APIG4']);
+  });
 
   it('authorizes with the issuer and audience it is given, from the Authorization header', () => {
     s.template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {

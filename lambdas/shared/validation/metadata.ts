@@ -1,3 +1,4 @@
+import * as z from 'zod/mini';
 import { TooLargeError, ValidationError } from '../errors.js';
 import { describeValue } from './describeValue.js';
 
@@ -5,6 +6,15 @@ import { describeValue } from './describeValue.js';
 export const METADATA_KEY_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
 
 const LONE_SURROGATE = /\p{Surrogate}/u;
+
+const keySchema = z.string().check(z.regex(METADATA_KEY_PATTERN));
+const valueSchema = z.string().check(z.refine((text) => !LONE_SURROGATE.test(text)));
+
+/**
+ * The shape `parseMetadata` checks each entry against, for the OpenAPI document (lib/openapi/).
+ * Not parsed with as a whole: see `parseMetadata`.
+ */
+export const metadataSchema = z.record(keySchema, valueSchema);
 
 /**
  * A client's metadata: a flat object of strings under plain keys, at most `maxBytes` of UTF-8
@@ -22,11 +32,11 @@ export function parseMetadata(value: unknown, maxBytes: number): Record<string, 
   let bytes = 0;
   const entries = Object.entries(value);
   for (const [key, text] of entries) {
-    if (!METADATA_KEY_PATTERN.test(key) || key === '__proto__') {
+    if (!keySchema.safeParse(key).success || key === '__proto__') {
       throw invalid(`key ${describeValue(key)} must be 1 to 64 characters of A-Z a-z 0-9 _ . - (and not __proto__)`);
     }
     if (typeof text !== 'string') throw invalid(`value of ${key} must be a string`);
-    if (LONE_SURROGATE.test(text)) throw invalid(`value of ${key} must be well-formed Unicode`);
+    if (!valueSchema.safeParse(text).success) throw invalid(`value of ${key} must be well-formed Unicode`);
     bytes += Buffer.byteLength(key, 'utf8') + Buffer.byteLength(text, 'utf8');
   }
   if (bytes > maxBytes) {

@@ -101,4 +101,11 @@ describe('buildApiEvent', () => {
     const event = buildApiEvent({ request: request({ method: 'GET', rawPath: '/config' }), match, claims: { sub: 'u' }, requestId: 'r', now });
     expect(event.requestContext.authorizer.jwt).toEqual({ claims: { sub: 'u' }, scopes: null });
   });
+
+  it('sends no authorizer for a route without auth, as API Gateway does', () => {
+    const match = matchRoute('GET', '/openapi.json')!;
+    const event = buildApiEvent({ request: request({ method: 'GET', rawPath: '/openapi.json' }), match, requestId: 'r', now });
+    expect(event.requestContext).not.toHaveProperty('authorizer');
+    expect(event.routeKey).toBe('GET /openapi.json');
+  });
 });

@@ -1,0 +1,148 @@
+/**
+ * The HTTP API's answers as zod schemas: the one runtime description of what the handlers send,
+ * from which lib/openapi/openApiDocument.ts writes the OpenAPI components. The handlers declare
+ * their answers as TypeScript types; test/unit/lib/openapi/responseSchemas.test.ts fails to
+ * compile when a schema here and the type it describes drift apart.
+ */
+import { z } from 'zod';
+import { MEDIA_KINDS, type MediaKind } from '../../lambdas/shared/mediaPolicy.js';
+import { type ProcessingStage, UPLOAD_STATUSES, type UploadStatus } from '../../lambdas/shared/uploadRecord.js';
+import { UPLOAD_ID_PATTERN } from '../../lambdas/shared/validation/uploadId.js';
+
+/** Components of the document, by the name the document gives them. */
+export const responseComponents = z.registry<{ id: string; description?: string }>();
+
+const PROCESSING_STAGES = ['probe', 'transcode', 'thumbnails', 'publish'] as const satisfies readonly ProcessingStage[];
+
+export const uploadStatusSchema = z.enum(UPLOAD_STATUSES as readonly [UploadStatus, ...UploadStatus[]]).register(responseComponents, {
+  id: 'UploadStatus',
+  description:
+    'initiated → uploaded → processing → ready; or failed (with error), cancelled (DELETE, or processing stopped) or expired (no complete before expiresAt). ready, failed, cancelled and expired are final: states never go backwards.',
+});
+
+export const mediaKindSchema = z.enum(MEDIA_KINDS as readonly [MediaKind, ...MediaKind[]]).register(responseComponents, { id: 'MediaKind' });
+
+const uploadId = z.string().regex(UPLOAD_ID_PATTERN).describe('Made by POST /uploads (a lower-case UUID)');
+const timestamp = z.iso.datetime();
+const bytes = z.int().nonnegative();
+
+export const uploadErrorInfoSchema = z
+  .object({ code: z.string(), message: z.string() })
+  .register(responseComponents, {
+    id: 'UploadError',
+    description: 'Why a failed upload failed: a stable code (UNSUPPORTED_MEDIA, TOO_LONG, SIZE_MISMATCH, TRANSCODE_FAILED, PROCESSING_STALLED, …) and a message',
+  });
+
+const renditionSchema = z.object({ width: z.int(), height: z.int(), bandwidth: z.number(), codecs: z.string(), url: z.url() });
+
+export const mediaInfoSchema = z
+  .object({
+    kind: mediaKindSchema,
+    durationSeconds: z.number().optional(),
+    width: z.int().optional(),
+    height: z.int().optional(),
+    fps: z.number().optional(),
+    videoCodec: z.string().optional(),
+    audioCodec: z.string().optional(),
+    bitrate: z.number().optional(),
+    hasAudio: z.boolean().optional(),
+    hlsUrl: z.url().optional(),
+    renditions: z.array(renditionSchema).optional(),
+    posterUrl: z.url().optional(),
+    thumbnails: z.object({ spriteUrl: z.url(), vttUrl: z.url() }).optional(),
+    waveformUrl: z.url().optional(),
+    images: z.array(z.object({ width: z.int(), height: z.int(), url: z.url() })).optional(),
+  })
+  .register(responseComponents, { id: 'Media', description: 'What processing learned and produced; present once ready' });
+
+export const publicUploadSchema = z
+  .object({
+    uploadId,
+    status: uploadStatusSchema,
+    filename: z.string(),
+    contentType: z.string(),
+    kind: mediaKindSchema,
+    size: bytes.describe('Declared size in bytes'),
+    partSize: bytes,
+    partCount: z.int().positive(),
+    metadata: z.record(z.string(), z.string()).optional(),
+    createdAt: timestamp,
+    updatedAt: timestamp,
+    expiresAt: timestamp.describe('The deadline for complete while initiated'),
+    seq: z.int().positive().optional().describe('Grows with every write of the record; live progress orders by it'),
+    bytesSent: bytes.optional().describe("The uploader's last reported byte count, while initiated"),
+    progress: z.number().min(0).max(100).optional(),
+    stage: z.enum(PROCESSING_STAGES).optional(),
+    media: mediaInfoSchema.optional(),
+    error: uploadErrorInfoSchema.optional(),
+  })
+  .register(responseComponents, { id: 'Upload' });
+
+const partUrlSchema = z.object({ partNumber: z.int().min(1), url: z.url() });
+
+export const createdUploadSchema = z
+  .object({
+    uploadId,
+    status: uploadStatusSchema,
+    partSize: bytes,
+    partCount: z.int().positive(),
+    parts: z.array(partUrlSchema).describe('URLs of parts 1 to min(partCount, parts.maxUrlsPerResponse of GET /config); the rest from POST /uploads/{id}/parts'),
+    expiresAt: timestamp,
+    partUrlsExpireAt: timestamp,
+  })
+  .register(responseComponents, { id: 'CreatedUpload' });
+
+export const signedPartsSchema = z
+  .object({ parts: z.array(partUrlSchema), partUrlsExpireAt: timestamp })
+  .register(responseComponents, { id: 'SignedParts' });
+
+export const uploadViewSchema = publicUploadSchema
+  .extend({
+    uploadedParts: z
+      .array(z.object({ partNumber: z.int().min(1), size: bytes, etag: z.string() }))
+      .optional()
+      .describe('While initiated: the parts S3 holds (the truth to resume from)'),
+  })
+  .register(responseComponents, { id: 'UploadView' });
+
+export const uploadListSchema = z
+  .object({
+    items: z.array(publicUploadSchema),
+    cursor: z.string().optional().describe('Pass back as ?cursor= for the next page; absent on the last page'),
+  })
+  .register(responseComponents, { id: 'UploadList' });
+
+export const pipelineConfigSchema = z
+  .object({
+    maxFileSize: bytes,
+    acceptedTypes: z.record(mediaKindSchema, z.array(z.string())),
+    parts: z.object({
+      defaultSize: bytes,
+      minSize: bytes,
+      maxSize: bytes,
+      maxCount: z.int().positive(),
+      maxUrlsPerResponse: z.int().positive(),
+      urlExpirySeconds: z.int().positive(),
+    }),
+    uploadExpirySeconds: z.int().positive(),
+    filename: z.object({ maxLength: z.int().positive() }),
+    metadata: z.object({ maxBytes: bytes, keyPattern: z.string() }),
+    perUser: z.object({
+      maxActiveUploads: z.int().nonnegative(),
+      maxBytesInFlight: bytes,
+      maxStoredBytes: bytes,
+      maxUploadsPerHour: z.int().nonnegative(),
+    }),
+    webSocketUrl: z.url().optional().describe('Where live progress is served (docs/websocket.md); absent without it'),
+  })
+  .register(responseComponents, { id: 'PipelineConfig' });
+
+/** The handlers' error answer: `{ error: { code, message } }`, with the codes one route gives at one status. */
+export function errorBodySchema(codes: readonly [string, ...string[]]) {
+  return z.object({ error: z.object({ code: z.enum(codes), message: z.string() }) });
+}
+
+/** API Gateway's own answers (authorizer, throttle, payload limit, crashed function): `{ message }`. */
+export function gatewayMessageSchema(message: string) {
+  return z.object({ message: z.literal(message) });
+}

@@ -1,0 +1,111 @@
+/**
+ * What the OpenAPI document says of each route beyond the route table: the request it takes
+ * (the very zod schemas its handler checks with), its success answers, and the error codes it
+ * answers at each status (README's error table, lambdas/shared/errors.ts).
+ */
+import type * as z from 'zod/v4/core';
+import { completeBodySchema } from '../../lambdas/complete-upload/parseCompleteBody.js';
+import { createUploadBodySchema } from '../../lambdas/create-upload/parseCreateUploadBody.js';
+import { listQuerySchemas } from '../../lambdas/list-uploads/parseListQuery.js';
+import { DEFAULT_UPLOAD_POLICY, S3_MAX_PART_COUNT } from '../../lambdas/shared/mediaPolicy.js';
+import { signPartsBodySchema } from '../../lambdas/sign-parts/parseSignPartsBody.js';
+import type { RouteDefinition } from '../routes.js';
+import {
+  createdUploadSchema,
+  pipelineConfigSchema,
+  publicUploadSchema,
+  signedPartsSchema,
+  uploadListSchema,
+  uploadViewSchema,
+} from './responseSchemas.js';
+
+export interface SuccessAnswer {
+  readonly description: string;
+  /** A component of responseSchemas.ts; none for an empty body. */
+  readonly body?: z.$ZodType;
+  /** The body is this document itself. */
+  readonly isDocument?: true;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+export interface RouteOperation {
+  readonly requestBody?: { readonly schema: z.$ZodType; readonly required: boolean; readonly description?: string };
+  readonly query?: Readonly<Record<string, { readonly schema: z.$ZodType; readonly description: string }>>;
+  readonly success: Readonly<Record<number, SuccessAnswer>>;
+  /** The handler's error codes by status; 401 (JWT routes), 429 and 500 are added to every route. */
+  readonly errors: Readonly<Record<number, readonly [string, ...string[]]>>;
+}
+
+const INVALID_JSON = 'INVALID_JSON';
+
+export const ROUTE_OPERATIONS: Readonly<Record<RouteDefinition['id'], RouteOperation>> = {
+  CreateUpload: {
+    requestBody: {
+      schema: createUploadBodySchema,
+      required: true,
+      description:
+        'filename: 1 to 255 characters, no / or \\, no control characters, not . or .., not only whitespace. contentType: on the allow-list of GET /config (any case). size: at most maxFileSize. metadata: at most metadata.maxBytes of UTF-8 keys and values. partSize: within parts.minSize..parts.maxSize and cutting size into at most parts.maxCount parts.',
+    },
+    success: {
+      201: { description: 'Created: the upload and the URLs of its first parts', body: createdUploadSchema, headers: { location: 'The upload: /uploads/{uploadId}' } },
+    },
+    errors: {
+      400: [INVALID_JSON, 'INVALID_REQUEST', 'INVALID_FILENAME', 'INVALID_SIZE', 'INVALID_METADATA', 'INVALID_PART_SIZE'],
+      403: ['QUOTA_EXCEEDED'],
+      413: ['TOO_LARGE', 'METADATA_TOO_LARGE'],
+      415: ['UNSUPPORTED_TYPE'],
+      429: ['RATE_LIMITED'],
+    },
+  },
+  SignParts: {
+    requestBody: {
+      schema: signPartsBodySchema(DEFAULT_UPLOAD_POLICY.maxPartUrlsPerResponse),
+      required: true,
+      description: `At most parts.maxUrlsPerResponse of GET /config part numbers (${DEFAULT_UPLOAD_POLICY.maxPartUrlsPerResponse} by default), each at most the upload's partCount (S3 allows ${S3_MAX_PART_COUNT}).`,
+    },
+    success: { 200: { description: 'Fresh URLs for the parts', body: signedPartsSchema } },
+    errors: { 400: [INVALID_JSON, 'INVALID_REQUEST', 'INVALID_PART_NUMBERS'], 404: ['NOT_FOUND'], 409: ['INVALID_STATE'] },
+  },
+  GetUpload: {
+    success: { 200: { description: 'The upload; while initiated also the parts S3 holds', body: uploadViewSchema } },
+    errors: { 404: ['NOT_FOUND'] },
+  },
+  CompleteUpload: {
+    requestBody: {
+      schema: completeBodySchema,
+      required: false,
+      description: 'No body, {}, or the parts the client sent with the ETags S3 answered; S3 ListParts is the truth either way',
+    },
+    success: { 200: { description: 'The upload, now uploaded (or further along)', body: publicUploadSchema } },
+    errors: {
+      400: [INVALID_JSON, 'INVALID_BODY', 'INVALID_PARTS'],
+      404: ['NOT_FOUND'],
+      409: ['INVALID_STATE'],
+      422: ['PARTS_MISSING', 'PART_MISMATCH', 'SIZE_MISMATCH', 'UPLOAD_ABORTED'],
+    },
+  },
+  DeleteUpload: {
+    success: {
+      200: { description: 'An unfinished upload, now cancelled', body: publicUploadSchema },
+      204: { description: 'A finished upload, removed with its original and outputs' },
+    },
+    errors: { 404: ['NOT_FOUND'] },
+  },
+  ListUploads: {
+    query: {
+      status: { schema: listQuerySchemas.status, description: 'Only uploads in this state' },
+      limit: { schema: listQuerySchemas.limit, description: 'Page size, 1 to 100 (default 20)' },
+      cursor: { schema: listQuerySchemas.cursor, description: 'The cursor of the previous page' },
+    },
+    success: { 200: { description: "One page of the caller's uploads, newest first", body: uploadListSchema } },
+    errors: { 400: ['INVALID_QUERY', 'INVALID_CURSOR'] },
+  },
+  GetConfig: {
+    success: { 200: { description: 'What POST /uploads accepts, and where live progress is served', body: pipelineConfigSchema } },
+    errors: {},
+  },
+  GetOpenApi: {
+    success: { 200: { description: 'This document', isDocument: true } },
+    errors: {},
+  },
+};

@@ -1,0 +1,36 @@
+import { describe, expectTypeOf, it } from 'vitest';
+import type { z } from 'zod';
+import type { CreatedUpload } from '../../../../lambdas/create-upload/createUpload.js';
+import type { PipelineConfig } from '../../../../lambdas/get-config/getConfig.js';
+import type { UploadView } from '../../../../lambdas/get-upload/getUpload.js';
+import type { UploadList } from '../../../../lambdas/list-uploads/listUploads.js';
+import type { PublicUpload } from '../../../../lambdas/shared/uploadRecord.js';
+import type { SignedParts } from '../../../../lambdas/sign-parts/signParts.js';
+import type {
+  createdUploadSchema,
+  pipelineConfigSchema,
+  publicUploadSchema,
+  signedPartsSchema,
+  uploadListSchema,
+  uploadViewSchema,
+} from '../../../../lib/openapi/responseSchemas.js';
+
+/** The handlers' types say `readonly`; what a schema parses is mutable. Nothing else may differ. */
+type Writable<T> = T extends readonly (infer Item)[]
+  ? Writable<Item>[]
+  : T extends object
+    ? { -readonly [Key in keyof T]: Writable<T[Key]> }
+    : T;
+
+// Checked by `tsc` (part of `npm test`): a field added, removed, renamed, made optional or
+// retyped on either side fails to compile.
+describe('response schemas', () => {
+  it('describe exactly what each handler declares it answers', () => {
+    expectTypeOf<z.output<typeof publicUploadSchema>>().toEqualTypeOf<Writable<PublicUpload>>();
+    expectTypeOf<z.output<typeof createdUploadSchema>>().toEqualTypeOf<Writable<CreatedUpload>>();
+    expectTypeOf<z.output<typeof signedPartsSchema>>().toEqualTypeOf<Writable<SignedParts>>();
+    expectTypeOf<z.output<typeof uploadViewSchema>>().toEqualTypeOf<Writable<UploadView>>();
+    expectTypeOf<z.output<typeof uploadListSchema>>().toEqualTypeOf<Writable<UploadList>>();
+    expectTypeOf<z.output<typeof pipelineConfigSchema>>().toEqualTypeOf<Writable<PipelineConfig>>();
+  });
+});
