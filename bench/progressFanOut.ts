@@ -111,6 +111,9 @@ try {
     processUploads: false,
     // One user makes every upload: the per-user limits would refuse most, and they are not measured.
     uploadPolicy: { maxActiveUploadsPerUser: 10_000, maxUploadsPerHourPerUser: 1_000_000 },
+    // Only an upload's owner may follow it, so its 1,000 subscribers are one user's connections:
+    // the per-user connection limit (20 by default) is raised for the measurement.
+    maxConnectionsPerUser: 2_000,
   });
   const stopListening = onStateChange(async ({ record }) => {
     writtenAt.set(`${record.uploadId}:${record.seq}`, performance.now());

@@ -72,6 +72,11 @@ export interface MediaPipelineProgressProps {
    * @default { rateLimit: 100, burstLimit: 200 }
    */
   readonly throttle?: ThrottleSettings;
+  /**
+   * Live connections one user may hold at once; `$connect` answers 429 past it.
+   * @default 20
+   */
+  readonly maxConnectionsPerUser?: number;
 }
 
 /** The processing settings a pipeline passes through to `Processing`. */
@@ -168,6 +173,7 @@ export class MediaPipeline extends Construct {
             jwtAudience: this.auth.jwtAudience,
             jwksUrl: this.auth.jwksUrl,
             throttle: props.progress?.throttle,
+            maxConnectionsPerUser: props.progress?.maxConnectionsPerUser,
             removalPolicy,
           });
     if (this.progress) {

@@ -345,6 +345,13 @@ export class PipelineFunction extends Construct implements iam.IGrantable {
     return this;
   }
 
+  /** Sets `MAX_CONNECTIONS_PER_USER`: how many live connections `$connect` lets one user hold. */
+  bindMaxConnectionsPerUser(limit: number): this {
+    if (!Number.isInteger(limit) || limit < 1) throw new Error(`${this.node.path}: maxConnectionsPerUser must be a whole number of at least 1, got ${limit}`);
+    this.function.addEnvironment(PROGRESS_ENV.maxConnectionsPerUser, String(limit));
+    return this;
+  }
+
   /** Sets `WEBSOCKET_URL`: the `wss://` URL clients connect to for live progress, which `GET /config` reports. */
   bindWebSocketUrl(stage: WebSocketStage): this {
     this.function.addEnvironment(PROGRESS_ENV.webSocketUrl, stage.url);

@@ -10,6 +10,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
+import { MAX_CONNECTIONS_PER_OWNER } from '../lambdas/shared/progress/protocol.js';
 import { CONNECTIONS_TABLE_SCHEMA, SUBSCRIPTION_TTL_ATTRIBUTE } from './connectionsTableSchema.js';
 import { PipelineFunction } from './PipelineFunction.js';
 import { tableFromSchema } from './tableFromSchema.js';
@@ -73,6 +74,13 @@ export interface ProgressApiProps {
    * @default { rateLimit: 100, burstLimit: 200 }
    */
   readonly throttle?: ThrottleSettings;
+  /**
+   * Live connections one user may hold at once (their devices, tabs and CLIs together);
+   * `$connect` answers 429 past it, since the stage's throttle and the account's connection rate
+   * are shared by every user.
+   * @default 20
+   */
+  readonly maxConnectionsPerUser?: number;
   /**
    * What happens to the function and access log groups when they leave the stack. The
    * Connections table is always deleted with the stack: it holds only live subscriptions.
@@ -170,6 +178,7 @@ export class ProgressApi extends Construct {
     const functions = new Map<string, PipelineFunction>();
     for (const route of WEBSOCKET_ROUTES) {
       const fn = this.progressFunction(route, props, removalPolicy);
+      if (route.routeKey === '$connect') fn.bindMaxConnectionsPerUser(props.maxConnectionsPerUser ?? MAX_CONNECTIONS_PER_OWNER);
       const integration = new WebSocketLambdaIntegration(`${route.id}Integration`, fn.function);
       if (route.routeKey === '$connect') {
         this.webSocketApi.addRoute(route.routeKey, { integration, authorizer });

@@ -58,8 +58,9 @@ export const WEBSOCKET_ROUTES: readonly WebSocketRouteDefinition[] = [
     routeKey: '$connect',
     handler: 'ws-connect',
     description: 'Accepts an authorized WebSocket connection (at most 20 per user) and echoes the media-pipeline.v1 subprotocol',
-    // Counts the owner's live connections (a Query of their connections topic) and adds this one.
-    access: { connectionsTable: { items: ['put'], queryTopics: true } },
+    // Counts the owner's live connections (a Query of their connections topic) and adds this one;
+    // at the limit asks API Gateway which of them it still holds and stops counting the others.
+    access: { connectionsTable: { items: ['put', 'delete'], queryTopics: true }, manageConnections: true },
   },
   {
     id: 'Disconnect',

@@ -34,6 +34,8 @@ export interface HandlerEnvironmentInput {
     readonly jwksUrl: string;
     /** The WebSocket URL as clients reach it. */
     readonly webSocketUrl: string;
+    /** Absent leaves the functions' default (20). */
+    readonly maxConnectionsPerUser?: number;
   };
 }
 
@@ -62,6 +64,7 @@ export function handlerEnvironment(input: HandlerEnvironmentInput): Record<strin
     [PROGRESS_ENV.jwtAudience]: input.progress.jwtAudience,
     [PROGRESS_ENV.jwksUrl]: input.progress.jwksUrl,
     [PROGRESS_ENV.webSocketUrl]: input.progress.webSocketUrl,
+    ...(input.progress.maxConnectionsPerUser === undefined ? {} : { [PROGRESS_ENV.maxConnectionsPerUser]: String(input.progress.maxConnectionsPerUser) }),
     AWS_REGION: input.region,
     AWS_ACCESS_KEY_ID: input.credentials.accessKeyId,
     AWS_SECRET_ACCESS_KEY: input.credentials.secretAccessKey,

@@ -105,6 +105,8 @@ export interface LocalOptions {
   readonly webSocketIdleTimeoutMs?: number;
   /** No WebSocket connection lives longer. @default 7200000 (API Gateway's 2 hours) */
   readonly webSocketMaxConnectionMs?: number;
+  /** Live WebSocket connections one user may hold (the stack's `progress.maxConnectionsPerUser`). @default 20 */
+  readonly maxConnectionsPerUser?: number;
 }
 
 export interface LocalMode {
@@ -372,6 +374,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
           jwtAudience: LOCAL_AUDIENCE,
           jwksUrl: `${callbackUrl}${JWKS_ROUTE}`,
           webSocketUrl,
+          maxConnectionsPerUser: options.maxConnectionsPerUser,
         },
       }),
     );

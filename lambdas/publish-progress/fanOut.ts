@@ -42,12 +42,12 @@ export async function fanOut(event: UploadEvent, ownerId: string, now: Date = ne
       if (item.tokenExpiresAt <= nowSeconds) {
         await postToConnection(item.connectionId, TOKEN_EXPIRED);
         await closeConnection(item.connectionId);
-        await deleteSubscriptionsOf(item.connectionId);
+        await deleteSubscriptionsOf(item.connectionId, item.ownerId);
         expired += 1;
         return;
       }
       if ((await postToConnection(item.connectionId, event)) === 'gone') {
-        await deleteSubscriptionsOf(item.connectionId);
+        await deleteSubscriptionsOf(item.connectionId, item.ownerId);
         gone += 1;
         return;
       }

@@ -1,4 +1,5 @@
 import { ConfigError } from './errors.js';
+import { MAX_CONNECTIONS_PER_OWNER as DEFAULT_MAX_CONNECTIONS_PER_USER } from './progress/protocol.js';
 import { DEFAULT_UPLOAD_POLICY, type UploadPolicy } from './mediaPolicy.js';
 import { type ProcessingLimits, resolveProcessingLimits } from './media/processingLimits.js';
 import { parseSweepSettings, type SweepSettings } from './sweepSettings.js';
@@ -176,7 +177,19 @@ export const PROGRESS_ENV = {
   jwtAudience: 'JWT_AUDIENCE',
   jwksUrl: 'JWKS_URL',
   webSocketUrl: 'WEBSOCKET_URL',
+  maxConnectionsPerUser: 'MAX_CONNECTIONS_PER_USER',
 } as const;
+
+/** Live connections one user may hold at once (`$connect` answers 429 past it). */
+export function maxConnectionsPerUser(): number {
+  const raw = optional(PROGRESS_ENV.maxConnectionsPerUser);
+  if (raw === undefined) return DEFAULT_MAX_CONNECTIONS_PER_USER;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) {
+    throw new ConfigError(`${PROGRESS_ENV.maxConnectionsPerUser} must be a whole number of at least 1, got ${raw}`);
+  }
+  return value;
+}
 
 /** The WebSocket URL clients connect to for live progress (`GET /config` reports it); unset when the stack has none. */
 export function webSocketUrl(): string | undefined {

@@ -1,6 +1,9 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyResult, Context } from 'aws-lambda';
+import { maxConnectionsPerUser } from '../shared/config.js';
 import { acceptConnection } from './acceptConnection.js';
+
+const maxConnections = maxConnectionsPerUser();
 
 interface ConnectEvent {
   readonly requestContext: {
@@ -16,5 +19,5 @@ export const handler = middy<ConnectEvent, APIGatewayProxyResult, Error, Context
   if (typeof ownerId !== 'string' || ownerId === '') {
     throw new Error('$connect carries no authorizer context: is the authorizer attached to $connect?');
   }
-  return acceptConnection({ connectionId, ownerId, connectedAt: connectedAt ?? Date.now() });
+  return acceptConnection({ connectionId, ownerId, connectedAt: connectedAt ?? Date.now() }, maxConnections);
 });

@@ -3,7 +3,7 @@ import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb'
 import { connectionsTableName } from '../shared/config.js';
 import { dynamo } from '../shared/dynamo.js';
 import { MAX_SUBSCRIPTIONS_PER_CONNECTION } from '../shared/progress/protocol.js';
-import type { SubscriptionItem } from '../shared/progress/subscriptionKeys.js';
+import { type SubscriptionItem, subscriptionCounterTopic } from '../shared/progress/subscriptionKeys.js';
 
 const tableName = connectionsTableName();
 
@@ -15,7 +15,7 @@ const tableName = connectionsTableName();
  * when it is not created, so messages handled at once cannot pass the limit nor leak slots.
  */
 function counterKey(connectionId: string) {
-  return { topic: `connection#${connectionId}`, connectionId };
+  return { topic: subscriptionCounterTopic(connectionId), connectionId };
 }
 
 export type SubscribeOutcome = 'renewed' | 'created' | 'full';

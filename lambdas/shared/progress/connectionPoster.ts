@@ -1,6 +1,7 @@
 import {
   ApiGatewayManagementApiClient,
   DeleteConnectionCommand,
+  GetConnectionCommand,
   GoneException,
   PostToConnectionCommand,
 } from '@aws-sdk/client-apigatewaymanagementapi';
@@ -42,6 +43,17 @@ export async function postToConnection(connectionId: string, message: ServerMess
     return 'sent';
   } catch (error) {
     if (error instanceof GoneException) return 'gone';
+    throw error;
+  }
+}
+
+/** Whether API Gateway still holds the connection (GetConnection; 410 means it does not). */
+export async function isConnectionLive(connectionId: string): Promise<boolean> {
+  try {
+    await management.send(new GetConnectionCommand({ ConnectionId: connectionId }));
+    return true;
+  } catch (error) {
+    if (error instanceof GoneException) return false;
     throw error;
   }
 }

@@ -24,7 +24,10 @@ export const WEBSOCKET_LIMITS = {
   maxConnectionSeconds: 2 * 60 * 60,
 } as const;
 
-/** Live connections one user may hold at once (their phone, tabs and CLIs together); `$connect` answers 429 past it. */
+/**
+ * Live connections one user may hold at once by default (their phone, tabs and CLIs together);
+ * `$connect` answers 429 past it. The stack's `progress.maxConnectionsPerUser` changes it.
+ */
 export const MAX_CONNECTIONS_PER_OWNER = 20;
 /** Subscriptions one connection may hold. */
 export const MAX_SUBSCRIPTIONS_PER_CONNECTION = 50;

@@ -29,6 +29,11 @@ export function ownerTopic(ownerId: string): string {
   return `owner#${ownerId}`;
 }
 
+/** Where a connection's count of subscriptions is kept (no publisher reads this topic). */
+export function subscriptionCounterTopic(connectionId: string): string {
+  return `connection#${connectionId}`;
+}
+
 /**
  * Where an owner's live connections are counted: one item per connection (no publisher reads
  * this topic), removed with the connection's subscriptions on `$disconnect` or a 410.

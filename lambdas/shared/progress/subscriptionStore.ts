@@ -1,7 +1,7 @@
 import { DeleteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { connectionsTableName } from '../config.js';
 import { dynamo } from '../dynamo.js';
-import { BY_CONNECTION_INDEX, type SubscriptionItem } from './subscriptionKeys.js';
+import { BY_CONNECTION_INDEX, ownerConnectionsTopic, type SubscriptionItem, subscriptionCounterTopic } from './subscriptionKeys.js';
 
 const tableName = connectionsTableName();
 
@@ -31,11 +31,19 @@ export async function topicsOf(connectionId: string): Promise<string[]> {
   return topics;
 }
 
-/** Removes every subscription of a connection: it closed, or a post found it gone. */
-export async function deleteSubscriptionsOf(connectionId: string): Promise<number> {
+/**
+ * Removes everything of a connection that closed or that a post found gone: its subscriptions
+ * (found through the `byConnection` index), and by key its subscription counter and, knowing
+ * its owner, its place in the owner's connection count. The index is eventually consistent and
+ * may not show items written a moment ago; the keyed deletes do not depend on it, so a
+ * connection that closes right after `$connect` still stops counting against its owner.
+ * Returns how many subscriptions were removed.
+ */
+export async function deleteSubscriptionsOf(connectionId: string, ownerId?: string): Promise<number> {
+  const bookkeeping = [subscriptionCounterTopic(connectionId), ...(ownerId === undefined ? [] : [ownerConnectionsTopic(ownerId)])];
   const topics = await topicsOf(connectionId);
-  await Promise.all(topics.map((topic) => deleteSubscription(topic, connectionId)));
-  return topics.length;
+  await Promise.all([...new Set([...topics, ...bookkeeping])].map((topic) => deleteSubscription(topic, connectionId)));
+  return topics.filter((topic) => topic.startsWith('upload#') || topic.startsWith('owner#')).length;
 }
 
 /**

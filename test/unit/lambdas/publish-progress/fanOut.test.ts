@@ -90,8 +90,9 @@ describe('fanOut', () => {
     expect(report).toEqual({ sent: 3, gone: 1, expired: 0, failed: 0 });
     expect(posted()).toEqual({ c1: [EVENT], left: [EVENT], c2: [EVENT], c3: [EVENT] });
     expect(dynamo).toHaveReceivedCommandWith(QueryCommand, { IndexName: 'byConnection', ExpressionAttributeValues: { ':connectionId': 'left' } });
-    expect(dynamo).toHaveReceivedCommandTimes(DeleteCommand, 3);
-    for (const topic of [UPLOAD_TOPIC, OWNER_TOPIC, 'upload#another-upload']) {
+    // Its three subscriptions, and by key its subscription counter and its place in the owner's connection count.
+    expect(dynamo).toHaveReceivedCommandTimes(DeleteCommand, 5);
+    for (const topic of [UPLOAD_TOPIC, OWNER_TOPIC, 'upload#another-upload', 'connection#left', `connections#${FIXTURE_OWNER}`]) {
       expect(dynamo).toHaveReceivedCommandWith(DeleteCommand, { TableName: 'connections-table', Key: { topic, connectionId: 'left' } });
     }
     expect(table.map((item) => item.connectionId)).toEqual(['c1', 'c2', 'c3']);

@@ -13,7 +13,9 @@ import { lambdaContext } from '../../support/lambdaContext.js';
 const dynamo = mockClient(DynamoDBDocumentClient);
 
 function disconnectEvent(connectionId: string) {
-  return { requestContext: { connectionId, routeKey: '$disconnect', eventType: 'DISCONNECT' } } as Parameters<typeof handler>[0];
+  return {
+    requestContext: { connectionId, routeKey: '$disconnect', eventType: 'DISCONNECT', authorizer: { ownerId: 'owner-1', tokenExpiresAt: 1 } },
+  } as unknown as Parameters<typeof handler>[0];
 }
 
 describe('dropConnection', () => {
@@ -39,11 +41,14 @@ describe('dropConnection', () => {
     expect(logger.info).toHaveBeenCalledWith('Connection closed', { connectionId: 'conn-1', subscriptionsRemoved: 2 });
   });
 
-  it('removes nothing for a connection that never subscribed', async () => {
+  it('for a connection that never subscribed, removes only its counter and its place in the owner count, by key', async () => {
     dynamo.on(QueryCommand).resolves({ Items: [] });
+    dynamo.on(DeleteCommand).resolves({});
 
     await handler(disconnectEvent('conn-2'), lambdaContext());
 
-    expect(dynamo).not.toHaveReceivedCommand(DeleteCommand);
+    expect(dynamo).toHaveReceivedCommandTimes(DeleteCommand, 2);
+    expect(dynamo).toHaveReceivedCommandWith(DeleteCommand, { Key: { topic: 'connection#conn-2', connectionId: 'conn-2' } });
+    expect(dynamo).toHaveReceivedCommandWith(DeleteCommand, { Key: { topic: 'connections#owner-1', connectionId: 'conn-2' } });
   });
 });
