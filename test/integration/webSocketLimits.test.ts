@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -98,5 +100,29 @@ describe("local mode's WebSocket API keeps API Gateway's limits", () => {
     } finally {
       clearInterval(pinger);
     }
+  }, 20_000);
+
+  it("does not lock a user out with connections whose $disconnect never ran (handshakes abandoned after $connect)", async () => {
+    const erin = await local.mintToken('erin');
+    const { port } = new URL(local.webSocketUrl);
+    // Each sends the upgrade and hangs up at once: $connect runs and counts it, the socket is gone before it opens.
+    for (let index = 0; index < MAX_CONNECTIONS_PER_OWNER; index += 1) {
+      await new Promise<void>((resolve) => {
+        const socket = connect(Number(port), '127.0.0.1', () => {
+          socket.end(
+            `GET /ws?token=${erin} HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+              `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: media-pipeline.v1\r\n\r\n`,
+          );
+        });
+        socket.on('close', () => resolve());
+        socket.on('error', () => resolve());
+      });
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+
+    const socket = await openProgressSocket(local.webSocketUrl, erin);
+    sockets.push(socket);
+    socket.send({ action: 'ping' });
+    await socket.waitFor((message) => message.type === 'pong');
   }, 20_000);
 });
