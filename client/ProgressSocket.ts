@@ -4,6 +4,9 @@ import { ProgressConnection } from './ProgressConnection.js';
 import { backoffDelay, type RetryDelay } from './retry.js';
 import type { WebSocketConstructor } from './WebSocketLike.js';
 
+
+/** Times a subscribe answered INTERNAL_ERROR is asked again before its subscribers are told. */
+const MAX_FAULT_RETRIES = 5;
 /** What a subscriber hears. Events can repeat (an overlap during renewal, a snapshot after a reconnect): drop by `seq`. */
 export interface SubscriptionHandlers {
   /** The upload to follow; undefined for all of the caller's uploads. */
@@ -66,6 +69,9 @@ export class ProgressSocket {
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private renewTimer: ReturnType<typeof setTimeout> | undefined;
   private shutdownTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Subscribes answered INTERNAL_ERROR, by topic: how many times each was asked again. */
+  private readonly faultRetries = new Map<Topic, number>();
+  private readonly faultTimers = new Set<ReturnType<typeof setTimeout>>();
 
   constructor(private readonly options: ProgressSocketOptions) {}
 
@@ -131,6 +137,9 @@ export class ProgressSocket {
       if (this.inUse) return;
       clearTimeout(this.retryTimer);
       clearTimeout(this.renewTimer);
+      for (const timer of this.faultTimers) clearTimeout(timer);
+      this.faultTimers.clear();
+      this.faultRetries.clear();
       this.retryTimer = undefined;
       this.renewTimer = undefined;
       for (const slot of [this.current, this.next]) this.retire(slot);
@@ -188,6 +197,7 @@ export class ProgressSocket {
       return;
     }
     if (message.type === 'subscribed') {
+      this.faultRetries.delete(message.uploadId);
       this.confirmed(slot, message.uploadId);
       for (const handlers of this.handlersOf(message.uploadId)) handlers.onSubscribed?.();
     } else if (message.type === 'error') {
@@ -195,14 +205,19 @@ export class ProgressSocket {
         // The server closes the connection next; a fresh token is due at once.
         this.retire(slot);
         this.lost(slot, undefined, undefined, true);
-      } else if (message.action === 'subscribe' && message.error.code === 'INTERNAL_ERROR') {
-        // A fault on the server's side, not a refusal: ask again on the same connection shortly.
+      } else if (message.action === 'subscribe' && message.error.code === 'INTERNAL_ERROR' && (this.faultRetries.get(message.uploadId) ?? 0) < MAX_FAULT_RETRIES) {
+        // A fault on the server's side, not a refusal: ask again on the same connection, waiting longer each time.
         const topic = message.uploadId;
-        const delay = backoffDelay(this.failures, this.options.reconnectDelay, this.options.random);
-        setTimeout(() => {
+        const attempt = this.faultRetries.get(topic) ?? 0;
+        this.faultRetries.set(topic, attempt + 1);
+        const timer = setTimeout(() => {
+          this.faultTimers.delete(timer);
           if (this.topics.has(topic)) slot.connection?.send({ action: 'subscribe', ...(topic === undefined ? {} : { uploadId: topic }) });
-        }, delay);
+        }, backoffDelay(attempt, this.options.reconnectDelay, this.options.random));
+        this.faultTimers.add(timer);
       } else if (message.action === 'subscribe') {
+        // A refusal, or a fault that outlasted the retries: the subscribers hear of it.
+        this.faultRetries.delete(message.uploadId);
         this.confirmed(slot, message.uploadId);
         const error = new WatchError(message.error.code, message.error.message, message.uploadId === undefined ? {} : { uploadId: message.uploadId });
         for (const handlers of this.handlersOf(message.uploadId)) handlers.onRefused?.(error);

@@ -66,6 +66,39 @@ describe('client.watch', () => {
     expect((await first).value).toMatchObject({ seq: 2, status: 'uploaded' });
   });
 
+  it('asks again after INTERNAL_ERROR with growing waits, and after five tells the watch, which rejects with the code', async () => {
+    const { client } = clientFor(server);
+    const events = client.watch('up1');
+    const first = events.next();
+    const settled = first.then(
+      () => 'resolved',
+      (error: unknown) => error,
+    );
+    await settle();
+    const socket = server.latest();
+    socket.accept();
+    const fault = () => socket.push({ type: 'error', action: 'subscribe', uploadId: 'up1', error: { code: 'INTERNAL_ERROR', message: 'try again' } });
+    const waits: number[] = [];
+    for (let retry = 0; retry < 5; retry += 1) {
+      fault();
+      const before = socket.subscriptions().length;
+      let waited = 0;
+      while (socket.subscriptions().length === before && waited < RECONNECT.maxMs * 2) {
+        await vi.advanceTimersByTimeAsync(100);
+        waited += 100;
+      }
+      waits.push(waited);
+    }
+    expect(socket.subscriptions()).toHaveLength(6);
+    expect(waits.at(-1)!).toBeGreaterThan(waits[0]!);
+
+    fault();
+    await settle();
+    expect(await settled).toBeInstanceOf(WatchError);
+    expect(await settled).toMatchObject({ code: 'INTERNAL_ERROR' });
+    expect(socket.subscriptions()).toHaveLength(6);
+  });
+
   it('reconnects after a drop with jittered, growing waits, and subscribes again on the new connection', async () => {
     const { client } = clientFor(server);
     const events = client.watch('up1');
