@@ -192,7 +192,10 @@ export class Processing extends Construct {
       logRemovalPolicy: removalPolicy,
       // Only for the failure message ("after N attempts").
       environment: { [PROCESSING_ENV.maxReceiveCount]: String(maxReceiveCount) },
-    }).bindUploadsTable(props.table, { items: ['get', 'update'] });
+    })
+      .bindUploadsTable(props.table, { items: ['get', 'update'] })
+      // A run that died may have published the poster (and more) before it did: removed with the failure.
+      .bindMediaBucket(props.mediaBucket, ['delete']);
     // No redrive policy on the dead-letter queue: a dead letter whose upload could not be written
     // is received again until it is, or until the queue's 14-day retention ends.
     this.deadLetterFunction.consumeQueue('DeadLetters', this.deadLetterQueue, { batchSize: 10, reportBatchItemFailures: true });

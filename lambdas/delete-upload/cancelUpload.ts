@@ -1,4 +1,5 @@
 import { abortMultipartUpload } from '../shared/abortMultipartUpload.js';
+import { deleteMediaOutputs } from '../shared/deleteMediaOutputs.js';
 import { deleteSourceObject } from '../shared/deleteSourceObject.js';
 import { transition } from '../shared/transition.js';
 import type { UploadRecord, UploadStatus } from '../shared/uploadRecord.js';
@@ -19,5 +20,8 @@ export async function cancelUpload(record: UploadRecord, ownerId: string): Promi
     await abortMultipartUpload(record.sourceKey, record.multipartUploadId);
   }
   await deleteSourceObject(record.sourceKey);
+  // A processing run notices the cancel and removes what it published; one that died cannot,
+  // and the event that would start it again finds the upload cancelled and stops.
+  if (record.status === 'processing') await deleteMediaOutputs(record.uploadId);
   return cancelled;
 }

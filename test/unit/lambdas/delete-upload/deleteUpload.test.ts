@@ -129,6 +129,19 @@ describe('deleteUpload', () => {
     expect(dynamo).not.toHaveReceivedCommand(DeleteCommand);
   });
 
+  it('cancels a processing upload and removes what its run published, since a run that died cannot', async () => {
+    dynamo.on(GetCommand).resolves({ Item: stored('processing') });
+    dynamo.on(UpdateCommand).resolves({ Attributes: stored('cancelled') });
+
+    const response = await remove();
+
+    expect(response.statusCode).toBe(200);
+    expect(s3).not.toHaveReceivedCommand(AbortMultipartUploadCommand);
+    expect(s3).toHaveReceivedCommandWith(ListObjectsV2Command, { Bucket: 'media-bucket', Prefix: `media/${ID}/` });
+    expect(s3).toHaveReceivedCommandExactlyOnceWith(DeleteObjectsCommand, { Bucket: 'media-bucket', Delete: { Objects: outputs, Quiet: true } });
+    expect(dynamo).not.toHaveReceivedCommand(DeleteCommand);
+  });
+
   it('cancels an initiated upload whose multipart upload S3 already forgot', async () => {
     dynamo.on(GetCommand).resolves({ Item: stored('initiated') });
     dynamo.on(UpdateCommand).resolves({ Attributes: stored('cancelled') });

@@ -1,10 +1,12 @@
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteObjectsCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 vi.hoisted(() => {
   process.env.UPLOADS_TABLE = 'uploads-table';
   process.env.USAGE_TABLE = 'usage-table';
+  process.env.MEDIA_BUCKET = 'media-bucket';
   process.env.PROCESS_MAX_RECEIVE_COUNT = '4';
 });
 
@@ -15,6 +17,7 @@ import { fakeUploadsTable, uploadRecord } from '../process-upload/fakeUploadsTab
 import { deadLetter, s3EventBody } from './deadLetter.js';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
+const s3 = mockClient(S3Client);
 
 const FAILURE = { code: 'PROCESSING_FAILED', message: 'Processing stopped after 4 attempts; upload the file again or contact support' };
 
@@ -26,6 +29,9 @@ describe('failDeadLetters', () => {
 
   beforeEach(() => {
     dynamo.reset();
+    s3.reset();
+    s3.on(ListObjectsV2Command).resolves({ Contents: [{ Key: 'media/u1/poster.jpg' }] });
+    s3.on(DeleteObjectsCommand).resolves({});
     seed();
     for (const level of ['info', 'warn', 'error'] as const) vi.spyOn(logger, level).mockImplementation(() => undefined);
   });
@@ -57,6 +63,15 @@ describe('failDeadLetters', () => {
       receiveCount: '2',
       upload: 'failed here',
     });
+  });
+
+  it('removes what the runs that died published (the poster comes first), only for an upload it failed', async () => {
+    seed(uploadRecord({ uploadId: 'u1', status: 'processing', stage: 'transcode' }), uploadRecord({ uploadId: 'u2', status: 'ready' }));
+
+    await failDeadLetters([deadLetter(s3EventBody('uploads/u1/source'), 'm1', 2), deadLetter(s3EventBody('uploads/u2/source'), 'm2', 2)]);
+
+    expect(s3).toHaveReceivedCommandExactlyOnceWith(ListObjectsV2Command, { Bucket: 'media-bucket', Prefix: 'media/u1/' });
+    expect(s3).toHaveReceivedCommandExactlyOnceWith(DeleteObjectsCommand, { Bucket: 'media-bucket', Delete: { Objects: [{ Key: 'media/u1/poster.jpg' }], Quiet: true } });
   });
 
   it('fails an upload still uploaded, whose every run died before claiming it', async () => {

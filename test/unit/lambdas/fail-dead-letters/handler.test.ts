@@ -1,10 +1,12 @@
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteObjectsCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 vi.hoisted(() => {
   process.env.UPLOADS_TABLE = 'uploads-table';
   process.env.USAGE_TABLE = 'usage-table';
+  process.env.MEDIA_BUCKET = 'media-bucket';
 });
 
 import { handler } from '../../../../lambdas/fail-dead-letters/handler.js';
@@ -15,12 +17,16 @@ import { fakeUploadsTable, uploadRecord } from '../process-upload/fakeUploadsTab
 import { deadLetter, s3EventBody } from './deadLetter.js';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
+const s3 = mockClient(S3Client);
 
 describe('fail-dead-letters handler', () => {
   let table: Map<string, UploadRecord>;
 
   beforeEach(() => {
     dynamo.reset();
+    s3.reset();
+    s3.on(ListObjectsV2Command).resolves({ Contents: [{ Key: 'media/u1/poster.jpg' }] });
+    s3.on(DeleteObjectsCommand).resolves({});
     table = fakeUploadsTable(dynamo, [uploadRecord({ uploadId: 'u1', status: 'processing' }), uploadRecord({ uploadId: 'u2', status: 'processing' })]);
     for (const level of ['info', 'warn', 'error'] as const) vi.spyOn(logger, level).mockImplementation(() => undefined);
   });
