@@ -77,7 +77,7 @@ export const WEBSOCKET_ROUTES: readonly WebSocketRouteDefinition[] = [
     // Reads the upload (and the owner's unfinished ones) for the snapshot; writes bytesSent
     // through `transition`, which settles usage; answers on the connection itself.
     access: {
-      uploadsTable: { items: ['get', 'update'], queries: [BY_UNFINISHED_OWNER_INDEX] },
+      uploadsTable: { items: ['get', 'batchGet', 'update'], queries: [BY_UNFINISHED_OWNER_INDEX] },
       usageTable: ['get', 'update'],
       // Conditional writes of the subscription and of the connection's slot count (ws-message/subscriptionSlots.ts).
       connectionsTable: { items: ['put', 'update', 'delete'] },

@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 
@@ -252,12 +252,13 @@ describe('handleClientMessage', () => {
 
     it('stores the owner subscription, then answers the unfinished uploads newest first, then subscribed', async () => {
       holding([]);
-      dynamo.on(QueryCommand, { IndexName: 'byUnfinishedOwner' }).resolves({ Items: [newest, older] });
+      dynamo.on(QueryCommand, { IndexName: 'byUnfinishedOwner' }).resolves({ Items: [{ uploadId: newest.uploadId }, { uploadId: older.uploadId }] });
+      dynamo.on(BatchGetCommand).resolves({ Responses: { 'uploads-table': [older, newest] } });
 
       const outcome = await send({ action: 'subscribe' });
 
       expect(outcome.replies).toEqual([uploadEvent(newest), uploadEvent(older), { type: 'subscribed' }]);
-      expect(commandOrder()).toEqual(['UpdateCommand', 'UpdateCommand', 'PutCommand', 'QueryCommand']);
+      expect(commandOrder()).toEqual(['UpdateCommand', 'UpdateCommand', 'PutCommand', 'QueryCommand', 'BatchGetCommand']);
       expect(dynamo).toHaveReceivedCommandWith(PutCommand, { Item: expect.objectContaining({ topic: OWNER_TOPIC, connectionId: 'conn-1' }) });
       expect(dynamo).toHaveReceivedCommandWith(QueryCommand, {
         TableName: 'uploads-table',

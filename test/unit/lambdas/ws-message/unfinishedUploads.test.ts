@@ -1,4 +1,4 @@
-import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 
@@ -11,9 +11,10 @@ import { unfinishedUploads } from '../../../../lambdas/ws-message/unfinishedUplo
 import { uploadRecord } from '../../support/uploadRecord.js';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
+const OWNER = uploadRecord().ownerId;
 
-function records(count: number): UploadRecord[] {
-  return Array.from({ length: count }, (_, index) => uploadRecord({ uploadId: `id-${index}` }));
+function records(count: number, overrides: Partial<UploadRecord> = {}): UploadRecord[] {
+  return Array.from({ length: count }, (_, index) => uploadRecord({ uploadId: `id-${index}`, status: 'processing', ...overrides }));
 }
 
 describe('unfinishedUploads', () => {
@@ -21,26 +22,52 @@ describe('unfinishedUploads', () => {
     dynamo.reset();
   });
 
-  it("reads the newest 20 in one query of the sparse index of the owner's unfinished uploads, with no filter to page past", async () => {
-    dynamo.on(QueryCommand).resolves({ Items: records(20), LastEvaluatedKey: { k: 1 } });
+  it("lists the newest 20 ids in one query of the sparse index of the owner's unfinished uploads, then reads them consistently, newest first", async () => {
+    const all = records(20);
+    dynamo.on(QueryCommand).resolves({ Items: all.map(({ uploadId }) => ({ uploadId })), LastEvaluatedKey: { k: 1 } });
+    dynamo.on(BatchGetCommand).resolves({ Responses: { 'uploads-table': [...all].reverse() } });
 
-    const found = await unfinishedUploads('owner-1');
+    const found = await unfinishedUploads(OWNER);
 
-    expect(found.map((record) => record.uploadId)).toEqual(Array.from({ length: 20 }, (_, index) => `id-${index}`));
+    expect(found.map((record) => record.uploadId)).toEqual(all.map((record) => record.uploadId));
     expect(dynamo).toHaveReceivedCommandExactlyOnceWith(QueryCommand, {
       TableName: 'uploads-table',
       IndexName: 'byUnfinishedOwner',
       KeyConditionExpression: '#owner = :ownerId',
-      ExpressionAttributeNames: { '#owner': 'unfinishedOwner' },
-      ExpressionAttributeValues: { ':ownerId': 'owner-1' },
+      ExpressionAttributeValues: { ':ownerId': OWNER },
       ScanIndexForward: false,
       Limit: 20,
     });
+    expect(dynamo).toHaveReceivedCommandExactlyOnceWith(BatchGetCommand, {
+      RequestItems: { 'uploads-table': { Keys: all.map(({ uploadId }) => ({ uploadId })), ConsistentRead: true } },
+    });
   });
 
-  it('answers an owner with nothing unfinished with nothing', async () => {
+  it('leaves out an upload the lagging index still lists but that finished or went since', async () => {
+    dynamo.on(QueryCommand).resolves({ Items: [{ uploadId: 'id-0' }, { uploadId: 'id-1' }, { uploadId: 'id-2' }] });
+    dynamo.on(BatchGetCommand).resolves({ Responses: { 'uploads-table': [uploadRecord({ uploadId: 'id-0', status: 'ready' }), uploadRecord({ uploadId: 'id-2', status: 'initiated' })] } });
+
+    const found = await unfinishedUploads(OWNER);
+
+    expect(found.map((record) => record.uploadId)).toEqual(['id-2']);
+  });
+
+  it('asks again for keys BatchGet left unprocessed', async () => {
+    const all = records(2);
+    dynamo.on(QueryCommand).resolves({ Items: all.map(({ uploadId }) => ({ uploadId })) });
+    dynamo
+      .on(BatchGetCommand)
+      .resolvesOnce({ Responses: { 'uploads-table': [all[0]!] }, UnprocessedKeys: { 'uploads-table': { Keys: [{ uploadId: 'id-1' }] } } })
+      .resolves({ Responses: { 'uploads-table': [all[1]!] } });
+
+    expect((await unfinishedUploads(OWNER)).map((record) => record.uploadId)).toEqual(['id-0', 'id-1']);
+    expect(dynamo).toHaveReceivedCommandTimes(BatchGetCommand, 2);
+  });
+
+  it('answers an owner with nothing unfinished with nothing, reading no record', async () => {
     dynamo.on(QueryCommand).resolves({});
 
-    await expect(unfinishedUploads('owner-1')).resolves.toEqual([]);
+    await expect(unfinishedUploads(OWNER)).resolves.toEqual([]);
+    expect(dynamo).not.toHaveReceivedCommand(BatchGetCommand);
   });
 });
