@@ -1,4 +1,5 @@
 import type { ProcessingLimits } from './processingLimits.js';
+import { planRenditions } from './videoLadder.js';
 
 /**
  * Source pixels (width × height × frames) one vCPU turns into the whole HLS ladder, poster and
@@ -28,8 +29,25 @@ export function videoPixelBudget(memoryMb: number, timeoutSeconds: number): numb
   return Math.floor(PIXELS_PER_VCPU_SECOND * vcpus * usableSeconds);
 }
 
+/**
+ * How much more encoding a source's ladder asks per source pixel than the ladder the budget was
+ * measured on (a 1080p source's five rungs, about 1.8 output pixels per source pixel): a source
+ * between standard rungs gets a top rung at its own size above full lower rungs (up to about 2.5).
+ * Never below 1: decoding a large source costs its pixels whatever the ladder keeps of them.
+ */
+export function ladderWorkFactor(width: number, height: number): number {
+  return Math.max(1, outputPixelsPerSourcePixel(width, height) / MEASURED_LADDER_RATIO);
+}
+
+function outputPixelsPerSourcePixel(width: number, height: number): number {
+  const output = planRenditions({ width, height }).reduce((sum, rendition) => sum + rendition.width * rendition.height, 0);
+  return output / (width * height);
+}
+
+const MEASURED_LADDER_RATIO = outputPixelsPerSourcePixel(1920, 1080);
+
 /** The longest video of this picture and rate a run may take on: the duration limit, or less where the pixel budget binds. */
 export function maxVideoSeconds(limits: ProcessingLimits, width: number, height: number, fps: number | undefined): number {
-  const pixelsPerSecond = width * height * (fps ?? ASSUMED_FPS);
+  const pixelsPerSecond = width * height * (fps ?? ASSUMED_FPS) * ladderWorkFactor(width, height);
   return Math.min(limits.maxDurationSeconds.video, limits.maxVideoPixels / pixelsPerSecond);
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_PROCESSING_LIMITS } from '../../../../../lambdas/shared/media/processingLimits.js';
-import { maxVideoSeconds, PIXELS_PER_VCPU_SECOND, videoPixelBudget } from '../../../../../lambdas/shared/media/videoWorkBudget.js';
+import { ladderWorkFactor, maxVideoSeconds, PIXELS_PER_VCPU_SECOND, videoPixelBudget } from '../../../../../lambdas/shared/media/videoWorkBudget.js';
 
 describe('videoPixelBudget', () => {
   it('scales with the vCPUs memory buys (up to six) and the run time left before the deadline’s reserve', () => {
@@ -15,6 +15,16 @@ describe('videoPixelBudget', () => {
     expect(maxVideoSeconds(limits, 1920, 1080, 30)).toBe(1200);
     expect(maxVideoSeconds(limits, 1920, 1080, 60)).toBeLessThan(1200);
     expect(maxVideoSeconds(limits, 3840, 2160, 30)).toBeLessThan(600);
+  });
+
+  it('counts the extra work of a top rung at the source size: a 960x534 source encodes more per pixel than a 1080p one', () => {
+    const limits = { ...DEFAULT_PROCESSING_LIMITS, maxDurationSeconds: { ...DEFAULT_PROCESSING_LIMITS.maxDurationSeconds, video: 1e9 } };
+    expect(ladderWorkFactor(1920, 1080)).toBe(1);
+    expect(ladderWorkFactor(1280, 720)).toBeCloseTo(1, 1);
+    expect(ladderWorkFactor(3840, 2160)).toBe(1);
+    expect(ladderWorkFactor(960, 534)).toBeGreaterThan(1.3);
+    const perPixel = (width: number, height: number) => maxVideoSeconds(limits, width, height, 30) * width * height;
+    expect(perPixel(960, 534)).toBeLessThan(perPixel(1920, 1080) / 1.3);
   });
 
   it('assumes 30 fps for a video that states no rate', () => {
