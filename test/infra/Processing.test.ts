@@ -208,11 +208,19 @@ describe('Processing', () => {
     expect(onUploads.flatMap((st) => st.Action)).toEqual(['s3:GetObject', 's3:ListBucket']);
   });
 
-  it('lets the dead-letter function read and update records and poll its queue; nothing more', () => {
+  it("lets the dead-letter function read and update records, remove a dead run's outputs and poll its queue; nothing more", () => {
     const policy = s.template.toJSON().Resources[logicalId(s.processing.deadLetterFunction.role.node.findChild('DefaultPolicy'))];
     const statements = policy.Properties.PolicyDocument.Statement as Statement[];
+    const mediaBucket = logicalId(s.storage.mediaBucket);
     expect(statements.filter((statement) => !JSON.stringify(statement.Action).match(/logs:|xray:/))).toEqual([
       { Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [logicalId(s.storage.table), 'Arn'] } },
+      { Action: 's3:DeleteObject', Effect: 'Allow', Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [mediaBucket, 'Arn'] }, '/media/*/*']] } },
+      {
+        Action: 's3:ListBucket',
+        Condition: { StringLike: { 's3:prefix': ['media/*/*'] } },
+        Effect: 'Allow',
+        Resource: { 'Fn::GetAtt': [mediaBucket, 'Arn'] },
+      },
       { Action: ['sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage'], Effect: 'Allow', Resource: queueArn(s.processing.deadLetterQueue) },
     ]);
   });
