@@ -1,12 +1,12 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
-import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import type { Rule } from 'aws-cdk-lib/aws-events';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { EXPIRE_UPLOADS_FUNCTION } from './eventFunctions.js';
-import { PipelineFunction } from './PipelineFunction.js';
+import type { PipelineFunction } from './PipelineFunction.js';
+import { scheduledFunction } from './scheduledFunction.js';
 import { BY_PENDING_EXPIRY_INDEX } from './uploadsTableSchema.js';
 
 export interface UploadExpiryProps {
@@ -40,47 +40,16 @@ export class UploadExpiry extends Construct {
 
   constructor(scope: Construct, id: string, props: UploadExpiryProps) {
     super(scope, id);
-    const interval = props.interval ?? Duration.minutes(15);
-    const seconds = interval.toSeconds({ integral: false });
-    // The interval is also the retry window, and Lambda keeps an async event at most 6 hours.
-    if (seconds < 60 || seconds > 6 * 3600) {
-      throw new Error(`interval must be from 1 minute to 6 hours, got ${seconds} seconds`);
-    }
-
-    // SQS-managed keys, not the AWS-managed KMS key: EventBridge cannot send to a queue encrypted with aws/sqs.
-    this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
+    const scheduled = scheduledFunction(this, EXPIRE_UPLOADS_FUNCTION, {
+      interval: props.interval ?? Duration.minutes(15),
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
-
-    this.function = new PipelineFunction(this, EXPIRE_UPLOADS_FUNCTION.id, {
-      handlerDir: EXPIRE_UPLOADS_FUNCTION.handler,
-      description: EXPIRE_UPLOADS_FUNCTION.description,
-      memorySize: 256,
-      // Finishes well before the next run starts.
-      timeout: Duration.minutes(5),
-      retryAttempts: 2,
-      // A tick older than one interval is superseded by the next run.
-      maxEventAge: interval,
-      deadLetterQueue: this.deadLetterQueue,
-      logRemovalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
-    })
+    this.function = scheduled.function
       .bindUploadsTable(props.table, { items: ['get', 'update'], queries: [BY_PENDING_EXPIRY_INDEX] })
       .bindUsageTable(props.usageTable, ['get', 'update'])
       // Finds whether an original was completed after all, else aborts its multipart upload.
       .bindUploadsBucket(props.uploadsBucket, ['find', 'abort']);
-
-    this.rule = new Rule(this, 'Schedule', {
-      description: EXPIRE_UPLOADS_FUNCTION.description,
-      schedule: Schedule.rate(interval),
-      targets: [
-        new LambdaFunction(this.function.function, {
-          retryAttempts: 2,
-          maxEventAge: interval,
-          deadLetterQueue: this.deadLetterQueue,
-        }),
-      ],
-    });
+    this.rule = scheduled.rule;
+    this.deadLetterQueue = scheduled.deadLetterQueue;
   }
 }

@@ -1,14 +1,14 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
-import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import type { Rule } from 'aws-cdk-lib/aws-events';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
-import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { IQueue, Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ENV, SWEEP_ENV } from '../lambdas/shared/config.js';
 import type { SweepSettings } from '../lambdas/shared/sweepSettings.js';
 import { SWEEP_UPLOADS_FUNCTION } from './eventFunctions.js';
-import { PipelineFunction } from './PipelineFunction.js';
+import type { PipelineFunction } from './PipelineFunction.js';
+import { scheduledFunction } from './scheduledFunction.js';
 import { BY_PENDING_PROCESSING_INDEX } from './uploadsTableSchema.js';
 
 /** What the sweep needs of processing: the queue it re-sends events to, and that queue's timings. */
@@ -92,30 +92,16 @@ export class UploadSweep extends Construct {
       outputScanCycleSeconds: outputScanCycle.toSeconds(),
     };
 
-    // SQS-managed keys, not the AWS-managed KMS key: EventBridge cannot send to a queue encrypted with aws/sqs.
-    this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-
-    this.function = new PipelineFunction(this, SWEEP_UPLOADS_FUNCTION.id, {
-      handlerDir: SWEEP_UPLOADS_FUNCTION.handler,
-      description: SWEEP_UPLOADS_FUNCTION.description,
-      memorySize: 256,
-      // Bounded work per run finishes well within this, and well before the next run.
-      timeout: Duration.minutes(5),
-      retryAttempts: 2,
-      // A tick older than one interval is superseded by the next run.
-      maxEventAge: interval,
-      deadLetterQueue: this.deadLetterQueue,
-      logRemovalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+    const scheduled = scheduledFunction(this, SWEEP_UPLOADS_FUNCTION, {
+      interval,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
       environment: {
         [SWEEP_ENV.sweepSettings]: JSON.stringify(this.settings),
         // The bucket named in re-sent events; no access to it is granted.
         [ENV.uploadsBucket]: props.uploadsBucket.bucketName,
       },
-    })
+    });
+    this.function = scheduled.function
       // Finds stalled uploads through their index, reads the state of many at once for the
       // output check, and fails stalled ones (a transition reads the record back on a lost race).
       .bindUploadsTable(props.table, { items: ['get', 'batchGet', 'update'], queries: [BY_PENDING_PROCESSING_INDEX] })
@@ -123,18 +109,8 @@ export class UploadSweep extends Construct {
       .bindMediaBucket(props.mediaBucket, ['listUploads', 'delete'])
       // Re-sends lost events, and holds back while the queue has a backlog.
       .bindProcessQueue(props.processing.queue, ['send', 'countMessages']);
-
-    this.rule = new Rule(this, 'Schedule', {
-      description: SWEEP_UPLOADS_FUNCTION.description,
-      schedule: Schedule.rate(interval),
-      targets: [
-        new LambdaFunction(this.function.function, {
-          retryAttempts: 2,
-          maxEventAge: interval,
-          deadLetterQueue: this.deadLetterQueue,
-        }),
-      ],
-    });
+    this.rule = scheduled.rule;
+    this.deadLetterQueue = scheduled.deadLetterQueue;
   }
 }
 
