@@ -1,4 +1,4 @@
-import { DeleteCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, paginateQuery, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { connectionsTableName } from '../shared/config.js';
 import { dynamo } from '../shared/dynamo.js';
 import { ownerConnectionsTopic } from '../shared/progress/subscriptionKeys.js';
@@ -12,23 +12,19 @@ const tableName = connectionsTableName();
  */
 export async function countedConnectionsOf(ownerId: string, nowSeconds: number): Promise<string[]> {
   const ids: string[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await dynamo.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: '#topic = :topic',
-        FilterExpression: '#expiresAt > :now',
-        ExpressionAttributeNames: { '#topic': 'topic', '#expiresAt': 'expiresAt', '#connectionId': 'connectionId' },
-        ExpressionAttributeValues: { ':topic': ownerConnectionsTopic(ownerId), ':now': nowSeconds },
-        ProjectionExpression: '#connectionId',
-        ConsistentRead: true,
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    for (const item of page.Items ?? []) ids.push(String(item.connectionId));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
+  const pages = paginateQuery(
+    { client: dynamo },
+    {
+      TableName: tableName,
+      KeyConditionExpression: '#topic = :topic',
+      FilterExpression: '#expiresAt > :now',
+      ExpressionAttributeNames: { '#topic': 'topic', '#expiresAt': 'expiresAt', '#connectionId': 'connectionId' },
+      ExpressionAttributeValues: { ':topic': ownerConnectionsTopic(ownerId), ':now': nowSeconds },
+      ProjectionExpression: '#connectionId',
+      ConsistentRead: true,
+    },
+  );
+  for await (const page of pages) for (const item of page.Items ?? []) ids.push(String(item.connectionId));
   return ids;
 }
 

@@ -1,4 +1,4 @@
-import { DeleteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
 import { connectionsTableName } from '../config.js';
 import { dynamo } from '../dynamo.js';
 import { BY_CONNECTION_INDEX, ownerConnectionsTopic, type SubscriptionItem, subscriptionCounterTopic } from './subscriptionKeys.js';
@@ -12,22 +12,18 @@ export async function deleteSubscription(topic: string, connectionId: string): P
 /** The topics a connection listens to (at most the per-connection limit, so one page). */
 export async function topicsOf(connectionId: string): Promise<string[]> {
   const topics: string[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await dynamo.send(
-      new QueryCommand({
-        TableName: tableName,
-        IndexName: BY_CONNECTION_INDEX,
-        KeyConditionExpression: '#connectionId = :connectionId',
-        ExpressionAttributeNames: { '#connectionId': 'connectionId', '#topic': 'topic' },
-        ExpressionAttributeValues: { ':connectionId': connectionId },
-        ProjectionExpression: '#topic',
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    for (const item of page.Items ?? []) topics.push(String(item.topic));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
+  const pages = paginateQuery(
+    { client: dynamo },
+    {
+      TableName: tableName,
+      IndexName: BY_CONNECTION_INDEX,
+      KeyConditionExpression: '#connectionId = :connectionId',
+      ExpressionAttributeNames: { '#connectionId': 'connectionId', '#topic': 'topic' },
+      ExpressionAttributeValues: { ':connectionId': connectionId },
+      ProjectionExpression: '#topic',
+    },
+  );
+  for await (const page of pages) for (const item of page.Items ?? []) topics.push(String(item.topic));
   return topics;
 }
 
@@ -52,21 +48,17 @@ export async function deleteSubscriptionsOf(connectionId: string, ownerId?: stri
  */
 export async function subscribersOf(topic: string, nowSeconds: number): Promise<SubscriptionItem[]> {
   const items: SubscriptionItem[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await dynamo.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: '#topic = :topic',
-        ExpressionAttributeNames: { '#topic': 'topic' },
-        ExpressionAttributeValues: { ':topic': topic },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    for (const item of (page.Items ?? []) as SubscriptionItem[]) {
-      if (item.expiresAt > nowSeconds) items.push(item);
-    }
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
+  const pages = paginateQuery(
+    { client: dynamo },
+    {
+      TableName: tableName,
+      KeyConditionExpression: '#topic = :topic',
+      ExpressionAttributeNames: { '#topic': 'topic' },
+      ExpressionAttributeValues: { ':topic': topic },
+    },
+  );
+  for await (const page of pages) {
+    for (const item of (page.Items ?? []) as SubscriptionItem[]) if (item.expiresAt > nowSeconds) items.push(item);
+  }
   return items;
 }
