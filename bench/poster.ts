@@ -21,11 +21,12 @@ import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SourceServer } from '../lambdas/process-upload/source/SourceServer.js';
 import { silentLog } from '../local/localLog.js';
 import { startLocal } from '../local/startLocal.js';
-import { describeMedia } from '../lambdas/shared/media/mediaFacts.js';
-import { posterArgs, posterTime } from '../lambdas/shared/media/posterArgs.js';
-import { probeMedia } from '../lambdas/shared/media/probeMedia.js';
-import { runFfmpeg } from '../lambdas/shared/media/runFfmpeg.js';
-import { acceptedDemuxer } from '../lambdas/shared/media/sourceInput.js';
+import { describeMedia } from '../lambdas/process-upload/probe/mediaFacts.js';
+import { posterArgs } from '../lambdas/process-upload/ffmpeg/posterArgs.js';
+import { posterTime } from '../lambdas/process-upload/plan/posterTime.js';
+import { probeMedia } from '../lambdas/process-upload/probe/probeMedia.js';
+import { runFfmpeg } from '../lambdas/process-upload/ffmpeg/runFfmpeg.js';
+import { acceptedDemuxer } from '../lambdas/process-upload/probe/sourceInput.js';
 import { layerFfmpeg } from '../test/integration/support/layerFfmpeg.js';
 
 const exec = promisify(execFile);

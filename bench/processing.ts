@@ -23,17 +23,20 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { SourceServer } from '../lambdas/process-upload/source/SourceServer.js';
-import { AUDIO_RENDITION, audioHlsArgs } from '../lambdas/shared/media/audioHlsArgs.js';
-import { describeMedia } from '../lambdas/shared/media/mediaFacts.js';
-import { parseMediaPlaylist } from '../lambdas/shared/media/mediaPlaylist.js';
-import { posterArgs, posterTime } from '../lambdas/shared/media/posterArgs.js';
-import { probeMedia } from '../lambdas/shared/media/probeMedia.js';
-import { runFfmpeg } from '../lambdas/shared/media/runFfmpeg.js';
-import { acceptedDemuxer, type SourceInput } from '../lambdas/shared/media/sourceInput.js';
-import { planThumbnails, spriteArgs, spriteGrid, thumbnailFramesArgs } from '../lambdas/shared/media/thumbnailSprite.js';
-import { VIDEO_SEGMENT_SECONDS, videoHlsArgs } from '../lambdas/shared/media/videoHlsArgs.js';
-import { planRenditions } from '../lambdas/shared/media/videoLadder.js';
-import { WaveformPeaks } from '../lambdas/shared/media/WaveformPeaks.js';
+import { AUDIO_RENDITION, audioHlsArgs } from '../lambdas/process-upload/ffmpeg/audioHlsArgs.js';
+import { describeMedia } from '../lambdas/process-upload/probe/mediaFacts.js';
+import { parseMediaPlaylist } from '../lambdas/process-upload/hls/mediaPlaylist.js';
+import { posterArgs } from '../lambdas/process-upload/ffmpeg/posterArgs.js';
+import { posterTime } from '../lambdas/process-upload/plan/posterTime.js';
+import { planThumbnails, spriteGrid } from '../lambdas/process-upload/plan/thumbnailPlan.js';
+import { VIDEO_KEYFRAME_SECONDS, VIDEO_SEGMENT_SECONDS } from '../lambdas/process-upload/plan/videoPlan.js';
+import { probeMedia } from '../lambdas/process-upload/probe/probeMedia.js';
+import { runFfmpeg } from '../lambdas/process-upload/ffmpeg/runFfmpeg.js';
+import { acceptedDemuxer, type SourceInput } from '../lambdas/process-upload/probe/sourceInput.js';
+import { spriteArgs, thumbnailFramesArgs } from '../lambdas/process-upload/ffmpeg/thumbnailSprite.js';
+import { videoHlsArgs } from '../lambdas/process-upload/ffmpeg/videoHlsArgs.js';
+import { planRenditions } from '../lambdas/process-upload/plan/videoLadder.js';
+import { WaveformPeaks } from '../lambdas/process-upload/ffmpeg/WaveformPeaks.js';
 import { ProcessHarness } from '../test/integration/processHarness.js';
 import { layerFfmpeg } from '../test/integration/support/layerFfmpeg.js';
 
@@ -114,6 +117,7 @@ async function direct(bin: Binaries, url: string, kind: 'audio' | 'video', dir: 
       audioStreamIndex: media.audioStreamIndex,
       sourceFps: media.fps,
       segmentSeconds: VIDEO_SEGMENT_SECONDS,
+      keyframeSeconds: VIDEO_KEYFRAME_SECONDS,
     }),
   );
   const top = renditions[renditions.length - 1];

@@ -3,7 +3,7 @@ import { processMaxReceiveCount } from '../shared/config.js';
 import { deleteMediaOutputs } from '../shared/deleteMediaOutputs.js';
 import { InvalidStateError, NotFoundError } from '../shared/errors.js';
 import { logger } from '../shared/logger.js';
-import { FAILURE_CODES } from '../shared/media/failureCodes.js';
+import { FAILURE_CODES } from '../shared/failureCodes.js';
 import { transition } from '../shared/transition.js';
 import { uploadIdsFromMessage } from '../shared/uploadIdsFromMessage.js';
 import type { UploadErrorInfo } from '../shared/uploadRecord.js';

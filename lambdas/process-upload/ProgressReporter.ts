@@ -1,6 +1,6 @@
 import { InvalidStateError, NotFoundError } from '../shared/errors.js';
 import { logger } from '../shared/logger.js';
-import { ProgressThrottle, type ProgressThrottleOptions } from '../shared/media/ProgressThrottle.js';
+import { ProgressThrottle, type ProgressThrottleOptions } from './ProgressThrottle.js';
 import { transition } from '../shared/transition.js';
 import type { MediaInfo, ProcessingStage } from '../shared/uploadRecord.js';
 

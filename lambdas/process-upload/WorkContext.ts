@@ -1,5 +1,5 @@
-import type { ProcessingLimits } from '../shared/media/processingLimits.js';
-import type { SourceInput } from '../shared/media/sourceInput.js';
+import type { ProcessingLimits } from './plan/processingLimits.js';
+import type { SourceInput } from './probe/sourceInput.js';
 import type { ProgressReporter } from './ProgressReporter.js';
 
 /** What each kind's processing step works with. */

@@ -1,7 +1,7 @@
 import { ConfigError } from './errors.js';
 import { MAX_CONNECTIONS_PER_OWNER as DEFAULT_MAX_CONNECTIONS_PER_USER } from './progress/protocol.js';
 import { DEFAULT_UPLOAD_POLICY, type UploadPolicy } from './mediaPolicy.js';
-import { type ProcessingLimits, resolveProcessingLimits } from './media/processingLimits.js';
+import { type ProcessingLimits, resolveProcessingLimits } from '../process-upload/plan/processingLimits.js';
 import { parseSweepSettings, type SweepSettings } from './sweepSettings.js';
 
 /**

@@ -1,7 +1,7 @@
 import { deleteMediaOutputs } from '../shared/deleteMediaOutputs.js';
 import { InvalidStateError, NotFoundError } from '../shared/errors.js';
 import { logger } from '../shared/logger.js';
-import { FAILURE_CODES } from '../shared/media/failureCodes.js';
+import { FAILURE_CODES } from '../shared/failureCodes.js';
 import type { SweepSettings } from '../shared/sweepSettings.js';
 import { transition } from '../shared/transition.js';
 import type { UploadErrorInfo, UploadRecord } from '../shared/uploadRecord.js';

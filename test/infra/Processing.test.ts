@@ -4,7 +4,7 @@ import { Architecture, Code, LayerVersion } from 'aws-cdk-lib/aws-lambda';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { videoPixelBudget } from '../../lambdas/shared/media/videoWorkBudget.js';
+import { videoPixelBudget } from '../../lambdas/process-upload/plan/videoWorkBudget.js';
 import { Processing, type ProcessingProps } from '../../lib/Processing.js';
 import { Storage } from '../../lib/Storage.js';
 import { logicalId, testStack } from './testApp.js';

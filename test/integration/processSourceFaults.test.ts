@@ -4,10 +4,11 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { measureRendition } from '../../lambdas/shared/media/mediaPlaylist.js';
-import { runFfmpeg } from '../../lambdas/shared/media/runFfmpeg.js';
-import { VIDEO_SEGMENT_SECONDS, videoHlsArgs } from '../../lambdas/shared/media/videoHlsArgs.js';
-import { planRenditions } from '../../lambdas/shared/media/videoLadder.js';
+import { measureRendition } from '../../lambdas/process-upload/hls/mediaPlaylist.js';
+import { runFfmpeg } from '../../lambdas/process-upload/ffmpeg/runFfmpeg.js';
+import { videoHlsArgs } from '../../lambdas/process-upload/ffmpeg/videoHlsArgs.js';
+import { VIDEO_KEYFRAME_SECONDS, VIDEO_SEGMENT_SECONDS } from '../../lambdas/process-upload/plan/videoPlan.js';
+import { planRenditions } from '../../lambdas/process-upload/plan/videoLadder.js';
 import { makeVideo } from './processFixtures.js';
 import { layerFfmpeg } from './support/layerFfmpeg.js';
 
@@ -72,6 +73,7 @@ describe('reading an original over a connection that drops', () => {
       audioStreamIndex: 1,
       sourceFps: 25,
       segmentSeconds: VIDEO_SEGMENT_SECONDS,
+      keyframeSeconds: VIDEO_KEYFRAME_SECONDS,
     });
     await runFfmpeg(args, { ffmpeg, step: 'the video renditions', timeoutMs: 120_000 });
     const playlist = join(outputDir, rendition?.name ?? '', 'index.m3u8');

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ffmpegBuildKey } from '../../../layers/ffmpeg/ffmpegBuild.js';
 import { resolveLocalFfmpeg } from '../../../local/resolveLocalFfmpeg.js';
-import { fakeBinary } from '../lambdas/shared/media/fakeBinary.js';
+import { fakeBinary } from '../support/fakeBinary.js';
 
 const VERSION = 'echo "ffmpeg version 7.1.5-test Copyright (c) 2000-2026 the FFmpeg developers"';
 

@@ -16,22 +16,22 @@ vi.hoisted(() => {
   process.env.MEDIA_BASE_URL = 'https://cdn.example.com/';
 });
 
-vi.mock('../../../../lambdas/shared/media/probeMedia.js', async (importOriginal) => ({
-  ...(await importOriginal<typeof import('../../../../lambdas/shared/media/probeMedia.js')>()),
+vi.mock('../../../../lambdas/process-upload/probe/probeMedia.js', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('../../../../lambdas/process-upload/probe/probeMedia.js')>()),
   probeMedia: vi.fn(),
 }));
-vi.mock('../../../../lambdas/process-upload/transcodeVideo.js', async (importOriginal) => ({
-  ...(await importOriginal<typeof import('../../../../lambdas/process-upload/transcodeVideo.js')>()),
+vi.mock('../../../../lambdas/process-upload/ffmpeg/transcodeVideo.js', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('../../../../lambdas/process-upload/ffmpeg/transcodeVideo.js')>()),
   transcodeVideo: vi.fn(),
 }));
 
 import { handler } from '../../../../lambdas/process-upload/handler.js';
-import { transcodeVideo } from '../../../../lambdas/process-upload/transcodeVideo.js';
+import { transcodeVideo } from '../../../../lambdas/process-upload/ffmpeg/transcodeVideo.js';
 import type { WorkContext } from '../../../../lambdas/process-upload/WorkContext.js';
 import { ProcessingError } from '../../../../lambdas/shared/errors.js';
 import { logger } from '../../../../lambdas/shared/logger.js';
-import { probeMedia } from '../../../../lambdas/shared/media/probeMedia.js';
-import type { ProbeOutput } from '../../../../lambdas/shared/media/probeOutput.js';
+import { probeMedia } from '../../../../lambdas/process-upload/probe/probeMedia.js';
+import type { ProbeOutput } from '../../../../lambdas/process-upload/ffmpeg/probeOutput.js';
 import type { MediaInfo, UploadRecord } from '../../../../lambdas/shared/uploadRecord.js';
 import { lambdaContext } from '../../support/lambdaContext.js';
 import { fakeUploadsTable, uploadRecord } from './fakeUploadsTable.js';

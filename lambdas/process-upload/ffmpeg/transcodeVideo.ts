@@ -1,0 +1,155 @@
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ProcessingError } from '../../shared/errors.js';
+import { FAILURE_CODES } from '../../shared/failureCodes.js';
+import type { MediaInfo } from '../../shared/uploadRecord.js';
+import { masterPlaylist } from '../hls/masterPlaylist.js';
+import { measureRendition, parseMediaPlaylist, type RenditionStats } from '../hls/mediaPlaylist.js';
+import { MASTER_PLAYLIST, POSTER, renditionPlaylist, SPRITE, THUMBNAILS_VTT } from '../plan/outputNames.js';
+import { planThumbnails, spriteGrid, thumbnailVtt } from '../plan/thumbnailPlan.js';
+import type { RenditionPlan } from '../plan/videoLadder.js';
+import { planVideo, renditionCodecs, topRendition, type VideoPlan, videoMediaInfo } from '../plan/videoPlan.js';
+import { maxVideoSeconds } from '../plan/videoWorkBudget.js';
+import type { ValidMedia } from '../probe/validateMedia.js';
+import type { WorkContext } from '../WorkContext.js';
+import { checkEncodedDuration } from './checkEncodedDuration.js';
+import { progressPercent } from './ffmpegProgress.js';
+import { posterArgs } from './posterArgs.js';
+import { runFfmpeg } from './runFfmpeg.js';
+import { spriteArgs, thumbnailFramesArgs } from './thumbnailSprite.js';
+import { videoHlsArgs } from './videoHlsArgs.js';
+
+/**
+ * Video on ffmpeg, from the plan: first the poster (seeking the original: seconds, whatever the
+ * length), published at once and written onto the processing record, so a viewer sees the
+ * picture minutes before the ladder is done; then the HLS ladder in one ffmpeg run, the master
+ * playlist from the measured renditions, and a thumbnail sprite with its WebVTT index (from the
+ * smallest rendition, already on local disk). A video that states no duration is read only as
+ * far as the run can encode.
+ */
+export async function transcodeVideo(work: WorkContext, media: ValidMedia): Promise<MediaInfo> {
+  const plan = planVideo(media, (width, height) => maxVideoSeconds(work.limits, width, height, media.decodeFps ?? media.fps));
+  const { renditions } = plan;
+  await publishPoster(work, plan, media.durationSeconds);
+  await Promise.all(renditions.map((r) => mkdir(join(work.outputDir, r.name), { recursive: true })));
+
+  await runFfmpeg(
+    videoHlsArgs({
+      source: work.source,
+      outputDir: work.outputDir,
+      renditions,
+      videoStreamIndex: plan.videoStreamIndex,
+      audioStreamIndex: plan.audioStreamIndex,
+      sourceFps: media.fps,
+      segmentSeconds: plan.segmentSeconds,
+      keyframeSeconds: plan.keyframeSeconds,
+      readLimitSeconds: plan.readLimitSeconds,
+    }),
+    {
+      ffmpeg: work.ffmpeg,
+      step: 'the video renditions',
+      timeoutMs: work.timeLeftMs(),
+      signal: work.progress.signal,
+      onProgress: (p) => {
+        if (media.durationSeconds !== undefined) work.progress.report(progressPercent(p.outTimeSeconds, media.durationSeconds));
+      },
+    },
+  );
+
+  const stats = await Promise.all(
+    renditions.map(async (r) => {
+      const path = join(work.outputDir, renditionPlaylist(r.name));
+      return measureRendition(path, await readFile(path, 'utf8'));
+    }),
+  );
+  const encodedSeconds = Math.max(...stats.map((s) => s.durationSeconds));
+  checkEncodedDuration({
+    kind: 'video',
+    statedSeconds: media.durationSeconds,
+    encodedSeconds,
+    maxSeconds: plan.maxSeconds,
+  });
+  const hasAudio = plan.audioStreamIndex !== undefined;
+  await writeFile(join(work.outputDir, MASTER_PLAYLIST), masterPlaylist(renditions.map((r, i) => variant(r, stats[i], hasAudio))));
+
+  await work.progress.stage('thumbnails');
+  const durationSeconds = media.durationSeconds ?? encodedSeconds;
+  await makeSprite(work, plan, durationSeconds);
+
+  return videoMediaInfo({ plan, media, durationSeconds, measured: stats, outputUrl: work.outputUrl });
+}
+
+function variant(rendition: RenditionPlan, stats: RenditionStats | undefined, hasAudio: boolean) {
+  return {
+    uri: renditionPlaylist(rendition.name),
+    bandwidth: stats?.peakBandwidth ?? 0,
+    averageBandwidth: stats?.averageBandwidth ?? 0,
+    codecs: renditionCodecs(rendition, hasAudio),
+    width: rendition.width,
+    height: rendition.height,
+    frameRate: rendition.fps,
+  };
+}
+
+/**
+ * Takes the poster, publishes it and writes its URL onto the record (stage `transcode`), before
+ * anything else is encoded. It is made in the scratch folder, so the final publish does not
+ * upload it again. A video that states no duration gets the first frame.
+ */
+async function publishPoster(work: WorkContext, plan: VideoPlan, durationSeconds: number | undefined): Promise<void> {
+  const output = join(work.scratchDir, POSTER);
+  await makePoster(work, output, plan);
+  const posterUrl = await work.publishNow(output, POSTER);
+  await work.progress.reportMedia({ kind: 'video', posterUrl });
+}
+
+async function makePoster(work: WorkContext, output: string, plan: VideoPlan): Promise<void> {
+  const size = topRendition(plan);
+  const videoStreamIndex = plan.videoStreamIndex;
+  const poster = (atSeconds: number) =>
+    runFfmpeg(posterArgs({ source: work.source, output, videoStreamIndex, atSeconds, width: size.width, height: size.height }), {
+      ffmpeg: work.ffmpeg,
+      step: 'the poster',
+      timeoutMs: work.timeLeftMs(),
+      signal: work.progress.signal,
+    });
+  await poster(plan.posterAtSeconds);
+  // A seek that lands past the last frame (a stated duration longer than the picture) writes nothing.
+  if (!(await nonEmpty(output))) await poster(0);
+  if (!(await nonEmpty(output))) throw new ProcessingError(FAILURE_CODES.transcodeFailed, 'No picture could be taken from the video for its poster');
+}
+
+async function makeSprite(work: WorkContext, video: VideoPlan, durationSeconds: number): Promise<void> {
+  const smallest = video.renditions[0] as RenditionPlan;
+  const plan = video.thumbnails ?? planThumbnails(durationSeconds, smallest.width, smallest.height);
+  const framesDir = join(work.scratchDir, 'thumbnails');
+  await mkdir(framesDir, { recursive: true });
+  await mkdir(join(work.outputDir, 'thumbnails'), { recursive: true });
+  const renditionDir = join(work.outputDir, smallest.name);
+  const segments = parseMediaPlaylist(await readFile(join(work.outputDir, renditionPlaylist(smallest.name)), 'utf8')).map((s) => join(renditionDir, s.uri));
+  const options = { ffmpeg: work.ffmpeg, step: 'the thumbnails', signal: work.progress.signal };
+  await runFfmpeg(thumbnailFramesArgs(join(framesDir, '%05d.jpg'), plan), {
+    ...options,
+    stdinFiles: segments,
+    timeoutMs: work.timeLeftMs(),
+  });
+  const frames = (await readdir(framesDir)).filter((name) => name.endsWith('.jpg')).sort();
+  if (frames.length === 0) throw new ProcessingError(FAILURE_CODES.transcodeFailed, 'No thumbnails could be taken from the video');
+  work.progress.report(70);
+  await runFfmpeg(spriteArgs(join(work.outputDir, SPRITE), spriteGrid(frames.length)), {
+    ...options,
+    stdinFiles: frames.map((name) => join(framesDir, name)),
+    timeoutMs: work.timeLeftMs(),
+  });
+  const count = frames.length;
+  const spriteName = SPRITE.slice(SPRITE.lastIndexOf('/') + 1);
+  await writeFile(join(work.outputDir, THUMBNAILS_VTT), thumbnailVtt({ spriteUrl: spriteName, count, plan, durationSeconds }));
+}
+
+async function nonEmpty(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).size > 0;
+  } catch {
+    return false;
+  }
+}
