@@ -2,6 +2,7 @@ import { BY_PENDING_PROCESSING_INDEX } from '../lambdas/shared/pendingProcessing
 import {
   BY_OWNER_INDEX,
   BY_PENDING_EXPIRY_INDEX,
+  BY_RUNNING_JOB_INDEX,
   BY_UNFINISHED_OWNER_INDEX,
   PENDING_EXPIRY_PARTITION,
 } from '../lambdas/shared/uploadIndexes.js';
@@ -28,7 +29,7 @@ export interface TableSchema {
   readonly globalSecondaryIndexes: readonly IndexSchema[];
 }
 
-export { BY_OWNER_INDEX, BY_PENDING_EXPIRY_INDEX, BY_UNFINISHED_OWNER_INDEX, PENDING_EXPIRY_PARTITION };
+export { BY_OWNER_INDEX, BY_PENDING_EXPIRY_INDEX, BY_RUNNING_JOB_INDEX, BY_UNFINISHED_OWNER_INDEX, PENDING_EXPIRY_PARTITION };
 
 /** The sweep's sparse GSI (lambdas/shared/pendingProcessing.ts says what it holds). */
 export { BY_PENDING_PROCESSING_INDEX };
@@ -54,6 +55,11 @@ export const UPLOADS_TABLE_SCHEMA: TableSchema = {
     {
       indexName: BY_PENDING_PROCESSING_INDEX,
       partitionKey: { name: 'pendingProcessing', type: 'S' },
+      sortKey: { name: 'updatedAt', type: 'S' },
+    },
+    {
+      indexName: BY_RUNNING_JOB_INDEX,
+      partitionKey: { name: 'runningJob', type: 'S' },
       sortKey: { name: 'updatedAt', type: 'S' },
     },
   ],

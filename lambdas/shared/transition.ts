@@ -39,6 +39,11 @@ export interface TransitionOptions {
    * that any write made since (a processing run's claim or progress) wins instead.
    */
   readonly ifWriteId?: string;
+  /**
+   * When set, the write only happens while the record's `progress` is absent or below this:
+   * for progress that arrives out of order (MediaConvert's events), so it never goes back.
+   */
+  readonly ifProgressBelow?: number;
 }
 
 const tableName = uploadsTableName();
@@ -89,6 +94,11 @@ export async function transition(
   names['#pendingProcessing'] = 'pendingProcessing';
   if (isPendingProcessing(to)) sets.push('#pendingProcessing = :to');
   else removes.push('#pendingProcessing');
+  // Only a `processing` upload can have a MediaConvert job running (the periodic job's sparse index).
+  if (fromStatuses.includes('processing') && to !== 'processing' && patch.runningJob === undefined) {
+    names['#runningJob'] = 'runningJob';
+    removes.push('#runningJob');
+  }
   // `media` names published outputs: a processing upload's early ones (its poster), a ready
   // upload's all. An upload that ends any other way has its outputs removed, so its media goes too.
   if (FINAL_STATUSES.includes(to) && to !== 'ready' && patch.media === undefined) {
@@ -120,6 +130,11 @@ export async function transition(
   if (options.ifWriteId !== undefined) {
     values[':ifWriteId'] = options.ifWriteId;
     condition += ' AND #writeId = :ifWriteId';
+  }
+  if (options.ifProgressBelow !== undefined) {
+    names['#progress'] = 'progress';
+    values[':ifProgressBelow'] = options.ifProgressBelow;
+    condition += ' AND (attribute_not_exists(#progress) OR #progress < :ifProgressBelow)';
   }
 
   let record: UploadRecord;
@@ -168,6 +183,13 @@ function rejection(
   if (options.ifWriteId !== undefined && from.includes(current.status) && current.writeId !== options.ifWriteId) {
     return new InvalidStateError(
       `Upload ${uploadId} was written since write ${options.ifWriteId} (it is ${current.status}); not moving it to ${to}`,
+      current.status,
+      { cause },
+    );
+  }
+  if (options.ifProgressBelow !== undefined && from.includes(current.status)) {
+    return new InvalidStateError(
+      `Upload ${uploadId} is already at ${current.progress ?? 0}% progress; not moving it back to ${options.ifProgressBelow}%`,
       current.status,
       { cause },
     );

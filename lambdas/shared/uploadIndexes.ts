@@ -20,5 +20,12 @@ export const BY_PENDING_EXPIRY_INDEX = 'byPendingExpiry';
  */
 export const BY_UNFINISHED_OWNER_INDEX = 'byUnfinishedOwner';
 
+/**
+ * Sparse GSI for the periodic job: only `processing` records with a MediaConvert job carry
+ * `runningJob`, so it finds the jobs that have been silent (least recently written first,
+ * sort key `updatedAt`) and asks MediaConvert about them, in case an event was lost.
+ */
+export const BY_RUNNING_JOB_INDEX = 'byRunningJob';
+
 /** The value of `pendingExpiry` on every `initiated` record (the sparse index's one partition). */
 export const PENDING_EXPIRY_PARTITION = 'initiated';

@@ -1,3 +1,6 @@
+import type { Transcoder } from '../process-upload/plan/transcoderRouting.js';
+import type { VideoPlan } from '../process-upload/plan/videoPlan.js';
+import type { ValidMedia } from '../process-upload/probe/validateMedia.js';
 import type { MediaKind } from './mediaPolicy.js';
 import type { PendingProcessingStatus } from './pendingProcessing.js';
 
@@ -53,6 +56,18 @@ export interface MediaInfo {
   readonly thumbnails?: { readonly spriteUrl: string; readonly vttUrl: string };
   readonly waveformUrl?: string;
   readonly images?: readonly { readonly width: number; readonly height: number; readonly url: string }[];
+}
+
+/**
+ * A MediaConvert job making an upload's outputs: what the job was built from is kept, so that
+ * whoever sees it finish (the status function, the periodic job, a redelivered event)
+ * describes the same outputs without planning again.
+ */
+export interface TranscodeJob {
+  readonly id: string;
+  readonly submittedAt: string;
+  readonly plan: VideoPlan;
+  readonly media: ValidMedia;
 }
 
 /** One item in the Uploads table (partition key `uploadId`, GSI `byOwner` on `ownerId` + `createdAt`). */
@@ -116,6 +131,16 @@ export interface UploadRecord {
   readonly stage?: ProcessingStage;
   readonly media?: MediaInfo;
   readonly error?: UploadErrorInfo;
+  /** Which transcoder makes (or made) the outputs, from when processing chose it. */
+  readonly transcoder?: Transcoder;
+  /** The MediaConvert job of a video on that path (internal). */
+  readonly transcodeJob?: TranscodeJob;
+  /**
+   * `'mediaconvert'` while the upload is `processing` with a job submitted, absent otherwise: the
+   * key of the sparse `byRunningJob` index the periodic job reads to ask about silent jobs.
+   * `transition` removes it when the upload leaves `processing`.
+   */
+  readonly runningJob?: 'mediaconvert';
 }
 
 /** The record as clients see it: without the fields that only the pipeline uses. */
@@ -130,6 +155,8 @@ export type PublicUpload = Omit<
   | 'requeueCount'
   | 'writeId'
   | 'usageTracked'
+  | 'transcodeJob'
+  | 'runningJob'
 >;
 
 export function toPublicUpload(record: UploadRecord): PublicUpload {
@@ -143,6 +170,8 @@ export function toPublicUpload(record: UploadRecord): PublicUpload {
     requeueCount: _requeues,
     writeId: _write,
     usageTracked: _tracked,
+    transcodeJob: _job,
+    runningJob: _running,
     bytesSent,
     ...rest
   } = record;

@@ -75,6 +75,10 @@ export const publicUploadSchema = z
     stage: z.enum(PROCESSING_STAGES).optional(),
     media: mediaInfoSchema.optional(),
     error: uploadErrorInfoSchema.optional(),
+    transcoder: z
+      .enum(['ffmpeg', 'mediaconvert'])
+      .optional()
+      .describe('Which transcoder makes (or made) the outputs, from when processing chose it: long or large video goes to MediaConvert'),
   })
   .register(responseComponents, { id: 'Upload' });
 

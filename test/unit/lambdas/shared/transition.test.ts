@@ -108,7 +108,7 @@ describe('transition', () => {
     );
 
     expect(dynamo).toHaveReceivedCommandWith(UpdateCommand, {
-      UpdateExpression: 'SET #status = :to, #updatedAt = :now, #writeId = :writeId, #p0 = :p0 REMOVE #pendingExpiry, #unfinishedOwner, #pendingProcessing, #media, #p1 ADD #seq :one',
+      UpdateExpression: 'SET #status = :to, #updatedAt = :now, #writeId = :writeId, #p0 = :p0 REMOVE #pendingExpiry, #unfinishedOwner, #pendingProcessing, #runningJob, #media, #p1 ADD #seq :one',
       ExpressionAttributeNames: {
         '#status': 'status',
         '#updatedAt': 'updatedAt',
@@ -117,6 +117,7 @@ describe('transition', () => {
         '#pendingProcessing': 'pendingProcessing',
         '#seq': 'seq',
         '#unfinishedOwner': 'unfinishedOwner',
+        '#runningJob': 'runningJob',
         '#media': 'media',
         '#p0': 'error',
         '#p1': 'progress',
@@ -146,8 +147,8 @@ describe('transition', () => {
   it.each([
     ['uploaded', 'processing', 'SET #status = :to, #updatedAt = :now, #writeId = :writeId, #pendingProcessing = :to REMOVE #pendingExpiry ADD #seq :one'],
     ['processing', 'processing', 'SET #status = :to, #updatedAt = :now, #writeId = :writeId, #pendingProcessing = :to REMOVE #pendingExpiry ADD #seq :one'],
-    ['processing', 'ready', 'SET #status = :to, #updatedAt = :now, #writeId = :writeId REMOVE #pendingExpiry, #unfinishedOwner, #pendingProcessing ADD #seq :one'],
-    ['processing', 'cancelled', 'SET #status = :to, #updatedAt = :now, #writeId = :writeId REMOVE #pendingExpiry, #unfinishedOwner, #pendingProcessing, #media ADD #seq :one'],
+    ['processing', 'ready', 'SET #status = :to, #updatedAt = :now, #writeId = :writeId REMOVE #pendingExpiry, #unfinishedOwner, #pendingProcessing, #runningJob ADD #seq :one'],
+    ['processing', 'cancelled', 'SET #status = :to, #updatedAt = :now, #writeId = :writeId REMOVE #pendingExpiry, #unfinishedOwner, #pendingProcessing, #runningJob, #media ADD #seq :one'],
     ['uploaded', 'failed', 'SET #status = :to, #updatedAt = :now, #writeId = :writeId REMOVE #pendingExpiry, #unfinishedOwner, #pendingProcessing, #media ADD #seq :one'],
   ] as const)('keeps the sweep index key equal to the status while %s becomes %s, and only then', async (from, to, expression) => {
     dynamo.on(UpdateCommand).resolves({ Attributes: record({ status: to }) });
@@ -182,6 +183,33 @@ describe('transition', () => {
       ConditionExpression: '#status IN (:from0) AND #writeId = :ifWriteId',
       ExpressionAttributeValues: expect.objectContaining({ ':ifWriteId': 'seen-write', ':from0': 'processing' }),
     });
+  });
+
+  it('with ifProgressBelow, writes only while the progress is absent or lower, and explains a rejection as InvalidStateError', async () => {
+    dynamo.on(UpdateCommand).rejects(conditionFailed());
+    dynamo.on(GetCommand).resolves({ Item: record({ status: 'processing', progress: 60 }) });
+
+    const error = await transition('u1', 'processing', 'processing', { progress: 40 }, { ifProgressBelow: 40 }).catch((caught: unknown) => caught);
+
+    expect(dynamo).toHaveReceivedCommandWith(UpdateCommand, {
+      ConditionExpression: '#status IN (:from0) AND (attribute_not_exists(#progress) OR #progress < :ifProgressBelow)',
+      ExpressionAttributeNames: expect.objectContaining({ '#progress': 'progress' }),
+      ExpressionAttributeValues: expect.objectContaining({ ':ifProgressBelow': 40 }),
+    });
+    expect(error).toBeInstanceOf(InvalidStateError);
+    expect(error).toMatchObject({ currentStatus: 'processing', message: 'Upload u1 is already at 60% progress; not moving it back to 40%' });
+  });
+
+  it('drops the upload from the running-job index when it leaves processing, and only then', async () => {
+    dynamo.on(UpdateCommand).resolves({ Attributes: record({ status: 'ready' }) });
+
+    await transition('u1', 'processing', 'ready', {}, { now: NOW });
+    await transition('u1', 'processing', 'processing', { progress: 5 }, { now: NOW });
+
+    const [leaving, staying] = dynamo.commandCalls(UpdateCommand).map((call) => call.args[0].input);
+    expect(leaving?.UpdateExpression).toContain('#runningJob');
+    expect(leaving?.ExpressionAttributeNames).toMatchObject({ '#runningJob': 'runningJob' });
+    expect(staying?.UpdateExpression).not.toContain('#runningJob');
   });
 
   it('explains a rejected ifWriteId on an upload still in the from-state as InvalidStateError saying it was written since', async () => {
