@@ -1,20 +1,20 @@
-import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ProcessingError } from '../../shared/errors.js';
 import { FAILURE_CODES } from '../../shared/failureCodes.js';
 import type { MediaInfo } from '../../shared/uploadRecord.js';
 import { masterPlaylist } from '../hls/masterPlaylist.js';
 import { measureRendition, parseMediaPlaylist, type RenditionStats } from '../hls/mediaPlaylist.js';
-import { MASTER_PLAYLIST, POSTER, renditionPlaylist, SPRITE, THUMBNAILS_VTT } from '../plan/outputNames.js';
+import { MASTER_PLAYLIST, renditionPlaylist, SPRITE, THUMBNAILS_VTT } from '../plan/outputNames.js';
 import { planThumbnails, spriteGrid, thumbnailVtt } from '../plan/thumbnailPlan.js';
 import type { RenditionPlan } from '../plan/videoLadder.js';
-import { planVideo, renditionCodecs, topRendition, type VideoPlan, videoMediaInfo } from '../plan/videoPlan.js';
+import { planVideo, renditionCodecs, type VideoPlan, videoMediaInfo } from '../plan/videoPlan.js';
 import { maxVideoSeconds } from '../plan/videoWorkBudget.js';
 import type { ValidMedia } from '../probe/validateMedia.js';
 import type { WorkContext } from '../WorkContext.js';
 import { checkEncodedDuration } from './checkEncodedDuration.js';
 import { progressPercent } from './ffmpegProgress.js';
-import { posterArgs } from './posterArgs.js';
+import { publishPoster } from './publishPoster.js';
 import { runFfmpeg } from './runFfmpeg.js';
 import { spriteArgs, thumbnailFramesArgs } from './thumbnailSprite.js';
 import { videoHlsArgs } from './videoHlsArgs.js';
@@ -30,7 +30,7 @@ import { videoHlsArgs } from './videoHlsArgs.js';
 export async function transcodeVideo(work: WorkContext, media: ValidMedia): Promise<MediaInfo> {
   const plan = planVideo(media, (width, height) => maxVideoSeconds(work.limits, width, height, media.decodeFps ?? media.fps));
   const { renditions } = plan;
-  await publishPoster(work, plan, media.durationSeconds);
+  await publishPoster(work, plan);
   await Promise.all(renditions.map((r) => mkdir(join(work.outputDir, r.name), { recursive: true })));
 
   await runFfmpeg(
@@ -91,34 +91,6 @@ function variant(rendition: RenditionPlan, stats: RenditionStats | undefined, ha
   };
 }
 
-/**
- * Takes the poster, publishes it and writes its URL onto the record (stage `transcode`), before
- * anything else is encoded. It is made in the scratch folder, so the final publish does not
- * upload it again. A video that states no duration gets the first frame.
- */
-async function publishPoster(work: WorkContext, plan: VideoPlan, durationSeconds: number | undefined): Promise<void> {
-  const output = join(work.scratchDir, POSTER);
-  await makePoster(work, output, plan);
-  const posterUrl = await work.publishNow(output, POSTER);
-  await work.progress.reportMedia({ kind: 'video', posterUrl });
-}
-
-async function makePoster(work: WorkContext, output: string, plan: VideoPlan): Promise<void> {
-  const size = topRendition(plan);
-  const videoStreamIndex = plan.videoStreamIndex;
-  const poster = (atSeconds: number) =>
-    runFfmpeg(posterArgs({ source: work.source, output, videoStreamIndex, atSeconds, width: size.width, height: size.height }), {
-      ffmpeg: work.ffmpeg,
-      step: 'the poster',
-      timeoutMs: work.timeLeftMs(),
-      signal: work.progress.signal,
-    });
-  await poster(plan.posterAtSeconds);
-  // A seek that lands past the last frame (a stated duration longer than the picture) writes nothing.
-  if (!(await nonEmpty(output))) await poster(0);
-  if (!(await nonEmpty(output))) throw new ProcessingError(FAILURE_CODES.transcodeFailed, 'No picture could be taken from the video for its poster');
-}
-
 async function makeSprite(work: WorkContext, video: VideoPlan, durationSeconds: number): Promise<void> {
   const smallest = video.renditions[0] as RenditionPlan;
   const plan = video.thumbnails ?? planThumbnails(durationSeconds, smallest.width, smallest.height);
@@ -144,12 +116,4 @@ async function makeSprite(work: WorkContext, video: VideoPlan, durationSeconds: 
   const count = frames.length;
   const spriteName = SPRITE.slice(SPRITE.lastIndexOf('/') + 1);
   await writeFile(join(work.outputDir, THUMBNAILS_VTT), thumbnailVtt({ spriteUrl: spriteName, count, plan, durationSeconds }));
-}
-
-async function nonEmpty(path: string): Promise<boolean> {
-  try {
-    return (await stat(path)).size > 0;
-  } catch {
-    return false;
-  }
 }

@@ -37,12 +37,17 @@ export interface RenditionStats {
  * a bitrate cap only bounds), and the duration actually encoded.
  */
 export async function measureRendition(playlistPath: string, playlistText: string): Promise<RenditionStats> {
+  return measureSegments(playlistText, async (uri) => (await stat(join(dirname(playlistPath), uri))).size);
+}
+
+/** The same measure, wherever the segments are: `sizeOf` gives each segment's size in bytes from its URI. */
+export async function measureSegments(playlistText: string, sizeOf: (uri: string) => number | Promise<number>): Promise<RenditionStats> {
   const segments = parseMediaPlaylist(playlistText);
   let totalBytes = 0;
   let durationSeconds = 0;
   let peakBandwidth = 0;
   for (const segment of segments) {
-    const { size } = await stat(join(dirname(playlistPath), segment.uri));
+    const size = await sizeOf(segment.uri);
     totalBytes += size;
     durationSeconds += segment.durationSeconds;
     // A final sliver of a segment would overstate the peak; measure it over at least one second.
