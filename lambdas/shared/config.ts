@@ -3,6 +3,8 @@ import { MAX_CONNECTIONS_PER_OWNER as DEFAULT_MAX_CONNECTIONS_PER_USER } from '.
 import { DEFAULT_UPLOAD_POLICY, type UploadPolicy } from './mediaPolicy.js';
 import { type ProcessingLimits, resolveProcessingLimits } from '../process-upload/plan/processingLimits.js';
 import { parseSweepSettings, type SweepSettings } from './sweepSettings.js';
+import { type MediaConvertSettings, parseMediaConvertSettings } from '../process-upload/mediaconvert/mediaConvertSettings.js';
+import { TRANSCODER_SETTINGS, type TranscoderSetting } from '../process-upload/plan/transcoderRouting.js';
 
 /**
  * The one place a function reads its environment. The CDK sets these variables; local mode
@@ -150,6 +152,33 @@ export function processMaxReceiveCount(): number {
     throw new ConfigError(`${PROCESSING_ENV.maxReceiveCount} must be a whole number of at least 1, got ${raw}`);
   }
   return value;
+}
+
+/** Which transcoder processing uses for video, and MediaConvert's settings when it may use it. */
+export const TRANSCODER_ENV = {
+  transcoder: 'TRANSCODER',
+  mediaConvertSettings: 'MEDIACONVERT_SETTINGS',
+} as const;
+
+/** `TRANSCODER`: `auto`, `ffmpeg` or `mediaconvert`; unset means `ffmpeg` (a stack without MediaConvert). */
+export function transcoderSetting(): TranscoderSetting {
+  const raw = optional(TRANSCODER_ENV.transcoder) ?? 'ffmpeg';
+  if (!(TRANSCODER_SETTINGS as readonly string[]).includes(raw)) {
+    throw new ConfigError(`${TRANSCODER_ENV.transcoder} must be one of ${TRANSCODER_SETTINGS.join(', ')}, got ${raw}`);
+  }
+  return raw as TranscoderSetting;
+}
+
+/** MediaConvert's queue, role, routing and endpoint from `MEDIACONVERT_SETTINGS` (JSON). */
+export function mediaConvertSettings(): MediaConvertSettings {
+  const raw = required(TRANSCODER_ENV.mediaConvertSettings);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch (cause) {
+    throw new ConfigError(`${TRANSCODER_ENV.mediaConvertSettings} is not valid JSON: ${raw.slice(0, 80)}`, { cause });
+  }
+  return parseMediaConvertSettings(parsed, TRANSCODER_ENV.mediaConvertSettings);
 }
 
 /** Settings only the sweep function reads. */
