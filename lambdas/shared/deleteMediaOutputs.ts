@@ -7,13 +7,14 @@ const bucket = mediaBucketName();
 
 /**
  * Deletes every output of an upload (all keys under `media/{uploadId}/` in the media bucket)
- * and returns how many there were. A listing page holds at most 1,000 keys, the most one
+ * (or only those under `under`, a folder inside it) and returns how many there were. A listing page holds at most 1,000 keys, the most one
  * DeleteObjects call takes, so each page is one batch. Any key S3 refuses to delete fails the
  * call, so the caller keeps the record and a retry can finish the job.
  */
-export async function deleteMediaOutputs(uploadId: string): Promise<number> {
+export async function deleteMediaOutputs(uploadId: string, under: string = mediaPrefix(uploadId)): Promise<number> {
+  if (!under.startsWith(mediaPrefix(uploadId))) throw new RangeError(`${under} is not under the outputs of upload ${uploadId}`);
   let deleted = 0;
-  for await (const page of paginateListObjectsV2({ client: s3 }, { Bucket: bucket, Prefix: mediaPrefix(uploadId) })) {
+  for await (const page of paginateListObjectsV2({ client: s3 }, { Bucket: bucket, Prefix: under })) {
     const keys = (page.Contents ?? []).flatMap((object) => (object.Key === undefined ? [] : [{ Key: object.Key }]));
     if (keys.length === 0) continue;
     const { Errors } = await s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: keys, Quiet: true } }));
