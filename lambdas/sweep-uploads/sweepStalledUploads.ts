@@ -86,6 +86,8 @@ async function settleUploaded(record: UploadRecord, now: Date, settings: SweepSe
 }
 
 async function settleProcessing(record: UploadRecord, now: Date): Promise<Outcome> {
+  // A MediaConvert job may run for hours without a write; the status function asks about silent jobs.
+  if (record.runningJob !== undefined) return 'skipped';
   const idleMinutes = Math.floor((now.getTime() - Date.parse(record.updatedAt)) / 60_000);
   const error: UploadErrorInfo = {
     code: FAILURE_CODES.processingStalled,
