@@ -1,6 +1,7 @@
 import { abortMultipartUpload } from '../shared/abortMultipartUpload.js';
 import { deleteMediaOutputs } from '../shared/deleteMediaOutputs.js';
 import { deleteSourceObject } from '../shared/deleteSourceObject.js';
+import { cancelTranscodeJob } from '../process-upload/mediaconvert/cancelTranscodeJob.js';
 import { transition } from '../shared/transition.js';
 import type { UploadRecord, UploadStatus } from '../shared/uploadRecord.js';
 
@@ -20,8 +21,10 @@ export async function cancelUpload(record: UploadRecord, ownerId: string): Promi
     await abortMultipartUpload(record.sourceKey, record.multipartUploadId);
   }
   await deleteSourceObject(record.sourceKey);
+  // A MediaConvert job stops costing minutes; what it writes before it stops is removed by its final event.
+  if (cancelled.transcodeJob !== undefined) await cancelTranscodeJob(record.uploadId, cancelled.transcodeJob.id);
   // A processing run notices the cancel and removes what it published; one that died cannot,
   // and the event that would start it again finds the upload cancelled and stops.
-  if (record.status === 'processing') await deleteMediaOutputs(record.uploadId);
+  if (record.status === 'processing' || cancelled.transcodeJob !== undefined) await deleteMediaOutputs(record.uploadId);
   return cancelled;
 }

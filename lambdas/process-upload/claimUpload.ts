@@ -16,7 +16,9 @@ const CLAIM: TransitionPatch = { stage: 'probe', progress: 0 };
  *   to `uploaded` first (complete treats that as its own success), then claimed.
  * - `processing` on a redelivery (receive count above 1): an earlier attempt of this very
  *   message failed or died mid-way, since the queue only redelivers after its visibility
- *   timeout (six times the function timeout), so it is reclaimed and redone.
+ *   timeout (six times the function timeout), so it is reclaimed and redone; unless that attempt
+ *   submitted and recorded a MediaConvert job: then the record is returned as it is (with
+ *   `runningJob`) for the caller to follow the job.
  * - anything else (a duplicate or late event, a cancelled, finished or missing upload): no-op.
  */
 export async function claimUpload(uploadId: string, receiveCount: number): Promise<UploadRecord | undefined> {
@@ -30,6 +32,11 @@ export async function claimUpload(uploadId: string, receiveCount: number): Promi
     if (!(error instanceof InvalidStateError)) throw error;
     if (error.currentStatus === 'initiated') return claimCompletedUpload(uploadId);
     if (error.currentStatus === 'processing' && receiveCount > 1) {
+      const current = await getUploadRecord(uploadId);
+      if (current.runningJob !== undefined) {
+        logger.info('The earlier attempt handed the upload to a transcode job; following it', { uploadId, receiveCount });
+        return current;
+      }
       logger.info('Reclaiming an upload whose earlier attempt did not finish', { uploadId, receiveCount });
       return ignoreStateConflict(uploadId, () => transition(uploadId, 'processing', 'processing', CLAIM));
     }
