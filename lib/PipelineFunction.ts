@@ -19,7 +19,8 @@ import { BucketGrants, type IBucket } from 'aws-cdk-lib/aws-s3';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
-import { ENV, PROGRESS_ENV } from '../lambdas/shared/config.js';
+import { ENV, PROGRESS_ENV, TRANSCODER_ENV } from '../lambdas/shared/config.js';
+import type { TranscoderSetting } from '../lambdas/process-upload/plan/transcoderRouting.js';
 import { MEDIA_ROOT, mediaPrefix, sourceKey } from '../lambdas/shared/keys.js';
 import type { UploadPolicy } from '../lambdas/shared/mediaPolicy.js';
 import { iamResourceFinding } from './iamResourceFinding.js';
@@ -120,13 +121,31 @@ const ORIGINALS_ACTIONS: Record<Exclude<OriginalsOperation, 'find'>, string> = {
 
 /**
  * What a function does with outputs (`media/{uploadId}/…`):
+ * - `read`: s3:GetObject (a MediaConvert job's playlists and frames, when its outputs are finished);
  * - `write`: s3:PutObject (each output is one PutObject);
  * - `delete`: s3:DeleteObject, and s3:ListBucket under `media/{uploadId}/` only, to find an
  *   upload's outputs;
  * - `listUploads`: s3:ListBucket of `media/` itself, to list the upload folders (the sweep's
  *   output check), and of no other prefix.
  */
-export type OutputsOperation = 'write' | 'delete' | 'listUploads';
+export type OutputsOperation = 'read' | 'write' | 'delete' | 'listUploads';
+
+/**
+ * What a function does with MediaConvert jobs (`bindMediaConvert`):
+ * - `submit`: mediaconvert:CreateJob on the construct's queue only, and iam:PassRole of the
+ *   jobs' role only, only to MediaConvert;
+ * - `get`: mediaconvert:GetJob; `cancel`: mediaconvert:CancelJob (jobs have no finer ARN than `jobs/*`).
+ */
+export type JobOperation = 'submit' | 'get' | 'cancel';
+
+/** What `bindMediaConvert` needs of the MediaConvert side of the stack. */
+export interface MediaConvertBinding {
+  readonly queueArn: string;
+  readonly jobsArn: string;
+  readonly role: iam.IRole;
+  /** `MEDIACONVERT_SETTINGS` as the functions read it. */
+  readonly settingsJson: string;
+}
 
 /**
  * What a function does with the process queue, each granting one action:
@@ -134,6 +153,12 @@ export type OutputsOperation = 'write' | 'delete' | 'listUploads';
  * - `countMessages`: sqs:GetQueueAttributes (the sweep reads the queue's backlog).
  */
 export type QueueOperation = 'send' | 'countMessages';
+
+const OUTPUT_ACTIONS: Partial<Record<OutputsOperation, readonly string[]>> = {
+  read: ['s3:GetObject'],
+  write: ['s3:PutObject'],
+  delete: ['s3:DeleteObject'],
+};
 
 const QUEUE_ACTIONS: Record<QueueOperation, string> = {
   send: 'sqs:SendMessage',
@@ -391,7 +416,7 @@ export class PipelineFunction extends Construct implements iam.IGrantable {
     if (operations.length === 0) throw new Error(`${this.node.path}: bindMediaBucket needs at least one operation`);
     this.function.addEnvironment(ENV.mediaBucket, bucket.bucketName);
     const outputs = `${mediaPrefix('*')}*`;
-    const objectActions = operations.flatMap((operation) => (operation === 'write' ? ['s3:PutObject'] : operation === 'delete' ? ['s3:DeleteObject'] : []));
+    const objectActions = operations.flatMap((operation) => OUTPUT_ACTIONS[operation] ?? []);
     if (objectActions.length > 0) BucketGrants.fromBucket(bucket).actionsOnObjectKeys(this, outputs, ...objectActions);
     const listed = [...(operations.includes('listUploads') ? [MEDIA_ROOT] : []), ...(operations.includes('delete') ? [outputs] : [])];
     if (listed.length > 0) this.grantListingUnder(bucket, ...listed);
@@ -399,6 +424,33 @@ export class PipelineFunction extends Construct implements iam.IGrantable {
       iamResourceFinding(this, bucket.arnForObjects(outputs)),
       'Outputs live under media/{uploadId}/ with server-made ids and names; the grant covers that prefix only.',
     );
+    return this;
+  }
+
+  /**
+   * Sets `TRANSCODER` and `MEDIACONVERT_SETTINGS` and grants the job actions `operations` name
+   * (`JobOperation`). A stack without MediaConvert binds none, and its functions read `ffmpeg`.
+   */
+  bindMediaConvert(transcoder: TranscoderSetting, binding: MediaConvertBinding, operations: readonly JobOperation[]): this {
+    this.function.addEnvironment(TRANSCODER_ENV.transcoder, transcoder);
+    this.function.addEnvironment(TRANSCODER_ENV.mediaConvertSettings, binding.settingsJson);
+    if (operations.includes('submit')) {
+      iam.Grant.addToPrincipal({ grantee: this, actions: ['mediaconvert:CreateJob'], resourceArns: [binding.queueArn] });
+      iam.Grant.addToPrincipal({
+        grantee: this,
+        actions: ['iam:PassRole'],
+        resourceArns: [binding.role.roleArn],
+        conditions: { StringEquals: { 'iam:PassedToService': 'mediaconvert.amazonaws.com' } },
+      });
+    }
+    const jobActions = operations.flatMap((operation) => (operation === 'get' ? ['mediaconvert:GetJob'] : operation === 'cancel' ? ['mediaconvert:CancelJob'] : []));
+    if (jobActions.length > 0) {
+      iam.Grant.addToPrincipal({ grantee: this, actions: jobActions, resourceArns: [binding.jobsArn] });
+      this.acknowledgeWildcard(
+        iamResourceFinding(this, binding.jobsArn),
+        'MediaConvert job ARNs are made by the service (jobs/<id>) and cannot be scoped to a queue; the code checks the queue and stack of every job it reads.',
+      );
+    }
     return this;
   }
 
