@@ -11,9 +11,9 @@ const PLAN_PRECISION = 1000;
 
 /**
  * The exact fraction for a planned frame rate. The plan rounds to 3 decimals, so an NTSC rate
- * (29.97, 59.94, 23.976, …) is read back as N×1000/1001 rather than 2997/100, which would drift
- * from the source's own timing by one frame in about 5.5 hours; any other rate is its reduced
- * fraction over 1000 (25 → 25/1, 12.5 → 25/2).
+ * (29.97, 59.94, 23.976, …) is read back as N×1000/1001, the source's own clock, rather than
+ * 5994/100, which runs a frame apart from it every 4.6 hours and makes the encoder drop or repeat
+ * one; any other rate is its reduced fraction over 1000 (25 → 25/1, 12.5 → 25/2).
  */
 export function frameRate(fps: number): FrameRate {
   if (!Number.isFinite(fps) || fps <= 0) throw new RangeError(`Frame rate ${fps} is not a positive number`);
