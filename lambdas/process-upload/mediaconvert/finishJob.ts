@@ -15,7 +15,7 @@ import { outputHeaders } from '../plan/outputHeaders.js';
 import { spriteGrid, thumbnailVtt } from '../plan/thumbnailPlan.js';
 import { renditionCodecs, videoMediaInfo } from '../plan/videoPlan.js';
 import { jobFolder } from './jobFolder.js';
-import { JOB_MASTER_BASENAME, JOB_THUMBNAIL_BASENAME, jobRenditionPlaylist, JOB_THUMBNAILS_FOLDER } from './jobOutputNames.js';
+import { HLS_BASE_NAME, THUMBNAIL_FRAME_BASE_NAME, variantPlaylist } from './jobOutputNames.js';
 
 export interface FinishJobOptions {
   readonly s3: S3Client;
@@ -56,9 +56,9 @@ export async function finishJob(uploadId: string, job: TranscodeJob, options: Fi
   const folderFromRendition = `../${folder.slice(prefix.length)}`;
 
   const stats: RenditionStats[] = [];
-  const leftovers = [`${folder}${JOB_MASTER_BASENAME}.m3u8`];
+  const leftovers = [`${folder}${HLS_BASE_NAME}.m3u8`];
   for (const rendition of plan.renditions) {
-    const variantKey = `${folder}${jobRenditionPlaylist(rendition.name)}`;
+    const variantKey = `${folder}${variantPlaylist(rendition.name)}`;
     const text = await readText(options.s3, options.bucket, variantKey, uploadId);
     leftovers.push(variantKey);
     stats.push(
@@ -104,7 +104,7 @@ export async function finishJob(uploadId: string, job: TranscodeJob, options: Fi
   };
 }
 
-const FRAME = new RegExp(`^${JOB_THUMBNAILS_FOLDER}${JOB_THUMBNAIL_BASENAME}\\.\\d+\\.jpg$`);
+const FRAME = new RegExp(`^${THUMBNAIL_FRAME_BASE_NAME}\\.\\d+\\.jpg$`);
 
 async function makeSprite(uploadId: string, job: TranscodeJob, frameKeys: readonly string[], durationSeconds: number, options: FinishJobOptions) {
   const thumbnails = job.plan.thumbnails;

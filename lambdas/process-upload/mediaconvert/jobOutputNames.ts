@@ -1,20 +1,25 @@
 /**
- * The names a job's outputs get inside its folder (jobFolder.ts), as MediaConvert forms them:
- * an HLS group's `Destination` ends in a base name, the master playlist is `<base>.m3u8` and
- * each output's playlist `<base><NameModifier>.m3u8`; a frame capture output writes
- * `<base>.NNNNNNN.jpg`. The job builder sets the bases and modifiers from here and the finishing
- * step reads the files by them, so the two cannot drift apart.
+ * The names a MediaConvert job writes under the upload's media prefix. The job builder sets
+ * them, the emulator writes them, and the finishing code reads and replaces them with the names
+ * every transcoder shares (`plan/outputNames.ts`).
  */
-export const JOB_MASTER_BASENAME = 'master';
-export const JOB_THUMBNAILS_FOLDER = 'thumbnails/';
-export const JOB_THUMBNAIL_BASENAME = 'frame';
 
-/** The NameModifier of a rung's output, e.g. `_720p`. */
-export function jobNameModifier(renditionName: string): string {
-  return `_${renditionName}`;
+/** HLS destination base: MediaConvert writes the master as `master.m3u8`. */
+export const HLS_BASE_NAME = 'master';
+/** Frame-capture destination base, relative to the media prefix. */
+export const THUMBNAIL_FRAME_BASE_NAME = 'thumbnails/frame';
+
+/** The NameModifier of a rung's HLS output, e.g. `_720p`. */
+export function rungNameModifier(rungName: string): string {
+  return `_${rungName}`;
 }
 
-/** A rung's variant playlist as MediaConvert names it, e.g. `master_720p.m3u8`. */
-export function jobRenditionPlaylist(renditionName: string): string {
-  return `${JOB_MASTER_BASENAME}${jobNameModifier(renditionName)}.m3u8`;
+/** MediaConvert's variant playlist of a rung, e.g. `master_720p.m3u8`. */
+export function variantPlaylist(rungName: string): string {
+  return `${HLS_BASE_NAME}${rungNameModifier(rungName)}.m3u8`;
+}
+
+/** The `index`th (0-based) captured frame: `thumbnails/frame.0000000.jpg` (SDK doc: 7 digits). */
+export function thumbnailFrame(index: number): string {
+  return `${THUMBNAIL_FRAME_BASE_NAME}.${String(index).padStart(7, '0')}.jpg`;
 }
