@@ -79,8 +79,9 @@ export function planRenditions(source: LadderSource, ladder: readonly Rung[] = V
   const plans = rungs.map((rung) => {
     const scale = rung.shortSide / shortSide;
     const landscape = source.width >= source.height;
-    const width = landscape ? evenRound(source.width * scale) : rung.shortSide;
-    const height = landscape ? rung.shortSide : evenRound(source.height * scale);
+    // Rounding to even never goes past the source: 853x480 keeps 852 columns, not 854.
+    const width = landscape ? Math.min(evenRound(source.width * scale), evenFloor(source.width)) : rung.shortSide;
+    const height = landscape ? rung.shortSide : Math.min(evenRound(source.height * scale), evenFloor(source.height));
     return plan(rung, width, height, fps);
   });
   const own = sourceRung(shortSide, ladder);

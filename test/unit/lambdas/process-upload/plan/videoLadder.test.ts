@@ -24,6 +24,12 @@ describe('planRenditions', () => {
     expect(sizes(1023, 575)).toEqual(['240p 426x240', '360p 640x360', '480p 854x480', '574p 1022x574']);
   });
 
+  it('never makes a rendition wider or taller than an odd-sized source', () => {
+    expect(planRenditions({ width: 853, height: 480 }).map((r) => `${r.width}x${r.height}`)).toEqual(['426x240', '640x360', '852x480']);
+    expect(planRenditions({ width: 480, height: 853 }).at(-1)).toMatchObject({ width: 480, height: 852 });
+    expect(planRenditions({ width: 1279, height: 720 }).at(-1)).toMatchObject({ width: 1278, height: 720 });
+  });
+
   it('gives a source smaller than the lowest rung one rendition at its own even size', () => {
     expect(planRenditions({ width: 175, height: 99, fps: 15 })).toEqual([
       { name: '98p', width: 174, height: 98, fps: 15, videoKbps: 400, audioKbps: 64, level: { name: '3.0', idc: 30 } },
