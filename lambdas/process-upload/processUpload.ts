@@ -7,7 +7,9 @@ import {
   mediaBaseUrl,
   mediaBucketName,
   processingLimits,
+  mediaConvertSettings,
   processMaxReceiveCount,
+  transcoderSetting,
   uploadsBucketName,
 } from '../shared/config.js';
 import { deleteMediaOutputs } from '../shared/deleteMediaOutputs.js';
@@ -22,9 +24,15 @@ import { type ValidMedia, validateMedia } from './probe/validateMedia.js';
 import type { MediaKind } from '../shared/mediaPolicy.js';
 import { s3 } from '../shared/s3.js';
 import { transition } from '../shared/transition.js';
-import type { MediaInfo, UploadErrorInfo, UploadRecord } from '../shared/uploadRecord.js';
+import type { MediaInfo, TranscodeJob, UploadErrorInfo, UploadRecord } from '../shared/uploadRecord.js';
 import { CancelWatch } from './CancelWatch.js';
 import { claimUpload } from './claimUpload.js';
+import { publishPoster } from './ffmpeg/publishPoster.js';
+import { adoptRunningJob } from './mediaconvert/adoptRunningJob.js';
+import { cancelTranscodeJob } from './mediaconvert/cancelTranscodeJob.js';
+import { submitJob } from './mediaconvert/submitJob.js';
+import { chooseTranscoder, DEFAULT_MEDIACONVERT_ROUTING, mediaConvertLimits } from './plan/transcoderRouting.js';
+import { planVideo } from './plan/videoPlan.js';
 import { ProgressReporter } from './ProgressReporter.js';
 import { resizeImage } from './ffmpeg/resizeImage.js';
 import { SourceServer } from './source/SourceServer.js';
@@ -39,6 +47,9 @@ const maxReceiveCount = processMaxReceiveCount();
 const mediaBucket = mediaBucketName();
 const uploadsBucket = uploadsBucketName();
 const baseUrl = mediaBaseUrl();
+const transcoder = transcoderSetting();
+// Read at cold start when MediaConvert may be used, so a misconfigured stack fails at once.
+const routing = transcoder === 'ffmpeg' ? DEFAULT_MEDIACONVERT_ROUTING : mediaConvertSettings().routing;
 
 const PROCESSORS: Readonly<Record<MediaKind, (work: WorkContext, media: ValidMedia) => Promise<MediaInfo>>> = {
   video: transcodeVideo,
@@ -65,6 +76,11 @@ export interface Attempt {
 export async function processUpload(uploadId: string, attempt: Attempt): Promise<void> {
   const record = await claimUpload(uploadId, attempt.receiveCount);
   if (!record) return;
+  if (record.runningJob !== undefined) {
+    // A redelivery after the job was submitted and recorded: follow that job, never submit another.
+    await adoptRunningJob(record);
+    return;
+  }
   const workDir = await mkdtemp(join(tmpdir(), 'process-upload-'));
   const progress = new ProgressReporter(uploadId, 'probe');
   const state = { publishing: false };
@@ -72,10 +88,14 @@ export async function processUpload(uploadId: string, attempt: Attempt): Promise
   let source: SourceServer | undefined;
   try {
     source = await SourceServer.start({ s3, bucket: uploadsBucket, key: record.sourceKey });
-    const media = await processClaimed(record, source.url, workDir, progress, attempt.deadline, state);
+    const outcome = await processClaimed(record, source.url, workDir, progress, attempt.deadline, state);
     await progress.settle();
-    await transition(uploadId, 'processing', 'ready', { media, progress: null, stage: null });
-    logger.info('Upload processed', { uploadId, kind: media.kind, durationSeconds: media.durationSeconds });
+    if ('job' in outcome) {
+      await recordJob(uploadId, outcome.job);
+    } else {
+      await transition(uploadId, 'processing', 'ready', { media: outcome.media, progress: null, stage: null, transcoder: 'ffmpeg' });
+      logger.info('Upload processed', { uploadId, kind: outcome.media.kind, durationSeconds: outcome.media.durationSeconds });
+    }
   } catch (error) {
     await progress.settle();
     // A redelivered message's earlier attempt may have published before it failed or died.
@@ -97,7 +117,7 @@ async function processClaimed(
   progress: ProgressReporter,
   deadline: number,
   state: { publishing: boolean },
-): Promise<MediaInfo> {
+): Promise<{ readonly media: MediaInfo } | { readonly job: TranscodeJob }> {
   const { uploadId } = record;
   const outputDir = join(workDir, 'out');
   const scratchDir = join(workDir, 'scratch');
@@ -117,7 +137,8 @@ async function processClaimed(
   const probe = await probeMedia(sourceUrl, { ffprobe, timeoutMs: probeTimeoutMs, signal: progress.signal });
   const facts = describeMedia(probe);
   logger.info('Probed the original', { uploadId, declared: record.kind, facts });
-  const media = validateMedia(facts, record.kind, limits);
+  const path = chooseTranscoder(facts, transcoder, routing, limits);
+  const media = validateMedia(facts, record.kind, path === 'mediaconvert' ? mediaConvertLimits(limits, routing) : limits);
 
   await progress.stage('transcode');
   const outputUrl = (relativePath: string) => `${baseUrl}/${mediaPrefix(uploadId)}${relativePath}`;
@@ -139,13 +160,41 @@ async function processClaimed(
       return outputUrl(relativePath);
     },
   };
+  if (path === 'mediaconvert') {
+    const plan = planVideo(media, () => routing.maxDurationSeconds);
+    await publishPoster(work, plan);
+    const job = await submitJob({ uploadId, plan, media, uploadsBucket, sourceKey: record.sourceKey, mediaBucket });
+    return { job };
+  }
   const info = await PROCESSORS[media.kind](work, media);
 
   await progress.stage('publish');
   state.publishing = true;
   const keys = await publishOutputs(outputDir, { s3, bucket: mediaBucket, prefix: mediaPrefix(uploadId) });
   logger.info('Published the outputs', { uploadId, objects: keys.length });
-  return info;
+  return { media: info };
+}
+
+/**
+ * The upload stays `processing` and the event is done: the job's events move it on. Should the
+ * upload have left `processing` meanwhile (cancelled, deleted), the job is cancelled and the
+ * failure handling removes the poster; should the job end anyway, its final event finds the
+ * upload gone and removes what it wrote.
+ */
+async function recordJob(uploadId: string, job: TranscodeJob): Promise<void> {
+  try {
+    await transition(uploadId, 'processing', 'processing', {
+      transcoder: 'mediaconvert',
+      transcodeJob: job,
+      runningJob: 'mediaconvert',
+      stage: 'transcode',
+      progress: 0,
+    });
+  } catch (error) {
+    if (error instanceof InvalidStateError || error instanceof NotFoundError) await cancelTranscodeJob(uploadId, job.id);
+    throw error;
+  }
+  logger.info('Upload handed to MediaConvert', { uploadId, jobId: job.id });
 }
 
 /**

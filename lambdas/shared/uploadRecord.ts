@@ -65,6 +65,8 @@ export interface MediaInfo {
  */
 export interface TranscodeJob {
   readonly id: string;
+  /** The client request token it was submitted with; it names the folder the job writes to. */
+  readonly token: string;
   readonly submittedAt: string;
   readonly plan: VideoPlan;
   readonly media: ValidMedia;

@@ -88,7 +88,7 @@ function statusWrites(): string[] {
   return dynamo.commandCalls(UpdateCommand).map(({ args }) => {
     const values = args[0].input.ExpressionAttributeValues ?? {};
     const stage = Object.entries(args[0].input.ExpressionAttributeNames ?? {}).some(([, field]) => field === 'stage')
-      ? ` ${Object.entries(values).find(([key, value]) => key.startsWith(':p') && typeof value === 'string')?.[1] ?? ''}`
+      ? ` ${Object.entries(values).find(([key, value]) => key.startsWith(':p') && typeof value === 'string' && value !== 'ffmpeg')?.[1] ?? ''}`
       : '';
     return `${values[':from0']}>${values[':to']}${stage}`.trimEnd();
   });
@@ -135,7 +135,7 @@ describe('process-upload handler', () => {
     expect(s3).toHaveReceivedCommandWith(GetObjectCommand, { Bucket: 'uploads-bucket', Key: 'uploads/u1/source' });
     expect(vi.mocked(transcodeVideo).mock.calls[0]?.[0].source).toEqual({ url, demuxer: 'mov' });
     await expect(fetch(url as string)).rejects.toThrow();
-    expect(table.get('u1')).toMatchObject({ status: 'ready', media: MEDIA });
+    expect(table.get('u1')).toMatchObject({ status: 'ready', media: MEDIA, transcoder: 'ffmpeg' });
     expect(table.get('u1')?.progress).toBeUndefined();
     expect(table.get('u1')?.stage).toBeUndefined();
     expect(statusWrites()).toEqual(['uploaded>processing probe', 'processing>processing transcode', 'processing>processing publish', 'processing>ready']);
