@@ -11,12 +11,16 @@ import {
   MediaConvertClient,
 } from '@aws-sdk/client-mediaconvert';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildJob } from '../../lambdas/process-upload/mediaconvert/buildJob.js';
+import { planVideo } from '../../lambdas/process-upload/plan/videoPlan.js';
+import type { ValidMedia } from '../../lambdas/process-upload/probe/validateMedia.js';
 import type { JobStateChangeEvent } from '../../local/mediaconvert/jobStateChangeEvent.js';
 import { type MediaConvertEmulator, startMediaConvertEmulator } from '../../local/mediaconvert/MediaConvertEmulator.js';
 import { resolveLocalFfmpeg } from '../../local/resolveLocalFfmpeg.js';
 import { MEDIA_BUCKET_CORS, UPLOADS_BUCKET_CORS } from '../../local/s3/bucketCors.js';
 import { type S3Emulator, startS3Emulator } from '../../local/s3/startS3Emulator.js';
-import { ffprobeJson, makeVideo } from './processFixtures.js';
+import { documentedEvent, jsonKeyPaths } from '../support/jsonKeyPaths.js';
+import { ffprobeJson, makePortraitVideo, makeVideo } from './processFixtures.js';
 import { readObject } from './support/localHttp.js';
 
 const UPLOADS = 'mc-uploads';
@@ -261,6 +265,13 @@ describe('MediaConvert emulator', () => {
     expect(new Set(statuses)).toEqual(new Set(statuses.filter((status) => status === 'PROGRESSING' || status === 'STATUS_UPDATE' || status === 'COMPLETE')));
     expect(complete).toMatchObject({ source: 'aws.mediaconvert', 'detail-type': 'MediaConvert Job State Change', resources: [Job?.Arn] });
 
+    // The events themselves, as sent, have the documented shapes.
+    const opaque = new Set(['userMetadata']);
+    const documented = new Set([...jsonKeyPaths(documentedEvent('apple-hls-group'), opaque), ...jsonKeyPaths(documentedEvent('file-group-with-frame-capture-output'), opaque)]);
+    expect([...jsonKeyPaths(complete, opaque)].filter((path) => !documented.has(path))).toEqual([]);
+    const progressing = eventsOf(Job?.Id as string)[0];
+    expect([...jsonKeyPaths(progressing, opaque)].sort()).toEqual([...jsonKeyPaths(documentedEvent('ev_status_progressing'), opaque)].sort());
+
     const base = `s3://${MEDIA}/media/${uploadId}`;
     const detail = complete.detail as Extract<JobStateChangeEvent['detail'], { status: 'COMPLETE' }>;
     expect(detail.outputGroupDetails).toMatchObject([
@@ -312,6 +323,55 @@ describe('MediaConvert emulator', () => {
     const again = await refused(mc.send(new CancelJobCommand({ Id: Job?.Id })));
     expect(again.name).toBe('ConflictException');
     expect(again.$metadata.httpStatusCode).toBe(409);
+  });
+
+  it('runs what the job builder makes for a rotated phone video: upright renditions at the built sizes', async () => {
+    const uploadId = await upload(await makePortraitVideo(dir, 640, 360, 4));
+    const media: ValidMedia = {
+      kind: 'video',
+      found: 'video',
+      formatName: 'mov,mp4,m4a,3gp,3g2,mj2',
+      demuxer: 'mov',
+      durationSeconds: 4,
+      width: 360,
+      height: 640,
+      fps: 25,
+      rotation: 90,
+      videoCodec: 'h264',
+      audioCodec: 'aac',
+      hasAudio: true,
+      videoStreamIndex: 0,
+      audioStreamIndex: 1,
+    };
+    const input = buildJob({
+      uploadId,
+      plan: planVideo(media, () => 4 * 3600),
+      media,
+      sourceUri: `s3://${UPLOADS}/uploads/${uploadId}/source`,
+      mediaBucket: MEDIA,
+      clientRequestToken: `${uploadId}-process`,
+      settings: { queueArn: emulator.queueArn, roleArn: 'arn:aws:iam::000000000000:role/mc', stackName: 'media-pipeline-test', accelerated: false },
+    });
+    const { Job } = await mc.send(new CreateJobCommand(input));
+    const complete = await eventWith(Job?.Id as string, 'COMPLETE');
+    const detail = complete.detail as Extract<JobStateChangeEvent['detail'], { status: 'COMPLETE' }>;
+    const built = input.Settings?.OutputGroups?.[0]?.Outputs ?? [];
+    expect(built.length).toBeGreaterThan(0);
+    const copy = join(dir, uploadId);
+    for (const key of await mediaKeys(uploadId)) {
+      await mkdir(dirname(join(copy, key)), { recursive: true });
+      await writeFile(join(copy, key), await readObject(s3, MEDIA, `media/${uploadId}/${key}`));
+    }
+    for (const [i, output] of built.entries()) {
+      const { Width: width, Height: height } = output.VideoDescription ?? {};
+      expect(height).toBeGreaterThan(width as number);
+      const playlist = `master${output.NameModifier}.m3u8`;
+      expect(detail.outputGroupDetails[0]?.outputDetails[i]?.outputFilePaths).toEqual([`s3://${MEDIA}/media/${uploadId}/${playlist}`]);
+      const probe = await ffprobeJson(join(copy, playlist), '-show_entries', 'stream=codec_type,width,height:format=duration');
+      expect(probe.streams).toContainEqual(expect.objectContaining({ codec_type: 'video', width, height }));
+      expect(Number(probe.format.duration)).toBeGreaterThan(3.7);
+      expect(Number(probe.format.duration)).toBeLessThan(4.3);
+    }
   });
 
   it('cancels a job mid-transcode: ffmpeg is killed, CANCELED, nothing written', async () => {
