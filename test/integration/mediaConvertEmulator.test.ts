@@ -412,7 +412,12 @@ describe('MediaConvert emulator', () => {
       const { Job } = await mc.send(new CreateJobCommand(jobInput({ uploadId, audio: true, clipSeconds: 3, maxCaptures: 3 })));
       const id = Job?.Id as string;
       await eventWith(id, 'PROGRESSING');
-      expect((await mc.send(new GetJobCommand({ Id: id }))).Job).toMatchObject({ Status: 'PROGRESSING', CurrentPhase: 'PROBING' });
+      expect((await mc.send(new GetJobCommand({ Id: id }))).Job).toMatchObject({ Status: 'PROGRESSING', CurrentPhase: 'PROBING', JobPercentComplete: 0 });
+      // A held job keeps reporting, every statusUpdateIntervalMs, in the documented shape.
+      const update = await eventWith(id, 'STATUS_UPDATE');
+      expect(update.detail).toMatchObject({ jobProgress: { currentPhase: 'PROBING', jobPercentComplete: 0, phaseProgress: { PROBING: { status: 'PROGRESSING' }, UPLOADING: { status: 'PENDING' } } } });
+      const opaque = new Set(['userMetadata']);
+      expect([...jsonKeyPaths(update, opaque)].sort()).toEqual([...jsonKeyPaths(documentedEvent('ev_status_status_update'), opaque)].sort());
       await mc.send(new CancelJobCommand({ Id: id }));
       await eventWith(id, 'CANCELED');
       emulator.releaseJobs();
