@@ -72,7 +72,7 @@ export interface MediaConvertEmulator {
   releaseJobs(): void;
   /** The process id of the ffmpeg running for a job, or undefined. */
   ffmpegPid(jobId: string): number | undefined;
-  /** Resolves when every job has ended and every event has been delivered (or given up). */
+  /** Resolves when every job has ended and every event has been delivered (or given up); a held job keeps it waiting. */
   idle(): Promise<void>;
   /** Stops the server and kills running jobs (no events for them). */
   close(): Promise<void>;
