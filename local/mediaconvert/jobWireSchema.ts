@@ -147,7 +147,11 @@ export const JobWire = z
     role: z.string().check(z.regex(ROLE_ARN, 'must be an IAM role ARN')),
     queue: z.string().check(z.regex(QUEUE_ARN, 'must be a MediaConvert queue ARN')),
     clientRequestToken: z.optional(z.string().check(z.regex(CLIENT_REQUEST_TOKEN, 'must be 1-64 printable ASCII characters'))),
-    userMetadata: z.strictObject({ uploadId: z.string().check(z.minLength(1)), stack: z.string().check(z.minLength(1)) }),
+    userMetadata: z.strictObject({
+      uploadId: z.string().check(z.minLength(1)),
+      stack: z.string().check(z.minLength(1)),
+      token: z.string().check(z.regex(/^[0-9a-f]{16}$/, 'must be 16 hex digits')),
+    }),
     statusUpdateInterval: z.literal('SECONDS_15'),
     accelerationSettings: z.strictObject({ mode: z.enum(['DISABLED', 'PREFERRED']) }),
     settings: z.strictObject({

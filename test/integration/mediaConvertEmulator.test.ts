@@ -349,7 +349,7 @@ describe('MediaConvert emulator', () => {
       media,
       sourceUri: `s3://${UPLOADS}/uploads/${uploadId}/source`,
       mediaBucket: MEDIA,
-      clientRequestToken: `${uploadId}-process`,
+      clientRequestToken: '0123456789abcdef',
       settings: { queueArn: emulator.queueArn, roleArn: 'arn:aws:iam::000000000000:role/mc', stackName: 'media-pipeline-test', accelerated: false },
     });
     const { Job } = await mc.send(new CreateJobCommand(input));

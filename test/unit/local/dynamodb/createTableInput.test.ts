@@ -5,6 +5,7 @@ import {
   BY_OWNER_INDEX,
   BY_PENDING_EXPIRY_INDEX,
   BY_PENDING_PROCESSING_INDEX,
+  BY_RUNNING_JOB_INDEX,
   BY_UNFINISHED_OWNER_INDEX,
   UPLOADS_TABLE_SCHEMA,
 } from '../../../../lib/uploadsTableSchema.js';
@@ -24,6 +25,7 @@ describe('createTableInput', () => {
         { AttributeName: 'unfinishedOwner', AttributeType: 'S' },
         { AttributeName: 'pendingProcessing', AttributeType: 'S' },
         { AttributeName: 'updatedAt', AttributeType: 'S' },
+        { AttributeName: 'runningJob', AttributeType: 'S' },
       ],
       KeySchema: [{ AttributeName: 'uploadId', KeyType: 'HASH' }],
       GlobalSecondaryIndexes: [
@@ -55,6 +57,14 @@ describe('createTableInput', () => {
           IndexName: BY_PENDING_PROCESSING_INDEX,
           KeySchema: [
             { AttributeName: 'pendingProcessing', KeyType: 'HASH' },
+            { AttributeName: 'updatedAt', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+        {
+          IndexName: BY_RUNNING_JOB_INDEX,
+          KeySchema: [
+            { AttributeName: 'runningJob', KeyType: 'HASH' },
             { AttributeName: 'updatedAt', KeyType: 'RANGE' },
           ],
           Projection: { ProjectionType: 'ALL' },

@@ -28,7 +28,7 @@ describe('emulatedFfmpegCommand', () => {
 
   it('writes the master and variant playlists under the names MediaConvert documents', () => {
     expect(command.hls.master).toBe('master.m3u8');
-    expect(command.hls.destination).toEqual({ bucket: 'media-pipeline-media', prefix: 'media/upl_01HXYZ/', base: 'master' });
+    expect(command.hls.destination).toEqual({ bucket: 'media-pipeline-media', prefix: 'media/upl_01HXYZ/job-0123456789abcdef/', base: 'master' });
     expect(command.hls.variants.map((variant) => variant.playlist)).toEqual(['master_240p.m3u8', 'master_360p.m3u8', 'master_480p.m3u8', 'master_720p.m3u8', 'master_1080p.m3u8']);
   });
 

@@ -45,7 +45,7 @@ describe('parseJobWire', () => {
       media: silentPortrait,
       sourceUri: 's3://media-pipeline-uploads/uploads/upl_silent/source',
       mediaBucket: 'media-pipeline-media',
-      clientRequestToken: 'upl_silent-process',
+      clientRequestToken: 'fedcba9876543210',
       settings: {
         queueArn: 'arn:aws:mediaconvert:us-east-1:000000000000:queues/media-pipeline',
         roleArn: 'arn:aws:iam::000000000000:role/mc',
