@@ -8,9 +8,10 @@ type DocumentStub = AwsStub<any, any, any>;
 
 /**
  * An in-memory Uploads table behind the mocked document client: GetCommand reads it and
- * UpdateCommand applies `transition`'s conditional update (status in `:from*`, SET of `:to` and
- * the patch placeholders, REMOVE of the patch names without a value and of `media`), failing the condition
- * like DynamoDB. Tests assert on the records and on the commands sent.
+ * UpdateCommand applies `transition`'s conditional update (its SET, REMOVE and ADD clauses)
+ * when its condition holds: status in `:from*`, and, when given, the owner, the last write
+ * (`:ifWriteId`) and progress below `:ifProgressBelow`; otherwise it fails like DynamoDB.
+ * Tests assert on the records and on the commands sent.
  */
 export function fakeUploadsTable(dynamo: DocumentStub, records: readonly UploadRecord[]): Map<string, UploadRecord> {
   const table = new Map(records.map((record) => [record.uploadId, { ...record }]));
@@ -23,26 +24,46 @@ export function fakeUploadsTable(dynamo: DocumentStub, records: readonly UploadR
     const values = input.ExpressionAttributeValues ?? {};
     const names = input.ExpressionAttributeNames ?? {};
     const current = table.get(uploadId);
-    const from = Object.entries(values)
-      .filter(([key]) => key.startsWith(':from'))
-      .map(([, value]) => value);
-    if (!current || !from.includes(current.status)) {
+    if (!current || !conditionHolds(current, values)) {
       throw new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
     }
-    const next: Record<string, unknown> = { ...current, status: values[':to'], updatedAt: values[':now'], writeId: values[':writeId'] };
-    for (const [placeholder, field] of Object.entries(names)) {
-      const match = /^#p(\d+)$/.exec(placeholder);
-      if (field === 'pendingExpiry') delete next.pendingExpiry;
-      if (placeholder === '#media') delete next.media;
-      if (!match) continue;
-      const value = values[`:p${match[1]}`];
-      if (value === undefined) delete next[field];
-      else next[field] = value;
+    const next: Record<string, unknown> = { ...current };
+    const { set, remove, add } = clauses(input.UpdateExpression ?? '');
+    for (const assignment of set) {
+      const [name, value] = assignment.split('=').map((part) => part.trim()) as [string, string];
+      next[names[name] as string] = values[value];
+    }
+    for (const name of remove) delete next[names[name] as string];
+    for (const addition of add) {
+      const [name, value] = addition.split(' ') as [string, string];
+      const field = names[name] as string;
+      next[field] = ((next[field] as number | undefined) ?? 0) + (values[value] as number);
     }
     table.set(uploadId, next as unknown as UploadRecord);
     return { Attributes: { ...next } };
   });
   return table;
+}
+
+function conditionHolds(current: UploadRecord, values: Record<string, unknown>): boolean {
+  const from = Object.entries(values)
+    .filter(([key]) => key.startsWith(':from'))
+    .map(([, value]) => value);
+  if (!from.includes(current.status)) return false;
+  if (':ownerId' in values && current.ownerId !== values[':ownerId']) return false;
+  if (':ifWriteId' in values && current.writeId !== values[':ifWriteId']) return false;
+  if (':ifProgressBelow' in values && current.progress !== undefined && current.progress >= (values[':ifProgressBelow'] as number)) return false;
+  return true;
+}
+
+/** `SET a = :a, b = :b REMOVE c, d ADD e :e` split into its clauses' items. */
+function clauses(expression: string): { set: string[]; remove: string[]; add: string[] } {
+  const found = { set: [] as string[], remove: [] as string[], add: [] as string[] };
+  for (const match of expression.matchAll(/(SET|REMOVE|ADD) (.*?)(?= (?:SET|REMOVE|ADD) |$)/g)) {
+    const key = (match[1] as string).toLowerCase() as keyof typeof found;
+    found[key] = (match[2] as string).split(',').map((item) => item.trim());
+  }
+  return found;
 }
 
 export function uploadRecord(overrides: Partial<UploadRecord> = {}): UploadRecord {
