@@ -25,7 +25,8 @@ const JobStateChange = z.object({
     status: z.string(),
     queue: z.optional(z.string()),
     userMetadata: z.optional(z.record(z.string(), z.string())),
-    jobProgress: z.optional(z.object({ jobPercentComplete: z.optional(z.number()) })),
+    // Null when MediaConvert cannot tell the progress (its API reference): the event still counts.
+    jobProgress: z.optional(z.object({ jobPercentComplete: z.optional(z.nullable(z.number())) })),
     errorCode: z.optional(z.number()),
     errorMessage: z.optional(z.string()),
   }),
@@ -41,7 +42,7 @@ export function jobStateFromEvent(event: unknown): JobState | undefined {
     status: detail.status,
     queue: detail.queue,
     userMetadata: detail.userMetadata ?? {},
-    ...(detail.jobProgress?.jobPercentComplete === undefined ? {} : { percentComplete: detail.jobProgress.jobPercentComplete }),
+    ...(detail.jobProgress?.jobPercentComplete == null ? {} : { percentComplete: detail.jobProgress.jobPercentComplete }),
     ...(detail.errorCode === undefined ? {} : { errorCode: detail.errorCode }),
     ...(detail.errorMessage === undefined ? {} : { errorMessage: detail.errorMessage }),
   };

@@ -129,6 +129,15 @@ describe('jobStateFromEvent', () => {
     });
   });
 
+  it('reads a STATUS_UPDATE whose percent MediaConvert cannot tell (null, as its API reference allows) as one without a percent', () => {
+    expect(jobStateFromEvent(event({ status: 'STATUS_UPDATE', jobProgress: { jobPercentComplete: null, currentPhase: 'PROBING' } }))).toEqual({
+      jobId: 'job-1',
+      status: 'STATUS_UPDATE',
+      queue: OUR_QUEUE,
+      userMetadata: { uploadId: 'u1', stack: 'media-pipeline-test' },
+    });
+  });
+
   it('carries the user metadata the job was submitted with', () => {
     expect(jobStateFromEvent(event({ status: 'PROGRESSING', userMetadata: { uploadId: 'u1', stack: 's', token: '0123456789abcdef' } }))).toMatchObject({
       userMetadata: { uploadId: 'u1', stack: 's', token: '0123456789abcdef' },
