@@ -126,6 +126,7 @@ async function complete(record: UploadRecord, job: TranscodeJob, context: JobSta
     await transition(uploadId, 'processing', 'ready', { media: finished.media, progress: null, stage: null });
   } catch (error) {
     if (!(error instanceof InvalidStateError || error instanceof NotFoundError)) throw error;
+    if (madeReadyMeanwhile(error)) return 'ignored';
     logger.info('The upload stopped processing while its outputs were finished; removing them', { uploadId });
     await deleteMediaOutputs(uploadId);
     return 'outputsRemoved';
@@ -144,9 +145,20 @@ async function fail(uploadId: string, failure: UploadErrorInfo): Promise<JobOutc
     await transition(uploadId, 'processing', 'failed', { error: failure, progress: null, stage: null });
   } catch (error) {
     if (!(error instanceof InvalidStateError || error instanceof NotFoundError)) throw error;
+    // A finishing that failed because a first delivery already published and tidied up.
+    if (madeReadyMeanwhile(error)) return 'ignored';
     logger.info('The upload left processing before it could be failed', { uploadId });
   }
   // The poster (published before the job) and whatever the job wrote.
   await deleteMediaOutputs(uploadId);
   return 'failed';
+}
+
+/**
+ * Another delivery of the same COMPLETE (EventBridge delivers at least once; GetJob on a
+ * redelivered event or the periodic check may report it too) made the upload `ready` while this
+ * one was finishing: its outputs are live and must stay.
+ */
+function madeReadyMeanwhile(error: InvalidStateError | NotFoundError): boolean {
+  return error instanceof InvalidStateError && error.currentStatus === 'ready';
 }

@@ -234,6 +234,34 @@ describe('applyJobState', () => {
       expect(s3.calls()).toEqual([]);
     });
 
+    it('leaves a ready upload alone when a second delivery of COMPLETE, read while it was processing, finishes after the first', async () => {
+      const table = fakeUploadsTable(dynamo, [processing()]);
+      await applyJobState(state('COMPLETE'), context());
+      const ready = { ...table.get('u1') };
+      firstReadSees(table, processing());
+      const late = context();
+
+      await expect(applyJobState(state('COMPLETE'), late)).resolves.toBe('ignored');
+
+      expect(table.get('u1')).toEqual(ready);
+      expect(late.removeLeftovers).not.toHaveBeenCalled();
+      expect(s3).not.toHaveReceivedCommand(ListObjectsV2Command);
+      expect(s3).not.toHaveReceivedCommand(DeleteObjectsCommand);
+    });
+
+    it("leaves a ready upload alone when a second delivery's finishing fails because the first removed the job's own files", async () => {
+      const table = fakeUploadsTable(dynamo, [processing()]);
+      await applyJobState(state('COMPLETE'), context());
+      const ready = { ...table.get('u1') };
+      firstReadSees(table, processing());
+      const missing = new ProcessingError('TRANSCODE_FAILED', `The transcode of upload u1 finished without media/u1/job-${JOB_TOKEN}/master_240p.m3u8`);
+
+      await expect(applyJobState(state('COMPLETE'), context({ finish: vi.fn(async () => Promise.reject(missing)) }))).resolves.toBe('ignored');
+
+      expect(table.get('u1')).toEqual(ready);
+      expect(s3).not.toHaveReceivedCommand(DeleteObjectsCommand);
+    });
+
     it('ignores an ERROR of the same job after it completed (the final state once)', async () => {
       const table = fakeUploadsTable(dynamo, [processing({ status: 'ready', media: MEDIA, runningJob: undefined, pendingProcessing: undefined })]);
       await expect(applyJobState(state('ERROR', { errorCode: 1999 }), context())).resolves.toBe('ignored');
