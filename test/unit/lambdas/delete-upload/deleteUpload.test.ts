@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { CancelJobCommand, ConflictException, MediaConvertClient } from '@aws-sdk/client-mediaconvert';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
@@ -16,6 +17,12 @@ vi.hoisted(() => {
   process.env.USAGE_TABLE = 'usage-table';
   process.env.UPLOADS_BUCKET = 'uploads-bucket';
   process.env.MEDIA_BUCKET = 'media-bucket';
+  process.env.MEDIACONVERT_SETTINGS = JSON.stringify({
+    queueArn: 'arn:aws:mediaconvert:us-east-1:123456789012:queues/media-pipeline',
+    roleArn: 'arn:aws:iam::123456789012:role/mc',
+    stackName: 'media-pipeline-test',
+    accelerated: false,
+  });
 });
 
 import { handler } from '../../../../lambdas/delete-upload/handler.js';
@@ -23,10 +30,12 @@ import { logger } from '../../../../lambdas/shared/logger.js';
 import type { UploadRecord, UploadStatus } from '../../../../lambdas/shared/uploadRecord.js';
 import { apiEvent } from '../../support/apiEvent.js';
 import { lambdaContext } from '../../support/lambdaContext.js';
+import { JOB_ID, transcodeJob } from '../../support/transcodeJob.js';
 import { uploadRecord } from '../../support/uploadRecord.js';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
 const s3 = mockClient(S3Client);
+const mediaConvert = mockClient(MediaConvertClient);
 
 const ID = '0b8f6a52-3c1e-4d2a-9f7b-5e6d7c8b9a01';
 const OWNER = 'owner-1';
@@ -79,6 +88,8 @@ describe('deleteUpload', () => {
   beforeEach(() => {
     dynamo.reset();
     s3.reset();
+    mediaConvert.reset();
+    mediaConvert.on(CancelJobCommand).resolves({});
     s3.on(AbortMultipartUploadCommand).resolves({});
     s3.on(DeleteObjectCommand).resolves({});
     s3.on(ListObjectsV2Command).resolves({ Contents: outputs, IsTruncated: false });
@@ -140,6 +151,54 @@ describe('deleteUpload', () => {
     expect(s3).toHaveReceivedCommandWith(ListObjectsV2Command, { Bucket: 'media-bucket', Prefix: `media/${ID}/` });
     expect(s3).toHaveReceivedCommandExactlyOnceWith(DeleteObjectsCommand, { Bucket: 'media-bucket', Delete: { Objects: outputs, Quiet: true } });
     expect(dynamo).not.toHaveReceivedCommand(DeleteCommand);
+  });
+
+  it("cancels a processing upload's MediaConvert job after the cancelled state, then removes what was published", async () => {
+    const order: string[] = [];
+    const withJob = { kind: 'video' as const, transcoder: 'mediaconvert' as const, transcodeJob: transcodeJob() };
+    dynamo.on(GetCommand).resolves({ Item: stored('processing', { ...withJob, runningJob: 'mediaconvert' }) });
+    dynamo.on(UpdateCommand).callsFake(async () => {
+      order.push('transition');
+      return { Attributes: stored('cancelled', withJob) };
+    });
+    mediaConvert.on(CancelJobCommand).callsFake(async () => {
+      order.push('cancel job');
+      return {};
+    });
+    s3.on(ListObjectsV2Command).callsFake(async () => {
+      order.push('list outputs');
+      return { Contents: outputs };
+    });
+
+    const response = await remove();
+
+    expect(response.statusCode).toBe(200);
+    expect(mediaConvert).toHaveReceivedCommandExactlyOnceWith(CancelJobCommand, { Id: JOB_ID });
+    expect(order).toEqual(['transition', 'cancel job', 'list outputs']);
+    expect(s3).toHaveReceivedCommandExactlyOnceWith(DeleteObjectsCommand, { Bucket: 'media-bucket', Delete: { Objects: outputs, Quiet: true } });
+  });
+
+  it('still cancels the upload when MediaConvert refuses to cancel its job (it ended, or cannot be stopped): its final event removes what it writes', async () => {
+    const warn = vi.spyOn(logger, 'warn').mockImplementation(() => undefined);
+    const withJob = { kind: 'video' as const, transcodeJob: transcodeJob() };
+    dynamo.on(GetCommand).resolves({ Item: stored('processing', withJob) });
+    dynamo.on(UpdateCommand).resolves({ Attributes: stored('cancelled', withJob) });
+    mediaConvert.on(CancelJobCommand).rejects(new ConflictException({ message: 'The job is already complete', $metadata: { httpStatusCode: 409 } }));
+
+    const response = await remove();
+
+    expect(response).toMatchObject({ statusCode: 200, body: { status: 'cancelled' } });
+    expect(response.body).not.toHaveProperty('transcodeJob');
+    expect(warn).toHaveBeenCalledWith('Could not cancel the transcode job; what it writes is removed when it ends', expect.objectContaining({ jobId: JOB_ID }));
+    expect(s3).toHaveReceivedCommandOnce(DeleteObjectsCommand);
+  });
+
+  it('sends no CancelJob for a processing upload on the ffmpeg path', async () => {
+    dynamo.on(GetCommand).resolves({ Item: stored('processing') });
+    dynamo.on(UpdateCommand).resolves({ Attributes: stored('cancelled') });
+
+    expect((await remove()).statusCode).toBe(200);
+    expect(mediaConvert).not.toHaveReceivedAnyCommand();
   });
 
   it('cancels an initiated upload whose multipart upload S3 already forgot', async () => {
