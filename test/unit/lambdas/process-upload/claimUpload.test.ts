@@ -14,6 +14,7 @@ import { claimUpload } from '../../../../lambdas/process-upload/claimUpload.js';
 import { logger } from '../../../../lambdas/shared/logger.js';
 import type { UploadStatus } from '../../../../lambdas/shared/uploadRecord.js';
 import { originalListing } from '../../support/originalListing.js';
+import { transcodeJob } from '../../support/transcodeJob.js';
 import { fakeUploadsTable, uploadRecord } from './fakeUploadsTable.js';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
@@ -69,6 +70,21 @@ describe('claimUpload', () => {
     fakeUploadsTable(dynamo, [uploadRecord({ status: 'processing', stage: 'transcode', progress: 40 })]);
     expect(await claimUpload('u1', 2)).toMatchObject({ status: 'processing', stage: 'probe', progress: 0 });
     expect(transitionsSent()).toEqual(['uploaded>processing', 'processing>processing']);
+  });
+
+  it('returns a processing upload with a running MediaConvert job as it is on a redelivery, without reclaiming it: the caller follows the job', async () => {
+    const handedOver = uploadRecord({ status: 'processing', stage: 'transcode', progress: 40, runningJob: 'mediaconvert', transcodeJob: transcodeJob(), writeId: 'write-submit' });
+    const table = fakeUploadsTable(dynamo, [handedOver]);
+
+    expect(await claimUpload('u1', 2)).toEqual(handedOver);
+
+    expect(transitionsSent()).toEqual(['uploaded>processing']);
+    expect(table.get('u1')).toEqual(handedOver);
+  });
+
+  it('ignores a processing upload with a running job on a first delivery, like any duplicate event', async () => {
+    fakeUploadsTable(dynamo, [uploadRecord({ status: 'processing', runningJob: 'mediaconvert', transcodeJob: transcodeJob() })]);
+    expect(await claimUpload('u1', 1)).toBeUndefined();
   });
 
   it('ignores a processing upload on a first delivery: a duplicate event while another run works on it', async () => {

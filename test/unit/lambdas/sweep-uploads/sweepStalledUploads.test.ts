@@ -18,6 +18,7 @@ import type { SweepSettings } from '../../../../lambdas/shared/sweepSettings.js'
 import type { UploadRecord } from '../../../../lambdas/shared/uploadRecord.js';
 import { REQUEUE_CONFIGURATION_ID } from '../../../../lambdas/sweep-uploads/objectCreatedEvent.js';
 import { MAX_STALLED_PER_STATUS, sweepStalledUploads } from '../../../../lambdas/sweep-uploads/sweepStalledUploads.js';
+import { transcodeJob } from '../../support/transcodeJob.js';
 import { uploadRecord } from '../../support/uploadRecord.js';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
@@ -202,6 +203,16 @@ describe('sweepStalledUploads', () => {
       Bucket: 'media-bucket',
       Delete: { Objects: [{ Key: `media/${U2}/master.m3u8` }, { Key: `media/${U2}/720p/segment-0.ts` }], Quiet: true },
     });
+    expect(sqs).not.toHaveReceivedCommand(SendMessageCommand);
+  });
+
+  it('skips a stalled processing upload with a running MediaConvert job, changing nothing: the status function asks MediaConvert about it', async () => {
+    indexHolds([], [running({ runningJob: 'mediaconvert', transcodeJob: transcodeJob() })]);
+
+    await expect(sweepStalledUploads(NOW, SETTINGS)).resolves.toEqual({ requeued: 0, failed: 0, skipped: 1, errors: 0 });
+
+    expect(dynamo).not.toHaveReceivedCommand(UpdateCommand);
+    expect(s3).not.toHaveReceivedCommand(ListObjectsV2Command);
     expect(sqs).not.toHaveReceivedCommand(SendMessageCommand);
   });
 
