@@ -1,0 +1,65 @@
+import { GetJobCommand, MediaConvertClient } from '@aws-sdk/client-mediaconvert';
+import { S3Client } from '@aws-sdk/client-s3';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+
+vi.hoisted(() => {
+  process.env.UPLOADS_TABLE = 'uploads-table';
+  process.env.USAGE_TABLE = 'usage-table';
+  process.env.MEDIA_BUCKET = 'media-bucket';
+  process.env.MEDIA_BASE_URL = 'https://cdn.example.com';
+  process.env.MEDIACONVERT_SETTINGS = JSON.stringify({
+    queueArn: 'arn:aws:mediaconvert:us-east-1:123456789012:queues/media-pipeline',
+    roleArn: 'arn:aws:iam::123456789012:role/mc',
+    stackName: 'media-pipeline-test',
+    accelerated: false,
+  });
+});
+
+import { adoptRunningJob } from '../../../../../lambdas/process-upload/mediaconvert/adoptRunningJob.js';
+import { logger } from '../../../../../lambdas/shared/logger.js';
+import type { UploadRecord } from '../../../../../lambdas/shared/uploadRecord.js';
+import { JOB_ID, QUEUE_ARN, ROLE_ARN, STACK_NAME, transcodeJob } from '../../../support/transcodeJob.js';
+import { fakeUploadsTable, uploadRecord } from '../fakeUploadsTable.js';
+
+const dynamo = mockClient(DynamoDBDocumentClient);
+const s3 = mockClient(S3Client);
+const mediaConvert = mockClient(MediaConvertClient);
+
+function handedOver(overrides: Partial<UploadRecord> = {}): UploadRecord {
+  return uploadRecord({ status: 'processing', stage: 'transcode', progress: 5, runningJob: 'mediaconvert', transcodeJob: transcodeJob(), ...overrides });
+}
+
+describe('adoptRunningJob', () => {
+  beforeEach(() => {
+    dynamo.reset();
+    s3.reset();
+    mediaConvert.reset();
+    vi.spyOn(logger, 'info').mockImplementation(() => undefined);
+  });
+  afterEach(() => vi.restoreAllMocks());
+
+  it('asks GetJob about the recorded job and applies its answer, submitting nothing', async () => {
+    const table = fakeUploadsTable(dynamo, [handedOver()]);
+    mediaConvert.on(GetJobCommand).resolves({
+      Job: { Id: JOB_ID, Status: 'PROGRESSING', JobPercentComplete: 64, Queue: QUEUE_ARN, Role: ROLE_ARN, Settings: {}, UserMetadata: { uploadId: 'u1', stack: STACK_NAME } },
+    });
+
+    await expect(adoptRunningJob(handedOver())).resolves.toBe('progress');
+
+    expect(mediaConvert).toHaveReceivedCommandExactlyOnceWith(GetJobCommand, { Id: JOB_ID });
+    expect(mediaConvert.calls()).toHaveLength(1);
+    expect(table.get('u1')).toMatchObject({ status: 'processing', progress: 64, runningJob: 'mediaconvert' });
+  });
+
+  it('refuses a record that names no job', async () => {
+    await expect(adoptRunningJob(handedOver({ transcodeJob: undefined }))).rejects.toThrow(new TypeError('Upload u1 has a running job but names none'));
+    expect(mediaConvert.calls()).toEqual([]);
+  });
+
+  it('fails loudly when GetJob answers without the job', async () => {
+    mediaConvert.on(GetJobCommand).resolves({});
+    await expect(adoptRunningJob(handedOver())).rejects.toThrow(`GetJob answered without the job ${JOB_ID}`);
+  });
+});
