@@ -82,7 +82,7 @@ export interface MediaPipelineProgressProps {
 /** The processing settings a pipeline passes through to `Processing`. */
 export type MediaPipelineProcessingProps = Pick<
   ProcessingProps,
-  'architecture' | 'memorySize' | 'timeout' | 'reservedConcurrency' | 'ffmpegLayer' | 'limits'
+  'architecture' | 'memorySize' | 'timeout' | 'reservedConcurrency' | 'ffmpegLayer' | 'limits' | 'transcoder' | 'mediaConvert'
 >;
 
 /**
@@ -152,6 +152,13 @@ export class MediaPipeline extends Construct {
     // both processing functions move records: ready and failed end an upload's active share.
     this.processing.function.bindUsageTable(this.storage.usageTable, ['get', 'update']);
     this.processing.deadLetterFunction.bindUsageTable(this.storage.usageTable, ['get', 'update']);
+    if (this.processing.mediaConvert) {
+      // Job events end uploads ready or failed; a cancel stops the upload's job.
+      this.processing.mediaConvert.statusFunction.bindUsageTable(this.storage.usageTable, ['get', 'update']);
+      const deleteUpload = this.api.functions.get('DeleteUpload');
+      if (!deleteUpload) throw new Error('MediaPipeline: the route table has no DeleteUpload route to cancel transcode jobs from');
+      this.processing.mediaConvert.bind(deleteUpload, ['cancel']);
+    }
     this.sweep = new UploadSweep(this, 'Sweep', {
       ...props.sweep,
       table: this.storage.table,

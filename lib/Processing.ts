@@ -11,7 +11,9 @@ import { ENV, PROCESSING_ENV } from '../lambdas/shared/config.js';
 import { type ProcessingLimitsOverrides, resolveProcessingLimits } from '../lambdas/process-upload/plan/processingLimits.js';
 import { videoPixelBudget } from '../lambdas/process-upload/plan/videoWorkBudget.js';
 import { FAIL_DEAD_LETTERS_FUNCTION, PROCESS_UPLOAD_FUNCTION, UPLOADS_PREFIX } from './eventFunctions.js';
+import { TRANSCODER_SETTINGS, type TranscoderSetting } from '../lambdas/process-upload/plan/transcoderRouting.js';
 import { FfmpegLayer, LAYER_FFMPEG_PATH, LAYER_FFPROBE_PATH } from './FfmpegLayer.js';
+import { type MediaConvertProps, MediaConvertTranscoder } from './MediaConvertTranscoder.js';
 import { PipelineFunction } from './PipelineFunction.js';
 
 /** SQS's recommendation for a Lambda event source: the visibility timeout is six times the function timeout. */
@@ -81,6 +83,20 @@ export interface ProcessingProps {
    */
   readonly maxReceiveCount?: number;
   /**
+   * Which transcoder makes video outputs: `auto` sends video longer than
+   * `mediaConvert.routeLongerThan` (10 minutes), with a short side over 1080 pixels, or more
+   * than one run can encode to AWS Elemental MediaConvert, and the rest to the ffmpeg run (much
+   * cheaper); `mediaconvert` sends every video there; `ffmpeg` synthesizes no MediaConvert
+   * resource at all. Audio and images always stay on ffmpeg.
+   * @default 'auto'
+   */
+  readonly transcoder?: TranscoderSetting;
+  /**
+   * Routing and limits of the MediaConvert path (ignored with `transcoder: 'ffmpeg'`).
+   * @default - 10-minute and 1080-pixel lines, 4-hour limit, no acceleration
+   */
+  readonly mediaConvert?: MediaConvertProps;
+  /**
    * What happens to the log group and the ffmpeg layer when they leave the stack.
    * @default RemovalPolicy.RETAIN
    */
@@ -115,6 +131,8 @@ export class Processing extends Construct {
   readonly queueAgeAlarm: Alarm;
   /** The layer the function runs ffmpeg from: the one passed in, or the FfmpegLayer made here. */
   readonly ffmpegLayer: ILayerVersion;
+  /** MediaConvert's queue, job role and status function; undefined with `transcoder: 'ffmpeg'`. */
+  readonly mediaConvert: MediaConvertTranscoder | undefined;
   /** How long a received event stays hidden: after it, an event whose run died is delivered again. */
   readonly visibilityTimeout: Duration;
   /** How long the queue keeps an event that no run took. */
@@ -123,6 +141,10 @@ export class Processing extends Construct {
   constructor(scope: Construct, id: string, props: ProcessingProps) {
     super(scope, id);
     const timeout = props.timeout ?? Duration.minutes(15);
+    const transcoder = props.transcoder ?? 'auto';
+    if (!TRANSCODER_SETTINGS.includes(transcoder)) {
+      throw new Error(`Processing transcoder must be one of ${TRANSCODER_SETTINGS.join(', ')}, got ${String(transcoder)}`);
+    }
     const maxReceiveCount = props.maxReceiveCount ?? 3;
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     validate(timeout, maxReceiveCount, props.maxConcurrency);
@@ -176,8 +198,26 @@ export class Processing extends Construct {
       .bindUploadsTable(props.table, { items: ['get', 'update'] })
       // Reads the original (ffprobe/ffmpeg), and checks it is whole before claiming an initiated upload.
       .bindUploadsBucket(props.uploadsBucket, ['read', 'find'])
-      // Publishes outputs, and deletes them when the upload was cancelled meanwhile.
-      .bindMediaBucket(props.mediaBucket, ['write', 'delete']);
+      // Publishes outputs, and deletes them when the upload was cancelled meanwhile; following a
+      // MediaConvert job that ended (a redelivered event) reads what the job wrote.
+      .bindMediaBucket(props.mediaBucket, transcoder === 'ffmpeg' ? ['write', 'delete'] : ['read', 'write', 'delete']);
+
+    this.mediaConvert =
+      transcoder === 'ffmpeg'
+        ? undefined
+        : new MediaConvertTranscoder(this, 'MediaConvert', {
+            ...props.mediaConvert,
+            transcoder,
+            uploadsBucket: props.uploadsBucket,
+            mediaBucket: props.mediaBucket,
+            table: props.table,
+            mediaBaseUrl: props.mediaBaseUrl,
+            ffmpegLayer: this.ffmpegLayer,
+            architecture,
+            removalPolicy,
+          });
+    // Submits jobs, cancels one whose upload went meanwhile; a redelivered event asks about the job it already submitted.
+    this.mediaConvert?.bind(this.function, ['submit', 'get', 'cancel']);
 
     this.function.consumeQueue('Events', this.queue, {
       batchSize: 1,

@@ -43,3 +43,10 @@ export const SWEEP_UPLOADS_FUNCTION: EventFunctionDefinition = {
 
 /** S3 key prefix whose ObjectCreated events start processing. */
 export const UPLOADS_PREFIX = 'uploads/';
+
+/** Applies MediaConvert job events and asks about silent jobs; made only when the stack uses MediaConvert. */
+export const MEDIACONVERT_STATUS_FUNCTION: EventFunctionDefinition = {
+  id: 'MediaConvertStatus',
+  handler: 'mediaconvert-status',
+  description: "Moves uploads on from their MediaConvert jobs' state changes, and asks MediaConvert about jobs that went silent",
+};

@@ -2,6 +2,7 @@ import { Duration, RemovalPolicy, Size } from 'aws-cdk-lib';
 import { Architecture } from 'aws-cdk-lib/aws-lambda';
 import type { Node } from 'constructs';
 import type { MediaKind } from '../lambdas/shared/mediaPolicy.js';
+import { TRANSCODER_SETTINGS, type TranscoderSetting } from '../lambdas/process-upload/plan/transcoderRouting.js';
 import type { MediaPipelineProps } from './MediaPipeline.js';
 
 /**
@@ -34,6 +35,7 @@ export const CONTEXT_KEYS = {
   apiRateLimit: 'number',
   apiBurstLimit: 'integer',
   processingArchitecture: 'arm64 | x86_64',
+  transcoder: 'auto | ffmpeg | mediaconvert',
   sweepInterval: 'duration',
   stallMargin: 'duration',
   progress: 'boolean',
@@ -86,6 +88,7 @@ export function readPipelineContext(node: Node): MediaPipelineProps {
   const rateLimit = optional(read('apiRateLimit'), (v) => number('apiRateLimit', v));
   const burstLimit = optional(read('apiBurstLimit'), (v) => integer('apiBurstLimit', v));
   const architecture = optional(read('processingArchitecture'), processingArchitecture);
+  const transcoder = optional(read('transcoder'), transcoderSetting);
 
   const sweepInterval = optional(read('sweepInterval'), (v) => duration('sweepInterval', v));
   const stallMargin = optional(read('stallMargin'), (v) => duration('stallMargin', v));
@@ -112,7 +115,7 @@ export function readPipelineContext(node: Node): MediaPipelineProps {
         ? { jwtIssuer, jwtAudience: list(jwtAudience) }
         : { userPool: { threatProtection, selfSignUp } },
     throttle: rateLimit !== undefined || burstLimit !== undefined ? { rateLimit, burstLimit } : undefined,
-    processing: architecture !== undefined ? { architecture } : undefined,
+    processing: architecture !== undefined || transcoder !== undefined ? { architecture, transcoder } : undefined,
     sweep: sweepInterval !== undefined || stallMargin !== undefined ? { interval: sweepInterval, stallMargin } : undefined,
     progress: progress !== undefined ? { enabled: progress } : undefined,
   };
@@ -161,6 +164,11 @@ function duration(key: string, value: string): Duration {
   const unit = DURATION_UNITS[match?.[2]?.toLowerCase() ?? 'none'];
   if (!match || !unit) throw new Error(`context ${key} must be seconds or a duration like 15m, 24h or 2d, got '${value}'`);
   return unit(Number(match[1]));
+}
+
+function transcoderSetting(value: string): TranscoderSetting {
+  if ((TRANSCODER_SETTINGS as readonly string[]).includes(value)) return value as TranscoderSetting;
+  throw new Error(`context transcoder must be ${TRANSCODER_SETTINGS.join(', ')}, got '${value}'`);
 }
 
 function processingArchitecture(value: string): Architecture {

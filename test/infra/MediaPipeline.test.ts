@@ -58,6 +58,8 @@ describe('MediaPipeline', () => {
       sweep.function,
       // It writes the uploader's bytesSent through transition.
       pipeline.progress!.functions.get('Message')!,
+      // MediaConvert job events end uploads ready or failed.
+      processing.mediaConvert!.statusFunction,
     ];
     expect(Object.keys(withUsage).sort()).toEqual(movers.map((fn) => logicalId(fn.function)).sort());
   });

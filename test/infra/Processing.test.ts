@@ -193,7 +193,8 @@ describe('Processing', () => {
           Effect: 'Allow',
           Resource: arn(s.storage.uploadsBucket),
         },
-        { Action: ['s3:DeleteObject', 's3:PutObject'], Effect: 'Allow', Resource: on(s.storage.mediaBucket, '/media/*/*') },
+        // Reading outputs: a redelivered event may finish the MediaConvert job it had submitted.
+        { Action: ['s3:DeleteObject', 's3:GetObject', 's3:PutObject'], Effect: 'Allow', Resource: on(s.storage.mediaBucket, '/media/*/*') },
         {
           Action: 's3:ListBucket',
           Condition: { StringLike: { 's3:prefix': ['media/*/*'] } },

@@ -2,7 +2,13 @@ import { relative } from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildPipelineApp } from '../../lib/buildPipelineApp.js';
-import { EXPIRE_UPLOADS_FUNCTION, FAIL_DEAD_LETTERS_FUNCTION, PROCESS_UPLOAD_FUNCTION, SWEEP_UPLOADS_FUNCTION } from '../../lib/eventFunctions.js';
+import {
+  EXPIRE_UPLOADS_FUNCTION,
+  FAIL_DEAD_LETTERS_FUNCTION,
+  MEDIACONVERT_STATUS_FUNCTION,
+  PROCESS_UPLOAD_FUNCTION,
+  SWEEP_UPLOADS_FUNCTION,
+} from '../../lib/eventFunctions.js';
 import { PipelineFunction, PROJECT_ROOT } from '../../lib/PipelineFunction.js';
 import { ROUTES } from '../../lib/routes.js';
 import { PUBLISH_PROGRESS_FUNCTION, WEBSOCKET_AUTHORIZER_FUNCTION, WEBSOCKET_ROUTES } from '../../lib/webSocketRoutes.js';
@@ -56,7 +62,7 @@ beforeAll(async () => {
 });
 
 describe('least privilege, derived from the code each function bundles', () => {
-  it('covers every function the app deploys: one per route, processing, dead letters, expiry, the sweep and live progress', () => {
+  it('covers every function the app deploys: one per route, processing, dead letters, expiry, the sweep, MediaConvert status and live progress', () => {
     const handlers = functions.map((fn) => relative(PROJECT_ROOT, fn.entry));
     const expected = [
       ...ROUTES.map((route) => route.handler),
@@ -64,6 +70,7 @@ describe('least privilege, derived from the code each function bundles', () => {
       FAIL_DEAD_LETTERS_FUNCTION.handler,
       EXPIRE_UPLOADS_FUNCTION.handler,
       SWEEP_UPLOADS_FUNCTION.handler,
+      MEDIACONVERT_STATUS_FUNCTION.handler,
       ...WEBSOCKET_ROUTES.map((route) => route.handler),
       WEBSOCKET_AUTHORIZER_FUNCTION.handler,
       PUBLISH_PROGRESS_FUNCTION.handler,
