@@ -1,4 +1,6 @@
-import { ENV, PROCESSING_ENV, PROGRESS_ENV, SWEEP_ENV } from '../lambdas/shared/config.js';
+import { ENV, PROCESSING_ENV, PROGRESS_ENV, SWEEP_ENV, TRANSCODER_ENV } from '../lambdas/shared/config.js';
+import type { MediaConvertSettings } from '../lambdas/process-upload/mediaconvert/mediaConvertSettings.js';
+import type { TranscoderSetting } from '../lambdas/process-upload/plan/transcoderRouting.js';
 import type { UploadPolicy } from '../lambdas/shared/mediaPolicy.js';
 import type { SweepSettings } from '../lambdas/shared/sweepSettings.js';
 import type { LocalCredentials } from './localDefaults.js';
@@ -37,6 +39,8 @@ export interface HandlerEnvironmentInput {
     /** Absent leaves the functions' default (20). */
     readonly maxConnectionsPerUser?: number;
   };
+  /** The transcoder setting and MediaConvert (the emulator's) settings; absent: ffmpeg only. */
+  readonly transcoder?: { readonly setting: TranscoderSetting; readonly mediaConvert: MediaConvertSettings };
 }
 
 /**
@@ -65,6 +69,8 @@ export function handlerEnvironment(input: HandlerEnvironmentInput): Record<strin
     [PROGRESS_ENV.jwksUrl]: input.progress.jwksUrl,
     [PROGRESS_ENV.webSocketUrl]: input.progress.webSocketUrl,
     ...(input.progress.maxConnectionsPerUser === undefined ? {} : { [PROGRESS_ENV.maxConnectionsPerUser]: String(input.progress.maxConnectionsPerUser) }),
+    [TRANSCODER_ENV.transcoder]: input.transcoder?.setting ?? 'ffmpeg',
+    ...(input.transcoder ? { [TRANSCODER_ENV.mediaConvertSettings]: JSON.stringify(input.transcoder.mediaConvert) } : {}),
     AWS_REGION: input.region,
     AWS_ACCESS_KEY_ID: input.credentials.accessKeyId,
     AWS_SECRET_ACCESS_KEY: input.credentials.secretAccessKey,

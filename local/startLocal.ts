@@ -4,6 +4,7 @@ import type { DynamoDBBatchResponse, S3Event, SQSBatchResponse } from 'aws-lambd
 import {
   EXPIRE_UPLOADS_FUNCTION,
   FAIL_DEAD_LETTERS_FUNCTION,
+  MEDIACONVERT_STATUS_FUNCTION,
   PROCESS_UPLOAD_FUNCTION,
   SWEEP_UPLOADS_FUNCTION,
   UPLOADS_PREFIX,
@@ -53,6 +54,9 @@ import { MEDIA_BUCKET_CORS, UPLOADS_BUCKET_CORS } from './s3/bucketCors.js';
 import type { AdaptedS3Operation } from './s3/s3OperationContext.js';
 import { startS3Emulator } from './s3/startS3Emulator.js';
 import { startSqsEndpoint } from './sqs/startSqsEndpoint.js';
+import { type MediaConvertEmulator, startMediaConvertEmulator } from './mediaconvert/MediaConvertEmulator.js';
+import type { MediaConvertSettings } from '../lambdas/process-upload/mediaconvert/mediaConvertSettings.js';
+import { type MediaConvertRouting, resolveMediaConvertRouting, type TranscoderSetting } from '../lambdas/process-upload/plan/transcoderRouting.js';
 
 export interface LocalOptions {
   /** Interface the API and S3 listen on; `0.0.0.0` lets other devices on the network in. @default '127.0.0.1' */
@@ -107,6 +111,18 @@ export interface LocalOptions {
   readonly webSocketMaxConnectionMs?: number;
   /** Live WebSocket connections one user may hold (the stack's `progress.maxConnectionsPerUser`). @default 20 */
   readonly maxConnectionsPerUser?: number;
+  /**
+   * The stack's `processing.transcoder`. Unless `ffmpeg`, a MediaConvert emulator (ffmpeg
+   * behind MediaConvert's API, docs/local-mode.md) takes the video that would go to MediaConvert.
+   * @default 'auto'
+   */
+  readonly transcoder?: TranscoderSetting;
+  /** Overrides of the MediaConvert routing (`routeLongerThanSeconds`, `routeShortSideOver`, `maxDurationSeconds`). @default - the stack's defaults */
+  readonly mediaConvertRouting?: Partial<MediaConvertRouting>;
+  /** The MediaConvert emulator's port (always on 127.0.0.1; only the functions call it); 0 picks a free one. @default 0, or the port of an earlier start in this process */
+  readonly mediaConvertPort?: number;
+  /** How often the status function asks about silent jobs; 0 only through `runSilentJobCheck()`. @default 60 */
+  readonly silentJobCheckIntervalSeconds?: number;
 }
 
 export interface LocalMode {
@@ -153,6 +169,10 @@ export interface LocalMode {
   runExpiry(): Promise<void>;
   /** Runs the sweep now. */
   runSweep(): Promise<void>;
+  /** The MediaConvert emulator (its test hooks), or undefined with `transcoder: 'ffmpeg'` or processing off. */
+  readonly mediaConvert: MediaConvertEmulator | undefined;
+  /** Has the status function ask about silent MediaConvert jobs now. */
+  runSilentJobCheck(): Promise<void>;
   /** Stops everything; events not yet delivered are kept for the next start. */
   stop(): Promise<void>;
 }
@@ -165,6 +185,11 @@ const DEAD_LETTER_FUNCTION_TIMEOUT_MS = 10_000;
 const EXPIRE_FUNCTION_TIMEOUT_MS = 60_000;
 const SWEEP_FUNCTION_TIMEOUT_MS = 5 * 60_000;
 const PUBLISH_FUNCTION_TIMEOUT_MS = 30_000;
+const STATUS_FUNCTION_TIMEOUT_MS = 5 * 60_000;
+let lastMediaConvertPort: number | undefined;
+const DEFAULT_SILENT_JOB_CHECK_SECONDS = 60;
+/** Stands in for the stack's job role: the emulator checks no IAM. */
+const LOCAL_MEDIACONVERT_ROLE = `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/media-pipeline-local-mediaconvert`;
 /** As long as the stack's process queue keeps an event. */
 const QUEUE_RETENTION_SECONDS = 4 * 86_400;
 /** The stack's default: re-sends of a lost event before the upload is failed. */
@@ -207,6 +232,11 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
       await stop().catch((error: unknown) => log.error('a local service did not stop cleanly', error));
     }
   };
+
+  // The functions learn the API's port (their management API and the issuer's keys are
+  // there), so handlers are imported only once the environment is set: every request waits.
+  let environmentSet!: () => void;
+  const environmentReady = new Promise<void>((resolve) => (environmentSet = resolve));
 
   try {
     const issuer = await LocalJwtIssuer.open(join(dataDir, 'jwt-signing-key.json'));
@@ -305,6 +335,44 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
     stops.push(async () => savePendingEvents(pendingEventsFile, await delivery.stop(STOP_GRACE_MS)));
     const s3Endpoint = `http://${publicHost}:${s3.port}`;
 
+    // As in the stack: MediaConvert (here ffmpeg behind its API, on loopback) reads originals
+    // and writes outputs in S3 itself, and its job events reach the status function.
+    const transcoder = options.transcoder ?? 'auto';
+    let mediaConvert: MediaConvertEmulator | undefined;
+    let mediaConvertSettings: MediaConvertSettings | undefined;
+    if (processor && transcoder !== 'ffmpeg') {
+      mediaConvert = await startMediaConvertEmulator({
+        s3: {
+          endpoint: `http://127.0.0.1:${s3.port}`,
+          region: LOCAL_REGION,
+          credentials,
+          forcePathStyle: true,
+          requestChecksumCalculation: 'WHEN_REQUIRED',
+          responseChecksumValidation: 'WHEN_REQUIRED',
+        },
+        ffmpeg: processor.ffmpeg,
+        ffprobe: processor.ffprobe,
+        // The handlers keep the endpoint they were first imported with: a restart in this process reuses its port.
+        port: options.mediaConvertPort ?? lastMediaConvertPort ?? 0,
+        log,
+        deliver: async (event) => {
+          await environmentReady;
+          const result = await invokeFunction(MEDIACONVERT_STATUS_FUNCTION.handler, event, STATUS_FUNCTION_TIMEOUT_MS);
+          if (result === NO_HANDLER) throw new Error(`lambdas/${MEDIACONVERT_STATUS_FUNCTION.handler}/handler.ts does not exist`);
+        },
+      });
+      stops.push(mediaConvert.close);
+      lastMediaConvertPort = Number(new URL(mediaConvert.endpoint).port);
+      mediaConvertSettings = {
+        queueArn: mediaConvert.queueArn,
+        roleArn: LOCAL_MEDIACONVERT_ROLE,
+        stackName: 'media-pipeline-local',
+        accelerated: false,
+        routing: resolveMediaConvertRouting(options.mediaConvertRouting ?? {}, 'mediaConvertRouting'),
+        endpoint: mediaConvert.endpoint,
+      };
+    }
+
     // Loopback only, whatever the API's host: it checks no signature.
     const sqs = await startSqsEndpoint({
       host: '127.0.0.1',
@@ -314,10 +382,6 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
     });
     stops.push(sqs.stop);
 
-    // The functions learn the API's port (their management API and the issuer's keys are
-    // there), so handlers are imported only once the environment is set: every request waits.
-    let environmentSet!: () => void;
-    const environmentReady = new Promise<void>((resolve) => (environmentSet = resolve));
     const resolveHandler = async (handlerDir: string) => {
       await environmentReady;
       return loadHandler(handlerDir);
@@ -376,6 +440,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
           webSocketUrl,
           maxConnectionsPerUser: options.maxConnectionsPerUser,
         },
+        transcoder: mediaConvertSettings ? { setting: transcoder, mediaConvert: mediaConvertSettings } : undefined,
       }),
     );
     environmentSet();
@@ -413,6 +478,13 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
     });
     // Stops before the queue: a run in progress may still send to it.
     stops.push(sweep.stop);
+    const silentJobCheck = scheduleJob({
+      job: { name: 'the silent-job check', handler: MEDIACONVERT_STATUS_FUNCTION.handler, whenMissing: 'silent MediaConvert jobs are not asked about' },
+      intervalMs: mediaConvert ? (options.silentJobCheckIntervalSeconds ?? DEFAULT_SILENT_JOB_CHECK_SECONDS) * 1000 : 0,
+      invoke: (event) => invokeFunction(MEDIACONVERT_STATUS_FUNCTION.handler, event, STATUS_FUNCTION_TIMEOUT_MS),
+      log,
+    });
+    stops.push(silentJobCheck.stop);
 
     let stopping: Promise<void> | undefined;
     return {
@@ -445,6 +517,8 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
       },
       runExpiry: () => expiry.runNow(),
       runSweep: () => sweep.runNow(),
+      mediaConvert,
+      runSilentJobCheck: () => silentJobCheck.runNow(),
       stop: () => (stopping ??= stopAll()),
     };
   } catch (error) {

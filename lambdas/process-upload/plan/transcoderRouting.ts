@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import { ConfigError } from '../../shared/errors.js';
 import type { MediaFacts } from '../probe/mediaFacts.js';
 import type { ProcessingLimits } from './processingLimits.js';
-import { maxVideoSeconds } from './videoWorkBudget.js';
+import { maxVideoSecondsOfWork } from './videoWorkBudget.js';
 
 /** Which transcoder makes a video's outputs. Audio and images always stay on ffmpeg. */
 export type Transcoder = 'ffmpeg' | 'mediaconvert';
@@ -58,8 +58,9 @@ export function resolveMediaConvertRouting(overrides: unknown, source = 'MediaCo
 /**
  * Picks the transcoder for a probed file. With `auto`, a video goes to MediaConvert when it is
  * longer than the line, larger than the short-side line, or more work than one ffmpeg run can
- * finish (the pixel budget); a video that states no length stays on ffmpeg, which reads it only
- * as far as a run can encode.
+ * finish (the pixel budget, not the duration limit: a video too long for the deployer's limit
+ * stays on ffmpeg and fails TOO_LONG there); a video that states no length stays on ffmpeg,
+ * which reads it only as far as a run can encode.
  */
 export function chooseTranscoder(
   facts: MediaFacts,
@@ -73,7 +74,7 @@ export function chooseTranscoder(
   if (width !== undefined && height !== undefined && Math.min(width, height) > routing.routeShortSideOver) return 'mediaconvert';
   if (durationSeconds === undefined) return 'ffmpeg';
   if (durationSeconds > routing.routeLongerThanSeconds) return 'mediaconvert';
-  if (width !== undefined && height !== undefined && durationSeconds > maxVideoSeconds(ffmpegLimits, width, height, facts.decodeFps ?? facts.fps)) {
+  if (width !== undefined && height !== undefined && durationSeconds > maxVideoSecondsOfWork(ffmpegLimits, width, height, facts.decodeFps ?? facts.fps)) {
     return 'mediaconvert';
   }
   return 'ffmpeg';

@@ -48,6 +48,11 @@ const MEASURED_LADDER_RATIO = outputPixelsPerSourcePixel(1920, 1080);
 
 /** The longest video of this picture and rate a run may take on: the duration limit, or less where the pixel budget binds. */
 export function maxVideoSeconds(limits: ProcessingLimits, width: number, height: number, fps: number | undefined): number {
+  return Math.min(limits.maxDurationSeconds.video, maxVideoSecondsOfWork(limits, width, height, fps));
+}
+
+/** The longest video of this picture and rate one run can encode, by the pixel budget alone. */
+export function maxVideoSecondsOfWork(limits: ProcessingLimits, width: number, height: number, fps: number | undefined): number {
   const pixelsPerSecond = width * height * (fps ?? ASSUMED_FPS) * ladderWorkFactor(width, height);
-  return Math.min(limits.maxDurationSeconds.video, limits.maxVideoPixels / pixelsPerSecond);
+  return limits.maxVideoPixels / pixelsPerSecond;
 }

@@ -52,6 +52,11 @@ describe('chooseTranscoder, auto', () => {
     expect(route(video({ fps: 240, decodeFps: 240, durationSeconds: 280 }))).toBe('ffmpeg');
   });
 
+  it("keeps a video over the deployer's ffmpeg duration limit on ffmpeg, where it fails TOO_LONG, unless it passes the line", () => {
+    const limits = { ...DEFAULT_PROCESSING_LIMITS, maxDurationSeconds: { audio: 5, video: 3.5 } };
+    expect(chooseTranscoder(video({ durationSeconds: 5 }), 'auto', DEFAULT_MEDIACONVERT_ROUTING, limits)).toBe('ffmpeg');
+  });
+
   it('keeps a video that states no length on ffmpeg, which reads only as far as a run can encode', () => {
     expect(route(video({ durationSeconds: undefined }))).toBe('ffmpeg');
   });
