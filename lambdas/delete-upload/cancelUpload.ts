@@ -22,7 +22,7 @@ export async function cancelUpload(record: UploadRecord, ownerId: string): Promi
   }
   await deleteSourceObject(record.sourceKey);
   // A MediaConvert job stops costing minutes; what it writes before it stops is removed by its final event.
-  if (cancelled.transcodeJob !== undefined) await cancelTranscodeJob(record.uploadId, cancelled.transcodeJob.id);
+  if (cancelled.transcodeJob?.id !== undefined) await cancelTranscodeJob(record.uploadId, cancelled.transcodeJob.id);
   // A processing run notices the cancel and removes what it published; one that died cannot,
   // and the event that would start it again finds the upload cancelled and stops.
   if (record.status === 'processing' || cancelled.transcodeJob !== undefined) await deleteMediaOutputs(record.uploadId);

@@ -39,6 +39,9 @@ export async function checkSilentJobs(now: Date, context: JobStateContext): Prom
 async function checkJob(record: UploadRecord, context: JobStateContext): Promise<JobOutcome | 'lost'> {
   const job = record.transcodeJob;
   if (!job) return 'ignored';
+  // Recorded as being submitted, never as submitted: the run died in between, and a job it
+  // submitted would have reported by now.
+  if (job.id === undefined) return failLost(record, `token ${job.token}`);
   try {
     const { Job } = await mediaConvert().client.send(new GetJobCommand({ Id: job.id }));
     if (!Job) throw new Error(`GetJob answered without the job ${job.id}`);

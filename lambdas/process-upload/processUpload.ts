@@ -29,8 +29,8 @@ import { CancelWatch } from './CancelWatch.js';
 import { claimUpload } from './claimUpload.js';
 import { publishPoster } from './ffmpeg/publishPoster.js';
 import { adoptRunningJob } from './mediaconvert/adoptRunningJob.js';
-import { cancelTranscodeJob } from './mediaconvert/cancelTranscodeJob.js';
-import { submitJob } from './mediaconvert/submitJob.js';
+import { handOverToMediaConvert } from './mediaconvert/handOverToMediaConvert.js';
+import { newTranscodeJob } from './mediaconvert/submitJob.js';
 import { chooseTranscoder, DEFAULT_MEDIACONVERT_ROUTING, mediaConvertLimits } from './plan/transcoderRouting.js';
 import { planVideo } from './plan/videoPlan.js';
 import { ProgressReporter } from './ProgressReporter.js';
@@ -91,7 +91,7 @@ export async function processUpload(uploadId: string, attempt: Attempt): Promise
     const outcome = await processClaimed(record, source.url, workDir, progress, attempt.deadline, state);
     await progress.settle();
     if ('job' in outcome) {
-      await recordJob(uploadId, outcome.job);
+      await handOverToMediaConvert(outcome.job, { uploadId, uploadsBucket, sourceKey: record.sourceKey, mediaBucket });
     } else {
       await transition(uploadId, 'processing', 'ready', { media: outcome.media, progress: null, stage: null, transcoder: 'ffmpeg' });
       logger.info('Upload processed', { uploadId, kind: outcome.media.kind, durationSeconds: outcome.media.durationSeconds });
@@ -163,8 +163,7 @@ async function processClaimed(
   if (path === 'mediaconvert') {
     const plan = planVideo(media, () => routing.maxDurationSeconds);
     await publishPoster(work, plan);
-    const job = await submitJob({ uploadId, plan, media, uploadsBucket, sourceKey: record.sourceKey, mediaBucket });
-    return { job };
+    return { job: newTranscodeJob(plan, media) };
   }
   const info = await PROCESSORS[media.kind](work, media);
 
@@ -175,27 +174,6 @@ async function processClaimed(
   return { media: info };
 }
 
-/**
- * The upload stays `processing` and the event is done: the job's events move it on. Should the
- * upload have left `processing` meanwhile (cancelled, deleted), the job is cancelled and the
- * failure handling removes the poster; should the job end anyway, its final event finds the
- * upload gone and removes what it wrote.
- */
-async function recordJob(uploadId: string, job: TranscodeJob): Promise<void> {
-  try {
-    await transition(uploadId, 'processing', 'processing', {
-      transcoder: 'mediaconvert',
-      transcodeJob: job,
-      runningJob: 'mediaconvert',
-      stage: 'transcode',
-      progress: 0,
-    });
-  } catch (error) {
-    if (error instanceof InvalidStateError || error instanceof NotFoundError) await cancelTranscodeJob(uploadId, job.id);
-    throw error;
-  }
-  logger.info('Upload handed to MediaConvert', { uploadId, jobId: job.id });
-}
 
 /**
  * `mayHaveOutputs`: this run published, or an earlier attempt of the message may have.

@@ -64,9 +64,14 @@ export interface MediaInfo {
  * describes the same outputs without planning again.
  */
 export interface TranscodeJob {
-  readonly id: string;
-  /** The client request token it was submitted with; it names the folder the job writes to. */
+  /**
+   * The token the job is submitted with (and carries in its metadata): it names the job's
+   * folder, and events are matched to the record by it, so an event that arrives before the
+   * job's id is recorded still finds its upload.
+   */
   readonly token: string;
+  /** MediaConvert's job id, once CreateJob answered; absent while the submission is under way. */
+  readonly id?: string;
   readonly submittedAt: string;
   readonly plan: VideoPlan;
   readonly media: ValidMedia;

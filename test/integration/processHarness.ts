@@ -10,7 +10,7 @@ import { createLambdaContext } from '../../local/createLambdaContext.js';
 import { encodeS3EventKey } from '../../local/events/normalizeS3Event.js';
 import { toSqsEvent } from '../../local/events/toSqsEvent.js';
 import { silentLog } from '../../local/localLog.js';
-import { type LocalMode, startLocal } from '../../local/startLocal.js';
+import { type LocalMode, type LocalOptions, startLocal } from '../../local/startLocal.js';
 import type { MediaKind } from '../../lambdas/shared/mediaPolicy.js';
 import type { UploadRecord, UploadStatus } from '../../lambdas/shared/uploadRecord.js';
 import { emulatorS3 } from './support/localHttp.js';
@@ -42,7 +42,7 @@ export class ProcessHarness {
    * imported). S3 is named `localhost`, not 127.0.0.1, as on AWS every S3 endpoint is a host
    * name: the function's S3 client resolves it, as it resolves S3's on Lambda.
    */
-  static async start(env: Record<string, string> = {}): Promise<ProcessHarness> {
+  static async start(env: Record<string, string> = {}, options: Partial<LocalOptions> = {}): Promise<ProcessHarness> {
     process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
     Object.assign(process.env, env);
     const dataDir = await mkdtemp(join(tmpdir(), 'process-media-'));
@@ -55,6 +55,7 @@ export class ProcessHarness {
       expireIntervalSeconds: 0,
       publicHost: 'localhost',
       log: silentLog,
+      ...options,
     });
     const s3 = emulatorS3(local);
     const dynamo = DynamoDBDocumentClient.from(

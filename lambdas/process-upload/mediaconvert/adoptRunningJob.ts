@@ -14,6 +14,15 @@ import { mediaConvert } from './mediaConvertClient.js';
 export async function adoptRunningJob(record: UploadRecord): Promise<JobOutcome> {
   const job = record.transcodeJob;
   if (!job) throw new TypeError(`Upload ${record.uploadId} has a running job but names none`);
+  if (job.id === undefined) {
+    // The earlier attempt died between recording the submission and recording the job's id:
+    // a job it submitted reports by its token; if none was, the silent-job check fails the upload.
+    logger.warn('The earlier attempt did not record whether its job was submitted; leaving it to the job events and the silent-job check', {
+      uploadId: record.uploadId,
+      token: job.token,
+    });
+    return 'ignored';
+  }
   const { Job } = await mediaConvert().client.send(new GetJobCommand({ Id: job.id }));
   if (!Job) throw new Error(`GetJob answered without the job ${job.id}`);
   const outcome = await applyJobState(jobStateFromGetJob(Job), jobStateContext());

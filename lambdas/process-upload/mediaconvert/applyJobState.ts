@@ -55,7 +55,7 @@ export async function applyJobState(state: JobState, context: JobStateContext): 
   const final = FINAL_JOB_STATUSES.includes(state.status);
   const record = await findUploadRecord(uploadId);
   const job = record?.transcodeJob;
-  const recorded = job !== undefined && job.id === state.jobId;
+  const recorded = job !== undefined && job.token === state.userMetadata.token;
   if (!record || (record.status !== 'processing' && record.status !== 'ready')) {
     if (!final) return 'ignored';
     logger.info('The job of an upload that stopped processing ended; removing what was written', { uploadId, jobId: state.jobId, status: record?.status });
@@ -131,7 +131,7 @@ async function complete(record: UploadRecord, job: TranscodeJob, context: JobSta
     await deleteMediaOutputs(uploadId);
     return 'outputsRemoved';
   }
-  logger.info('Upload processed by MediaConvert', { uploadId, jobId: job.id, durationSeconds: finished.media.durationSeconds });
+  logger.info('Upload processed by MediaConvert', { uploadId, token: job.token, durationSeconds: finished.media.durationSeconds });
   try {
     await context.removeLeftovers(finished.leftovers);
   } catch (error) {

@@ -9,43 +9,44 @@ import type { ValidMedia } from '../probe/validateMedia.js';
 import { buildJob } from './buildJob.js';
 import { mediaConvert } from './mediaConvertClient.js';
 
-export interface JobSubmission {
+/** Where the job reads and writes. */
+export interface JobLocation {
   readonly uploadId: string;
-  readonly plan: VideoPlan;
-  readonly media: ValidMedia;
   readonly uploadsBucket: string;
   readonly sourceKey: string;
   readonly mediaBucket: string;
-  readonly now?: Date;
+}
+
+/** A job about to be submitted: a fresh token (which names its output folder), and what it is made from. */
+export function newTranscodeJob(plan: VideoPlan, media: ValidMedia, now = new Date()): TranscodeJob {
+  return { token: randomBytes(8).toString('hex'), submittedAt: now.toISOString(), plan, media };
 }
 
 /**
- * Submits the MediaConvert job for a planned video and returns what the record keeps of it.
- * Each submission gets a fresh token, which names the job's own output folder. A job
- * MediaConvert refuses (BadRequest: settings it will not take for this file) fails the upload
- * for good; its message is logged, since it names buckets and settings. Throttling the SDK could
- * not retry away, and any other fault, are retried with the event.
+ * Submits `job` to MediaConvert and returns the job id. A job MediaConvert refuses (BadRequest:
+ * settings it will not take for this file) fails the upload for good; its message is logged,
+ * since it names buckets and settings. Throttling the SDK could not retry away, and any other
+ * fault, are retried with the event.
  */
-export async function submitJob(submission: JobSubmission): Promise<TranscodeJob> {
+export async function submitJob(job: TranscodeJob, location: JobLocation): Promise<string> {
   const { client, settings } = mediaConvert();
-  const token = randomBytes(8).toString('hex');
   const input = buildJob({
-    uploadId: submission.uploadId,
-    plan: submission.plan,
-    media: submission.media,
-    sourceUri: `s3://${submission.uploadsBucket}/${submission.sourceKey}`,
-    mediaBucket: submission.mediaBucket,
-    clientRequestToken: token,
+    uploadId: location.uploadId,
+    plan: job.plan,
+    media: job.media,
+    sourceUri: `s3://${location.uploadsBucket}/${location.sourceKey}`,
+    mediaBucket: location.mediaBucket,
+    clientRequestToken: job.token,
     settings,
   });
   try {
-    const { Job: job } = await client.send(new CreateJobCommand(input));
-    if (job?.Id === undefined) throw new Error('MediaConvert accepted the job without giving its id');
-    logger.info('Submitted the transcode job', { uploadId: submission.uploadId, jobId: job.Id, renditions: submission.plan.renditions.length });
-    return { id: job.Id, token, submittedAt: (submission.now ?? new Date()).toISOString(), plan: submission.plan, media: submission.media };
+    const { Job: created } = await client.send(new CreateJobCommand(input));
+    if (created?.Id === undefined) throw new Error('MediaConvert accepted the job without giving its id');
+    logger.info('Submitted the transcode job', { uploadId: location.uploadId, jobId: created.Id, token: job.token, renditions: job.plan.renditions.length });
+    return created.Id;
   } catch (error) {
     if (error instanceof BadRequestException) {
-      logger.warn('MediaConvert refused the transcode job', { uploadId: submission.uploadId, message: error.message });
+      logger.warn('MediaConvert refused the transcode job', { uploadId: location.uploadId, message: error.message });
       throw new ProcessingError(FAILURE_CODES.transcodeFailed, 'The video could not be transcoded: the transcoder refused the job for this file', {
         cause: error,
       });

@@ -20,7 +20,7 @@ import { checkSilentJobs, MAX_CHECKED_JOBS } from '../../../../lambdas/mediaconv
 import type { JobStateContext } from '../../../../lambdas/process-upload/mediaconvert/applyJobState.js';
 import { logger } from '../../../../lambdas/shared/logger.js';
 import type { MediaInfo, UploadRecord } from '../../../../lambdas/shared/uploadRecord.js';
-import { JOB_ID, QUEUE_ARN, ROLE_ARN, STACK_NAME, transcodeJob } from '../../support/transcodeJob.js';
+import { JOB_ID, JOB_TOKEN, QUEUE_ARN, ROLE_ARN, STACK_NAME, transcodeJob } from '../../support/transcodeJob.js';
 import { fakeUploadsTable, uploadRecord } from '../process-upload/fakeUploadsTable.js';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
@@ -49,7 +49,7 @@ function silent(overrides: Partial<UploadRecord> = {}): UploadRecord {
 /** GetJob's answer for the job of upload `uploadId`. */
 function job(status: Job['Status'], overrides: Partial<Job> = {}, uploadId = 'u1'): { Job: Job } {
   return {
-    Job: { Id: JOB_ID, Status: status, Queue: QUEUE_ARN, Role: ROLE_ARN, Settings: {}, UserMetadata: { uploadId, stack: STACK_NAME }, ...overrides },
+    Job: { Id: JOB_ID, Status: status, Queue: QUEUE_ARN, Role: ROLE_ARN, Settings: {}, UserMetadata: { uploadId, stack: STACK_NAME, token: JOB_TOKEN }, ...overrides },
   };
 }
 
@@ -172,6 +172,18 @@ describe('checkSilentJobs', () => {
     await expect(checkSilentJobs(NOW, context())).resolves.toEqual({ ...NONE, progress: 1, errors: 1 });
 
     expect(error).toHaveBeenCalledWith('Could not check a silent transcode job; the next check tries again', expect.objectContaining({ uploadId: 'u1' }));
+  });
+
+  it('fails an upload whose submission was recorded but never its job id, without asking MediaConvert', async () => {
+    const { id: _id, ...submitting } = transcodeJob();
+    const table = fakeUploadsTable(dynamo, [silent({ transcodeJob: submitting })]);
+    dynamo.on(QueryCommand).resolves({ Items: [table.get('u1') as UploadRecord] });
+
+    const counts = await checkSilentJobs(NOW, context());
+
+    expect(counts).toEqual({ ...NONE, lost: 1 });
+    expect(mediaConvert.calls()).toEqual([]);
+    expect(table.get('u1')).toMatchObject({ status: 'failed', error: { code: 'PROCESSING_STALLED' } });
   });
 
   it('ignores an indexed upload that names no job', async () => {

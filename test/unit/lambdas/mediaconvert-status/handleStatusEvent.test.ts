@@ -20,7 +20,7 @@ vi.hoisted(() => {
 import { handleStatusEvent, type StatusContexts, type StatusEvent } from '../../../../lambdas/mediaconvert-status/handleStatusEvent.js';
 import { logger } from '../../../../lambdas/shared/logger.js';
 import type { UploadRecord } from '../../../../lambdas/shared/uploadRecord.js';
-import { JOB_ID, QUEUE_ARN, ROLE_ARN, STACK_NAME, transcodeJob } from '../../support/transcodeJob.js';
+import { JOB_ID, JOB_TOKEN, QUEUE_ARN, ROLE_ARN, STACK_NAME, transcodeJob } from '../../support/transcodeJob.js';
 import { fakeUploadsTable, uploadRecord } from '../process-upload/fakeUploadsTable.js';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
@@ -48,7 +48,7 @@ function jobEvent(detail: Record<string, unknown>): StatusEvent {
     source: 'aws.mediaconvert',
     'detail-type': 'MediaConvert Job State Change',
     time: '2025-03-01T11:59:58Z',
-    detail: { jobId: JOB_ID, queue: QUEUE_ARN, userMetadata: { uploadId: 'u1', stack: STACK_NAME }, ...detail },
+    detail: { jobId: JOB_ID, queue: QUEUE_ARN, userMetadata: { uploadId: 'u1', stack: STACK_NAME, token: JOB_TOKEN }, ...detail },
   };
 }
 
@@ -96,7 +96,7 @@ describe('handleStatusEvent', () => {
     fakeUploadsTable(dynamo, [processing()]);
     dynamo.on(QueryCommand).resolves({ Items: [processing()] });
     mediaConvert.on(GetJobCommand).resolves({
-      Job: { Id: JOB_ID, Status: 'PROGRESSING', JobPercentComplete: 10, Queue: QUEUE_ARN, Role: ROLE_ARN, Settings: {}, UserMetadata: { uploadId: 'u1', stack: STACK_NAME } },
+      Job: { Id: JOB_ID, Status: 'PROGRESSING', JobPercentComplete: 10, Queue: QUEUE_ARN, Role: ROLE_ARN, Settings: {}, UserMetadata: { uploadId: 'u1', stack: STACK_NAME, token: JOB_TOKEN } },
     });
 
     await handleStatusEvent(TICK, contexts(), NOW);

@@ -20,7 +20,7 @@ vi.hoisted(() => {
 import { adoptRunningJob } from '../../../../../lambdas/process-upload/mediaconvert/adoptRunningJob.js';
 import { logger } from '../../../../../lambdas/shared/logger.js';
 import type { UploadRecord } from '../../../../../lambdas/shared/uploadRecord.js';
-import { JOB_ID, QUEUE_ARN, ROLE_ARN, STACK_NAME, transcodeJob } from '../../../support/transcodeJob.js';
+import { JOB_ID, JOB_TOKEN, QUEUE_ARN, ROLE_ARN, STACK_NAME, transcodeJob } from '../../../support/transcodeJob.js';
 import { fakeUploadsTable, uploadRecord } from '../fakeUploadsTable.js';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
@@ -43,7 +43,7 @@ describe('adoptRunningJob', () => {
   it('asks GetJob about the recorded job and applies its answer, submitting nothing', async () => {
     const table = fakeUploadsTable(dynamo, [handedOver()]);
     mediaConvert.on(GetJobCommand).resolves({
-      Job: { Id: JOB_ID, Status: 'PROGRESSING', JobPercentComplete: 64, Queue: QUEUE_ARN, Role: ROLE_ARN, Settings: {}, UserMetadata: { uploadId: 'u1', stack: STACK_NAME } },
+      Job: { Id: JOB_ID, Status: 'PROGRESSING', JobPercentComplete: 64, Queue: QUEUE_ARN, Role: ROLE_ARN, Settings: {}, UserMetadata: { uploadId: 'u1', stack: STACK_NAME, token: JOB_TOKEN } },
     });
 
     await expect(adoptRunningJob(handedOver())).resolves.toBe('progress');
@@ -51,6 +51,12 @@ describe('adoptRunningJob', () => {
     expect(mediaConvert).toHaveReceivedCommandExactlyOnceWith(GetJobCommand, { Id: JOB_ID });
     expect(mediaConvert.calls()).toHaveLength(1);
     expect(table.get('u1')).toMatchObject({ status: 'processing', progress: 64, runningJob: 'mediaconvert' });
+  });
+
+  it('asks nothing when the earlier attempt died before recording the job id: the job reports by its token, or the silent-job check fails the upload', async () => {
+    const { id: _id, ...submitting } = transcodeJob();
+    await expect(adoptRunningJob(handedOver({ transcodeJob: submitting }))).resolves.toBe('ignored');
+    expect(mediaConvert.calls()).toEqual([]);
   });
 
   it('refuses a record that names no job', async () => {

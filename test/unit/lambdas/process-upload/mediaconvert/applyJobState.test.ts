@@ -342,6 +342,15 @@ describe('applyJobState', () => {
       expect(logger.warn).toHaveBeenCalledWith('The transcode job failed', expect.objectContaining({ errorMessage: 'Bad input at s3://media-bucket/secret/key' }));
     });
 
+    it('finds its upload by the token the job carries, even before the job id is recorded', async () => {
+      const { id: _id, ...submitting } = JOB;
+      const table = fakeUploadsTable(dynamo, [processing({ transcodeJob: submitting })]);
+
+      await expect(applyJobState(state('ERROR', { errorCode: 1030 }), context())).resolves.toBe('failed');
+
+      expect(table.get('u1')).toMatchObject({ status: 'failed', error: { code: 'UNSUPPORTED_MEDIA' } });
+    });
+
     it('fails the upload as TRANSCODE_FAILED when someone else cancelled its job', async () => {
       const table = fakeUploadsTable(dynamo, [processing()]);
       await expect(applyJobState(state('CANCELED'), context())).resolves.toBe('failed');
