@@ -34,6 +34,7 @@ console.log(`media-pipeline local mode
   SQS        ${local.sqsEndpoint}   (the process queue, for the sweep's re-sent events)
   Data       ${local.dataDir}
   ffmpeg     ${local.ffmpeg ? `${local.ffmpeg.version}, from ${local.ffmpeg.source}` : 'none: processing is off (see the warning above)'}
+  MediaConvert ${local.mediaConvert ? `emulated with that ffmpeg at ${local.mediaConvert.endpoint} (docs/local-mode.md says what only AWS proves)` : 'off: every video is transcoded by the ffmpeg run'}
   User       ${DEV_USER} (token valid for 30 days; ${anotherUser})
   Token      ${token}
 Ready. Ctrl-C stops.`);

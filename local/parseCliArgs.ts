@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { UploadPolicy } from '../lambdas/shared/mediaPolicy.js';
+import { TRANSCODER_SETTINGS, type TranscoderSetting } from '../lambdas/process-upload/plan/transcoderRouting.js';
 import type { LocalOptions } from './startLocal.js';
 
 export const USAGE = `Usage: npm run local -- [options]
@@ -18,6 +19,8 @@ Runs the HTTP API, an S3 emulator and a DynamoDB emulator on this machine.
   --sweep-interval <s>      seconds between runs of the sweep, 0 to turn it off               [LOCAL_SWEEP_INTERVAL, default 60]
   --stall-margin <s>        seconds a stall must last before the sweep acts                   [LOCAL_STALL_MARGIN, default 60]
   --upload-policy <json>    UPLOAD_POLICY for the functions, e.g. '{"partUrlExpirySeconds":60}' [UPLOAD_POLICY]
+  --transcoder <which>      auto, ffmpeg or mediaconvert (MediaConvert is emulated with ffmpeg) [LOCAL_TRANSCODER, default auto]
+  --route-longer-than <s>   with auto, video longer than this goes to MediaConvert             [LOCAL_ROUTE_LONGER_THAN, default 600]
   --verbose                 print the S3 emulator's request log
   --help                    print this help`;
 
@@ -50,6 +53,8 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
         'sweep-interval': { type: 'string' },
         'stall-margin': { type: 'string' },
         'upload-policy': { type: 'string' },
+        transcoder: { type: 'string' },
+        'route-longer-than': { type: 'string' },
         verbose: { type: 'boolean' },
         help: { type: 'boolean' },
       },
@@ -76,6 +81,8 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
       sweepIntervalSeconds: seconds(setting(values['sweep-interval'], 'LOCAL_SWEEP_INTERVAL'), '--sweep-interval'),
       stallMarginSeconds: seconds(setting(values['stall-margin'], 'LOCAL_STALL_MARGIN'), '--stall-margin'),
       uploadPolicy: policy === undefined ? undefined : uploadPolicy(policy),
+      transcoder: transcoder(setting(values.transcoder, 'LOCAL_TRANSCODER')),
+      mediaConvertRouting: routing(seconds(setting(values['route-longer-than'], 'LOCAL_ROUTE_LONGER_THAN'), '--route-longer-than')),
       verbose: values.verbose ?? false,
     },
   };
@@ -92,6 +99,18 @@ function seconds(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
   if (!/^\d+(\.\d+)?$/.test(value)) throw new CliArgsError(`${flag} must be a number of seconds, got "${value}"`);
   return Number(value);
+}
+
+function transcoder(value: string | undefined): TranscoderSetting | undefined {
+  if (value === undefined) return undefined;
+  if (!(TRANSCODER_SETTINGS as readonly string[]).includes(value)) {
+    throw new CliArgsError(`--transcoder must be one of ${TRANSCODER_SETTINGS.join(', ')}, got "${value}"`);
+  }
+  return value as TranscoderSetting;
+}
+
+function routing(routeLongerThanSeconds: number | undefined): LocalOptions['mediaConvertRouting'] {
+  return routeLongerThanSeconds === undefined ? undefined : { routeLongerThanSeconds };
 }
 
 function uploadPolicy(value: string): Partial<UploadPolicy> {

@@ -78,6 +78,14 @@ describe('parseCliArgs', () => {
     });
   });
 
+  it('chooses the transcoder and the MediaConvert line, and refuses one it does not know', () => {
+    expect(parseCliArgs(['--transcoder', 'mediaconvert', '--route-longer-than', '30'], {})).toMatchObject({
+      options: { transcoder: 'mediaconvert', mediaConvertRouting: { routeLongerThanSeconds: 30 } },
+    });
+    expect(parseCliArgs([], { LOCAL_TRANSCODER: 'ffmpeg' })).toMatchObject({ options: { transcoder: 'ffmpeg' } });
+    expect(() => parseCliArgs(['--transcoder', 'handbrake'], {})).toThrow(new CliArgsError('--transcoder must be one of auto, ffmpeg, mediaconvert, got "handbrake"'));
+  });
+
   it('asks for help', () => {
     expect(parseCliArgs(['--help'], {})).toEqual({ help: true });
   });
