@@ -68,9 +68,25 @@ describe('handlerEnvironment', () => {
       JWT_AUDIENCE: 'media-pipeline-local',
       JWKS_URL: 'http://127.0.0.1:4000/.well-known/jwks.json',
       WEBSOCKET_URL: 'ws://127.0.0.1:4000/ws',
+      TRANSCODER: 'ffmpeg',
       AWS_REGION: 'us-east-1',
       AWS_ACCESS_KEY_ID: 'S3RVER',
       AWS_SECRET_ACCESS_KEY: 'S3RVER',
+    });
+  });
+
+  it('passes the transcoder and the MediaConvert emulator settings when MediaConvert is on', () => {
+    const mediaConvert = {
+      queueArn: 'arn:aws:mediaconvert:us-east-1:000000000000:queues/media-pipeline',
+      roleArn: 'arn:aws:iam::000000000000:role/media-pipeline-local-mediaconvert',
+      stackName: 'media-pipeline-local',
+      accelerated: false,
+      routing: { routeLongerThanSeconds: 600, routeShortSideOver: 1080, maxDurationSeconds: 14_400 },
+      endpoint: 'http://127.0.0.1:4571',
+    };
+    expect(handlerEnvironment({ ...input, transcoder: { setting: 'auto', mediaConvert } })).toMatchObject({
+      TRANSCODER: 'auto',
+      MEDIACONVERT_SETTINGS: JSON.stringify(mediaConvert),
     });
   });
 
