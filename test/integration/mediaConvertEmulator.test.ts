@@ -149,7 +149,7 @@ function jobInput(shape: JobShape): CreateJobCommandInput {
   return {
     Role: 'arn:aws:iam::000000000000:role/media-pipeline-mediaconvert',
     Queue: emulator.queueArn,
-    UserMetadata: { uploadId, stack: 'media-pipeline-test' },
+    UserMetadata: { uploadId, stack: 'media-pipeline-test', token: 'a1b2c3d4e5f60718' },
     StatusUpdateInterval: 'SECONDS_15',
     AccelerationSettings: { Mode: 'DISABLED' },
     Settings: {
@@ -254,7 +254,7 @@ describe('MediaConvert emulator', () => {
   it('runs a job to COMPLETE: clipped HLS under MediaConvert names that ffprobe plays, frame captures, documented events', async () => {
     const uploadId = await upload(await makeVideo(join(dir, 'four.mp4'), { width: 640, height: 360, seconds: 4 }));
     const { Job } = await mc.send(new CreateJobCommand(jobInput({ uploadId, audio: true, clipSeconds: 3, maxCaptures: 3 })));
-    expect(Job).toMatchObject({ Status: 'SUBMITTED', Queue: emulator.queueArn, UserMetadata: { uploadId, stack: 'media-pipeline-test' } });
+    expect(Job).toMatchObject({ Status: 'SUBMITTED', Queue: emulator.queueArn, UserMetadata: { uploadId, stack: 'media-pipeline-test', token: 'a1b2c3d4e5f60718' } });
     expect(Job?.Arn).toBe(`arn:aws:mediaconvert:${REGION}:000000000000:jobs/${Job?.Id}`);
     expect(Job?.CreatedAt).toBeInstanceOf(Date);
 
@@ -365,7 +365,7 @@ describe('MediaConvert emulator', () => {
     for (const [i, output] of built.entries()) {
       const { Width: width, Height: height } = output.VideoDescription ?? {};
       expect(height).toBeGreaterThan(width as number);
-      const playlist = `master${output.NameModifier}.m3u8`;
+      const playlist = `job-0123456789abcdef/master${output.NameModifier}.m3u8`;
       expect(detail.outputGroupDetails[0]?.outputDetails[i]?.outputFilePaths).toEqual([`s3://${MEDIA}/media/${uploadId}/${playlist}`]);
       const probe = await ffprobeJson(join(copy, playlist), '-show_entries', 'stream=codec_type,width,height:format=duration');
       expect(probe.streams).toContainEqual(expect.objectContaining({ codec_type: 'video', width, height }));
