@@ -11,10 +11,12 @@ import { planRenditions, type RenditionPlan } from './videoLadder.js';
 /** Target HLS segment length. */
 export const VIDEO_SEGMENT_SECONDS = 6;
 /**
- * A keyframe starts every segment at the same instants in every rendition, so players switch
- * cleanly; the interval divides the segment length.
+ * Keyframes come on one clock in every rendition, at the same instants, so every segment starts
+ * with one and players switch cleanly; the interval divides the segment length. Every 2 s, as
+ * Apple's HLS authoring spec recommends: a viewer who changes quality by hand waits at most 2 s
+ * for a picture (with 6 s it froze for up to 6 s).
  */
-export const VIDEO_KEYFRAME_SECONDS = VIDEO_SEGMENT_SECONDS;
+export const VIDEO_KEYFRAME_SECONDS = 2;
 /** How far past the duration limit an original is read, so that reaching the limit shows. */
 export const READ_LIMIT_MARGIN_SECONDS = 1;
 

@@ -28,7 +28,7 @@ describe('planVideo', () => {
       videoStreamIndex: 0,
       audioStreamIndex: 1,
       segmentSeconds: 6,
-      keyframeSeconds: 6,
+      keyframeSeconds: 2,
       posterAtSeconds: 10,
       maxSeconds: 1200,
       readLimitSeconds: 1201,
