@@ -8,6 +8,7 @@ import { measureRendition, parseMediaPlaylist, type RenditionStats } from '../hl
 import { MASTER_PLAYLIST, renditionPlaylist, SPRITE, THUMBNAILS_VTT } from '../plan/outputNames.js';
 import { planThumbnails, spriteGrid, thumbnailVtt } from '../plan/thumbnailPlan.js';
 import type { RenditionPlan } from '../plan/videoLadder.js';
+import { playlistOrder } from '../plan/variantOrder.js';
 import { planVideo, renditionCodecs, type VideoPlan, videoMediaInfo } from '../plan/videoPlan.js';
 import { maxVideoSeconds } from '../plan/videoWorkBudget.js';
 import type { ValidMedia } from '../probe/validateMedia.js';
@@ -70,7 +71,8 @@ export async function transcodeVideo(work: WorkContext, media: ValidMedia): Prom
     maxSeconds: plan.maxSeconds,
   });
   const hasAudio = plan.audioStreamIndex !== undefined;
-  await writeFile(join(work.outputDir, MASTER_PLAYLIST), masterPlaylist(renditions.map((r, i) => variant(r, stats[i], hasAudio))));
+  const variants = playlistOrder(renditions).map((i) => variant(renditions[i] as RenditionPlan, stats[i], hasAudio));
+  await writeFile(join(work.outputDir, MASTER_PLAYLIST), masterPlaylist(variants));
 
   await work.progress.stage('thumbnails');
   const durationSeconds = media.durationSeconds ?? encodedSeconds;

@@ -15,7 +15,8 @@ export interface VariantStream {
 
 /**
  * The HLS master playlist, written in code rather than by ffmpeg (`-master_pl_name`), so its
- * bandwidths are the segments' as written. Variants are listed as given (lowest first), each with the
+ * bandwidths are the segments' as written. Variants are listed as given (the starting one first:
+ * plan/variantOrder.ts), each with the
  * attributes players choose by: measured peak and average bandwidth, resolution, frame rate and
  * codecs (so a player can skip a variant it cannot decode before fetching it).
  */

@@ -13,6 +13,8 @@ import { measureSegments, type RenditionStats } from '../hls/mediaPlaylist.js';
 import { MASTER_PLAYLIST, renditionPlaylist, SPRITE, THUMBNAILS_VTT } from '../plan/outputNames.js';
 import { outputHeaders } from '../plan/outputHeaders.js';
 import { spriteGrid, thumbnailVtt } from '../plan/thumbnailPlan.js';
+import { playlistOrder } from '../plan/variantOrder.js';
+import type { RenditionPlan } from '../plan/videoLadder.js';
 import { renditionCodecs, videoMediaInfo } from '../plan/videoPlan.js';
 import { jobFolder } from './jobFolder.js';
 import { HLS_BASE_NAME, THUMBNAIL_FRAME_BASE_NAME, variantPlaylist } from './jobOutputNames.js';
@@ -79,15 +81,18 @@ export async function finishJob(uploadId: string, job: TranscodeJob, options: Fi
     options,
     `${prefix}${MASTER_PLAYLIST}`,
     masterPlaylist(
-      plan.renditions.map((r, i) => ({
-        uri: renditionPlaylist(r.name),
-        bandwidth: stats[i]?.peakBandwidth ?? 0,
-        averageBandwidth: stats[i]?.averageBandwidth ?? 0,
-        codecs: renditionCodecs(r, hasAudio),
-        width: r.width,
-        height: r.height,
-        frameRate: r.fps,
-      })),
+      playlistOrder(plan.renditions).map((i) => {
+        const r = plan.renditions[i] as RenditionPlan;
+        return {
+          uri: renditionPlaylist(r.name),
+          bandwidth: stats[i]?.peakBandwidth ?? 0,
+          averageBandwidth: stats[i]?.averageBandwidth ?? 0,
+          codecs: renditionCodecs(r, hasAudio),
+          width: r.width,
+          height: r.height,
+          frameRate: r.fps,
+        };
+      }),
     ),
   );
 

@@ -144,10 +144,11 @@ describe('finishJob', () => {
         '#EXTM3U',
         '#EXT-X-VERSION:3',
         '#EXT-X-INDEPENDENT-SEGMENTS',
-        '#EXT-X-STREAM-INF:BANDWIDTH=399600,AVERAGE-BANDWIDTH=381538,RESOLUTION=426x240,FRAME-RATE=30.000,CODECS="avc1.64001e,mp4a.40.2"',
-        '240p/index.m3u8',
+        // The starting variant first (plan/variantOrder.ts): 360p's 800 kbit/s cap is under 2 Mbit/s.
         '#EXT-X-STREAM-INF:BANDWIDTH=799201,AVERAGE-BANDWIDTH=769231,RESOLUTION=640x360,FRAME-RATE=30.000,CODECS="avc1.64001e,mp4a.40.2"',
         '360p/index.m3u8',
+        '#EXT-X-STREAM-INF:BANDWIDTH=399600,AVERAGE-BANDWIDTH=381538,RESOLUTION=426x240,FRAME-RATE=30.000,CODECS="avc1.64001e,mp4a.40.2"',
+        '240p/index.m3u8',
         '',
       ].join('\n'),
     );
