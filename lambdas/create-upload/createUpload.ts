@@ -6,8 +6,8 @@ import type { ApiRequest } from '../shared/http/apiRequest.js';
 import type { ApiResponse } from '../shared/http/httpHandler.js';
 import { sourceKey } from '../shared/keys.js';
 import { logger } from '../shared/logger.js';
-import type { UploadPolicy } from '../shared/mediaPolicy.js';
-import { type PartPlan, partPlan } from '../shared/partPlan.js';
+import { S3_MAX_PART_COUNT, type UploadPolicy } from '../shared/mediaPolicy.js';
+import { type PartPlan, partPlan, partSizeLimits } from '../shared/partPlan.js';
 import { presignParts, type SignedPart } from '../shared/presignParts.js';
 import { s3 } from '../shared/s3.js';
 import { presignedUrlExpiry } from '../shared/signing/presignedUrlExpiry.js';
@@ -31,27 +31,55 @@ export interface CreatedUpload {
   readonly partUrlsExpireAt: string;
 }
 
+/** How a new upload's size is known: declared by the client, or `open` (learnt at complete). */
+export interface NewUploadOptions {
+  /** @default - the size is the declared `body.size`, and part URLs sign each part's length */
+  readonly sizeMode?: 'open';
+  /**
+   * Whether the answer carries the first part URLs (a Companion client asks for each part itself).
+   * @default true
+   */
+  readonly signFirstParts?: boolean;
+}
+
 /**
- * `POST /uploads`. Everything the client sent is checked before anything is written. Then the
- * upload's share of its owner's usage is reserved: over a per-user limit the answer is 403
- * `QUOTA_EXCEEDED` or 429 `RATE_LIMITED` and nothing at all is written. Then S3's multipart
- * upload is started under a key made from the new id alone, its first part URLs are signed,
- * and only then is the record written: until that write the multipart upload is aborted and
- * the reservation given back on any failure, so a failed request leaves neither an S3 upload,
- * nor a record the client never heard of, nor a share of the user's limits.
+ * `POST /uploads`. Everything the client sent is checked before anything is written (see
+ * `startNewUpload` for what follows).
  */
 export async function createUpload(request: ApiRequest): Promise<ApiResponse> {
   const policy = uploadPolicy();
   const body = parseCreateUploadBody(request.body, policy);
-  const plan = partPlan(body.size, policy, body.partSize);
+  const created = await startNewUpload(request.ownerId, body, policy);
+  return { statusCode: 201, headers: { location: `/uploads/${created.uploadId}` }, body: created };
+}
 
+/**
+ * Starts an upload from a body that passed every rule. First the upload's share of its owner's
+ * usage is reserved: over a per-user limit the answer is 403 `QUOTA_EXCEEDED` or 429
+ * `RATE_LIMITED` and nothing at all is written. Then S3's multipart upload is started under a
+ * key made from the new id alone, its first part URLs are signed, and only then is the record
+ * written: until that write the multipart upload is aborted and the reservation given back on
+ * any failure, so a failed request leaves neither an S3 upload, nor a record the client never
+ * heard of, nor a share of the user's limits.
+ *
+ * An `open` upload (no declared size) reserves the size limit and records it as its size until
+ * complete measures the parts, with up to 10,000 parts of at least the smallest part size.
+ */
+export async function startNewUpload(
+  ownerId: string,
+  body: CreateUploadBody,
+  policy: UploadPolicy,
+  options: NewUploadOptions = {},
+): Promise<CreatedUpload> {
+  const plan = options.sizeMode === 'open' ? openPartPlan(policy) : partPlan(body.size, policy, body.partSize);
+  const size = options.sizeMode === 'open' ? policy.maxFileSize : body.size;
   const uploadId = newUploadId();
   const now = new Date();
-  await reserveUpload({ ownerId: request.ownerId, uploadId, size: body.size, now }, policy);
+  await reserveUpload({ ownerId, uploadId, size, now }, policy);
   try {
-    return await startUpload({ ownerId: request.ownerId, uploadId, body, plan, policy, now });
+    return await startUpload({ ownerId, uploadId, body: { ...body, size }, plan, policy, now, options });
   } catch (error) {
-    await releaseReservation(request.ownerId, uploadId).catch((releaseError: unknown) =>
+    await releaseReservation(ownerId, uploadId).catch((releaseError: unknown) =>
       logger.error('Could not give back the reservation of a failed create; the next refused create of this user drops it', {
         uploadId,
         error: releaseError as Error,
@@ -61,6 +89,12 @@ export async function createUpload(request: ApiRequest): Promise<ApiResponse> {
   }
 }
 
+/** What an open upload's record holds until complete: the size limit, in at most S3's part count. */
+function openPartPlan(policy: UploadPolicy): PartPlan {
+  const { minPartSize } = partSizeLimits(policy);
+  return { partSize: minPartSize, partCount: S3_MAX_PART_COUNT, partLength: () => minPartSize };
+}
+
 interface NewUpload {
   readonly ownerId: string;
   readonly uploadId: string;
@@ -68,9 +102,10 @@ interface NewUpload {
   readonly plan: PartPlan;
   readonly policy: UploadPolicy;
   readonly now: Date;
+  readonly options: NewUploadOptions;
 }
 
-async function startUpload({ ownerId, uploadId, body, plan, policy, now }: NewUpload): Promise<ApiResponse> {
+async function startUpload({ ownerId, uploadId, body, plan, policy, now, options }: NewUpload): Promise<CreatedUpload> {
   const key = sourceKey(uploadId);
   const { UploadId: multipartUploadId } = await s3.send(
     new CreateMultipartUploadCommand({ Bucket: bucket, Key: key, ContentType: body.contentType }),
@@ -89,6 +124,7 @@ async function startUpload({ ownerId, uploadId, body, plan, policy, now }: NewUp
     partCount: plan.partCount,
     sourceKey: key,
     multipartUploadId,
+    ...(options.sizeMode === undefined ? {} : { sizeMode: options.sizeMode }),
     ...(body.metadata === undefined ? {} : { metadata: body.metadata }),
     createdAt: now.toISOString(),
     updatedAt: now.toISOString(),
@@ -98,7 +134,8 @@ async function startUpload({ ownerId, uploadId, body, plan, policy, now }: NewUp
   };
   let parts: SignedPart[];
   try {
-    const firstParts = Array.from({ length: Math.min(plan.partCount, policy.maxPartUrlsPerResponse) }, (_, index) => ({
+    const firstCount = options.sizeMode === undefined && options.signFirstParts !== false ? Math.min(plan.partCount, policy.maxPartUrlsPerResponse) : 0;
+    const firstParts = Array.from({ length: firstCount }, (_, index) => ({
       partNumber: index + 1,
       contentLength: plan.partLength(index + 1),
     }));
@@ -118,7 +155,7 @@ async function startUpload({ ownerId, uploadId, body, plan, policy, now }: NewUp
     throw error;
   }
 
-  const created: CreatedUpload = {
+  return {
     uploadId,
     status: record.status,
     partSize: plan.partSize,
@@ -127,5 +164,4 @@ async function startUpload({ ownerId, uploadId, body, plan, policy, now }: NewUp
     expiresAt: record.expiresAt,
     partUrlsExpireAt: presignedUrlExpiry(now, policy.partUrlExpirySeconds),
   };
-  return { statusCode: 201, headers: { location: `/uploads/${uploadId}` }, body: created };
 }
