@@ -53,6 +53,7 @@ import { MEDIA_BUCKET_CORS, UPLOADS_BUCKET_CORS } from './s3/bucketCors.js';
 import type { AdaptedS3Operation } from './s3/s3OperationContext.js';
 import { startS3Emulator } from './s3/startS3Emulator.js';
 import { startSqsEndpoint } from './sqs/startSqsEndpoint.js';
+import { demoPageFiles } from './web/demoPage.js';
 
 export interface LocalOptions {
   /** Interface the API and S3 listen on; `0.0.0.0` lets other devices on the network in. @default '127.0.0.1' */
@@ -345,6 +346,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
       log,
       functionTimeoutMs: API_FUNCTION_TIMEOUT_MS,
       webSocket,
+      files: demoPageFiles(),
     });
     stops.push(gateway.close);
     // The management API answers loopback only; the functions call it there (or on the one host the API listens on).
