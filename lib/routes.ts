@@ -164,6 +164,15 @@ export const ROUTES: readonly RouteDefinition[] = [
     access: { table: { items: ['get', 'update'] }, usageTable: ['get', 'update'], uploadsBucket: ['abort', 'delete'] },
   },
   {
+    id: 'CompanionUploadParameters',
+    method: 'GET',
+    path: '/s3/params',
+    handler: 'companion-params',
+    description: 'Companion single PUT: starts an upload of a declared size and answers a presigned PUT of the whole file',
+    // Bundles the create path, which aborts a multipart upload whose record cannot be written.
+    access: { table: { items: ['put', 'get'] }, usageTable: ['get', 'update'], uploadsBucket: ['write', 'abort'] },
+  },
+  {
     id: 'GetOpenApi',
     method: 'GET',
     path: '/openapi.json',

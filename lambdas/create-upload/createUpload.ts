@@ -6,8 +6,10 @@ import type { ApiRequest } from '../shared/http/apiRequest.js';
 import type { ApiResponse } from '../shared/http/httpHandler.js';
 import { sourceKey } from '../shared/keys.js';
 import { logger } from '../shared/logger.js';
-import { S3_MAX_PART_COUNT, type UploadPolicy } from '../shared/mediaPolicy.js';
-import { type PartPlan, partPlan, partSizeLimits } from '../shared/partPlan.js';
+import { S3_MAX_PART_COUNT, S3_MAX_PART_SIZE, type UploadPolicy } from '../shared/mediaPolicy.js';
+import { TooLargeError } from '../shared/errors.js';
+import { type PartPlan, partPlan, partPlanOf, partSizeLimits } from '../shared/partPlan.js';
+import { presignPutObject } from '../shared/presignPutObject.js';
 import { presignParts, type SignedPart } from '../shared/presignParts.js';
 import { s3 } from '../shared/s3.js';
 import { presignedUrlExpiry } from '../shared/signing/presignedUrlExpiry.js';
@@ -40,6 +42,18 @@ export interface NewUploadOptions {
    * @default true
    */
   readonly signFirstParts?: boolean;
+  /**
+   * One PUT of the whole object instead of a multipart upload (Companion's `GET /s3/params`): no
+   * multipart upload is started, and the answer carries `putUrl`, signing the declared size.
+   * Processing moves the upload on once the object is in S3 at that size.
+   * @default false
+   */
+  readonly singlePut?: boolean;
+}
+
+/** What starting an upload made: the `POST /uploads` answer, and the URL of a single PUT when one was asked for. */
+export interface StartedUpload extends CreatedUpload {
+  readonly putUrl?: string;
 }
 
 /**
@@ -49,7 +63,7 @@ export interface NewUploadOptions {
 export async function createUpload(request: ApiRequest): Promise<ApiResponse> {
   const policy = uploadPolicy();
   const body = parseCreateUploadBody(request.body, policy);
-  const created = await startNewUpload(request.ownerId, body, policy);
+  const created: CreatedUpload = await startNewUpload(request.ownerId, body, policy);
   return { statusCode: 201, headers: { location: `/uploads/${created.uploadId}` }, body: created };
 }
 
@@ -70,9 +84,13 @@ export async function startNewUpload(
   body: CreateUploadBody,
   policy: UploadPolicy,
   options: NewUploadOptions = {},
-): Promise<CreatedUpload> {
-  const plan = options.sizeMode === 'open' ? openPartPlan(policy) : partPlan(body.size, policy, body.partSize);
+): Promise<StartedUpload> {
+  const plan =
+    options.sizeMode === 'open' ? openPartPlan(policy) : options.singlePut ? partPlanOf(body.size, body.size) : partPlan(body.size, policy, body.partSize);
   const size = options.sizeMode === 'open' ? policy.maxFileSize : body.size;
+  if (options.singlePut && size > S3_MAX_PART_SIZE) {
+    throw new TooLargeError(`A single PUT holds at most ${S3_MAX_PART_SIZE} bytes, not ${size}; upload in parts (shouldUseMultipart: true)`);
+  }
   const uploadId = newUploadId();
   const now = new Date();
   await reserveUpload({ ownerId, uploadId, size, now }, policy);
@@ -105,33 +123,16 @@ interface NewUpload {
   readonly options: NewUploadOptions;
 }
 
-async function startUpload({ ownerId, uploadId, body, plan, policy, now, options }: NewUpload): Promise<CreatedUpload> {
+async function startUpload(upload: NewUpload): Promise<StartedUpload> {
+  if (upload.options.singlePut) return startSinglePut(upload);
+  const { uploadId, body, plan, policy, now, options } = upload;
   const key = sourceKey(uploadId);
   const { UploadId: multipartUploadId } = await s3.send(
     new CreateMultipartUploadCommand({ Bucket: bucket, Key: key, ContentType: body.contentType }),
   );
   if (!multipartUploadId) throw new Error(`S3 started no multipart upload for ${key}`);
 
-  const record: UploadRecord = {
-    uploadId,
-    ownerId,
-    status: 'initiated',
-    filename: body.filename,
-    contentType: body.contentType,
-    kind: body.kind,
-    size: body.size,
-    partSize: plan.partSize,
-    partCount: plan.partCount,
-    sourceKey: key,
-    multipartUploadId,
-    ...(options.sizeMode === undefined ? {} : { sizeMode: options.sizeMode }),
-    ...(body.metadata === undefined ? {} : { metadata: body.metadata }),
-    createdAt: now.toISOString(),
-    updatedAt: now.toISOString(),
-    expiresAt: new Date(now.getTime() + policy.uploadExpirySeconds * 1000).toISOString(),
-    pendingExpiry: 'initiated',
-    usageTracked: true,
-  };
+  const record = initiatedRecord(upload, key, multipartUploadId);
   let parts: SignedPart[];
   try {
     const firstCount = options.sizeMode === undefined && options.signFirstParts !== false ? Math.min(plan.partCount, policy.maxPartUrlsPerResponse) : 0;
@@ -163,5 +164,51 @@ async function startUpload({ ownerId, uploadId, body, plan, policy, now, options
     parts,
     expiresAt: record.expiresAt,
     partUrlsExpireAt: presignedUrlExpiry(now, policy.partUrlExpirySeconds),
+  };
+}
+
+/**
+ * A single-PUT upload: the URL is signed first (a local computation), then the record is written
+ * without a multipart upload, so a failure leaves nothing in S3. One PUT holds at most 5 GiB.
+ */
+async function startSinglePut(upload: NewUpload): Promise<StartedUpload> {
+  const { uploadId, body, plan, policy, now } = upload;
+  const key = sourceKey(uploadId);
+  const putUrl = await presignPutObject({ bucket, key, contentLength: body.size, expiresInSeconds: policy.partUrlExpirySeconds, signingDate: now });
+  const record = initiatedRecord(upload, key);
+  await createUploadRecord(record);
+  return {
+    uploadId,
+    status: record.status,
+    partSize: plan.partSize,
+    partCount: plan.partCount,
+    parts: [],
+    expiresAt: record.expiresAt,
+    partUrlsExpireAt: presignedUrlExpiry(now, policy.partUrlExpirySeconds),
+    putUrl,
+  };
+}
+
+/** The new upload's record, `initiated`, with its multipart upload when it has one. */
+function initiatedRecord({ ownerId, uploadId, body, plan, policy, now, options }: NewUpload, key: string, multipartUploadId?: string): UploadRecord {
+  return {
+    uploadId,
+    ownerId,
+    status: 'initiated',
+    filename: body.filename,
+    contentType: body.contentType,
+    kind: body.kind,
+    size: body.size,
+    partSize: plan.partSize,
+    partCount: plan.partCount,
+    sourceKey: key,
+    ...(multipartUploadId === undefined ? {} : { multipartUploadId }),
+    ...(options.sizeMode === undefined ? {} : { sizeMode: options.sizeMode }),
+    ...(body.metadata === undefined ? {} : { metadata: body.metadata }),
+    createdAt: now.toISOString(),
+    updatedAt: now.toISOString(),
+    expiresAt: new Date(now.getTime() + policy.uploadExpirySeconds * 1000).toISOString(),
+    pendingExpiry: 'initiated',
+    usageTracked: true,
   };
 }

@@ -166,6 +166,15 @@ export const companionCompletedSchema = z
   .object({ location: z.string().describe("The upload's place in this API, /uploads/{id}") })
   .register(responseComponents, { id: 'CompanionCompleted' });
 
+export const companionUploadParametersSchema = z
+  .object({
+    method: z.literal('PUT'),
+    url: z.url().describe("A presigned PUT of the whole file, signing its declared length"),
+    fields: z.object({ key: uploadId.describe('The upload id') }),
+    headers: z.object({ 'content-type': z.string() }),
+  })
+  .register(responseComponents, { id: 'CompanionUploadParameters' });
+
 export const companionEmptySchema = z.object({}).strict().register(responseComponents, { id: 'CompanionEmpty' });
 
 /**

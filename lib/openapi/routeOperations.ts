@@ -21,6 +21,7 @@ import {
   companionPartsSchema,
   companionSignedPartSchema,
   companionSignedPartsSchema,
+  companionUploadParametersSchema,
   createdUploadSchema,
   pipelineConfigSchema,
   publicUploadSchema,
@@ -184,6 +185,26 @@ export const ROUTE_OPERATIONS: Readonly<Record<RouteDefinition['id'], RouteOpera
     query: COMPANION_KEY,
     success: { 200: { description: 'The upload is cancelled (it was initiated, or already cancelled)', body: companionEmptySchema } },
     errors: { 400: ['INVALID_KEY'], 404: ['NOT_FOUND'], 409: ['INVALID_STATE'] },
+  },
+  CompanionUploadParameters: {
+    topLevelMessage: true,
+    query: {
+      filename: { schema: zm.string(), required: true, description: "The file's name, by POST /uploads's rules" },
+      type: { schema: zm.string(), required: true, description: "The file's content type, on the allow-list of GET /config" },
+      'metadata[size]': {
+        schema: zm.string().check(zm.regex(/^[1-9][0-9]*$/)),
+        required: true,
+        description: 'The file size in bytes (at most 5 GiB for one PUT). Every other metadata[name] parameter is stored as metadata, by POST /uploads\'s rules',
+      },
+    },
+    success: { 200: { description: 'A presigned PUT of the whole file; processing follows once it is in S3', body: companionUploadParametersSchema } },
+    errors: {
+      400: ['INVALID_REQUEST', 'INVALID_FILENAME', 'INVALID_SIZE', 'INVALID_METADATA', 'SIZE_REQUIRED'],
+      403: ['QUOTA_EXCEEDED'],
+      413: ['TOO_LARGE', 'METADATA_TOO_LARGE'],
+      415: ['UNSUPPORTED_TYPE'],
+      429: ['RATE_LIMITED'],
+    },
   },
   GetOpenApi: {
     success: { 200: { description: 'This document', isDocument: true } },

@@ -55,6 +55,7 @@ describe('MediaPipeline', () => {
       api.functions.get('CompanionCreateUpload')!,
       api.functions.get('CompanionCompleteUpload')!,
       api.functions.get('CompanionAbortUpload')!,
+      api.functions.get('CompanionUploadParameters')!,
       expiry.function,
       processing.function,
       processing.deadLetterFunction,

@@ -146,6 +146,10 @@ describe('local mode answers as docs/openapi.json says', () => {
     await call('DELETE', '/s3/multipart/{id}', `/s3/multipart/${abandoned.body.uploadId}?key=${abandoned.body.uploadId}`, { token });
     await call('DELETE', '/s3/multipart/{id}', '/s3/multipart/00000000-0000-4000-8000-000000000000?key=00000000-0000-4000-8000-000000000000', { token });
 
+    const single = await call('GET', '/s3/params', `/s3/params?filename=one.mp4&type=video%2Fmp4&metadata%5Bsize%5D=${file.length}`, { token });
+    expect(single.status).toBe(200);
+    await call('GET', '/s3/params', '/s3/params?filename=one.mp4&type=video%2Fmp4', { token });
+
     // GET /config
     await call('GET', '/config', '/config', { token });
   });

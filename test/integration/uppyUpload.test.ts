@@ -40,10 +40,14 @@ function label(request: Request, local: LocalMode): string | undefined {
   const url = new URL(request.url());
   const method = request.method();
   if (method === 'OPTIONS') return undefined;
-  if (url.origin === new URL(local.s3Endpoint).origin) return `${method} part ${url.searchParams.get('partNumber')}`;
+  if (url.origin === new URL(local.s3Endpoint).origin) {
+    const partNumber = url.searchParams.get('partNumber');
+    return partNumber === null ? `${method} object` : `${method} part ${partNumber}`;
+  }
   if (url.origin !== new URL(local.apiUrl).origin) return undefined;
   const path = url.pathname;
   if (method === 'POST' && path === '/s3/multipart') return 'create';
+  if (method === 'GET' && path === '/s3/params') return 'params';
   if (method === 'POST' && /^\/s3\/multipart\/[^/]+\/complete$/.test(path)) return 'complete';
   if (method === 'GET' && /^\/s3\/multipart\/[^/]+\/batch$/.test(path)) return 'batch';
   const sign = /^\/s3\/multipart\/[^/]+\/(\d+)$/.exec(path);
@@ -368,5 +372,32 @@ describe.skipIf(skipReason !== undefined)(`Uppy 5 (@uppy/aws-s3) in headless Chr
     expect(await storedSha256(state.uploadId!)).toBe(pageSha256);
     expect(await record(state.uploadId!)).toMatchObject({ status: 'uploaded', size: SIZE, partSize: 7 * MiB, partCount: 2 });
     expect(pageErrors).toEqual([]);
+  });
+
+  it('6. a single PUT (shouldUseMultipart: false) with the size in the meta: GET /s3/params, one PUT signing its length, no complete', async () => {
+    const from = requests.length;
+    const size = 3 * MiB + 7;
+    const { sha256: pageSha256 } = await call('create', { apiUrl: local.apiUrl, token, size, multipart: false, meta: { size: String(size) } });
+    await call('start');
+    const state = await until('s.completed');
+
+    expect(state.error).toBeUndefined();
+    expect(labelsSince(from)).toEqual(['params', 'PUT object']);
+    const params = requests.slice(from).find((request) => label(request, local) === 'params')!;
+    const { url, fields } = await (await params.response())!.json();
+    expect(url).toContain('X-Amz-SignedHeaders=content-length%3Bhost');
+    const uploadId = fields.key as string;
+    expect(await storedSha256(uploadId)).toBe(pageSha256);
+    // Processing (off here) claims an initiated upload whose original has the declared size; so does complete.
+    expect(await record(uploadId)).toMatchObject({ status: 'initiated', size, partCount: 1 });
+    expect((await callApi(local, 'POST', `/uploads/${uploadId}/complete`, { token })).body).toMatchObject({ status: 'uploaded', size });
+  });
+
+  it('6b. a single PUT without the size is refused in words: its URL must sign the length', async () => {
+    await call('create', { apiUrl: local.apiUrl, token, size: 1024, multipart: false });
+    await call('start');
+    const state = await until('s.completed');
+
+    expect(state.error).toMatch(/set the file's meta size/);
   });
 });

@@ -19,6 +19,8 @@ export interface UppyFileArgs {
   readonly meta?: Readonly<Record<string, string>>;
   /** Uppy's `getChunkSize`, in bytes. @default - Uppy's own */
   readonly chunkSize?: number;
+  /** Uppy's `shouldUseMultipart`. @default true */
+  readonly multipart?: boolean;
 }
 
 export interface UppyState {
@@ -80,12 +82,17 @@ const api: UppyPageApi = {
   async create(args) {
     current?.uppy.destroy();
     const uppy = new Uppy({ autoProceed: false });
-    uppy.use(AwsS3, {
-      endpoint: args.apiUrl,
-      ...(args.token === undefined ? {} : { headers: { authorization: `Bearer ${args.token}` } }),
-      shouldUseMultipart: true,
-      ...(args.chunkSize === undefined ? {} : { getChunkSize: () => args.chunkSize! }),
-    });
+    const headers = args.token === undefined ? {} : { headers: { authorization: `Bearer ${args.token}` } };
+    if (args.multipart === false) {
+      uppy.use(AwsS3, { endpoint: args.apiUrl, ...headers, shouldUseMultipart: false });
+    } else {
+      uppy.use(AwsS3, {
+        endpoint: args.apiUrl,
+        ...headers,
+        shouldUseMultipart: true,
+        ...(args.chunkSize === undefined ? {} : { getChunkSize: () => args.chunkSize! }),
+      });
+    }
     const bytes = randomBytes(args.size);
     const type = args.type ?? 'video/mp4';
     const file = new File([bytes], args.name ?? 'clip.mp4', { type });

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { CompanionAbortAnswer } from '../../../../lambdas/companion-abort/companionAbort.js';
 import type { CompanionCompleted } from '../../../../lambdas/companion-complete/companionComplete.js';
 import type { CompanionCreated } from '../../../../lambdas/companion-create/companionCreate.js';
+import type { CompanionUploadParameters } from '../../../../lambdas/companion-params/companionParams.js';
 import type { CompanionPart } from '../../../../lambdas/companion-list-parts/companionListParts.js';
 import type { CompanionSignedPart } from '../../../../lambdas/companion-sign-part/companionSignPart.js';
 import type { CompanionSignedParts } from '../../../../lambdas/companion-sign-parts/companionSignParts.js';
@@ -19,6 +20,7 @@ import type {
   companionPartsSchema,
   companionSignedPartSchema,
   companionSignedPartsSchema,
+  companionUploadParametersSchema,
   createdUploadSchema,
   pipelineConfigSchema,
   publicUploadSchema,
@@ -49,6 +51,7 @@ describe('response schemas', () => {
     expectTypeOf<z.output<typeof companionSignedPartsSchema>>().toEqualTypeOf<Writable<CompanionSignedParts>>();
     expectTypeOf<z.output<typeof companionPartsSchema>>().toEqualTypeOf<Writable<CompanionPart[]>>();
     expectTypeOf<z.output<typeof companionCompletedSchema>>().toEqualTypeOf<Writable<CompanionCompleted>>();
+    expectTypeOf<z.output<typeof companionUploadParametersSchema>>().toEqualTypeOf<Writable<CompanionUploadParameters>>();
     expectTypeOf<z.output<typeof companionEmptySchema>>().toEqualTypeOf<Writable<CompanionAbortAnswer>>();
   });
 });
