@@ -30,9 +30,8 @@ const COMPLETED: ReadonlySet<string> = new Set(['uploaded', 'processing', 'ready
  * nothing (the client uploads them and retries); a wrong size fails the upload and aborts it;
  * otherwise S3 completes the object and the record moves to `uploaded`. An upload that declared
  * no size (`sizeMode: 'open'`) is first sized from its parts (`sizeOpenUpload`), then checked
- * like any other. Safe to retry at any
- * point: an upload already completed answers 200 with its record, and a call that crashed
- * after S3 completed is finished by the next one.
+ * like any other. Safe to retry at any point: an upload already completed answers 200 with its
+ * record, and a call that crashed after S3 completed is finished by the next one.
  */
 export async function completeUpload(request: ApiRequest): Promise<ApiResponse> {
   const uploadId = uploadIdFromPath(request.pathParameters);
@@ -48,7 +47,10 @@ export async function completeUpload(request: ApiRequest): Promise<ApiResponse> 
   const uploaded = await listUploadedParts(record.sourceKey, multipartUploadId);
   if (uploaded === undefined) return ok(await recoverGoneUpload(record, request.ownerId));
   if (clientParts !== undefined) matchClientParts(clientParts, uploaded);
-  if (record.sizeMode === 'open') record = await sizeOpenUpload(record, multipartUploadId, request.ownerId, measureOpenUpload(uploaded, clientParts, uploadPolicy().maxFileSize));
+  if (record.sizeMode === 'open') {
+    const measure = measureOpenUpload(uploaded, clientParts, uploadPolicy().maxFileSize);
+    record = await sizeOpenUpload(record, multipartUploadId, request.ownerId, measure);
+  }
 
   const check = checkUploadedParts(record, uploaded);
   if (check.verdict === 'missing') {

@@ -34,7 +34,10 @@ export async function signUploadParts(record: UploadRecord, partNumbers: readonl
     throw new ValidationError(`Upload ${uploadId} has ${record.partCount} parts; there is no part ${beyond.join(', ')}`, 'INVALID_PART_NUMBERS');
   }
   const { multipartUploadId } = record;
-  if (multipartUploadId === undefined) throw new Error(`Initiated upload ${uploadId} has no multipart upload id`);
+  if (multipartUploadId === undefined) {
+    // A single-PUT upload (GET /s3/params) has no parts: its one URL was handed out at create.
+    throw new InvalidStateError(`Upload ${uploadId} is one PUT of the whole file, not a multipart upload; it has no parts to sign`, record.status);
+  }
 
   let parts: { partNumber: number; contentLength?: number }[];
   if (record.sizeMode === 'open') {

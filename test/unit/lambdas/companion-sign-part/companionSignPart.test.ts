@@ -155,3 +155,25 @@ describe('GET /s3/multipart/{id}/{partNumber} (Companion sign part)', () => {
     expect(uploaded.body.message).toBe(`Upload ${ID} is uploaded; part URLs are only handed out while it is initiated`);
   });
 });
+
+describe('GET /s3/multipart/{id}/{partNumber} on a single-PUT upload', () => {
+  beforeEach(() => {
+    dynamo.reset();
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(NOW);
+  });
+
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('answers 409 INVALID_STATE: one PUT of the whole file has no parts', async () => {
+    const { multipartUploadId: _none, ...single } = strict({ partCount: 1, partSize: SIZE });
+    dynamo.on(GetCommand).resolves({ Item: single });
+
+    const response = await sign('1');
+
+    expect(response.statusCode).toBe(409);
+    expect(response.body.message).toBe(`Upload ${ID} is one PUT of the whole file, not a multipart upload; it has no parts to sign`);
+  });
+});
