@@ -49,11 +49,12 @@ import {
 } from './localDefaults.js';
 import { consoleLog, type LocalLog } from './localLog.js';
 import { LocalStreamPublisher } from './progress/LocalStreamPublisher.js';
+// The demo page is served by the gateway (web/demo/, docs/uppy.md).
+import { demoPageFiles } from './web/demoPage.js';
 import { MEDIA_BUCKET_CORS, UPLOADS_BUCKET_CORS } from './s3/bucketCors.js';
 import type { AdaptedS3Operation } from './s3/s3OperationContext.js';
 import { startS3Emulator } from './s3/startS3Emulator.js';
 import { startSqsEndpoint } from './sqs/startSqsEndpoint.js';
-import { demoPageFiles } from './web/demoPage.js';
 
 export interface LocalOptions {
   /** Interface the API and S3 listen on; `0.0.0.0` lets other devices on the network in. @default '127.0.0.1' */
