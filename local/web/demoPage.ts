@@ -13,10 +13,10 @@ const DEMO_DIR = fileURLToPath(new URL('../../web/demo/', import.meta.url));
 /**
  * The demo page (web/demo/) as local mode serves it, by path: `/` (the HTML), `/demo/app.js` and
  * `/demo/app.css` (bundled by esbuild with Uppy, hls.js and the SDK, for browsers), and
- * `/config.json`, `{}`: the API is the page's own origin. Built once, on the first request, so
- * starting local mode costs nothing for it.
+ * `/config.json`: `{}` (the API is the page's own origin, as in local mode), or the `apiUrl` of a
+ * page hosted apart from its API (`npm run build:demo`).
  */
-export async function buildDemoPage(): Promise<ReadonlyMap<string, DemoFile>> {
+export async function buildDemoPage(pageConfig: { readonly apiUrl?: string } = {}): Promise<ReadonlyMap<string, DemoFile>> {
   const result = await build({
     entryPoints: { app: `${DEMO_DIR}main.ts` },
     bundle: true,
@@ -30,7 +30,7 @@ export async function buildDemoPage(): Promise<ReadonlyMap<string, DemoFile>> {
   });
   const files = new Map<string, DemoFile>([
     ['/', { contentType: 'text/html; charset=utf-8', body: await readFile(`${DEMO_DIR}index.html`) }],
-    ['/config.json', { contentType: 'application/json', body: Buffer.from('{}') }],
+    ['/config.json', { contentType: 'application/json', body: Buffer.from(JSON.stringify(pageConfig)) }],
   ]);
   for (const output of result.outputFiles) {
     const name = output.path.slice(output.path.lastIndexOf('/') + 1);
@@ -45,7 +45,8 @@ const PAGE_PATHS = new Set(['/', '/config.json', '/demo/app.js', '/demo/app.css'
 
 /**
  * The gateway's handler for the page's paths: builds the page on the first request (again after
- * a failed build) and answers each file, or undefined for any other path.
+ * a failed build), so starting local mode costs nothing for it, and answers each file, or
+ * undefined for any other path.
  */
 export function demoPageFiles(): (path: string) => Promise<DemoFile | undefined> {
   let files: Promise<ReadonlyMap<string, DemoFile>> | undefined;
