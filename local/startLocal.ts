@@ -50,7 +50,7 @@ import {
 import { consoleLog, type LocalLog } from './localLog.js';
 import { LocalStreamPublisher } from './progress/LocalStreamPublisher.js';
 // The demo page is served by the gateway (web/demo/, docs/uppy.md).
-import { demoPageFiles } from './web/demoPage.js';
+import { demoPageFiles } from './web/demoPageFiles.js';
 import { MEDIA_BUCKET_CORS, UPLOADS_BUCKET_CORS } from './s3/bucketCors.js';
 import type { AdaptedS3Operation } from './s3/s3OperationContext.js';
 import { startS3Emulator } from './s3/startS3Emulator.js';

@@ -6,7 +6,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { buildDemoPage } from '../local/web/demoPage.js';
+import { buildDemoPage } from '../web/buildDemoPage.js';
 
 const [folder, apiUrl] = process.argv.slice(2);
 if (!folder || (apiUrl !== undefined && !/^https?:\/\//.test(apiUrl))) {

@@ -1,7 +1,7 @@
 /**
  * The demo page: sign in, pick or drop files (Uppy's Dashboard, uploading through the API's
  * Companion routes: docs/uppy.md), follow every upload live (the WebSocket API; polling where
- * there is none), and play what is ready. Bundled by esbuild (local/web/demoPage.ts); local mode
+ * there is none), and play what is ready. Bundled by esbuild (web/buildDemoPage.ts); local mode
  * serves it at `/`.
  */
 import AwsS3 from '@uppy/aws-s3';
