@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import type { UploadPolicy } from '../lambdas/shared/mediaPolicy.js';
 import { Auth, type CreatedUserPoolAuth, type ExternalJwtAuth } from './Auth.js';
 import { Cdn } from './Cdn.js';
+import { DemoPage } from './DemoPage.js';
 import { Processing, type ProcessingProps } from './Processing.js';
 import { ProgressApi } from './ProgressApi.js';
 import { Storage } from './Storage.js';
@@ -58,6 +59,12 @@ export interface MediaPipelineProps extends UploadPolicyProps {
    * @default { enabled: true } - with ProgressApi's throttle
    */
   readonly progress?: MediaPipelineProgressProps;
+  /**
+   * Deploy the demo page (web/demo/, docs/uppy.md) on the CDN at `/demo/index.html`, pointed at
+   * this API (lib/DemoPage.ts).
+   * @default false
+   */
+  readonly demoPage?: boolean;
 }
 
 /** The live-progress settings of a pipeline. */
@@ -105,6 +112,8 @@ export class MediaPipeline extends Construct {
   readonly sweep: UploadSweep;
   /** Live progress; undefined when `progress.enabled` is false. */
   readonly progress: ProgressApi | undefined;
+  /** The demo page; undefined unless `demoPage` is true. */
+  readonly demoPage: DemoPage | undefined;
 
   constructor(scope: Construct, id: string, props: MediaPipelineProps = {}) {
     super(scope, id);
@@ -188,6 +197,10 @@ export class MediaPipeline extends Construct {
       if (!getConfig) throw new Error('MediaPipeline: the route table has no GetConfig route to report the WebSocket URL');
       getConfig.bindWebSocketUrl(this.progress.stage);
     }
+
+    this.demoPage = props.demoPage
+      ? new DemoPage(this, 'DemoPage', { distribution: this.cdn.distribution, apiUrl: this.api.url, removalPolicy })
+      : undefined;
   }
 }
 

@@ -33,6 +33,9 @@ export class MediaPipelineStack extends Stack {
       value: cdn.mediaBaseUrl,
       description: 'CDN base URL that playback URLs (HLS, posters, thumbnails) start with',
     });
+    if (this.pipeline.demoPage) {
+      new CfnOutput(this, 'DemoPageUrl', { value: this.pipeline.demoPage.url, description: 'The demo page (docs/uppy.md): sign in with a token of the user pool' });
+    }
     new CfnOutput(this, 'UploadsTableName', { value: storage.table.tableName, description: 'Uploads table' });
     new CfnOutput(this, 'UsageTableName', { value: storage.usageTable.tableName, description: 'Per-user usage counters' });
   }

@@ -27,6 +27,7 @@ export const CONTEXT_KEYS = {
   maxStoredBytesPerUser: 'size',
   maxUploadsPerHourPerUser: 'integer',
   corsOrigins: 'list',
+  demoPage: 'boolean',
   removalPolicy: 'retain | destroy',
   jwtIssuer: 'https URL',
   jwtAudience: 'list',
@@ -81,6 +82,7 @@ export function readPipelineContext(node: Node): MediaPipelineProps {
   }
   const threatProtection = optional(read('threatProtection'), (v) => boolean('threatProtection', v));
   const selfSignUp = optional(read('selfSignUp'), (v) => boolean('selfSignUp', v));
+  const demoPage = optional(read('demoPage'), (v) => boolean('demoPage', v));
   if (jwtIssuer !== undefined && (threatProtection !== undefined || selfSignUp !== undefined)) {
     throw new Error('context threatProtection and selfSignUp configure the created user pool; with jwtIssuer none is created');
   }
@@ -109,6 +111,7 @@ export function readPipelineContext(node: Node): MediaPipelineProps {
     maxStoredBytesPerUser: optional(read('maxStoredBytesPerUser'), (v) => size('maxStoredBytesPerUser', v)),
     maxUploadsPerHourPerUser: optional(read('maxUploadsPerHourPerUser'), (v) => integer('maxUploadsPerHourPerUser', v)),
     corsOrigins: optional(read('corsOrigins'), list),
+    demoPage,
     removalPolicy: optional(read('removalPolicy'), removalPolicy),
     auth:
       jwtIssuer !== undefined && jwtAudience !== undefined

@@ -69,7 +69,8 @@ export const ROUTES: readonly RouteDefinition[] = [
     path: '/uploads/{id}/parts',
     handler: 'sign-parts',
     description: 'Returns fresh presigned URLs for the requested parts',
-    access: { table: { items: ['get'] }, uploadsBucket: ['write'] },
+    // An upload that declared no size gets URLs only while S3 holds at most the size limit (listParts).
+    access: { table: { items: ['get'] }, uploadsBucket: ['write', 'listParts'] },
   },
   {
     id: 'GetUpload',
@@ -111,6 +112,65 @@ export const ROUTES: readonly RouteDefinition[] = [
     handler: 'get-config',
     description: 'Returns the limits, accepted types and part-size rules',
     access: {},
+  },
+  // Companion's S3-multipart routes (what `@uppy/aws-s3` 5.x calls with `endpoint`), each mapped
+  // onto an operation above: the same checks, owner scoping and grants (docs/uppy.md).
+  {
+    id: 'CompanionCreateUpload',
+    method: 'POST',
+    path: '/s3/multipart',
+    handler: 'companion-create',
+    description: 'Companion create: starts an upload like POST /uploads and answers its id as key and uploadId',
+    access: { table: { items: ['put', 'get'] }, usageTable: ['get', 'update'], uploadsBucket: ['write', 'abort'] },
+  },
+  {
+    id: 'CompanionSignPart',
+    method: 'GET',
+    path: '/s3/multipart/{id}/{partNumber}',
+    handler: 'companion-sign-part',
+    description: "Companion sign part: one part's presigned URL, like POST /uploads/{id}/parts",
+    access: { table: { items: ['get'] }, uploadsBucket: ['write', 'listParts'] },
+  },
+  {
+    id: 'CompanionSignParts',
+    method: 'GET',
+    path: '/s3/multipart/{id}/batch',
+    handler: 'companion-sign-parts',
+    description: 'Companion batch sign: presigned URLs of several parts, like POST /uploads/{id}/parts',
+    access: { table: { items: ['get'] }, uploadsBucket: ['write', 'listParts'] },
+  },
+  {
+    id: 'CompanionListParts',
+    method: 'GET',
+    path: '/s3/multipart/{id}',
+    handler: 'companion-list-parts',
+    description: 'Companion list parts: every part S3 holds of an initiated upload, to resume',
+    access: { table: { items: ['get'] }, uploadsBucket: ['listParts'] },
+  },
+  {
+    id: 'CompanionCompleteUpload',
+    method: 'POST',
+    path: '/s3/multipart/{id}/complete',
+    handler: 'companion-complete',
+    description: 'Companion complete: POST /uploads/{id}/complete with the client parts, answering the upload location',
+    access: { table: { items: ['get', 'update'] }, usageTable: ['get', 'update'], uploadsBucket: ['write', 'listParts', 'abort', 'delete', 'find'] },
+  },
+  {
+    id: 'CompanionAbortUpload',
+    method: 'DELETE',
+    path: '/s3/multipart/{id}',
+    handler: 'companion-abort',
+    description: 'Companion abort: cancels an initiated upload and nothing else',
+    access: { table: { items: ['get', 'update'] }, usageTable: ['get', 'update'], uploadsBucket: ['abort', 'delete'] },
+  },
+  {
+    id: 'CompanionUploadParameters',
+    method: 'GET',
+    path: '/s3/params',
+    handler: 'companion-params',
+    description: 'Companion single PUT: starts an upload of a declared size and answers a presigned PUT of the whole file',
+    // Bundles the create path, which aborts a multipart upload whose record cannot be written.
+    access: { table: { items: ['put', 'get'] }, usageTable: ['get', 'update'], uploadsBucket: ['write', 'abort'] },
   },
   {
     id: 'GetOpenApi',

@@ -28,6 +28,7 @@ const anotherUser = local.tokenUrl
 
 console.log(`media-pipeline local mode
   API        ${local.apiUrl}
+  Demo page  ${local.apiUrl}/#token=${token}   (open it in a browser: upload, follow, play; docs/uppy.md)
   WebSocket  ${local.webSocketUrl}   (live progress; docs/websocket.md)
   S3         ${local.s3Endpoint}   (buckets ${local.uploadsBucket}, ${local.mediaBucket}; key ${local.credentials.accessKeyId}/${local.credentials.secretAccessKey}, region ${local.region})
   DynamoDB   ${local.dynamoDbEndpoint}   (tables ${local.uploadsTable}, ${local.usageTable}, ${local.connectionsTable})

@@ -50,6 +50,8 @@ import {
 } from './localDefaults.js';
 import { consoleLog, type LocalLog } from './localLog.js';
 import { LocalStreamPublisher } from './progress/LocalStreamPublisher.js';
+// The demo page is served by the gateway (web/demo/, docs/uppy.md).
+import { demoPageFiles } from './web/demoPageFiles.js';
 import { MEDIA_BUCKET_CORS, UPLOADS_BUCKET_CORS } from './s3/bucketCors.js';
 import type { AdaptedS3Operation } from './s3/s3OperationContext.js';
 import { startS3Emulator } from './s3/startS3Emulator.js';
@@ -409,6 +411,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
       log,
       functionTimeoutMs: API_FUNCTION_TIMEOUT_MS,
       webSocket,
+      files: demoPageFiles(),
     });
     stops.push(gateway.close);
     // The management API answers loopback only; the functions call it there (or on the one host the API listens on).

@@ -1,8 +1,8 @@
 import { CompleteMultipartUploadCommand } from '@aws-sdk/client-s3';
 import { abortMultipartUpload } from '../shared/abortMultipartUpload.js';
-import { uploadsBucketName } from '../shared/config.js';
+import { uploadPolicy, uploadsBucketName } from '../shared/config.js';
 import { deleteSourceObject } from '../shared/deleteSourceObject.js';
-import { InvalidStateError, UnprocessableError } from '../shared/errors.js';
+import { InvalidStateError, TooLargeError, UnprocessableError } from '../shared/errors.js';
 import { getUploadRecord } from '../shared/getUploadRecord.js';
 import type { ApiRequest } from '../shared/http/apiRequest.js';
 import type { ApiResponse } from '../shared/http/httpHandler.js';
@@ -13,9 +13,11 @@ import { isNoSuchUpload } from '../shared/s3Errors.js';
 import { sourceObjectSize } from '../shared/sourceObjectSize.js';
 import { transition } from '../shared/transition.js';
 import { toPublicUpload, type UploadErrorInfo, type UploadRecord } from '../shared/uploadRecord.js';
+import { resizeShare } from '../shared/usage/settleUsage.js';
 import { uploadIdFromPath } from '../shared/validation/uploadId.js';
 import { checkUploadedParts } from './checkUploadedParts.js';
 import { matchClientParts } from './matchClientParts.js';
+import { measureOpenUpload, type OpenMeasure } from './measureOpenUpload.js';
 import { parseCompleteBody } from './parseCompleteBody.js';
 
 const bucket = uploadsBucketName();
@@ -26,14 +28,15 @@ const COMPLETED: ReadonlySet<string> = new Set(['uploaded', 'processing', 'ready
 /**
  * `POST /uploads/{id}/complete`. ListParts is the truth: missing parts are a 422 that changes
  * nothing (the client uploads them and retries); a wrong size fails the upload and aborts it;
- * otherwise S3 completes the object and the record moves to `uploaded`. Safe to retry at any
- * point: an upload already completed answers 200 with its record, and a call that crashed
- * after S3 completed is finished by the next one.
+ * otherwise S3 completes the object and the record moves to `uploaded`. An upload that declared
+ * no size (`sizeMode: 'open'`) is first sized from its parts (`sizeOpenUpload`), then checked
+ * like any other. Safe to retry at any point: an upload already completed answers 200 with its
+ * record, and a call that crashed after S3 completed is finished by the next one.
  */
 export async function completeUpload(request: ApiRequest): Promise<ApiResponse> {
   const uploadId = uploadIdFromPath(request.pathParameters);
   const clientParts = parseCompleteBody(request.body);
-  const record = await getUploadRecord(uploadId, request.ownerId);
+  let record = await getUploadRecord(uploadId, request.ownerId);
   if (COMPLETED.has(record.status)) return ok(record);
   if (record.status !== 'initiated') {
     throw new InvalidStateError(`Upload ${uploadId} is ${record.status}; only an initiated upload can be completed`, record.status);
@@ -44,6 +47,10 @@ export async function completeUpload(request: ApiRequest): Promise<ApiResponse> 
   const uploaded = await listUploadedParts(record.sourceKey, multipartUploadId);
   if (uploaded === undefined) return ok(await recoverGoneUpload(record, request.ownerId));
   if (clientParts !== undefined) matchClientParts(clientParts, uploaded);
+  if (record.sizeMode === 'open') {
+    const measure = measureOpenUpload(uploaded, clientParts, uploadPolicy().maxFileSize);
+    record = await sizeOpenUpload(record, multipartUploadId, request.ownerId, measure);
+  }
 
   const check = checkUploadedParts(record, uploaded);
   if (check.verdict === 'missing') {
@@ -75,6 +82,33 @@ export async function completeUpload(request: ApiRequest): Promise<ApiResponse> 
     throw error;
   }
   return ok(await markUploaded(record, request.ownerId));
+}
+
+/**
+ * Gives an upload that declared no size the size, part size and part count S3 holds, before S3
+ * completes it: its owner's usage first (the share reserved the size limit), then the record,
+ * so that processing, which claims an upload whose original has the recorded size, finds the
+ * real one. Missing parts change nothing (422); a total over the limit or parts S3 could not
+ * complete fail the upload and abort it, like a wrong size does.
+ */
+async function sizeOpenUpload(record: UploadRecord, multipartUploadId: string, ownerId: string, measure: OpenMeasure): Promise<UploadRecord> {
+  if (measure.verdict === 'missing') {
+    const more = measure.missingCount > measure.missing.length ? `, … (${measure.missingCount} in all)` : '';
+    throw new UnprocessableError(
+      `${measure.missingCount} of ${measure.partCount} parts are not uploaded yet: ${measure.missing.join(', ')}${more}`,
+      'PARTS_MISSING',
+    );
+  }
+  if (measure.verdict !== 'sized') {
+    const code = measure.verdict === 'tooLarge' ? 'TOO_LARGE' : 'SIZE_MISMATCH';
+    await failUpload(record, ownerId, { code, message: measure.message });
+    await abortMultipartUpload(record.sourceKey, multipartUploadId);
+    throw measure.verdict === 'tooLarge' ? new TooLargeError(measure.message) : new UnprocessableError(measure.message, code);
+  }
+  const { size, partSize, partCount } = measure;
+  if (record.size === size && record.partSize === partSize && record.partCount === partCount) return record;
+  await resizeShare(record, size);
+  return transition(record.uploadId, 'initiated', 'initiated', { size, partSize, partCount }, { ownerId });
 }
 
 function ok(record: UploadRecord): ApiResponse {

@@ -10,7 +10,7 @@ export interface ClientPart {
 }
 
 /** S3 ETags are 32 hex digits in quotes, plus a suffix for copies; anything far longer is not one. */
-const MAX_ETAG_LENGTH = 128;
+export const MAX_ETAG_LENGTH = 128;
 
 const partsSchema = z.array(
   z.strictObject({

@@ -15,10 +15,14 @@ import {
 } from './signing/sigV4.js';
 import { resolveUploadPartSigning } from './signing/resolveUploadPartSigning.js';
 
-/** One part to sign; the URL signs `Content-Length`, so the client must PUT exactly this many bytes. */
+/**
+ * One part to sign. With `contentLength` the URL signs it, so the client must PUT exactly this
+ * many bytes; without it the length is left unsigned (S3 still caps a part at 5 GiB), for
+ * uploads whose size was not declared. The parts of one call either all carry a length or none do.
+ */
 export interface PartToSign {
   readonly partNumber: number;
-  readonly contentLength: number;
+  readonly contentLength?: number;
 }
 
 export interface PresignPartsInput {
@@ -41,7 +45,6 @@ export interface PresignPartsOptions {
   readonly signingDate?: Date;
 }
 
-const SIGNED_HEADERS = 'content-length;host';
 
 /**
  * Presigned `PUT` UploadPart URLs, the same bytes `SignatureV4.presign` (and `getSignedUrl`
@@ -60,11 +63,16 @@ export async function presignParts(input: PresignPartsInput, options: PresignPar
     if (!Number.isInteger(partNumber) || partNumber < 1 || partNumber > S3_MAX_PART_COUNT) {
       throw new RangeError(`partNumber must be an integer from 1 to ${S3_MAX_PART_COUNT}, got ${partNumber}`);
     }
-    if (!Number.isSafeInteger(contentLength) || contentLength < 0) {
+    if (contentLength !== undefined && (!Number.isSafeInteger(contentLength) || contentLength < 0)) {
       throw new RangeError(`contentLength of part ${partNumber} must be a non-negative integer, got ${contentLength}`);
     }
   }
   if (parts.length === 0) return [];
+  const signsLength = parts[0]!.contentLength !== undefined;
+  if (parts.some((part) => (part.contentLength !== undefined) !== signsLength)) {
+    throw new RangeError('Either every part to sign has a contentLength or none has');
+  }
+  const signedHeaders = signsLength ? 'content-length;host' : 'host';
 
   const client = options.client ?? s3;
   const signing = await resolveUploadPartSigning(client, bucket, key, multipartUploadId);
@@ -80,7 +88,7 @@ export async function presignParts(input: PresignPartsInput, options: PresignPar
     'X-Amz-Credential': `${credentials.accessKeyId}/${scope}`,
     'X-Amz-Date': longDate,
     'X-Amz-Expires': String(expiresInSeconds),
-    'X-Amz-SignedHeaders': SIGNED_HEADERS,
+    'X-Amz-SignedHeaders': signedHeaders,
   };
   if (credentials.sessionToken) signedQuery['X-Amz-Security-Token'] = credentials.sessionToken;
 
@@ -88,13 +96,14 @@ export async function presignParts(input: PresignPartsInput, options: PresignPar
   const canonicalQuery = queryTemplate(signedQuery, ['partNumber'], uriEscape, uriEscape);
   const urlQuery = queryTemplate(signedQuery, ['partNumber', 'X-Amz-Signature'], uriEscape, (name) => name);
   const canonicalHead = `PUT\n${signing.path}\n`;
-  const canonicalTail = `\nhost:${signing.host}\n\n${SIGNED_HEADERS}\n${UNSIGNED_PAYLOAD}`;
+  const canonicalTail = `host:${signing.host}\n\n${signedHeaders}\n${UNSIGNED_PAYLOAD}`;
   const stringToSignHead = `${SIGV4_ALGORITHM}\n${longDate}\n${scope}\n`;
   const urlHead = `${signing.protocol}//${signing.host}${signing.path}?`;
 
   return parts.map(({ partNumber, contentLength }) => {
     const number = String(partNumber);
-    const canonicalRequest = `${canonicalHead}${renderQuery(canonicalQuery, { partNumber: number })}\ncontent-length:${contentLength}${canonicalTail}`;
+    const lengthHeader = contentLength === undefined ? '' : `content-length:${contentLength}\n`;
+    const canonicalRequest = `${canonicalHead}${renderQuery(canonicalQuery, { partNumber: number })}\n${lengthHeader}${canonicalTail}`;
     const signature = hmacSha256Hex(daySigningKey, stringToSignHead + sha256Hex(canonicalRequest));
     return { partNumber, url: urlHead + renderQuery(urlQuery, { partNumber: number, 'X-Amz-Signature': signature }) };
   });

@@ -85,8 +85,18 @@ export interface UploadRecord {
   readonly filename: string;
   readonly contentType: string;
   readonly kind: MediaKind;
-  /** Declared size in bytes; `complete` checks what S3 holds against it. */
+  /**
+   * Declared size in bytes; `complete` checks what S3 holds against it. While an `open` upload
+   * is `initiated`, the most it may hold (the size limit its owner's usage reserved), until
+   * `complete` sets it from the parts S3 holds.
+   */
   readonly size: number;
+  /**
+   * `open` when the client did not declare the size (a Companion client, `POST /s3/multipart`
+   * without `size` in its metadata): part URLs leave the length unsigned, and `complete` derives
+   * the size (and `partSize`, `partCount`) from the parts S3 holds. Absent: the size was declared.
+   */
+  readonly sizeMode?: 'open';
   readonly partSize: number;
   readonly partCount: number;
   /** Key of the original in the uploads bucket. */

@@ -95,8 +95,8 @@ export function openApiJson(version: string): string {
 function operationObject(route: RouteDefinition, operation: RouteOperation, requestComponents: core.$ZodRegistry<{ id: string }>): JsonObject {
   const jwt = authOf(route) === 'jwt';
   const parameters: Json[] = [...pathParameters(route.path)];
-  for (const [name, { schema, description }] of Object.entries(operation.query ?? {})) {
-    parameters.push({ name, in: 'query', required: false, description, schema: jsonSchema(schema, 'input') });
+  for (const [name, { schema, description, required }] of Object.entries(operation.query ?? {})) {
+    parameters.push({ name, in: 'query', required: required === true, description, schema: jsonSchema(schema, 'input') });
   }
   const responses: JsonObject = {};
   for (const [status, answer] of Object.entries(operation.success)) responses[status] = successResponse(answer);
@@ -127,15 +127,28 @@ function operationObject(route: RouteDefinition, operation: RouteOperation, requ
   return object;
 }
 
-/** Every `{name}` of a path is an upload id: one of another shape is answered 404 NOT_FOUND, like an unknown id. */
+/**
+ * `{id}` is an upload id: one of another shape is answered 404 NOT_FOUND, like an unknown id.
+ * `{partNumber}` (Companion's sign part) is a part number: anything else is 400 INVALID_PART_NUMBERS.
+ */
 function pathParameters(path: string): Json[] {
-  return [...path.matchAll(/\{([A-Za-z0-9_]+)\}/g)].map(([, name]) => ({
-    name: name!,
-    in: 'path',
-    required: true,
-    description: 'The upload id; any other value answers 404 NOT_FOUND',
-    schema: jsonSchema(uploadIdSchema, 'input'),
-  }));
+  return [...path.matchAll(/\{([A-Za-z0-9_]+)\}/g)].map(([, name]) =>
+    name === 'partNumber'
+      ? {
+          name,
+          in: 'path',
+          required: true,
+          description: 'The part number, 1 to 10,000',
+          schema: { type: 'integer', minimum: 1, maximum: 10_000 },
+        }
+      : {
+          name: name!,
+          in: 'path',
+          required: true,
+          description: 'The upload id; any other value answers 404 NOT_FOUND',
+          schema: jsonSchema(uploadIdSchema, 'input'),
+        },
+  );
 }
 
 function successResponse(answer: SuccessAnswer): JsonObject {
@@ -162,7 +175,7 @@ function errorBodies(route: RouteDefinition, operation: RouteOperation): Record<
   return Object.fromEntries(
     statuses.map((status) => {
       const bodies = [
-        ...(handler[status] ? [jsonSchema(errorBodySchema(handler[status]), 'output')] : []),
+        ...(handler[status] ? [jsonSchema(errorBodySchema(handler[status], operation.topLevelMessage === true), 'output')] : []),
         ...(gateway[status] ? [jsonSchema(gatewayMessageSchema(gateway[status]), 'output')] : []),
       ];
       return [String(status), bodies.length === 1 ? bodies[0]! : { oneOf: bodies }];

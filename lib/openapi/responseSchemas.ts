@@ -62,7 +62,11 @@ export const publicUploadSchema = z
     filename: z.string(),
     contentType: z.string(),
     kind: mediaKindSchema,
-    size: bytes.describe('Declared size in bytes'),
+    size: bytes.describe('Declared size in bytes; with sizeMode open, the size limit until complete measures the parts'),
+    sizeMode: z
+      .literal('open')
+      .optional()
+      .describe('The client declared no size (a Companion client without size in its metadata): part URLs leave the length unsigned and complete sets size, partSize and partCount from the parts S3 holds'),
     partSize: bytes,
     partCount: z.int().positive(),
     metadata: z.record(z.string(), z.string()).optional(),
@@ -141,9 +145,49 @@ export const pipelineConfigSchema = z
   })
   .register(responseComponents, { id: 'PipelineConfig' });
 
-/** The handlers' error answer: `{ error: { code, message } }`, with the codes one route gives at one status. */
-export function errorBodySchema(codes: readonly [string, ...string[]]) {
-  return z.object({ error: z.object({ code: z.enum(codes), message: z.string() }) });
+// Companion's S3-multipart answers (docs/uppy.md), in the field names `@uppy/aws-s3` reads.
+
+export const companionCreatedSchema = z
+  .object({
+    key: uploadId.describe('The upload id again: send it back as ?key= on every other Companion route'),
+    uploadId,
+  })
+  .register(responseComponents, { id: 'CompanionCreated' });
+
+export const companionSignedPartSchema = z
+  .object({ url: z.url(), expires: z.int().positive().describe('Seconds the URL is valid for') })
+  .register(responseComponents, { id: 'CompanionSignedPart' });
+
+export const companionSignedPartsSchema = z
+  .object({ presignedUrls: z.record(z.string().regex(/^[1-9][0-9]*$/), z.url()).describe('Each URL by its part number') })
+  .register(responseComponents, { id: 'CompanionSignedParts' });
+
+export const companionPartsSchema = z
+  .array(z.object({ PartNumber: z.int().min(1), ETag: z.string(), Size: bytes }))
+  .register(responseComponents, { id: 'CompanionParts', description: 'Every part S3 holds, in part-number order' });
+
+export const companionCompletedSchema = z
+  .object({ location: z.string().describe("The upload's place in this API, /uploads/{id}") })
+  .register(responseComponents, { id: 'CompanionCompleted' });
+
+export const companionUploadParametersSchema = z
+  .object({
+    method: z.literal('PUT'),
+    url: z.url().describe("A presigned PUT of the whole file, signing its declared length"),
+    fields: z.object({ key: uploadId.describe('The upload id') }),
+    headers: z.object({ 'content-type': z.string() }),
+  })
+  .register(responseComponents, { id: 'CompanionUploadParameters' });
+
+export const companionEmptySchema = z.object({}).strict().register(responseComponents, { id: 'CompanionEmpty' });
+
+/**
+ * The handlers' error answer: `{ error: { code, message } }`, with the codes one route gives at
+ * one status; on Companion routes (`topLevelMessage`) with the message also at the top, as Uppy reads it.
+ */
+export function errorBodySchema(codes: readonly [string, ...string[]], topLevelMessage = false) {
+  const error = z.object({ code: z.enum(codes), message: z.string() });
+  return topLevelMessage ? z.object({ message: z.string(), error }) : z.object({ error });
 }
 
 /** API Gateway's own answers (authorizer, throttle, payload limit, crashed function): `{ message }`. */

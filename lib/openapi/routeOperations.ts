@@ -3,14 +3,25 @@
  * (the very zod schemas its handler checks with), its success answers, and the error codes it
  * answers at each status (README's error table, lambdas/shared/errors.ts).
  */
+import * as zm from 'zod/mini';
 import type * as z from 'zod/v4/core';
+import { companionCompleteBodySchema } from '../../lambdas/companion-complete/parseCompanionCompleteBody.js';
+import { companionCreateBodySchema } from '../../lambdas/companion-create/parseCompanionCreateBody.js';
 import { completeBodySchema } from '../../lambdas/complete-upload/parseCompleteBody.js';
 import { createUploadBodySchema } from '../../lambdas/create-upload/parseCreateUploadBody.js';
 import { listQuerySchemas } from '../../lambdas/list-uploads/parseListQuery.js';
 import { DEFAULT_UPLOAD_POLICY, S3_MAX_PART_COUNT } from '../../lambdas/shared/mediaPolicy.js';
+import { uploadIdSchema } from '../../lambdas/shared/validation/uploadId.js';
 import { signPartsBodySchema } from '../../lambdas/sign-parts/parseSignPartsBody.js';
 import type { RouteDefinition } from '../routes.js';
 import {
+  companionCompletedSchema,
+  companionCreatedSchema,
+  companionEmptySchema,
+  companionPartsSchema,
+  companionSignedPartSchema,
+  companionSignedPartsSchema,
+  companionUploadParametersSchema,
   createdUploadSchema,
   pipelineConfigSchema,
   publicUploadSchema,
@@ -29,14 +40,20 @@ export interface SuccessAnswer {
 }
 
 export interface RouteOperation {
+  /** Errors carry their message at the top too (`{ message, error }`): the Companion routes. */
+  readonly topLevelMessage?: true;
   readonly requestBody?: { readonly schema: z.$ZodType; readonly required: boolean; readonly description?: string };
-  readonly query?: Readonly<Record<string, { readonly schema: z.$ZodType; readonly description: string }>>;
+  readonly query?: Readonly<Record<string, { readonly schema: z.$ZodType; readonly description: string; readonly required?: true }>>;
   readonly success: Readonly<Record<number, SuccessAnswer>>;
   /** The handler's error codes by status; 401 (JWT routes), 429 and 500 are added to every route. */
   readonly errors: Readonly<Record<number, readonly [string, ...string[]]>>;
 }
 
 const INVALID_JSON = 'INVALID_JSON';
+
+const COMPANION_KEY = {
+  key: { schema: uploadIdSchema, required: true, description: 'The upload id, as POST /s3/multipart answered it (key and uploadId are the same)' },
+} as const;
 
 export const ROUTE_OPERATIONS: Readonly<Record<RouteDefinition['id'], RouteOperation>> = {
   CreateUpload: {
@@ -103,6 +120,91 @@ export const ROUTE_OPERATIONS: Readonly<Record<RouteDefinition['id'], RouteOpera
   GetConfig: {
     success: { 200: { description: 'What POST /uploads accepts, and where live progress is served', body: pipelineConfigSchema } },
     errors: {},
+  },
+  CompanionCreateUpload: {
+    topLevelMessage: true,
+    requestBody: {
+      schema: companionCreateBodySchema,
+      required: true,
+      description:
+        "As @uppy/aws-s3 5.x sends it. type is POST /uploads's contentType. metadata.size (decimal digits) declares the size: part URLs then sign each part's length, Uppy's part size unless metadata.partSize says otherwise; without it the upload is open (lengths unsigned, sized at complete). size, partSize, name and type are not stored; the rest of metadata is, by POST /uploads's rules.",
+    },
+    success: { 200: { description: 'Created: the upload id as key and uploadId', body: companionCreatedSchema } },
+    errors: {
+      400: [INVALID_JSON, 'INVALID_REQUEST', 'INVALID_FILENAME', 'INVALID_SIZE', 'INVALID_METADATA', 'INVALID_PART_SIZE'],
+      403: ['QUOTA_EXCEEDED'],
+      413: ['TOO_LARGE', 'METADATA_TOO_LARGE'],
+      415: ['UNSUPPORTED_TYPE'],
+      429: ['RATE_LIMITED'],
+    },
+  },
+  CompanionSignPart: {
+    topLevelMessage: true,
+    query: COMPANION_KEY,
+    success: { 200: { description: "The part's presigned PUT URL", body: companionSignedPartSchema } },
+    errors: { 400: ['INVALID_KEY', 'INVALID_PART_NUMBERS'], 404: ['NOT_FOUND'], 409: ['INVALID_STATE'], 413: ['TOO_LARGE'] },
+  },
+  CompanionSignParts: {
+    topLevelMessage: true,
+    query: {
+      ...COMPANION_KEY,
+      partNumbers: {
+        schema: zm.string().check(zm.regex(/^[1-9][0-9]*(,[1-9][0-9]*)*$/)),
+        required: true,
+        description: `Distinct part numbers separated by commas, at most parts.maxUrlsPerResponse of GET /config (${DEFAULT_UPLOAD_POLICY.maxPartUrlsPerResponse} by default)`,
+      },
+    },
+    success: { 200: { description: 'The presigned PUT URL of each part', body: companionSignedPartsSchema } },
+    errors: { 400: ['INVALID_KEY', 'INVALID_PART_NUMBERS'], 404: ['NOT_FOUND'], 409: ['INVALID_STATE'], 413: ['TOO_LARGE'] },
+  },
+  CompanionListParts: {
+    topLevelMessage: true,
+    query: COMPANION_KEY,
+    success: { 200: { description: 'The parts S3 holds (all pages)', body: companionPartsSchema } },
+    errors: { 400: ['INVALID_KEY'], 404: ['NOT_FOUND'], 409: ['INVALID_STATE'] },
+  },
+  CompanionCompleteUpload: {
+    topLevelMessage: true,
+    query: COMPANION_KEY,
+    requestBody: {
+      schema: companionCompleteBodySchema,
+      required: true,
+      description: 'The parts the client sent, with the ETags S3 answered (quoted or not); checked against S3 ListParts like POST /uploads/{id}/complete',
+    },
+    success: { 200: { description: 'The upload is uploaded (or further along)', body: companionCompletedSchema } },
+    errors: {
+      400: [INVALID_JSON, 'INVALID_KEY', 'INVALID_PARTS'],
+      404: ['NOT_FOUND'],
+      409: ['INVALID_STATE'],
+      413: ['TOO_LARGE'],
+      422: ['PARTS_MISSING', 'PART_MISMATCH', 'SIZE_MISMATCH', 'UPLOAD_ABORTED'],
+    },
+  },
+  CompanionAbortUpload: {
+    topLevelMessage: true,
+    query: COMPANION_KEY,
+    success: { 200: { description: 'The upload is cancelled (it was initiated, or already cancelled)', body: companionEmptySchema } },
+    errors: { 400: ['INVALID_KEY'], 404: ['NOT_FOUND'], 409: ['INVALID_STATE'] },
+  },
+  CompanionUploadParameters: {
+    topLevelMessage: true,
+    query: {
+      filename: { schema: zm.string(), required: true, description: "The file's name, by POST /uploads's rules" },
+      type: { schema: zm.string(), required: true, description: "The file's content type, on the allow-list of GET /config" },
+      'metadata[size]': {
+        schema: zm.string().check(zm.regex(/^[1-9][0-9]*$/)),
+        required: true,
+        description: 'The file size in bytes (at most 5 GiB for one PUT). Every other metadata[name] parameter is stored as metadata, by POST /uploads\'s rules',
+      },
+    },
+    success: { 200: { description: 'A presigned PUT of the whole file; processing follows once it is in S3', body: companionUploadParametersSchema } },
+    errors: {
+      400: ['INVALID_REQUEST', 'INVALID_FILENAME', 'INVALID_SIZE', 'INVALID_METADATA', 'SIZE_REQUIRED'],
+      403: ['QUOTA_EXCEEDED'],
+      413: ['TOO_LARGE', 'METADATA_TOO_LARGE'],
+      415: ['UNSUPPORTED_TYPE'],
+      429: ['RATE_LIMITED'],
+    },
   },
   GetOpenApi: {
     success: { 200: { description: 'This document', isDocument: true } },

@@ -29,6 +29,8 @@ export interface GatewayOptions {
   readonly functionTimeoutMs?: number;
   /** The WebSocket API, served on the same port (upgrades at its path, its management API). @default - none */
   readonly webSocket?: WebSocketGateway;
+  /** Static files answered to GET and HEAD before the routes (the demo page), or undefined for a path that is none. @default - none */
+  readonly files?: (path: string) => Promise<{ readonly contentType: string; readonly body: Buffer } | undefined>;
 }
 
 export interface Gateway {
@@ -66,6 +68,11 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     if (method === 'GET' && rawPath === JWKS_ROUTE) return json(200, await options.issuer.jwks());
     if (method === 'POST' && rawPath === TOKEN_ROUTE) {
       return answerTokenRequest({ remoteAddress: req.socket.remoteAddress, origin: req.headers.origin, readBody: () => readBody(req) }, options.issuer);
+    }
+
+    if (method === 'GET' || method === 'HEAD') {
+      const file = await options.files?.(rawPath);
+      if (file) return { statusCode: 200, headers: { 'content-type': file.contentType, 'cache-control': 'no-cache' }, body: file.body };
     }
 
     const match = matchRoute(method, rawPath);

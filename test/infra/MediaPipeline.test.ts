@@ -51,6 +51,11 @@ describe('MediaPipeline', () => {
       api.functions.get('CreateUpload')!,
       api.functions.get('CompleteUpload')!,
       api.functions.get('DeleteUpload')!,
+      // Companion's create, complete and abort are those operations.
+      api.functions.get('CompanionCreateUpload')!,
+      api.functions.get('CompanionCompleteUpload')!,
+      api.functions.get('CompanionAbortUpload')!,
+      api.functions.get('CompanionUploadParameters')!,
       expiry.function,
       processing.function,
       processing.deadLetterFunction,

@@ -61,6 +61,7 @@ describe('Storage', () => {
     }
   });
 
+  // ETag must stay exposed: without it Uppy 5 (@uppy/aws-s3) cannot read a part's ETag and hangs without an error.
   it('lets browsers PUT parts to the uploads bucket from any origin and read the ETag S3 answers with', () => {
     const cors = byDefault.resource(byDefault.storage.uploadsBucket).Properties.CorsConfiguration;
     expect(cors).toEqual({

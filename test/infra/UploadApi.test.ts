@@ -150,7 +150,7 @@ describe('UploadApi', () => {
 
   it('gives the Usage table to exactly the routes that reserve uploads or move records', () => {
     const withUsage = ROUTES.filter((route) => route.access.usageTable !== undefined).map((route) => route.id);
-    expect(withUsage).toEqual(['CreateUpload', 'CompleteUpload', 'DeleteUpload']);
+    expect(withUsage).toEqual(['CreateUpload', 'CompleteUpload', 'DeleteUpload', 'CompanionCreateUpload', 'CompanionCompleteUpload', 'CompanionAbortUpload', 'CompanionUploadParameters']);
   });
 
   it('gives list-uploads no S3 access at all and get-config neither S3 nor the table', () => {

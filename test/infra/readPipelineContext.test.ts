@@ -83,6 +83,13 @@ describe('readPipelineContext', () => {
     expect(read({}).progress).toBeUndefined();
   });
 
+  it('deploys the demo page with demoPage=true only', () => {
+    expect(read({ demoPage: 'true' }).demoPage).toBe(true);
+    expect(read({ demoPage: false }).demoPage).toBe(false);
+    expect(read({}).demoPage).toBeUndefined();
+    expect(() => read({ demoPage: 'yes' })).toThrow("context demoPage must be true or false, got 'yes'");
+  });
+
   it('switches to an external issuer when jwtIssuer and jwtAudience are set', () => {
     expect(read({ jwtIssuer: 'https://issuer.example.com', jwtAudience: 'web,ios' }).auth).toEqual({
       jwtIssuer: 'https://issuer.example.com',

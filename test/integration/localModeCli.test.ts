@@ -17,6 +17,8 @@ interface RunningCli {
   /** The S3 key pair printed beside the endpoint (`key <id>/<secret>`). */
   readonly credentials: LocalCredentials;
   readonly token: string;
+  /** The printed demo page address. */
+  readonly demoPage: string;
   /** Sends Ctrl-C to the process group, as a terminal does, and resolves with the exit code and stderr. */
   interrupt(): Promise<{ code: number | null; stderr: string }>;
 }
@@ -56,6 +58,7 @@ async function startCli(...extraArgs: string[]): Promise<RunningCli> {
     s3Endpoint: printed('S3'),
     credentials: { accessKeyId, secretAccessKey },
     token: printed('Token'),
+    demoPage: printed('Demo page'),
     interrupt: async () => {
       process.kill(-child.pid!, 'SIGINT');
       const code = await Promise.race([exited, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no exit within 15 s')), 15_000))]);
@@ -91,6 +94,11 @@ describe('npm run local', () => {
     const first = await startCli();
     expect(first.apiUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(first.s3Endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    // The demo page's address signs it in with the printed token, in a fragment no server sees.
+    expect(first.demoPage).toBe(`${first.apiUrl}/#token=${first.token}`);
+    const page = await fetch(`${first.apiUrl}/`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<script type="module" src="demo/app.js"></script>');
     const created = await callApi(first, 'POST', '/uploads', {
       token: first.token,
       body: { filename: 'song.mp3', contentType: 'audio/mpeg', size: file.length, partSize: PART_BYTES },

@@ -72,7 +72,7 @@ describe('local mode answers as docs/openapi.json says', () => {
 
     // Every route's authorizer answer, without a token or with a bad one.
     for (const route of ROUTES.filter((candidate) => candidate.path !== '/openapi.json')) {
-      const path = route.path.replace('{id}', uploadId);
+      const path = route.path.replace('{id}', uploadId).replace('{partNumber}', '1');
       await call(route.method, route.path, path, route.method === 'POST' ? { body: {} } : {});
       await call(route.method, route.path, path, { token: 'not-a-jwt', ...(route.method === 'POST' ? { body: {} } : {}) });
     }
@@ -119,6 +119,36 @@ describe('local mode answers as docs/openapi.json says', () => {
     await call('DELETE', '/uploads/{id}', `/uploads/${second.body.uploadId}`, { token });
     await call('DELETE', '/uploads/{id}', `/uploads/${second.body.uploadId}`, { token });
     await call('DELETE', '/uploads/{id}', `/uploads/${uploadId}`, { token });
+
+    // Companion's routes (docs/uppy.md): create, sign, list, complete, abort; errors carry a top-level message.
+    const companion = { filename: 'uppy.mp4', type: 'video/mp4', metadata: { name: 'uppy.mp4', type: 'video/mp4', size: String(file.length) } };
+    const started = await call('POST', '/s3/multipart', '/s3/multipart', { token, body: companion });
+    expect(started.status).toBe(200);
+    const id = started.body.uploadId as string;
+    await call('POST', '/s3/multipart', '/s3/multipart', { token, body: { ...companion, type: 'text/plain' } });
+    await call('POST', '/s3/multipart', '/s3/multipart', { token, body: { ...companion, metadata: { size: '1000000000000000' } } });
+    const signed = await call('GET', '/s3/multipart/{id}/{partNumber}', `/s3/multipart/${id}/1?key=${id}`, { token });
+    await call('GET', '/s3/multipart/{id}/{partNumber}', `/s3/multipart/${id}/2?key=${id}`, { token });
+    await call('GET', '/s3/multipart/{id}/batch', `/s3/multipart/${id}/batch?key=${id}&partNumbers=1`, { token });
+    await call('GET', '/s3/multipart/{id}/batch', `/s3/multipart/${id}/batch?key=${id}&partNumbers=1,1`, { token });
+    const put = await putPart(signed.body.url, file);
+    expect(put.status).toBe(200);
+    await call('GET', '/s3/multipart/{id}', `/s3/multipart/${id}?key=${id}`, { token });
+    await call('GET', '/s3/multipart/{id}', `/s3/multipart/${id}?key=${uploadId}`, { token });
+    await call('POST', '/s3/multipart/{id}/complete', `/s3/multipart/${id}/complete?key=${id}`, { token, body: { parts: [{ PartNumber: 1, ETag: '"0123"' }] } });
+    const done = await call('POST', '/s3/multipart/{id}/complete', `/s3/multipart/${id}/complete?key=${id}`, {
+      token,
+      body: { parts: [{ PartNumber: 1, ETag: put.headers.get('etag') }] },
+    });
+    expect(done.body).toEqual({ location: `/uploads/${id}` });
+    await call('DELETE', '/s3/multipart/{id}', `/s3/multipart/${id}?key=${id}`, { token });
+    const abandoned = await call('POST', '/s3/multipart', '/s3/multipart', { token, body: companion });
+    await call('DELETE', '/s3/multipart/{id}', `/s3/multipart/${abandoned.body.uploadId}?key=${abandoned.body.uploadId}`, { token });
+    await call('DELETE', '/s3/multipart/{id}', '/s3/multipart/00000000-0000-4000-8000-000000000000?key=00000000-0000-4000-8000-000000000000', { token });
+
+    const single = await call('GET', '/s3/params', `/s3/params?filename=one.mp4&type=video%2Fmp4&metadata%5Bsize%5D=${file.length}`, { token });
+    expect(single.status).toBe(200);
+    await call('GET', '/s3/params', '/s3/params?filename=one.mp4&type=video%2Fmp4', { token });
 
     // GET /config
     await call('GET', '/config', '/config', { token });

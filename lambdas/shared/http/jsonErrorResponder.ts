@@ -24,12 +24,21 @@ const CODE_BY_STATUS: Record<number, string> = {
   422: 'UNPROCESSABLE',
 };
 
+export interface JsonErrorResponderOptions {
+  /**
+   * Also put the message at the top of the body, `{ message, error: { code, message } }`:
+   * Companion clients (Uppy) show a 4xx answer's top-level `message` to the user.
+   * @default false
+   */
+  readonly topLevelMessage?: boolean;
+}
+
 /**
  * Turns any error into `{ "error": { "code", "message" } }`. Errors marked `expose` (the
  * pipeline's own 4xx errors, middy's HTTP errors) keep their status, message and headers;
  * anything else is logged and answered with a plain 500 that reveals nothing.
  */
-export function jsonErrorResponder(): MiddlewareObj<unknown, APIGatewayProxyResultV2> {
+export function jsonErrorResponder(options: JsonErrorResponderOptions = {}): MiddlewareObj<unknown, APIGatewayProxyResultV2> {
   return {
     name: 'jsonErrorResponder',
     onError: (request) => {
@@ -44,7 +53,7 @@ export function jsonErrorResponder(): MiddlewareObj<unknown, APIGatewayProxyResu
       request.response = {
         statusCode,
         headers: { ...(exposed ? error.headers : {}), 'content-type': 'application/json' },
-        body: JSON.stringify({ error: body }),
+        body: JSON.stringify(options.topLevelMessage ? { message: body.message, error: body } : { error: body }),
       };
     },
   };

@@ -1,7 +1,7 @@
 import { logger } from '../logger.js';
 import type { StateChange } from '../stateChanges.js';
 import type { UploadRecord, UploadStatus } from '../uploadRecord.js';
-import { planShareChange, planStoredRelease, type ShareChange } from './shareChanges.js';
+import { planShareChange, planShareResize, planStoredRelease, type ShareChange } from './shareChanges.js';
 import { changeUsage } from './usageTable.js';
 
 /** What each state means for the upload's share (none for `initiated`: the reservation made it). */
@@ -58,4 +58,14 @@ export async function releaseRemovedUpload(record: UploadRecord, now: Date = new
   if (SHARE_CHANGES[record.status] === 'kept') {
     await changeUsage(record.ownerId, (usage) => planStoredRelease(usage, record.uploadId, record.size, now));
   }
+}
+
+/**
+ * Before an upload that declared no size is completed: its share, which reserved the size limit,
+ * is set to the size S3 holds (`planShareResize`). Throws on failure, so the complete stops
+ * before the record is sized and a retry does it again (a repeat changes nothing).
+ */
+export async function resizeShare(record: UploadRecord, size: number, now: Date = new Date()): Promise<void> {
+  if (record.usageTracked !== true) return;
+  await changeUsage(record.ownerId, (usage) => planShareResize(usage, record.uploadId, size, now));
 }

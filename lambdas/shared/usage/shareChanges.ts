@@ -77,3 +77,27 @@ export function planStoredRelease(usage: UserUsage | undefined, uploadId: string
   }
   return usageUpdate(`SET #released.#upload = :at, #updatedAt = :now${remove} ADD #bytesHeld :minusSize`, fresh, values, keys);
 }
+
+/**
+ * Sets an `initiated` share to the size its upload turned out to have: an upload that declared
+ * no size reserved the size limit, and `complete` learns the real size from the parts S3 holds.
+ * Bytes in flight and held move by the difference in one write, conditional on the share still
+ * being initiated at the size the plan saw, so a repeat (the same size) changes nothing.
+ */
+export function planShareResize(usage: UserUsage | undefined, uploadId: string, size: number, now: Date): UsageUpdate | undefined {
+  const share = usage?.active[uploadId];
+  if (!share || share.phase !== 'initiated' || share.size === size) return undefined;
+  const values = {
+    ':initiated': 'initiated',
+    ':seenSize': share.size,
+    ':size': size,
+    ':delta': size - share.size,
+    ':now': now.toISOString(),
+  };
+  return usageUpdate(
+    'SET #active.#upload.#size = :size, #updatedAt = :now ADD #bytesInFlight :delta, #bytesHeld :delta',
+    '#active.#upload.#phase = :initiated AND #active.#upload.#size = :seenSize',
+    values,
+    { '#upload': uploadId },
+  );
+}

@@ -11,13 +11,13 @@ export interface BrowserBundle {
 const PAGE_SCRIPT = fileURLToPath(new URL('./browserPage.ts', import.meta.url));
 
 /**
- * Bundles the test page with the SDK's browser entry the way an app's bundler would: for the
- * browser, with no Node polyfills, so a Node built-in reached from `client/index.ts` fails the
- * build ("Could not resolve \"node:…\"") instead of going unnoticed.
+ * Bundles a test page script (by default the SDK's, `browserPage.ts`) the way an app's bundler
+ * would: for the browser, with no Node polyfills, so a Node built-in reached from `client/index.ts`
+ * fails the build ("Could not resolve \"node:…\"") instead of going unnoticed.
  */
-export async function bundleBrowserPage(): Promise<BrowserBundle> {
+export async function bundleBrowserPage(entry: string = PAGE_SCRIPT): Promise<BrowserBundle> {
   const result = await build({
-    entryPoints: [PAGE_SCRIPT],
+    entryPoints: [entry],
     bundle: true,
     platform: 'browser',
     format: 'esm',

@@ -259,6 +259,47 @@ describe('presignParts', () => {
     );
   }, PROPERTY_TIMEOUT_MS);
 
+  it('leaves the length unsigned when the parts carry none: exactly getSignedUrl(UploadPartCommand) without ContentLength', async () => {
+    const clientFor = reusableClients();
+    await fc.assert(
+      fc.asyncProperty(
+        credentialsArb,
+        fc.constantFrom('us-east-1', 'eu-west-1'),
+        anyBucketArb,
+        keyArb,
+        uploadIdArb,
+        partArb,
+        expiryArb,
+        dateArb,
+        async (credentials, region, bucket, key, multipartUploadId, part, expiresIn, signingDate) => {
+          const s3 = clientFor(credentials, region, { requestChecksumCalculation: 'WHEN_REQUIRED' });
+          const [signed] = await presignParts(
+            { bucket, key, multipartUploadId, parts: [{ partNumber: part.partNumber }], expiresInSeconds: expiresIn },
+            { client: s3, signingDate },
+          );
+          const expected = await getSignedUrl(
+            s3,
+            new UploadPartCommand({ Bucket: bucket, Key: key, UploadId: multipartUploadId, PartNumber: part.partNumber }),
+            { expiresIn, signingDate },
+          );
+          expect(signed?.url).toBe(expected);
+          expect(signed?.url).toContain('X-Amz-SignedHeaders=host&');
+        },
+      ),
+      { numRuns: 100 },
+    );
+  }, PROPERTY_TIMEOUT_MS);
+
+  it('refuses a mix of parts with and without a length', async () => {
+    const s3 = client({ accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' }, 'eu-west-1');
+    await expect(
+      presignParts(
+        { bucket: 'b', key: 'k', multipartUploadId: 'm', parts: [{ partNumber: 1, contentLength: 5 }, { partNumber: 2 }], expiresInSeconds: 60 },
+        { client: s3 },
+      ),
+    ).rejects.toThrow('Either every part to sign has a contentLength or none has');
+  });
+
   it('puts no flexible-checksum parameters in the URL, even with the SDK default checksum setting', async () => {
     const s3 = client({ accessKeyId: 'AKIAEXAMPLE000000000', secretAccessKey: 'secret' }, 'eu-west-1');
     const [signed] = await presignParts({

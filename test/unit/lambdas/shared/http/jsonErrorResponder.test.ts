@@ -17,9 +17,9 @@ import { logger } from '../../../../../lambdas/shared/logger.js';
 import { lambdaContext } from '../../../support/lambdaContext.js';
 
 /** Runs a handler that throws `error` behind the responder and returns what the client would get. */
-async function respond(error: unknown): Promise<{ statusCode: number; body: unknown; headers: unknown }> {
+async function respond(error: unknown, options: { topLevelMessage?: boolean } = {}): Promise<{ statusCode: number; body: unknown; headers: unknown }> {
   const handler = middy<unknown, APIGatewayProxyResultV2>()
-    .use(jsonErrorResponder())
+    .use(jsonErrorResponder(options))
     .handler(async () => {
       throw error;
     });
@@ -44,6 +44,19 @@ describe('jsonErrorResponder', () => {
 
     expect(response).toEqual({ statusCode, headers: { 'content-type': 'application/json' }, body: { error: { code, message } } });
     expect(error_).not.toHaveBeenCalled();
+  });
+
+  it('puts the message at the top as well for Companion clients, which show it to the user, and keeps a 500 as plain', async () => {
+    vi.spyOn(logger, 'error').mockImplementation(() => undefined);
+
+    expect((await respond(new NotFoundError('Upload u1 was not found'), { topLevelMessage: true })).body).toEqual({
+      message: 'Upload u1 was not found',
+      error: { code: 'NOT_FOUND', message: 'Upload u1 was not found' },
+    });
+    expect((await respond(new Error('table "secret" is gone'), { topLevelMessage: true })).body).toEqual({
+      message: 'Something went wrong on our side; try again later',
+      error: { code: 'INTERNAL_ERROR', message: 'Something went wrong on our side; try again later' },
+    });
   });
 
   it('answers a per-user limit with 403 QUOTA_EXCEEDED', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planShareChange, planStoredRelease } from '../../../../../lambdas/shared/usage/shareChanges.js';
+import { planShareChange, planShareResize, planStoredRelease } from '../../../../../lambdas/shared/usage/shareChanges.js';
 import { RELEASES_REMEMBERED, type UploadShare, type UserUsage } from '../../../../../lambdas/shared/usage/UserUsage.js';
 
 const NOW = new Date('2026-03-01T12:20:00.000Z');
@@ -90,5 +90,31 @@ describe('planStoredRelease', () => {
         'attribute_not_exists(#released.#upload) AND attribute_not_exists(#active.#upload) AND #bytesHeld = :seenHeld AND #bytesInFlight = :seenInFlight',
       values: expect.objectContaining({ ':seenHeld': 1_000, ':seenInFlight': 700 }),
     });
+  });
+});
+
+describe('planShareResize', () => {
+  it('sets an initiated share to the measured size, moving in-flight and held bytes by the difference in one conditional write', () => {
+    expect(planShareResize(usage(), 'u1', 300, NOW)).toEqual({
+      update: 'SET #active.#upload.#size = :size, #updatedAt = :now ADD #bytesInFlight :delta, #bytesHeld :delta',
+      condition: '#active.#upload.#phase = :initiated AND #active.#upload.#size = :seenSize',
+      names: {
+        '#active': 'active',
+        '#upload': 'u1',
+        '#size': 'size',
+        '#updatedAt': 'updatedAt',
+        '#bytesInFlight': 'bytesInFlight',
+        '#bytesHeld': 'bytesHeld',
+        '#phase': 'phase',
+      },
+      values: { ':size': 300, ':now': NOW.toISOString(), ':delta': -400, ':initiated': 'initiated', ':seenSize': 700 },
+    });
+  });
+
+  it('plans nothing at the same size (a repeat), for a completed share, or for none', () => {
+    expect(planShareResize(usage(), 'u1', 700, NOW)).toBeUndefined();
+    expect(planShareResize(usage({ active: { u1: share('completed') } }), 'u1', 300, NOW)).toBeUndefined();
+    expect(planShareResize(usage(), 'u2', 300, NOW)).toBeUndefined();
+    expect(planShareResize(undefined, 'u1', 300, NOW)).toBeUndefined();
   });
 });
