@@ -1,4 +1,6 @@
 import { createReadStream } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { parseJobWire } from '../../local/mediaconvert/jobWireSchema.js';
 import { type EmulatedJobOutcome, runEmulatedJob } from '../../local/mediaconvert/runEmulatedJob.js';
@@ -19,13 +21,15 @@ export type EmulatedRun =
 /**
  * Runs the wire body through the emulator's strict schema and then its job runner
  * (`local/mediaconvert/runEmulatedJob.ts`, the same ffmpeg translation local mode runs), with
- * an S3 stand-in that serves the local fixture as the input and records what is written.
+ * an S3 stand-in that serves the local fixture as the input and records what is written (and
+ * keeps the files under `saveDir`, when given, to be looked at).
  */
 export async function emulateJob(
   wireBody: unknown,
   fixturePath: string,
   jobFolder: string,
   tools: { readonly ffmpeg: string; readonly ffprobe: string },
+  saveDir?: string,
 ): Promise<EmulatedRun> {
   const parsed = parseJobWire(wireBody);
   if (!parsed.ok) return { accepted: false, refusal: parsed.message };
@@ -40,6 +44,10 @@ export async function emulateJob(
         const key = Key.startsWith(jobFolder) ? Key.slice(jobFolder.length) : Key;
         written.push({ key, size: bytes.length });
         if (key.endsWith('.m3u8')) playlists[key] = bytes.toString('utf8');
+        if (saveDir !== undefined) {
+          await mkdir(dirname(join(saveDir, key)), { recursive: true });
+          await writeFile(join(saveDir, key), bytes);
+        }
         return {};
       }
       throw new Error(`The emulated job sent an unexpected S3 command ${String((command as object).constructor.name)}`);
