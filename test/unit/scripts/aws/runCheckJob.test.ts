@@ -26,7 +26,7 @@ describe('runCheckJob', () => {
       .on(GetJobCommand)
       .resolvesOnce(job('SUBMITTED'))
       .resolvesOnce(job('PROGRESSING', { JobPercentComplete: 40 }))
-      .resolves(job('COMPLETE', { OutputGroupDetails: [{ Type: 'HLS_GROUP' }] }));
+      .resolves(job('COMPLETE', { OutputGroupDetails: [{ OutputDetails: [{ DurationInMs: 8000 }] }] }));
 
     const run = await runCheckJob(new MediaConvertClient({}), INPUT, { pollIntervalMs: 5000, timeoutMs: 60_000, ...fakeClock() });
 
