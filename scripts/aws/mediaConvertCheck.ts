@@ -50,7 +50,7 @@ interface Context {
   readonly workDir: string;
   readonly s3: S3Client;
   readonly mediaConvert: MediaConvertClient;
-  readonly tools: { readonly ffmpeg: string; readonly ffprobe: string };
+  readonly tools: { readonly ffmpeg: string; readonly ffprobe: string; readonly fullFfmpeg: string };
   readonly fixtures: ReadonlyMap<string, string>;
 }
 
@@ -96,11 +96,13 @@ async function main(): Promise<number> {
   const s3 = new S3Client({ region: targets.region });
   const mediaConvert = new MediaConvertClient({ region: targets.region });
   try {
-    const tools = { ffmpeg: process.env.FFMPEG_PATH ?? 'ffmpeg', ffprobe: process.env.FFPROBE_PATH ?? 'ffprobe' };
-    console.log(`Generating ${FIXTURE_PROBES.length + 1} fixture videos with ${tools.ffmpeg}`);
+    // The emulator's side runs the ffmpeg local mode would (FFMPEG_PATH, as the functions read
+    // it); fixtures and measurements need lavfi and libx264, which the layer's build lacks.
+    const tools = { ffmpeg: process.env.FFMPEG_PATH ?? 'ffmpeg', ffprobe: process.env.FFPROBE_PATH ?? 'ffprobe', fullFfmpeg: 'ffmpeg' };
+    console.log(`Generating ${FIXTURE_PROBES.length + 1} fixture videos with the ffmpeg on the PATH`);
     const fixtures = new Map<string, string>();
-    for (const probe of [...FIXTURE_PROBES, CANCEL_PROBE]) fixtures.set(probe.name, await makeFixture(probe, workDir, tools.ffmpeg));
-    const portrait = orientationOf(await measureQuarterLuma(fixtures.get(PORTRAIT) as string, tools.ffmpeg));
+    for (const probe of [...FIXTURE_PROBES, CANCEL_PROBE]) fixtures.set(probe.name, await makeFixture(probe, workDir, tools.fullFfmpeg));
+    const portrait = orientationOf(await measureQuarterLuma(fixtures.get(PORTRAIT) as string, tools.fullFfmpeg));
     if (portrait !== 'upright') throw new Error(`The portrait fixture plays ${portrait} here, not upright: the fixture is wrong, not MediaConvert`);
 
     const context: Context = { targets, runId: `awscheck-${startedAt.getTime().toString(36)}`, workDir, s3, mediaConvert, tools, fixtures };
@@ -163,7 +165,7 @@ async function runJob(context: Context, spec: JobSpec): Promise<ProbeRecord> {
       spec.name === PORTRAIT
         ? {
             aws: await awsFirstFrameOrientation(context, spec.name, planned.jobFolder, written.map((object) => object.key)),
-            emulator: emulated.accepted ? await firstFrameOrientation(emulatorDir, emulated.written.map((object) => object.key), tools.ffmpeg) : ('no frame' as const),
+            emulator: emulated.accepted ? await firstFrameOrientation(emulatorDir, emulated.written.map((object) => object.key), tools.fullFfmpeg) : ('no frame' as const),
           }
         : undefined;
     record = {
@@ -222,7 +224,7 @@ async function awsFirstFrameOrientation(context: Context, name: string, jobFolde
   if (first === undefined) return 'no frame';
   const path = join(context.workDir, `${name}-aws-first-frame.jpg`);
   await download(context.s3, context.targets.mediaBucket, jobFolder + first, path);
-  return orientationOf(await measureQuarterLuma(path, context.tools.ffmpeg));
+  return orientationOf(await measureQuarterLuma(path, context.tools.fullFfmpeg));
 }
 
 async function firstFrameOrientation(dir: string, keys: readonly string[], ffmpeg: string): Promise<Orientation | 'no frame'> {
