@@ -1,5 +1,5 @@
-import { createReadStream, createWriteStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { DeleteObjectsCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
@@ -10,10 +10,12 @@ export interface WrittenObject {
   readonly size: number;
 }
 
-/** Uploads a fixture as an original, where the process function would find it. */
+/**
+ * Uploads a fixture as an original, where the process function would find it. Fixtures are a few
+ * megabytes: sent whole, in one plain request (a stream would go aws-chunked with a trailing checksum).
+ */
 export async function putOriginal(s3: S3Client, bucket: string, key: string, path: string): Promise<void> {
-  const { size } = await stat(path);
-  await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: createReadStream(path), ContentLength: size, ContentType: 'video/mp4' }));
+  await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: await readFile(path), ContentType: 'video/mp4' }));
 }
 
 /** Every object under `prefix`, keys relative to it, sorted. */
