@@ -36,6 +36,11 @@ export class MediaPipelineStack extends Stack {
     if (this.pipeline.demoPage) {
       new CfnOutput(this, 'DemoPageUrl', { value: this.pipeline.demoPage.url, description: 'The demo page (docs/uppy.md): sign in with a token of the user pool' });
     }
+    const mediaConvert = this.pipeline.processing.mediaConvert;
+    if (mediaConvert) {
+      new CfnOutput(this, 'MediaConvertQueueArn', { value: mediaConvert.queue.attrArn, description: 'MediaConvert queue of long and large video (npm run test:aws reads it)' });
+      new CfnOutput(this, 'MediaConvertJobRoleArn', { value: mediaConvert.jobRole.roleArn, description: 'Role MediaConvert jobs run as (npm run test:aws reads it)' });
+    }
     new CfnOutput(this, 'UploadsTableName', { value: storage.table.tableName, description: 'Uploads table' });
     new CfnOutput(this, 'UsageTableName', { value: storage.usageTable.tableName, description: 'Per-user usage counters' });
   }

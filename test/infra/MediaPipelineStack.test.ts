@@ -4,13 +4,28 @@ import { MediaPipelineStack } from '../../lib/MediaPipelineStack.js';
 import { logicalId, testApp } from './testApp.js';
 
 describe('MediaPipelineStack', () => {
-  it('outputs the API URL, the WebSocket URL, the user pool and client ids, both bucket names, the CDN base URL and the table names', () => {
+  it('outputs the API URL, the WebSocket URL, the user pool and client ids, both bucket names, the CDN base URL, the MediaConvert queue and job role, and the table names', () => {
     const stack = new MediaPipelineStack(testApp(), 'MediaPipeline');
     const { storage, auth } = stack.pipeline;
     const outputs = Template.fromStack(stack).toJSON().Outputs;
     expect(Object.keys(outputs).sort()).toEqual(
-      ['ApiUrl', 'MediaBaseUrl', 'MediaBucketName', 'UploadsBucketName', 'UploadsTableName', 'UsageTableName', 'UserPoolClientId', 'UserPoolId', 'WebSocketUrl'].sort(),
+      [
+        'ApiUrl',
+        'MediaBaseUrl',
+        'MediaBucketName',
+        'MediaConvertJobRoleArn',
+        'MediaConvertQueueArn',
+        'UploadsBucketName',
+        'UploadsTableName',
+        'UsageTableName',
+        'UserPoolClientId',
+        'UserPoolId',
+        'WebSocketUrl',
+      ].sort(),
     );
+    const mediaConvert = stack.pipeline.processing.mediaConvert!;
+    expect(outputs.MediaConvertQueueArn.Value).toEqual({ 'Fn::GetAtt': [logicalId(mediaConvert.queue), 'Arn'] });
+    expect(outputs.MediaConvertJobRoleArn.Value).toEqual({ 'Fn::GetAtt': [logicalId(mediaConvert.jobRole), 'Arn'] });
     expect(outputs.UploadsBucketName.Value).toEqual({ Ref: logicalId(storage.uploadsBucket) });
     expect(outputs.MediaBucketName.Value).toEqual({ Ref: logicalId(storage.mediaBucket) });
     expect(outputs.UploadsTableName.Value).toEqual({ Ref: logicalId(storage.table) });
@@ -22,6 +37,11 @@ describe('MediaPipelineStack', () => {
     expect(outputs.WebSocketUrl.Value).toEqual({
       'Fn::Join': ['', ['wss://', { Ref: logicalId(stack.pipeline.progress!.webSocketApi) }, '.execute-api.', { Ref: 'AWS::Region' }, '.', { Ref: 'AWS::URLSuffix' }, '/live']],
     });
+  });
+
+  it('has no MediaConvert outputs with the ffmpeg transcoder only', () => {
+    const stack = new MediaPipelineStack(testApp(), 'MediaPipeline', { pipeline: { processing: { transcoder: 'ffmpeg' } } });
+    expect(Object.keys(Template.fromStack(stack).toJSON().Outputs)).not.toContain('MediaConvertQueueArn');
   });
 
   it('has no WebSocket URL output with live progress off', () => {
