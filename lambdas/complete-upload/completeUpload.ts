@@ -43,7 +43,7 @@ export async function completeUpload(request: ApiRequest): Promise<ApiResponse> 
   }
 
   const { multipartUploadId } = record;
-  if (multipartUploadId === undefined) return ok(await recoverGoneUpload(record, request.ownerId));
+  if (multipartUploadId === undefined) return ok(await completeSinglePut(record, request.ownerId));
   const uploaded = await listUploadedParts(record.sourceKey, multipartUploadId);
   if (uploaded === undefined) return ok(await recoverGoneUpload(record, request.ownerId));
   if (clientParts !== undefined) matchClientParts(clientParts, uploaded);
@@ -129,6 +129,22 @@ async function markUploaded(record: UploadRecord, ownerId: string): Promise<Uplo
     if (error.currentStatus === 'cancelled' || error.currentStatus === 'expired') await deleteSourceObject(record.sourceKey);
     throw error;
   }
+}
+
+/**
+ * An upload started as one PUT (`GET /s3/params`) has no multipart upload to complete: it is
+ * complete once S3 holds its file. Before the PUT arrives that is a 422 PARTS_MISSING that
+ * changes nothing, as for a multipart upload with parts still to send; a complete called too
+ * early must not fail an upload whose PUT URL is still good.
+ */
+async function completeSinglePut(record: UploadRecord, ownerId: string): Promise<UploadRecord> {
+  if ((await sourceObjectSize(record.sourceKey)) === undefined) {
+    throw new UnprocessableError(
+      `S3 holds no file for upload ${record.uploadId} yet; PUT it to the URL GET /s3/params answered, then complete`,
+      'PARTS_MISSING',
+    );
+  }
+  return recoverGoneUpload(record, ownerId);
 }
 
 /**

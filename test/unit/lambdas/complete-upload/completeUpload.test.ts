@@ -337,6 +337,35 @@ describe('completeUpload', () => {
     });
   });
 
+  describe('of a single-PUT upload (GET /s3/params: no multipart upload)', () => {
+    const singlePut = () => stored({ multipartUploadId: undefined, partSize: SIZE, partCount: 1 });
+
+    it('answers 422 PARTS_MISSING and changes nothing while the PUT has not arrived, so complete can be retried after it', async () => {
+      dynamo.on(GetCommand).resolves({ Item: singlePut() });
+      s3.on(ListObjectsV2Command).resolves(originalListing(KEY));
+
+      const response = await complete();
+
+      expect(response).toEqual({
+        statusCode: 422,
+        body: { error: { code: 'PARTS_MISSING', message: `S3 holds no file for upload ${ID} yet; PUT it to the URL GET /s3/params answered, then complete` } },
+      });
+      expectNothingWritten();
+    });
+
+    it('moves the upload to uploaded once S3 holds the file at the declared size', async () => {
+      dynamo.on(GetCommand).resolves({ Item: singlePut() });
+      s3.on(ListObjectsV2Command).resolves(originalListing(KEY, SIZE));
+      dynamo.on(UpdateCommand).resolves({ Attributes: after('uploaded', { multipartUploadId: undefined }) });
+
+      const response = await complete();
+
+      expect(response.statusCode).toBe(200);
+      expect(response.body.status).toBe('uploaded');
+      expect(s3).not.toHaveReceivedCommand(ListPartsCommand);
+    });
+  });
+
   it('treats NoSuchUpload from CompleteMultipartUpload (a concurrent complete won) like a crash-recovery', async () => {
     dynamo.on(GetCommand).resolves({ Item: stored() });
     s3.on(ListPartsCommand).resolves({ Parts: S3_PARTS });
