@@ -17,7 +17,9 @@ const DONE: CompanionAbortAnswer = {};
  * else. Uppy 5 sends it after any error, a failed complete included, so it must never remove an
  * upload that got further: any other state is 409 INVALID_STATE and changes nothing
  * (`DELETE /uploads/{id}` removes finished uploads). A `cancelled` upload answers `{}` again, so
- * a retried abort succeeds. Like `DELETE /uploads/{id}`, the state is written first (a racing
+ * a retried abort succeeds. Nor an `initiated` upload whose complete has handed it to S3
+ * (`completingSince`): Uppy sends DELETE when that complete errs, a gateway timeout while S3
+ * still completes included, and the complete (or processing, or expiry) finishes it. Like `DELETE /uploads/{id}`, the state is written first (a racing
  * complete loses, and deletes an original it made), then S3's multipart upload is aborted and
  * an original a crashed complete left is deleted.
  */
@@ -31,7 +33,13 @@ export async function companionAbort(request: ApiRequest): Promise<ApiResponse> 
       record.status,
     );
   }
-  await transition(uploadId, 'initiated', 'cancelled', {}, { ownerId: request.ownerId });
+  if (record.completingSince !== undefined) {
+    throw new InvalidStateError(
+      `Upload ${uploadId} is being completed since ${record.completingSince}; GET /uploads/${uploadId} says how that ends (DELETE /uploads/${uploadId} removes it)`,
+      record.status,
+    );
+  }
+  await transition(uploadId, 'initiated', 'cancelled', {}, { ownerId: request.ownerId, unlessCompleting: true });
   if (record.multipartUploadId !== undefined) await abortMultipartUpload(record.sourceKey, record.multipartUploadId);
   await deleteSourceObject(record.sourceKey);
   return { statusCode: 200, body: DONE };

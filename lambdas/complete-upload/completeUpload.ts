@@ -67,6 +67,12 @@ export async function completeUpload(request: ApiRequest): Promise<ApiResponse> 
     throw new UnprocessableError(check.message, 'SIZE_MISMATCH');
   }
 
+  if (record.completingSince === undefined) {
+    // Written before S3 is asked, so that Companion's DELETE, which Uppy sends as soon as this
+    // call errs (at the gateway's timeout while S3 still completes a large upload, say), cannot
+    // cancel the upload and delete the original S3 is making.
+    record = await transition(uploadId, 'initiated', 'initiated', { completingSince: new Date().toISOString() }, { ownerId: request.ownerId });
+  }
   try {
     await s3.send(
       new CompleteMultipartUploadCommand({
@@ -108,7 +114,8 @@ async function sizeOpenUpload(record: UploadRecord, multipartUploadId: string, o
   const { size, partSize, partCount } = measure;
   if (record.size === size && record.partSize === partSize && record.partCount === partCount) return record;
   await resizeShare(record, size);
-  return transition(record.uploadId, 'initiated', 'initiated', { size, partSize, partCount }, { ownerId });
+  // The sizing write also marks the upload as being completed (see completeUpload).
+  return transition(record.uploadId, 'initiated', 'initiated', { size, partSize, partCount, completingSince: new Date().toISOString() }, { ownerId });
 }
 
 function ok(record: UploadRecord): ApiResponse {

@@ -44,6 +44,8 @@ export interface TransitionOptions {
    * for progress that arrives out of order (MediaConvert's events), so it never goes back.
    */
   readonly ifProgressBelow?: number;
+  /** When true, the write only happens while no complete is under way (`completingSince` absent): Companion's DELETE. */
+  readonly unlessCompleting?: boolean;
 }
 
 const tableName = uploadsTableName();
@@ -137,6 +139,11 @@ export async function transition(
     condition += ' AND (attribute_not_exists(#progress) OR #progress < :ifProgressBelow)';
   }
 
+  if (options.unlessCompleting === true) {
+    names['#completingSince'] = 'completingSince';
+    condition += ' AND attribute_not_exists(#completingSince)';
+  }
+
   let record: UploadRecord;
   try {
     const result = await dynamo.send(
@@ -183,6 +190,13 @@ function rejection(
   if (options.ifWriteId !== undefined && from.includes(current.status) && current.writeId !== options.ifWriteId) {
     return new InvalidStateError(
       `Upload ${uploadId} was written since write ${options.ifWriteId} (it is ${current.status}); not moving it to ${to}`,
+      current.status,
+      { cause },
+    );
+  }
+  if (options.unlessCompleting === true && from.includes(current.status) && current.completingSince !== undefined) {
+    return new InvalidStateError(
+      `Upload ${uploadId} is being completed since ${current.completingSince}; not moving it to ${to}`,
       current.status,
       { cause },
     );

@@ -142,6 +142,12 @@ export interface UploadRecord {
    * adds 1): live-progress clients order what they hear by it. Absent on records written before it.
    */
   readonly seq?: number;
+  /**
+   * When a complete handed the `initiated` upload to S3's CompleteMultipartUpload (ISO-8601,
+   * internal). Companion's DELETE, which Uppy sends as soon as a complete errs (a gateway timeout
+   * while S3 is still completing a large upload included), refuses an upload that has it.
+   */
+  readonly completingSince?: string;
   /** Bytes the uploader last reported sent while `initiated` (live progress); `complete` still checks what S3 holds. */
   readonly bytesSent?: number;
   readonly progress?: number;
@@ -174,6 +180,7 @@ export type PublicUpload = Omit<
   | 'usageTracked'
   | 'transcodeJob'
   | 'runningJob'
+  | 'completingSince'
 >;
 
 export function toPublicUpload(record: UploadRecord): PublicUpload {
@@ -189,6 +196,7 @@ export function toPublicUpload(record: UploadRecord): PublicUpload {
     usageTracked: _tracked,
     transcodeJob: _job,
     runningJob: _running,
+    completingSince: _completing,
     bytesSent,
     ...rest
   } = record;

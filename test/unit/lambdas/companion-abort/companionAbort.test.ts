@@ -46,7 +46,7 @@ describe('DELETE /s3/multipart/{id} (Companion abort)', () => {
 
     const update = dynamo.commandCalls(UpdateCommand, UPLOADS)[0]!.args[0].input;
     expect(update.ExpressionAttributeValues).toMatchObject({ ':to': 'cancelled', ':from0': 'initiated', ':ownerId': 'owner-1' });
-    expect(update.ConditionExpression).toBe('#status IN (:from0) AND #ownerId = :ownerId');
+    expect(update.ConditionExpression).toBe('#status IN (:from0) AND #ownerId = :ownerId AND attribute_not_exists(#completingSince)');
     expect(s3).toHaveReceivedCommandWith(AbortMultipartUploadCommand, { Bucket: 'uploads-bucket', Key: `uploads/${ID}/source`, UploadId: 'mpu-1' });
     expect(s3).toHaveReceivedCommandWith(DeleteObjectCommand, { Bucket: 'uploads-bucket', Key: `uploads/${ID}/source` });
   });
@@ -85,6 +85,33 @@ describe('DELETE /s3/multipart/{id} (Companion abort)', () => {
 
     expect(response.statusCode).toBe(409);
     expect(response.body.error.code).toBe('INVALID_STATE');
+    expect(s3.calls()).toHaveLength(0);
+  });
+
+  it('changes nothing on an upload whose complete handed it to S3 (Uppy sends DELETE when that complete times out at the gateway): 409', async () => {
+    dynamo.on(GetCommand, UPLOADS).resolves({ Item: uploadRecord({ completingSince: '2025-03-01T12:05:00.000Z' }) });
+
+    const response = await abort();
+
+    expect(response.statusCode).toBe(409);
+    expect(response.body.message).toBe(
+      `Upload ${ID} is being completed since 2025-03-01T12:05:00.000Z; GET /uploads/${ID} says how that ends (DELETE /uploads/${ID} removes it)`,
+    );
+    expect(dynamo).not.toHaveReceivedCommand(UpdateCommand);
+    expect(s3.calls()).toHaveLength(0);
+  });
+
+  it('loses to a complete that started since the read: the cancel is conditional on no complete under way, and S3 is left alone', async () => {
+    dynamo.on(GetCommand, UPLOADS)
+      .resolvesOnce({ Item: uploadRecord() })
+      .resolves({ Item: uploadRecord({ completingSince: '2025-03-01T12:05:00.000Z' }) });
+    dynamo.on(UpdateCommand, UPLOADS).rejects(new ConditionalCheckFailedException({ message: 'no', $metadata: {} }));
+
+    const response = await abort();
+
+    expect(response.statusCode).toBe(409);
+    expect(response.body.error.code).toBe('INVALID_STATE');
+    expect(dynamo.commandCalls(UpdateCommand, UPLOADS)[0]!.args[0].input.ConditionExpression).toContain('attribute_not_exists(#completingSince)');
     expect(s3.calls()).toHaveLength(0);
   });
 

@@ -78,8 +78,12 @@ describe('POST /s3/multipart/{id}/complete (Companion complete)', () => {
         Key: KEY,
         MultipartUpload: { Parts: S3_PARTS.map(({ PartNumber, ETag }) => ({ PartNumber, ETag })) },
       });
-      expect(recordWrites()).toHaveLength(1);
-      expect(recordWrites()[0]!.ExpressionAttributeValues).toMatchObject({ ':to': 'uploaded', ':from0': 'initiated' });
+      const [marking, uploaded] = recordWrites();
+      expect(recordWrites()).toHaveLength(2);
+      // Marked before S3 is asked: Uppy's DELETE after an errored complete must not cancel what S3 is completing.
+      expect(marking!.ExpressionAttributeValues).toMatchObject({ ':to': 'initiated', ':from0': 'initiated' });
+      expect(marking!.ExpressionAttributeNames).toMatchObject({ '#p0': 'completingSince' });
+      expect(uploaded!.ExpressionAttributeValues).toMatchObject({ ':to': 'uploaded', ':from0': 'initiated' });
     });
 
     it('answers a part whose ETag S3 does not hold 422 PART_MISMATCH with the message at the top, and changes nothing', async () => {
@@ -112,7 +116,7 @@ describe('POST /s3/multipart/{id}/complete (Companion complete)', () => {
           updatedAt: '2025-03-01T12:00:00.000Z',
         },
       });
-      const sized = open({ size: SIZE, partSize: 5 * MiB, partCount: 3 });
+      const sized = open({ size: SIZE, partSize: 5 * MiB, partCount: 3, completingSince: '2025-03-01T12:10:00.000Z' });
       dynamo.on(UpdateCommand, UPLOADS)
         .resolvesOnce({ Attributes: sized })
         .resolves({ Attributes: { ...sized, status: 'uploaded' } });
@@ -131,7 +135,8 @@ describe('POST /s3/multipart/{id}/complete (Companion complete)', () => {
       expect(resize.ExpressionAttributeValues).toMatchObject({ ':size': SIZE, ':delta': SIZE - 20 * GiB, ':seenSize': 20 * GiB });
       const [sizing, uploaded] = recordWrites();
       expect(sizing!.ExpressionAttributeValues).toMatchObject({ ':to': 'initiated', ':from0': 'initiated', ':p0': SIZE, ':p1': 5 * MiB, ':p2': 3 });
-      expect(sizing!.ExpressionAttributeNames).toMatchObject({ '#p0': 'size', '#p1': 'partSize', '#p2': 'partCount' });
+      expect(sizing!.ExpressionAttributeNames).toMatchObject({ '#p0': 'size', '#p1': 'partSize', '#p2': 'partCount', '#p3': 'completingSince' });
+      expect(recordWrites()).toHaveLength(2);
       expect(uploaded!.ExpressionAttributeValues).toMatchObject({ ':to': 'uploaded' });
       // The record is sized before S3 completes, so processing (which claims an original of the recorded size) finds the real size.
       expect(recordWritesBeforeS3Completed).toBe(1);

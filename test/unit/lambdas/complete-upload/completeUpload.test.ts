@@ -116,13 +116,30 @@ describe('completeUpload', () => {
           ],
         },
       });
-      expect(dynamo).toHaveReceivedCommandExactlyOnceWith(UpdateCommand, {
+      expect(dynamo).toHaveReceivedCommandTimes(UpdateCommand, 2);
+      expect(dynamo).toHaveReceivedCommandWith(UpdateCommand, {
         TableName: 'uploads-table',
         Key: { uploadId: ID },
         ConditionExpression: '#status IN (:from0) AND #ownerId = :ownerId',
         ExpressionAttributeValues: expect.objectContaining({ ':to': 'uploaded', ':from0': 'initiated', ':ownerId': OWNER }),
       });
       expect(s3).not.toHaveReceivedCommand(AbortMultipartUploadCommand);
+    });
+
+    it('marks the upload as being completed before S3 completes it, so that Companion’s DELETE (sent when this call errs) cannot cancel it', async () => {
+      let marksBeforeS3: string[] = [];
+      s3.on(CompleteMultipartUploadCommand).callsFake(() => {
+        marksBeforeS3 = dynamo
+          .commandCalls(UpdateCommand)
+          .map((call) => call.args[0].input)
+          .filter((input) => Object.values(input.ExpressionAttributeNames ?? {}).includes('completingSince'))
+          .map((input) => input.ConditionExpression ?? '');
+        return {};
+      });
+
+      await complete();
+
+      expect(marksBeforeS3).toEqual(['#status IN (:from0) AND #ownerId = :ownerId']);
     });
 
     it('accepts the client’s own list when it matches what S3 holds, with or without ETag quotes', async () => {
@@ -157,7 +174,7 @@ describe('completeUpload', () => {
     });
 
     it('answers 200 with the current record when processing moved it to uploaded first', async () => {
-      dynamo.on(UpdateCommand).rejects(conditionFailed());
+      dynamo.on(UpdateCommand).resolvesOnce({ Attributes: stored({ completingSince: '2025-03-01T12:30:00.000Z' }) }).rejects(conditionFailed());
       dynamo
         .on(GetCommand)
         .resolvesOnce({ Item: stored() })
@@ -172,7 +189,7 @@ describe('completeUpload', () => {
     it.each(['cancelled', 'expired'] as const)(
       'deletes the just-completed original and answers 409 when the upload was %s meanwhile',
       async (status) => {
-        dynamo.on(UpdateCommand).rejects(conditionFailed());
+        dynamo.on(UpdateCommand).resolvesOnce({ Attributes: stored({ completingSince: '2025-03-01T12:30:00.000Z' }) }).rejects(conditionFailed());
         dynamo.on(GetCommand).resolvesOnce({ Item: stored() }).resolves({ Item: after(status) });
         s3.on(DeleteObjectCommand).resolves({});
 
@@ -186,7 +203,7 @@ describe('completeUpload', () => {
       },
     );
 
-    it('answers a failing CompleteMultipartUpload with a plain 500 and leaves the record initiated', async () => {
+    it('answers a failing CompleteMultipartUpload with a plain 500 and leaves the record initiated (marked as being completed)', async () => {
       s3.on(CompleteMultipartUploadCommand).rejects(Object.assign(new Error('We encountered an internal error'), { name: 'InternalError' }));
 
       const response = await complete();
@@ -195,7 +212,8 @@ describe('completeUpload', () => {
         statusCode: 500,
         body: { error: { code: 'INTERNAL_ERROR', message: 'Something went wrong on our side; try again later' } },
       });
-      expect(dynamo).not.toHaveReceivedCommand(UpdateCommand);
+      expect(dynamo).toHaveReceivedCommandOnce(UpdateCommand);
+      expect(dynamo).toHaveReceivedCommandWith(UpdateCommand, { ExpressionAttributeValues: expect.objectContaining({ ':to': 'initiated' }) });
     });
   });
 
