@@ -18,7 +18,7 @@ import { handOverToMediaConvert } from '../../../../../lambdas/process-upload/me
 import { InvalidStateError, ProcessingError } from '../../../../../lambdas/shared/errors.js';
 import { logger } from '../../../../../lambdas/shared/logger.js';
 import type { UploadRecord } from '../../../../../lambdas/shared/uploadRecord.js';
-import { JOB_ID, JOB_TOKEN, transcodeJob } from '../../../support/transcodeJob.js';
+import { JOB_ID, JOB_TOKEN, talkMedia, transcodeJob } from '../../../support/transcodeJob.js';
 import { fakeUploadsTable, uploadRecord } from '../fakeUploadsTable.js';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
@@ -94,6 +94,19 @@ describe('handOverToMediaConvert', () => {
     await expect(handOverToMediaConvert(JOB, LOCATION)).rejects.toBeInstanceOf(ProcessingError);
 
     expect(table.get('u1')).toMatchObject({ status: 'cancelled' });
+  });
+
+  it('fails for good, submitting nothing, when the builder refuses the job the file led to (a stated frame every 10,000 s plans 0 fps)', async () => {
+    const table = fakeUploadsTable(dynamo, [processing()]);
+    const { id: _unset, ...glacial } = transcodeJob({}, talkMedia({ fps: 0.0001 }));
+
+    const handedOver = handOverToMediaConvert(glacial, LOCATION);
+
+    // A fault would be retried with the whole event (probe, poster) until the last attempt.
+    await expect(handedOver).rejects.toBeInstanceOf(ProcessingError);
+    await expect(handedOver).rejects.toMatchObject({ code: 'TRANSCODE_FAILED', retryable: false });
+    expect(mediaConvert).not.toHaveReceivedCommand(CreateJobCommand);
+    expect(table.get('u1')?.runningJob).toBeUndefined();
   });
 
   it('submits nothing when the upload left processing before the submission could be recorded', async () => {
