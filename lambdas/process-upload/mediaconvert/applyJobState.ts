@@ -2,6 +2,7 @@ import { deleteMediaOutputs } from '../../shared/deleteMediaOutputs.js';
 import { InvalidStateError, NotFoundError, ProcessingError } from '../../shared/errors.js';
 import { FAILURE_CODES } from '../../shared/failureCodes.js';
 import { findUploadRecord } from '../../shared/getUploadRecord.js';
+import { isFolderSafeUploadId } from '../../shared/keys.js';
 import { logger } from '../../shared/logger.js';
 import { transition } from '../../shared/transition.js';
 import type { TranscodeJob, UploadErrorInfo, UploadRecord } from '../../shared/uploadRecord.js';
@@ -36,7 +37,7 @@ const MAX_RUNNING_PROGRESS = 99;
  * function from EventBridge, the periodic check from GetJob, a redelivered process event), so
  * the same report always has the same effect and a repeated or late one changes nothing:
  *
- * - a job of another queue or stack is ignored; one the record does not name (a duplicate
+ * - a job of another queue or stack, or whose upload id is not a folder name, is ignored; one the record does not name (a duplicate
  *   submitted by a run that died before recording it) has its own folder removed when it ends;
  * - running (`PROGRESSING`, `STATUS_UPDATE`): the percent becomes the transcode stage's progress,
  *   written only if higher, so events out of order never move it back;
@@ -48,7 +49,8 @@ const MAX_RUNNING_PROGRESS = 99;
  */
 export async function applyJobState(state: JobState, context: JobStateContext): Promise<JobOutcome> {
   const uploadId = state.userMetadata.uploadId;
-  if (state.queue !== context.queueArn || state.userMetadata.stack !== context.stackName || uploadId === undefined) {
+  // The id names the folder a final state empties: one that is not a single folder name (`<id>/720p`) is none of ours.
+  if (state.queue !== context.queueArn || state.userMetadata.stack !== context.stackName || uploadId === undefined || !isFolderSafeUploadId(uploadId)) {
     logger.debug('Ignoring a job of another queue or stack', { jobId: state.jobId, queue: state.queue });
     return 'foreign';
   }

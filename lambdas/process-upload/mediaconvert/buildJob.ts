@@ -1,7 +1,7 @@
 import type { AudioDescription, CreateJobCommandInput, Input, Output, OutputGroup } from '@aws-sdk/client-mediaconvert';
 import type { ThumbnailPlan } from '../plan/thumbnailPlan.js';
 import type { RenditionPlan } from '../plan/videoLadder.js';
-import type { VideoPlan } from '../plan/videoPlan.js';
+import { READ_LIMIT_MARGIN_SECONDS, type VideoPlan } from '../plan/videoPlan.js';
 import { aacBitrate } from './aacBitrate.js';
 import { endTimecode } from './endTimecode.js';
 import { frameRate } from './frameRate.js';
@@ -80,7 +80,7 @@ export function buildJob(input: JobInput): CreateJobCommandInput {
     AccelerationSettings: { Mode: settings.accelerated ? 'PREFERRED' : 'DISABLED' },
     Settings: {
       TimecodeConfig: { Source: 'ZEROBASED' },
-      Inputs: [jobInput(input.sourceUri, plan, hasAudio)],
+      Inputs: [jobInput(input.sourceUri, plan, source, hasAudio)],
       OutputGroups: [
         hlsGroup(`${outputRoot}${HLS_BASE_NAME}`, plan, source, hasAudio),
         thumbnailGroup(`${outputRoot}${THUMBNAIL_FRAME_BASE_NAME}`, thumbnailsOf(plan), source.durationSeconds),
@@ -125,12 +125,15 @@ function thumbnailsOf(plan: VideoPlan): ThumbnailPlan {
   return thumbnails;
 }
 
-function jobInput(sourceUri: string, plan: VideoPlan, hasAudio: boolean): Input {
+function jobInput(sourceUri: string, plan: VideoPlan, source: Source, hasAudio: boolean): Input {
+  // MediaConvert bills every output minute it encodes: a file that states seconds but holds
+  // hours is read no further than it states (as ffmpeg's run time bounds it on the other path).
+  const readSeconds = Math.min(plan.readLimitSeconds, source.durationSeconds + READ_LIMIT_MARGIN_SECONDS);
   return {
     FileInput: sourceUri,
     // Clipping counts from the first frame, whatever timecode the file embeds (else error 1060).
     TimecodeSource: 'ZEROBASED',
-    InputClippings: [{ EndTimecode: endTimecode(plan.readLimitSeconds) }],
+    InputClippings: [{ EndTimecode: endTimecode(readSeconds) }],
     VideoSelector: { Rotate: 'AUTO' },
     ...(hasAudio ? { AudioSelectors: { [AUDIO_SELECTOR]: { DefaultSelection: 'DEFAULT' } } } : {}),
   };

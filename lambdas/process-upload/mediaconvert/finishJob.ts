@@ -61,6 +61,9 @@ export async function finishJob(uploadId: string, job: TranscodeJob, options: Fi
   const leftovers = [`${folder}${HLS_BASE_NAME}.m3u8`];
   for (const rendition of plan.renditions) {
     const variantKey = `${folder}${variantPlaylist(rendition.name)}`;
+    // Judged from the listing: on AWS a reader whose ListBucket is held to a prefix gets
+    // AccessDenied, not NoSuchKey, for a missing key, and a fault would be retried for ever.
+    if (!sizes.has(variantKey)) throw missingOutput(uploadId, variantKey);
     const text = await readText(options.s3, options.bucket, variantKey, uploadId);
     leftovers.push(variantKey);
     stats.push(

@@ -17,6 +17,9 @@ import { type JobLocation, submitJob } from './submitJob.js';
  * The upload stays `processing`; the job's events move it on. Should it have left `processing`
  * by step 3 (cancelled, deleted, or already failed by the job), the job is cancelled (best
  * effort) and the error is rethrown, for the caller's failure handling to remove the poster.
+ * Should step 2 fail (throttling the SDK could not retry away, a fault), step 1 is taken back
+ * before the error is rethrown: a redelivered event follows a recorded submission instead of
+ * submitting, so one left behind would wait for the silent-job check to fail the upload.
  */
 export async function handOverToMediaConvert(job: TranscodeJob, location: JobLocation): Promise<void> {
   const { uploadId } = location;
@@ -27,7 +30,13 @@ export async function handOverToMediaConvert(job: TranscodeJob, location: JobLoc
     stage: 'transcode',
     progress: 0,
   });
-  const id = await submitJob(job, location);
+  let id: string;
+  try {
+    id = await submitJob(job, location);
+  } catch (error) {
+    await withdrawSubmission(uploadId, job);
+    throw error;
+  }
   try {
     await transition(uploadId, 'processing', 'processing', { transcodeJob: { ...job, id } });
   } catch (error) {
@@ -35,4 +44,18 @@ export async function handOverToMediaConvert(job: TranscodeJob, location: JobLoc
     throw error;
   }
   logger.info('Upload handed to MediaConvert', { uploadId, jobId: id });
+}
+
+/**
+ * Forgets a submission CreateJob failed on. Should MediaConvert have made the job all the same
+ * (its answer lost), its events no longer match the record: it counts as a duplicate, and its
+ * folder is removed when it ends.
+ */
+async function withdrawSubmission(uploadId: string, job: TranscodeJob): Promise<void> {
+  try {
+    await transition(uploadId, 'processing', 'processing', { transcoder: null, transcodeJob: null, runningJob: null });
+  } catch (error) {
+    // Left processing meanwhile (nothing to take back), or a fault: the silent-job check settles it.
+    logger.warn('Could not take back a submission MediaConvert did not accept', { uploadId, token: job.token, error });
+  }
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { BadRequestException, CreateJobCommand, TooManyRequestsException } from '@aws-sdk/client-mediaconvert';
+import { BadRequestException, CreateJobCommand, type CreateJobCommandInput, TooManyRequestsException } from '@aws-sdk/client-mediaconvert';
 import { ProcessingError } from '../../shared/errors.js';
 import { FAILURE_CODES } from '../../shared/failureCodes.js';
 import { logger } from '../../shared/logger.js';
@@ -24,21 +24,30 @@ export function newTranscodeJob(plan: VideoPlan, media: ValidMedia, now = new Da
 
 /**
  * Submits `job` to MediaConvert and returns the job id. A job MediaConvert refuses (BadRequest:
- * settings it will not take for this file) fails the upload for good; its message is logged,
- * since it names buckets and settings. Throttling the SDK could not retry away, and any other
- * fault, are retried with the event.
+ * settings it will not take for this file), or the builder refuses first (a plan it cannot
+ * express, such as the 0 fps of a file stating a frame every few hours), fails the upload for
+ * good; the message is logged, since it names buckets and settings. Throttling the SDK could
+ * not retry away, and any other fault, are retried with the event.
  */
 export async function submitJob(job: TranscodeJob, location: JobLocation): Promise<string> {
   const { client, settings } = mediaConvert();
-  const input = buildJob({
-    uploadId: location.uploadId,
-    plan: job.plan,
-    media: job.media,
-    sourceUri: `s3://${location.uploadsBucket}/${location.sourceKey}`,
-    mediaBucket: location.mediaBucket,
-    clientRequestToken: job.token,
-    settings,
-  });
+  let input: CreateJobCommandInput;
+  try {
+    input = buildJob({
+      uploadId: location.uploadId,
+      plan: job.plan,
+      media: job.media,
+      sourceUri: `s3://${location.uploadsBucket}/${location.sourceKey}`,
+      mediaBucket: location.mediaBucket,
+      clientRequestToken: job.token,
+      settings,
+    });
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    // The same plan on every retry: a file that leads to a job the builder refuses fails like one MediaConvert refuses.
+    logger.warn('The job builder refused the transcode job', { uploadId: location.uploadId, message: error.message });
+    throw refused(error);
+  }
   try {
     const { Job: created } = await client.send(new CreateJobCommand(input));
     if (created?.Id === undefined) throw new Error('MediaConvert accepted the job without giving its id');
@@ -47,13 +56,15 @@ export async function submitJob(job: TranscodeJob, location: JobLocation): Promi
   } catch (error) {
     if (error instanceof BadRequestException) {
       logger.warn('MediaConvert refused the transcode job', { uploadId: location.uploadId, message: error.message });
-      throw new ProcessingError(FAILURE_CODES.transcodeFailed, 'The video could not be transcoded: the transcoder refused the job for this file', {
-        cause: error,
-      });
+      throw refused(error);
     }
     if (error instanceof TooManyRequestsException) {
       throw new ProcessingError(FAILURE_CODES.processingFailed, 'MediaConvert is throttling job submissions', { cause: error, retryable: true });
     }
     throw error;
   }
+}
+
+function refused(cause: Error): ProcessingError {
+  return new ProcessingError(FAILURE_CODES.transcodeFailed, 'The video could not be transcoded: the transcoder refused the job for this file', { cause });
 }

@@ -22,8 +22,8 @@ describe('emulatedFfmpegCommand', () => {
   const { args } = command;
 
   it('reads the input only up to the clip end timecode', () => {
-    expect(command.clipSeconds).toBe(4 * 3600 + 1);
-    expect(args.slice(args.indexOf('-t'), args.indexOf('-i') + 2)).toEqual(['-t', '14401', '-i', '/work/input']);
+    expect(command.clipSeconds).toBe(45 * 60 + 1);
+    expect(args.slice(args.indexOf('-t'), args.indexOf('-i') + 2)).toEqual(['-t', '2701', '-i', '/work/input']);
   });
 
   it('writes the master and variant playlists under the names MediaConvert documents', () => {

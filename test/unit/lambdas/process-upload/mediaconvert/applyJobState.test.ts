@@ -94,6 +94,9 @@ describe('applyJobState', () => {
       ['another stack', state('COMPLETE', { userMetadata: { uploadId: 'u1', stack: 'media-pipeline-prod', token: JOB_TOKEN } })],
       ['no upload id', state('COMPLETE', { userMetadata: { stack: STACK_NAME } })],
       ['no metadata at all (the documented examples)', state('ERROR', { userMetadata: {} })],
+      // Its record is missing, so a final state would remove media/<its id>/: another upload's rendition folder.
+      ['an upload id that is a path (someone else on the account submitting to the queue)', state('COMPLETE', { userMetadata: { uploadId: 'u1/720p', stack: STACK_NAME, token: JOB_TOKEN } })],
+      ['an empty upload id', state('ERROR', { userMetadata: { uploadId: '', stack: STACK_NAME } })],
     ])('ignores a job of %s without reading or writing anything', async (_case, foreign) => {
       const ctx = context();
       await expect(applyJobState(foreign, ctx)).resolves.toBe('foreign');

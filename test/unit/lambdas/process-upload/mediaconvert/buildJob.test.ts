@@ -65,6 +65,8 @@ interface Probe {
   readonly framerate: readonly [number, number];
   readonly audioBitrates: readonly number[] | undefined;
   readonly thumbnails: { readonly width: number; readonly height: number; readonly interval: number; readonly captures: number };
+  /** Where reading stops: the stated length plus the 1 s margin, rounded up. */
+  readonly endTimecode: string;
 }
 
 const PROBES: Record<string, Probe> = {
@@ -77,6 +79,7 @@ const PROBES: Record<string, Probe> = {
     audioBitrates: [64_000, 96_000, 128_000, 128_000, 128_000],
     // 2,700 s over 100 thumbnails: every 27 s, 100 frames.
     thumbnails: { width: 160, height: 90, interval: 27, captures: 100 },
+    endTimecode: '00:45:01:00',
   },
   'rotated portrait phone video (1080x1920 displayed, rotation 90) at 29.97 fps': {
     media: video({ width: 1080, height: 1920, rotation: 90, fps: 30000 / 1001, durationSeconds: 12 * 60 + 5 }),
@@ -86,6 +89,7 @@ const PROBES: Record<string, Probe> = {
     framerate: [30000, 1001],
     audioBitrates: [64_000, 96_000, 128_000, 128_000, 128_000],
     thumbnails: { width: 90, height: 160, interval: 8, captures: 91 },
+    endTimecode: '00:12:06:00',
   },
   'video without audio': {
     media: video({ hasAudio: false, audioStreamIndex: undefined, audioCodec: undefined }),
@@ -95,6 +99,7 @@ const PROBES: Record<string, Probe> = {
     framerate: [30, 1],
     audioBitrates: undefined,
     thumbnails: { width: 160, height: 90, interval: 7, captures: 95 },
+    endTimecode: '00:11:01:00',
   },
   '1080p at 120 fps (renditions at 60)': {
     media: video({ fps: 120 }),
@@ -104,6 +109,7 @@ const PROBES: Record<string, Probe> = {
     framerate: [60, 1],
     audioBitrates: [64_000, 96_000, 128_000, 128_000, 128_000],
     thumbnails: { width: 160, height: 90, interval: 7, captures: 95 },
+    endTimecode: '00:11:01:00',
   },
   'tiny odd size 322x181': {
     media: video({ width: 322, height: 181, durationSeconds: 13 * 60 + 7.5 }),
@@ -113,6 +119,7 @@ const PROBES: Record<string, Probe> = {
     framerate: [30, 1],
     audioBitrates: [64_000],
     thumbnails: { width: 160, height: 90, interval: 8, captures: 99 },
+    endTimecode: '00:13:09:00',
   },
 };
 
@@ -178,14 +185,14 @@ describe.each(Object.entries(PROBES))('buildJob: %s', (_name, probe) => {
     }
   });
 
-  it('reads the original only up to the read limit, counting from its first frame', () => {
+  it('reads the original only as far as it states (plus the margin, within the read limit), counting from its first frame', () => {
     expect(plan.readLimitSeconds).toBe(MEDIACONVERT_MAX_SECONDS + 1);
     expect(job.Settings?.TimecodeConfig).toEqual({ Source: 'ZEROBASED' });
     expect(job.Settings?.Inputs).toHaveLength(1);
     expect(job.Settings?.Inputs?.[0]).toMatchObject({
       FileInput: `s3://media-pipeline-uploads/uploads/${UPLOAD_ID}/source`,
       TimecodeSource: 'ZEROBASED',
-      InputClippings: [{ EndTimecode: '04:00:01:00' }],
+      InputClippings: [{ EndTimecode: probe.endTimecode }],
     });
   });
 
@@ -252,9 +259,15 @@ describe('buildJob settings', () => {
   });
 
   it('clips at the read limit of whatever limit the path has, rounded up to a whole second', () => {
-    const media = video();
+    const media = video({ durationSeconds: 3600 });
     const job = buildJob(inputFor(media, { plan: planVideo(media, () => 1799.5) }));
     expect(job.Settings?.Inputs?.[0]?.InputClippings).toEqual([{ EndTimecode: '00:30:01:00' }]);
+  });
+
+  it('reads no further than the original states (plus the margin): MediaConvert bills every minute it encodes, so a file hiding hours behind a short stated length costs its stated length', () => {
+    const media = video({ width: 3840, height: 2160, durationSeconds: 5.2 });
+    const job = buildJob(inputFor(media));
+    expect(job.Settings?.Inputs?.[0]?.InputClippings).toEqual([{ EndTimecode: '00:00:07:00' }]);
   });
 });
 

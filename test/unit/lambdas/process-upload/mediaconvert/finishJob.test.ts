@@ -254,6 +254,15 @@ describe('finishJob', () => {
       expect((await failure()).message).toBe(`The transcode of upload u1 finished without ${FOLDER}master_360p.m3u8`);
     });
 
+    it('when a variant playlist is missing and S3 answers AccessDenied (its answer for a missing key to a reader whose listing is held to a prefix)', async () => {
+      const files = jobOutputs();
+      files.delete(`${FOLDER}master_360p.m3u8`);
+      bucketHolds(files);
+      const denied = Object.assign(new Error('Access Denied'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } });
+      s3.on(GetObjectCommand, { Key: `${FOLDER}master_360p.m3u8` }).rejects(denied);
+      expect((await failure()).message).toBe(`The transcode of upload u1 finished without ${FOLDER}master_360p.m3u8`);
+    });
+
     it('when a segment a playlist lists is missing', async () => {
       const files = jobOutputs();
       files.delete(`${FOLDER}master_240p_00002.ts`);

@@ -1,4 +1,4 @@
-import { CancelJobCommand, CreateJobCommand, MediaConvertClient } from '@aws-sdk/client-mediaconvert';
+import { CancelJobCommand, CreateJobCommand, MediaConvertClient, TooManyRequestsException } from '@aws-sdk/client-mediaconvert';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -15,10 +15,10 @@ vi.hoisted(() => {
 });
 
 import { handOverToMediaConvert } from '../../../../../lambdas/process-upload/mediaconvert/handOverToMediaConvert.js';
-import { InvalidStateError } from '../../../../../lambdas/shared/errors.js';
+import { InvalidStateError, ProcessingError } from '../../../../../lambdas/shared/errors.js';
 import { logger } from '../../../../../lambdas/shared/logger.js';
 import type { UploadRecord } from '../../../../../lambdas/shared/uploadRecord.js';
-import { JOB_ID, JOB_TOKEN, transcodeJob } from '../../../support/transcodeJob.js';
+import { JOB_ID, JOB_TOKEN, talkMedia, transcodeJob } from '../../../support/transcodeJob.js';
 import { fakeUploadsTable, uploadRecord } from '../fakeUploadsTable.js';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
@@ -67,6 +67,46 @@ describe('handOverToMediaConvert', () => {
     await expect(handOverToMediaConvert(JOB, LOCATION)).rejects.toBeInstanceOf(InvalidStateError);
 
     expect(mediaConvert).toHaveReceivedCommandWith(CancelJobCommand, { Id: JOB_ID });
+  });
+
+  it('takes the submission back when CreateJob fails, so the redelivered event submits again instead of following a job that never was', async () => {
+    const table = fakeUploadsTable(dynamo, [processing()]);
+    mediaConvert.on(CreateJobCommand).rejects(new TooManyRequestsException({ message: 'Too many requests', $metadata: {} }));
+
+    const handedOver = handOverToMediaConvert(JOB, LOCATION);
+
+    await expect(handedOver).rejects.toBeInstanceOf(ProcessingError);
+    await expect(handedOver).rejects.toMatchObject({ retryable: true });
+    // claimUpload reclaims a redelivered processing upload unless it names a running job.
+    const record = table.get('u1');
+    expect(record).toMatchObject({ status: 'processing' });
+    expect(record?.runningJob).toBeUndefined();
+    expect(record?.transcodeJob).toBeUndefined();
+  });
+
+  it('still rethrows the CreateJob failure when taking the submission back finds the upload cancelled', async () => {
+    const table = fakeUploadsTable(dynamo, [processing()]);
+    mediaConvert.on(CreateJobCommand).callsFake(async () => {
+      table.set('u1', { ...(table.get('u1') as UploadRecord), status: 'cancelled' });
+      throw new TooManyRequestsException({ message: 'Too many requests', $metadata: {} });
+    });
+
+    await expect(handOverToMediaConvert(JOB, LOCATION)).rejects.toBeInstanceOf(ProcessingError);
+
+    expect(table.get('u1')).toMatchObject({ status: 'cancelled' });
+  });
+
+  it('fails for good, submitting nothing, when the builder refuses the job the file led to (a stated frame every 10,000 s plans 0 fps)', async () => {
+    const table = fakeUploadsTable(dynamo, [processing()]);
+    const { id: _unset, ...glacial } = transcodeJob({}, talkMedia({ fps: 0.0001 }));
+
+    const handedOver = handOverToMediaConvert(glacial, LOCATION);
+
+    // A fault would be retried with the whole event (probe, poster) until the last attempt.
+    await expect(handedOver).rejects.toBeInstanceOf(ProcessingError);
+    await expect(handedOver).rejects.toMatchObject({ code: 'TRANSCODE_FAILED', retryable: false });
+    expect(mediaConvert).not.toHaveReceivedCommand(CreateJobCommand);
+    expect(table.get('u1')?.runningJob).toBeUndefined();
   });
 
   it('submits nothing when the upload left processing before the submission could be recorded', async () => {
