@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { parseConfig } from './validation/parseConfig.js';
 import { ConfigError } from './errors.js';
 
 /**
@@ -38,11 +39,5 @@ const SweepSettingsSchema = z.strictObject({
 
 /** The settings in `value`; throws a ConfigError naming the bad field. */
 export function parseSweepSettings(value: unknown, source = 'sweep settings'): SweepSettings {
-  const result = SweepSettingsSchema.safeParse(value);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const where = issue && issue.path.length > 0 ? issue.path.join('.') : 'the top level';
-    throw new ConfigError(`${source}: ${where} is invalid (${issue?.message ?? 'unknown problem'})`);
-  }
-  return result.data;
+  return parseConfig(SweepSettingsSchema, value, source);
 }

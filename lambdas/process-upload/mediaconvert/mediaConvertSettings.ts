@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { parseConfig } from '../../shared/validation/parseConfig.js';
 import { ConfigError } from '../../shared/errors.js';
 import { type MediaConvertRouting, resolveMediaConvertRouting } from '../plan/transcoderRouting.js';
 
@@ -32,13 +33,8 @@ const Settings = z.strictObject({
 
 /** Parses MEDIACONVERT_SETTINGS (already JSON-decoded); throws a ConfigError naming the field. */
 export function parseMediaConvertSettings(value: unknown, source: string): MediaConvertSettings {
-  const result = Settings.safeParse(value);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const where = issue && issue.path.length > 0 ? issue.path.join('.') : 'the top level';
-    throw new ConfigError(`${source}: ${where} is invalid (${issue?.message ?? 'unknown problem'})`);
-  }
-  const { routing, endpoint, ...rest } = result.data;
+  const parsed = parseConfig(Settings, value, source);
+  const { routing, endpoint, ...rest } = parsed;
   return {
     ...rest,
     routing: resolveMediaConvertRouting(routing, `${source}: routing`),

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { parseConfig } from '../../shared/validation/parseConfig.js';
 import { ConfigError } from '../../shared/errors.js';
 import { videoPixelBudget } from './videoWorkBudget.js';
 
@@ -45,13 +46,7 @@ export type ProcessingLimitsOverrides = z.infer<typeof ProcessingLimitsOverrides
 
 /** Merges overrides over the defaults; throws a ConfigError naming the bad field. */
 export function resolveProcessingLimits(overrides: unknown, source = 'processing limits'): ProcessingLimits {
-  const result = ProcessingLimitsOverrides.safeParse(overrides);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const where = issue && issue.path.length > 0 ? issue.path.join('.') : 'the top level';
-    throw new ConfigError(`${source}: ${where} is invalid (${issue?.message ?? 'unknown problem'})`);
-  }
-  const given = result.data;
+  const given = parseConfig(ProcessingLimitsOverrides, overrides, source);
   return {
     maxDurationSeconds: {
       audio: given.maxDurationSeconds?.audio ?? DEFAULT_PROCESSING_LIMITS.maxDurationSeconds.audio,

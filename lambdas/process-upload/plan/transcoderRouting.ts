@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { parseConfig } from '../../shared/validation/parseConfig.js';
 import { ConfigError } from '../../shared/errors.js';
 import type { MediaFacts } from '../probe/mediaFacts.js';
 import type { ProcessingLimits } from './processingLimits.js';
@@ -40,13 +41,8 @@ const RoutingOverrides = z.strictObject({
 
 /** Merges overrides over the defaults; throws a ConfigError naming the bad field and value. */
 export function resolveMediaConvertRouting(overrides: unknown, source = 'MediaConvert routing'): MediaConvertRouting {
-  const result = RoutingOverrides.safeParse(overrides ?? {});
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const where = issue && issue.path.length > 0 ? issue.path.join('.') : 'the top level';
-    throw new ConfigError(`${source}: ${where} is invalid (${issue?.message ?? 'unknown problem'})`);
-  }
-  const routing = { ...DEFAULT_MEDIACONVERT_ROUTING, ...result.data };
+  const parsed = parseConfig(RoutingOverrides, overrides ?? {}, source);
+  const routing = { ...DEFAULT_MEDIACONVERT_ROUTING, ...parsed };
   if (routing.routeLongerThanSeconds >= routing.maxDurationSeconds) {
     throw new ConfigError(
       `${source}: routeLongerThanSeconds (${routing.routeLongerThanSeconds}) must be below maxDurationSeconds (${routing.maxDurationSeconds}), or no video would reach MediaConvert`,

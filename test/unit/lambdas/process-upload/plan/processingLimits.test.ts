@@ -17,7 +17,7 @@ describe('resolveProcessingLimits', () => {
     expect(() => resolveProcessingLimits({ maxDurationSeconds: { video: -1 } }, 'PROCESSING_LIMITS')).toThrow(
       /^PROCESSING_LIMITS: maxDurationSeconds\.video is invalid/,
     );
-    expect(() => resolveProcessingLimits({ maxWidht: 10 })).toThrow(/^processing limits: the top level is invalid/);
+    expect(() => resolveProcessingLimits({ maxWidht: 10 })).toThrow('processing limits: the top level has an unknown field (maxWidht)');
     expect(() => resolveProcessingLimits({ maxWidth: 1.5 })).toThrow(/maxWidth is invalid/);
   });
 });

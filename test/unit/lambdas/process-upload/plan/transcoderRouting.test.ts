@@ -96,7 +96,7 @@ describe('resolveMediaConvertRouting', () => {
 
   it('names a bad field and refuses a line at or past the limit', () => {
     expect(() => resolveMediaConvertRouting({ maxDurationSeconds: -1 })).toThrow(/maxDurationSeconds is invalid/);
-    expect(() => resolveMediaConvertRouting({ routeLongerThan: 5 })).toThrow(/is invalid/);
+    expect(() => resolveMediaConvertRouting({ routeLongerThan: 5 })).toThrow('MediaConvert routing: the top level has an unknown field (routeLongerThan)');
     expect(() => resolveMediaConvertRouting({ routeLongerThanSeconds: 7200, maxDurationSeconds: 3600 })).toThrow(
       'MediaConvert routing: routeLongerThanSeconds (7200) must be below maxDurationSeconds (3600), or no video would reach MediaConvert',
     );
