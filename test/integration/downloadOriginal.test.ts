@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, truncate } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../client/cli/runCli.js';
+import { createClient } from '../../client/createClient.js';
 import { silentLog } from '../../local/localLog.js';
 import { type LocalMode, startLocal } from '../../local/startLocal.js';
 import { callApi, putPart } from './support/localHttp.js';
@@ -47,7 +49,7 @@ async function upload(file: Buffer, options: { complete?: boolean } = {}): Promi
 }
 
 async function downloadLink(uploadId: string, token = alice) {
-  return callApi<{ url: string; expiresAt: string }>(local, 'GET', `/uploads/${uploadId}/download`, { token });
+  return callApi(local, 'GET', `/uploads/${uploadId}/download`, { token });
 }
 
 describe('local mode: GET /uploads/{id}/download', () => {
@@ -129,5 +131,38 @@ describe('local mode: GET /uploads/{id}/download', () => {
 
     expect(answer.status).toBe(409);
     expect(answer.body.error).toMatchObject({ code: 'INVALID_STATE', message: expect.stringContaining('is cancelled') });
+  });
+
+  it('the SDK hands out the same kind of link: downloadUrl(id)', async () => {
+    const client = createClient({ apiUrl: local.apiUrl, token: alice, webSocket: null });
+    const link = await client.downloadUrl(uploadId);
+    const response = await fetch(link.url, { headers: { range: 'bytes=0-9' }, signal: AbortSignal.timeout(15_000) });
+    expect(response.status).toBe(206);
+    expect(Buffer.from(await response.arrayBuffer()).equals(file.subarray(0, 10))).toBe(true);
+  });
+
+  it('the CLI saves the original byte for byte, and resumes a cut-off file with a ranged GET', async () => {
+    const path = join(dataDir, 'saved.mp4');
+    const run = async () => {
+      const err: string[] = [];
+      const code = await runCli(['download', uploadId, path], {
+        stdout: { write: () => true },
+        stderr: { isTTY: false, write: (text: string) => err.push(text) },
+        env: { MEDIA_PIPELINE_API: local.apiUrl, MEDIA_PIPELINE_TOKEN: alice },
+        interrupt: new AbortController().signal,
+        webSocket: null,
+      });
+      return { code, stderr: err.join('') };
+    };
+
+    const whole = await run();
+    expect(whole.code, whole.stderr).toBe(0);
+    expect((await readFile(path)).equals(file)).toBe(true);
+
+    await truncate(path, 3 * MiB + 17);
+    const resumed = await run();
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toContain(`Resuming ${path} at 3.0 MiB of 11.0 MiB`);
+    expect((await readFile(path)).equals(file)).toBe(true);
   });
 });
