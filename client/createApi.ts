@@ -3,6 +3,7 @@ import type {
   CompletedPart,
   CreatedUpload,
   CreateUploadInput,
+  DownloadLink,
   ListUploadsQuery,
   PipelineConfig,
   PublicUpload,
@@ -25,6 +26,12 @@ export interface MediaPipelineApi {
   /** Cancels an unfinished upload, or removes a finished one with its outputs. */
   deleteUpload(uploadId: string, options?: RequestOptions): Promise<PublicUpload | undefined>;
   listUploads(query?: ListUploadsQuery, options?: RequestOptions): Promise<UploadList>;
+  /**
+   * A short-lived URL of the original file (`uploaded`, `processing`, `ready` or `failed`; else
+   * ApiError 409 `INVALID_STATE`). Fetch it without the token: a browser saves it under the
+   * upload's filename, and `Range` resumes (`client/node`'s `downloadToFile` does both).
+   */
+  downloadUrl(uploadId: string, options?: RequestOptions): Promise<DownloadLink>;
   getConfig(options?: RequestOptions): Promise<PipelineConfig>;
 }
 
@@ -40,6 +47,7 @@ export function createApi(transport: ApiTransport): MediaPipelineApi {
     deleteUpload: (uploadId, options = {}) => transport.request('DELETE', uploadPath(uploadId), options),
     listUploads: (query = {}, options = {}) =>
       transport.request('GET', '/uploads', { query: { status: query.status, limit: query.limit, cursor: query.cursor }, ...options }),
+    downloadUrl: (uploadId, options = {}) => transport.request('GET', `${uploadPath(uploadId)}/download`, options),
     getConfig: (options = {}) => transport.request('GET', '/config', options),
   };
 }

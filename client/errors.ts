@@ -102,6 +102,29 @@ export class SourceMismatchError extends UploadFailedError {
 }
 
 /**
+ * A download to a file cannot go on: S3 refused the URL (`DOWNLOAD_REFUSED`, with its `status`:
+ * 403 once the URL expired, ask for a new one), the file already holds more bytes than the
+ * original (`FILE_LARGER`) or ends unlike it (`FILE_MISMATCH`: another file, not a partial
+ * download of this one), or the answer was not the bytes asked for (`INCOMPLETE`). The file is
+ * left as it was, or holds every byte written before the failure (resumable).
+ */
+export type DownloadErrorCode = 'DOWNLOAD_REFUSED' | 'FILE_LARGER' | 'FILE_MISMATCH' | 'INCOMPLETE';
+
+export class DownloadFailedError extends MediaPipelineClientError {
+  readonly code: DownloadErrorCode;
+  readonly path: string;
+  readonly status: number | undefined;
+
+  constructor(code: DownloadErrorCode, message: string, details: { path: string; status?: number }, options?: ClientErrorOptions) {
+    super(message, options);
+    this.name = 'DownloadFailedError';
+    this.code = code;
+    this.path = details.path;
+    this.status = details.status;
+  }
+}
+
+/**
  * Live progress (`watch`) cannot go on: no WebSocket implementation (`NO_WEBSOCKET`), no URL to
  * connect to (`NO_WEBSOCKET_URL`), the connection kept failing (`CONNECT_FAILED`, after
  * `connectAttempts`), or the server refused the subscription (`NOT_FOUND` for an upload that is

@@ -12,6 +12,8 @@ export {
 export {
   AbortError,
   ApiError,
+  DownloadFailedError,
+  type DownloadErrorCode,
   MediaPipelineClientError,
   NetworkError,
   SourceMismatchError,

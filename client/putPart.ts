@@ -1,6 +1,7 @@
 import type { FetchFunction } from './apiTransport.js';
 import { NetworkError } from './errors.js';
 import { abortErrorFor } from './retry.js';
+import { redactUrl, s3ErrorDetail } from './s3Answer.js';
 import type { PartBody } from './uploadSource.js';
 
 export type PartPutResult =
@@ -21,19 +22,6 @@ export async function putPart(fetch: FetchFunction, url: string, body: PartBody,
     return { ok: false, status: response.status, detail: s3ErrorDetail(text) };
   } catch (error) {
     if (signal.aborted) throw abortErrorFor(signal);
-    throw new NetworkError(redact(url), { cause: error });
+    throw new NetworkError(redactUrl(url), { cause: error });
   }
-}
-
-/** S3 explains a refusal in XML: `<Code>AccessDenied</Code><Message>Request has expired</Message>`. */
-function s3ErrorDetail(xml: string): string {
-  const code = /<Code>([^<]*)<\/Code>/.exec(xml)?.[1];
-  const message = /<Message>([^<]*)<\/Message>/.exec(xml)?.[1];
-  return [code, message].filter(Boolean).join(': ') || xml.trim().slice(0, 200);
-}
-
-/** A presigned URL's query string is a credential: errors name the object, not the signature. */
-function redact(url: string): string {
-  const query = url.indexOf('?');
-  return query === -1 ? url : `${url.slice(0, query)}?…`;
 }

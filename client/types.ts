@@ -50,6 +50,16 @@ export interface SignedParts {
   readonly partUrlsExpireAt: string;
 }
 
+/**
+ * `GET /uploads/{id}/download` answer: a presigned GET of the original, valid until `expiresAt`.
+ * S3 answers it with `Content-Disposition: attachment` and the upload's filename, and honours
+ * `Range` (206), so a download can resume from the bytes it has.
+ */
+export interface DownloadLink {
+  readonly url: string;
+  readonly expiresAt: string;
+}
+
 /** A part S3 already holds, from ListParts. */
 export interface UploadedPart {
   readonly partNumber: number;

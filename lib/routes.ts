@@ -98,6 +98,15 @@ export const ROUTES: readonly RouteDefinition[] = [
     access: { table: { items: ['get', 'update', 'delete'] }, usageTable: ['get', 'update'], uploadsBucket: ['abort', 'delete'], mediaBucket: ['delete'] },
   },
   {
+    id: 'DownloadUpload',
+    method: 'GET',
+    path: '/uploads/{id}/download',
+    handler: 'download-upload',
+    description: "Returns a short-lived presigned GET of the original, saved under the client's filename",
+    // Signs GetObject of the original (read), after asking S3 whether it exists (find).
+    access: { table: { items: ['get'] }, uploadsBucket: ['read', 'find'] },
+  },
+  {
     id: 'ListUploads',
     method: 'GET',
     path: '/uploads',

@@ -1,5 +1,4 @@
-import type { UploadProgress } from '../uploadOptions.js';
-import { formatDuration, formatProgressLine, progressFigures } from './formatProgress.js';
+import { type ByteProgress, formatDuration, formatProgressLine, progressFigures } from './formatProgress.js';
 
 export interface ProgressStream {
   write(text: string): unknown;
@@ -12,10 +11,12 @@ export interface ProgressReporterOptions {
   readonly redrawMs?: number;
   /** Time between lines when the output is a file or pipe. @default 5000 */
   readonly lineEveryMs?: number;
+  /** What `finish` says was done. @default 'Uploaded' */
+  readonly doneLabel?: string;
 }
 
 /**
- * Shows upload progress on stderr: one line redrawn in place on a terminal, or a line every
+ * Shows transfer progress on stderr: one line redrawn in place on a terminal, or a line every
  * few seconds when redirected (so logs stay readable). The first report sets the baseline,
  * so bytes stored before a resume do not inflate the rate.
  */
@@ -23,10 +24,11 @@ export class ProgressReporter {
   private readonly now: () => number;
   private readonly redrawMs: number;
   private readonly lineEveryMs: number;
+  private readonly doneLabel: string;
   private startedAt = 0;
   private baselineBytes = 0;
   private lastWriteAt: number | undefined;
-  private last: UploadProgress | undefined;
+  private last: ByteProgress | undefined;
   private drawnInPlace = false;
 
   constructor(
@@ -36,9 +38,10 @@ export class ProgressReporter {
     this.now = options.now ?? Date.now;
     this.redrawMs = options.redrawMs ?? 100;
     this.lineEveryMs = options.lineEveryMs ?? 5000;
+    this.doneLabel = options.doneLabel ?? 'Uploaded';
   }
 
-  update(progress: UploadProgress): void {
+  update(progress: ByteProgress): void {
     const now = this.now();
     if (this.last === undefined) {
       this.startedAt = now;
@@ -55,7 +58,7 @@ export class ProgressReporter {
     if (this.last === undefined) return;
     if (this.drawnInPlace) this.stream.write('\n');
     this.drawnInPlace = false;
-    this.stream.write(`Uploaded in ${formatDuration((this.now() - this.startedAt) / 1000)}\n`);
+    this.stream.write(`${this.doneLabel} in ${formatDuration((this.now() - this.startedAt) / 1000)}\n`);
   }
 
   /** Ends the in-place line before an error or interruption message. */
@@ -65,7 +68,7 @@ export class ProgressReporter {
   }
 
   private draw(now: number): void {
-    const progress = this.last as UploadProgress;
+    const progress = this.last as ByteProgress;
     const line = formatProgressLine(progress, progressFigures(progress, this.baselineBytes, now - this.startedAt));
     this.lastWriteAt = now;
     if (this.stream.isTTY) {

@@ -1,4 +1,8 @@
-import type { UploadProgress } from '../uploadOptions.js';
+/** Bytes moved of a transfer (an upload's `UploadProgress`, a download's `DownloadProgress`). */
+export interface ByteProgress {
+  readonly loadedBytes: number;
+  readonly totalBytes: number;
+}
 
 const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'] as const;
 
@@ -38,7 +42,7 @@ export interface ProgressFigures {
  * Rate and ETA from the bytes sent since `startedAt`, when `baselineBytes` were already
  * stored (a resume). Unknown until some bytes have moved.
  */
-export function progressFigures(progress: UploadProgress, baselineBytes: number, elapsedMs: number): ProgressFigures {
+export function progressFigures(progress: ByteProgress, baselineBytes: number, elapsedMs: number): ProgressFigures {
   const percent = progress.totalBytes === 0 ? 100 : (progress.loadedBytes / progress.totalBytes) * 100;
   const sent = progress.loadedBytes - baselineBytes;
   if (sent <= 0 || elapsedMs <= 0) return { percent, bytesPerSecond: undefined, etaSeconds: undefined };
@@ -49,7 +53,7 @@ export function progressFigures(progress: UploadProgress, baselineBytes: number,
 const BAR_WIDTH = 24;
 
 /** `[###########-------------]  48.3%  11.1 MiB / 23.0 MiB  5.2 MiB/s  ETA 2s` */
-export function formatProgressLine(progress: UploadProgress, figures: ProgressFigures): string {
+export function formatProgressLine(progress: ByteProgress, figures: ProgressFigures): string {
   const filled = Math.min(BAR_WIDTH, Math.floor((figures.percent / 100) * BAR_WIDTH));
   const bar = `[${'#'.repeat(filled)}${'-'.repeat(BAR_WIDTH - filled)}]`;
   const percent = `${figures.percent.toFixed(1)}%`.padStart(6);

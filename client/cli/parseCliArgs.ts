@@ -30,6 +30,8 @@ export type CliCommand =
     })
   | (Target & { readonly kind: 'status'; readonly uploadId: string })
   | (Target & { readonly kind: 'rm'; readonly uploadId: string })
+  /** Without a path: the upload's filename in the current folder. */
+  | (Target & { readonly kind: 'download'; readonly uploadId: string; readonly path: string | undefined })
   /** Without an id: every upload of the caller. */
   | (Target & { readonly kind: 'watch'; readonly uploadId: string | undefined; readonly json: boolean })
   | (Target & {
@@ -67,15 +69,17 @@ const COMMAND_OPTIONS: Readonly<Record<string, readonly OptionName[]>> = {
   ls: ['status', 'limit', 'cursor', 'json'],
   rm: [],
   watch: ['json'],
+  download: [],
 };
 
-/** Each command's operand: its name, and whether it may be left out. */
-const POSITIONALS: Readonly<Record<string, { readonly name: string; readonly optional?: true } | undefined>> = {
-  upload: { name: 'FILE' },
-  status: { name: 'ID' },
-  rm: { name: 'ID' },
-  ls: undefined,
-  watch: { name: 'ID', optional: true },
+/** Each command's operands by name; the first `required` of them must be given. */
+const POSITIONALS: Readonly<Record<string, { readonly names: readonly string[]; readonly required: number }>> = {
+  upload: { names: ['FILE'], required: 1 },
+  status: { names: ['ID'], required: 1 },
+  rm: { names: ['ID'], required: 1 },
+  ls: { names: [], required: 0 },
+  watch: { names: ['ID'], required: 0 },
+  download: { names: ['ID', 'PATH'], required: 1 },
 };
 
 export const ENV_API = 'MEDIA_PIPELINE_API';
@@ -103,11 +107,14 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
       throw new UsageError(`--${name} is not an option of ${command}`);
     }
   }
-  const operand = POSITIONALS[command];
-  if (operand === undefined && operands.length > 0) throw new UsageError(`${command} takes no arguments, got ${operands.join(' ')}`);
-  if (operand !== undefined && (operands.length > 1 || (operands.length === 0 && !operand.optional))) {
-    const count = operand.optional ? 'at most one' : 'exactly one';
-    throw new UsageError(`${command} takes ${count} ${operand.name}, got ${operands.length === 0 ? 'none' : operands.join(' ')}`);
+  const { names, required: least } = POSITIONALS[command] as (typeof POSITIONALS)[string];
+  if (names.length === 0 && operands.length > 0) throw new UsageError(`${command} takes no arguments, got ${operands.join(' ')}`);
+  if (operands.length > names.length || operands.length < least) {
+    const what =
+      names.length === 1
+        ? `${least === 1 ? 'exactly' : 'at most'} one ${names[0]}`
+        : names.map((name, index) => (index < least ? name : `[${name}]`)).join(' ');
+    throw new UsageError(`${command} takes ${what}, got ${operands.length === 0 ? 'none' : operands.join(' ')}`);
   }
 
   const webSocketUrl = values['ws-url'] ?? env[ENV_WS_URL];
@@ -146,6 +153,8 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
       };
     case 'status':
       return { kind: 'status', ...target, uploadId: first };
+    case 'download':
+      return { kind: 'download', ...target, uploadId: first, path: operands[1] };
     default:
       return { kind: 'rm', ...target, uploadId: first };
   }

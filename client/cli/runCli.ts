@@ -1,9 +1,10 @@
 import type { UploadEvent } from '../../lambdas/shared/progress/protocol.js';
 import type { FetchFunction } from '../apiTransport.js';
 import type { MediaPipelineClient } from '../createClient.js';
-import { AbortError, ApiError, NetworkError, UploadFailedError, UploadNotReadyError, WatchError } from '../errors.js';
+import { AbortError, ApiError, DownloadFailedError, NetworkError, UploadFailedError, UploadNotReadyError, WatchError } from '../errors.js';
 import { isFinalStatus } from '../isFinalStatus.js';
 import { createClient } from '../node/createClient.js';
+import { downloadToFile } from '../node/downloadToFile.js';
 import { type FileSource, openFileSource } from '../node/fileSource.js';
 import type { RetryDelay } from '../retry.js';
 import type { PublicUpload, UploadStatus } from '../types.js';
@@ -11,6 +12,7 @@ import type { TransferOptions } from '../uploadOptions.js';
 import type { WebSocketConstructor } from '../WebSocketLike.js';
 import { formatBytes, formatDuration } from './formatProgress.js';
 import { formatUploadEvent, formatUploadState } from './formatUploadEvent.js';
+import { localFilename } from './localFilename.js';
 import { type CliCommand, parseCliArgs, UsageError } from './parseCliArgs.js';
 import { ProgressReporter, type ProgressStream } from './ProgressReporter.js';
 import { USAGE } from './usage.js';
@@ -79,6 +81,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     });
   }
   if (command.kind === 'watch') return watch(client, command, io);
+  if (command.kind === 'download') return download(client, command, io);
   try {
     const signal = io.interrupt;
     switch (command.kind) {
@@ -220,6 +223,53 @@ async function watch(client: MediaPipelineClient, command: Target<'watch'>, io: 
   return last?.status === 'ready' ? EXIT_OK : EXIT_NOT_READY;
 }
 
+/**
+ * Saves the original to PATH (or, without one, under its filename here) with a progress bar.
+ * A PATH that holds the first part of it is resumed with a ranged GET; an interrupted or broken
+ * download says how to resume it. The path written goes to stdout.
+ */
+async function download(client: MediaPipelineClient, command: Target<'download'>, io: CliIo): Promise<number> {
+  const signal = io.interrupt;
+  const reporter = new ProgressReporter(io.stderr, { ...(io.now ? { now: io.now } : {}), doneLabel: 'Downloaded' });
+  let path = command.path;
+  let started = false;
+  try {
+    path ??= localFilename((await client.getUpload(command.uploadId, { signal })).filename, command.uploadId);
+    const link = await client.downloadUrl(command.uploadId, { signal });
+    const target = path;
+    await downloadToFile(link.url, target, {
+      signal,
+      ...(io.fetch ? { fetch: io.fetch } : {}),
+      onProgress: (progress) => {
+        if (!started) {
+          started = true;
+          const size = formatBytes(progress.totalBytes);
+          io.stderr.write(
+            progress.loadedBytes > 0
+              ? `Resuming ${target} at ${formatBytes(progress.loadedBytes)} of ${size}\n`
+              : `Downloading upload ${command.uploadId} to ${target} (${size})\n`,
+          );
+        }
+        reporter.update(progress);
+      },
+    });
+    reporter.finish();
+    io.stdout.write(`${target}\n`);
+    return EXIT_OK;
+  } catch (error) {
+    reporter.interrupt();
+    const resumeHint = path === undefined ? '' : `Resume with:\n  media-pipeline download ${command.uploadId} ${shellQuote(path)}\n`;
+    if (signal.aborted || error instanceof AbortError) {
+      io.stderr.write(started ? `Interrupted. ${resumeHint}` : 'Interrupted.\n');
+      return EXIT_INTERRUPTED;
+    }
+    io.stderr.write(`media-pipeline: ${describe(error)}\n`);
+    const resumable = error instanceof NetworkError || (error instanceof DownloadFailedError && error.code === 'INCOMPLETE');
+    if (started && resumable) io.stderr.write(resumeHint);
+    return EXIT_FAILED;
+  }
+}
+
 async function list(client: MediaPipelineClient, command: Target<'ls'>, io: CliIo): Promise<void> {
   const page = await client.listUploads(
     {
@@ -257,6 +307,7 @@ function describe(error: unknown): string {
   if (error instanceof UploadFailedError) return `${error.code}: ${error.message}${causeOf(error)}`;
   if (error instanceof UploadNotReadyError) return `${error.code}: ${error.message}`;
   if (error instanceof WatchError) return `${error.code}: ${error.message}${causeOf(error)}`;
+  if (error instanceof DownloadFailedError) return `${error.code}: ${error.message}`;
   if (error instanceof NetworkError) return `NETWORK_ERROR: ${error.message}${causeOf(error)}`;
   return error instanceof Error ? error.message : String(error);
 }

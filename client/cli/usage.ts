@@ -15,6 +15,9 @@ Commands:
   ls [--status S] [--limit N] [--cursor C] [--json]
                   List your uploads, newest first.
   rm ID           Cancel an unfinished upload, or delete a finished one with its outputs.
+  download ID [PATH]
+                  Save the original file to PATH (default: its filename, in this folder) with a
+                  progress bar; prints PATH. A PATH holding the start of it is resumed.
   help            Show this help (also -h, --help).
 
 Options:

@@ -113,6 +113,13 @@ export const uploadViewSchema = publicUploadSchema
   })
   .register(responseComponents, { id: 'UploadView' });
 
+export const downloadLinkSchema = z
+  .object({
+    url: z.url().describe("A presigned GET of the original, answered with Content-Disposition: attachment; filename*=UTF-8''… (the upload's filename) and its content type; Range requests get 206"),
+    expiresAt: timestamp.describe('When the URL stops working; a download already under way goes on'),
+  })
+  .register(responseComponents, { id: 'DownloadLink' });
+
 export const uploadListSchema = z
   .object({
     items: z.array(publicUploadSchema),

@@ -23,6 +23,7 @@ import {
   companionSignedPartsSchema,
   companionUploadParametersSchema,
   createdUploadSchema,
+  downloadLinkSchema,
   pipelineConfigSchema,
   publicUploadSchema,
   signedPartsSchema,
@@ -107,6 +108,16 @@ export const ROUTE_OPERATIONS: Readonly<Record<RouteDefinition['id'], RouteOpera
       204: { description: 'A finished upload, removed with its original and outputs' },
     },
     errors: { 404: ['NOT_FOUND'] },
+  },
+  DownloadUpload: {
+    success: {
+      200: {
+        description:
+          "A presigned GET of the original, valid until expiresAt: S3 answers it with Content-Disposition: attachment and the client's filename, and honours Range (206). JSON, not a redirect: the route needs the bearer token, and a fetch that follows a redirect to S3 cannot save the file",
+        body: downloadLinkSchema,
+      },
+    },
+    errors: { 404: ['NOT_FOUND'], 409: ['INVALID_STATE'] },
   },
   ListUploads: {
     query: {

@@ -104,6 +104,11 @@ describe('local mode answers as docs/openapi.json says', () => {
     await call('GET', '/uploads/{id}', `/uploads/${uploadId}`, { token });
     await call('GET', '/uploads/{id}', '/uploads/00000000-0000-4000-8000-000000000000', { token });
 
+    // GET /uploads/{id}/download: the failed upload keeps its original; unknown ids are 404.
+    const link = await call('GET', '/uploads/{id}/download', `/uploads/${uploadId}/download`, { token });
+    expect(link.status).toBe(200);
+    await call('GET', '/uploads/{id}/download', '/uploads/00000000-0000-4000-8000-000000000000/download', { token });
+
     // GET /uploads
     const second = await call('POST', '/uploads', '/uploads', { token, body: { ...video, filename: 'second.mp4' } });
     const page = await call('GET', '/uploads', '/uploads?limit=1', { token });
@@ -116,6 +121,7 @@ describe('local mode answers as docs/openapi.json says', () => {
     // DELETE /uploads/{id}: cancel an unfinished one (200), remove a finished one (204), an unknown one.
     await call('DELETE', '/uploads/{id}', `/uploads/${second.body.uploadId}`, { token });
     await call('POST', '/uploads/{id}/complete', `/uploads/${second.body.uploadId}/complete`, { token });
+    await call('GET', '/uploads/{id}/download', `/uploads/${second.body.uploadId}/download`, { token });
     await call('DELETE', '/uploads/{id}', `/uploads/${second.body.uploadId}`, { token });
     await call('DELETE', '/uploads/{id}', `/uploads/${second.body.uploadId}`, { token });
     await call('DELETE', '/uploads/{id}', `/uploads/${uploadId}`, { token });

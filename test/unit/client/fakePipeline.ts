@@ -24,6 +24,12 @@ export interface ApiCall {
   readonly authorization: string | null;
 }
 
+/** A GET of a download URL, with the Range it asked for (null: the whole object). */
+export interface ObjectGet {
+  readonly uploadId: string;
+  readonly range: string | null;
+}
+
 export interface PartPut {
   readonly uploadId: string;
   readonly partNumber: number;
@@ -50,9 +56,11 @@ export class FakePipeline {
   readonly uploads = new Map<string, FakeUpload>();
   readonly apiCalls: ApiCall[] = [];
   readonly puts: PartPut[] = [];
+  readonly gets: ObjectGet[] = [];
   maxPutsInFlight = 0;
   onApi: Interceptor<ApiCall> | undefined;
   onPut: Interceptor<PartPut> | undefined;
+  onGet: Interceptor<ObjectGet> | undefined;
 
   private readonly partSize: number;
   private readonly maxPartUrls: number;
@@ -72,7 +80,7 @@ export class FakePipeline {
     const url = new URL(input);
     const signal = init.signal ?? undefined;
     signal?.throwIfAborted();
-    if (url.origin === S3_URL) return this.put(url, init, signal);
+    if (url.origin === S3_URL) return (init.method ?? 'GET') === 'GET' ? this.get(url, init) : this.put(url, init, signal);
     const call: ApiCall = {
       method: init.method ?? 'GET',
       path: url.pathname + url.search,
@@ -105,6 +113,23 @@ export class FakePipeline {
     this.upload(uploadId).parts.set(partNumber, bytes);
   }
 
+  /** An upload whose original S3 holds in full, as if it had been uploaded and completed. */
+  addStored(filename: string, bytes: Uint8Array, status = 'ready'): string {
+    const uploadId = `up${this.nextId++}`;
+    const upload: FakeUpload = {
+      uploadId,
+      filename,
+      contentType: 'video/mp4',
+      size: bytes.length,
+      partSize: bytes.length,
+      partCount: 1,
+      status,
+      parts: new Map([[1, bytes]]),
+    };
+    this.uploads.set(uploadId, upload);
+    return uploadId;
+  }
+
   etagOf(bytes: Uint8Array): string {
     return `"${createHash('md5').update(bytes).digest('hex')}"`;
   }
@@ -129,6 +154,27 @@ export class FakePipeline {
     }
   }
 
+  /** A presigned GET of an original, with S3's single-range semantics (`bytes=N-` and `bytes=N-M`). */
+  private async get(url: URL, init: RequestInit): Promise<Response> {
+    const [, uploadId = ''] = /^\/uploads\/([^/]+)\/source$/.exec(url.pathname) ?? [];
+    const get: ObjectGet = { uploadId, range: new Headers(init.headers).get('range') };
+    this.gets.push(get);
+    const intercepted = await this.onGet?.(get);
+    if (intercepted) return intercepted;
+    if (!this.uploads.has(uploadId)) return xmlError(404, 'NoSuchKey', 'The specified key does not exist.');
+    const bytes = new Uint8Array(this.bytesOf(uploadId));
+    const headers = { 'content-type': 'video/mp4', 'content-disposition': `attachment; filename="${this.upload(uploadId).filename}"` };
+    if (get.range === null) return new Response(bytes, { status: 200, headers: { ...headers, 'content-length': String(bytes.length) } });
+    const [, first = '', last] = /^bytes=(\d+)-(\d*)$/.exec(get.range) ?? [];
+    const start = Number(first);
+    if (first === '' || start >= bytes.length) return xmlError(416, 'InvalidRange', 'The requested range is not satisfiable');
+    const end = last === undefined || last === '' ? bytes.length - 1 : Math.min(Number(last), bytes.length - 1);
+    return new Response(bytes.subarray(start, end + 1), {
+      status: 206,
+      headers: { ...headers, 'content-length': String(end + 1 - start), 'content-range': `bytes ${start}-${end}/${bytes.length}` },
+    });
+  }
+
   private api(call: ApiCall, url: URL): Response {
     if (call.authorization !== `Bearer ${this.token}`) return json(401, { message: 'Unauthorized' });
     const route = `${call.method} ${url.pathname.replace(/^\/uploads\/[^/]+/, '/uploads/{id}')}`;
@@ -149,6 +195,12 @@ export class FakePipeline {
           upload.parts.clear();
           return json(200, this.record(upload));
         });
+      case 'GET /uploads/{id}/download':
+        return this.withUpload(uploadId, (upload) =>
+          ['initiated', 'cancelled', 'expired'].includes(upload.status)
+            ? json(409, { error: { code: 'INVALID_STATE', message: `Upload ${uploadId} is ${upload.status}` } })
+            : json(200, { url: `${S3_URL}/uploads/${uploadId}/source?X-Amz-Signature=get`, expiresAt: new Date(Date.now() + 300_000).toISOString() }),
+        );
       case 'GET /uploads':
         return json(200, { items: [...this.uploads.values()].map((upload) => this.record(upload)) });
       case 'GET /config':

@@ -1,6 +1,7 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import type * as Client from '../../../client/types.js';
 import type { CreatedUpload } from '../../../lambdas/create-upload/createUpload.js';
+import type { DownloadLink } from '../../../lambdas/download-upload/downloadUpload.js';
 import type { PipelineConfig } from '../../../lambdas/get-config/getConfig.js';
 import type { UploadView } from '../../../lambdas/get-upload/getUpload.js';
 import type { UploadList } from '../../../lambdas/list-uploads/listUploads.js';
@@ -16,5 +17,6 @@ describe('client types', () => {
     expectTypeOf<Client.UploadDetails>().toExtend<UploadView>();
     expectTypeOf<UploadList>().toEqualTypeOf<Client.UploadList>();
     expectTypeOf<PipelineConfig>().toEqualTypeOf<Client.PipelineConfig>();
+    expectTypeOf<DownloadLink>().toEqualTypeOf<Client.DownloadLink>();
   });
 });

@@ -33,7 +33,7 @@ describe('formatDuration', () => {
 
 describe('progressFigures', () => {
   it('derives rate and ETA from the bytes sent since the start, not those held before a resume', () => {
-    const figures = progressFigures({ loadedBytes: 6 * MiB, totalBytes: 10 * MiB, partsDone: 3, partCount: 5 }, 2 * MiB, 2000);
+    const figures = progressFigures({ loadedBytes: 6 * MiB, totalBytes: 10 * MiB }, 2 * MiB, 2000);
 
     expect(figures.percent).toBe(60);
     expect(figures.bytesPerSecond).toBe(2 * MiB);
@@ -41,7 +41,7 @@ describe('progressFigures', () => {
   });
 
   it('knows no rate before any byte moved', () => {
-    expect(progressFigures({ loadedBytes: 2, totalBytes: 10, partsDone: 1, partCount: 5 }, 2, 1000)).toEqual({
+    expect(progressFigures({ loadedBytes: 2, totalBytes: 10 }, 2, 1000)).toEqual({
       percent: 20,
       bytesPerSecond: undefined,
       etaSeconds: undefined,

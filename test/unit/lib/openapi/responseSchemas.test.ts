@@ -8,6 +8,7 @@ import type { CompanionPart } from '../../../../lambdas/companion-list-parts/com
 import type { CompanionSignedPart } from '../../../../lambdas/companion-sign-part/companionSignPart.js';
 import type { CompanionSignedParts } from '../../../../lambdas/companion-sign-parts/companionSignParts.js';
 import type { CreatedUpload } from '../../../../lambdas/create-upload/createUpload.js';
+import type { DownloadLink } from '../../../../lambdas/download-upload/downloadUpload.js';
 import type { PipelineConfig } from '../../../../lambdas/get-config/getConfig.js';
 import type { UploadView } from '../../../../lambdas/get-upload/getUpload.js';
 import type { UploadList } from '../../../../lambdas/list-uploads/listUploads.js';
@@ -22,6 +23,7 @@ import type {
   companionSignedPartsSchema,
   companionUploadParametersSchema,
   createdUploadSchema,
+  downloadLinkSchema,
   pipelineConfigSchema,
   publicUploadSchema,
   signedPartsSchema,
@@ -44,6 +46,7 @@ describe('response schemas', () => {
     expectTypeOf<z.output<typeof createdUploadSchema>>().toEqualTypeOf<Writable<CreatedUpload>>();
     expectTypeOf<z.output<typeof signedPartsSchema>>().toEqualTypeOf<Writable<SignedParts>>();
     expectTypeOf<z.output<typeof uploadViewSchema>>().toEqualTypeOf<Writable<UploadView>>();
+    expectTypeOf<z.output<typeof downloadLinkSchema>>().toEqualTypeOf<Writable<DownloadLink>>();
     expectTypeOf<z.output<typeof uploadListSchema>>().toEqualTypeOf<Writable<UploadList>>();
     expectTypeOf<z.output<typeof pipelineConfigSchema>>().toEqualTypeOf<Writable<PipelineConfig>>();
     expectTypeOf<z.output<typeof companionCreatedSchema>>().toEqualTypeOf<Writable<CompanionCreated>>();

@@ -1,0 +1,12 @@
+/** S3 explains a refusal in XML: `<Code>AccessDenied</Code><Message>Request has expired</Message>`. */
+export function s3ErrorDetail(xml: string): string {
+  const code = /<Code>([^<]*)<\/Code>/.exec(xml)?.[1];
+  const message = /<Message>([^<]*)<\/Message>/.exec(xml)?.[1];
+  return [code, message].filter(Boolean).join(': ') || xml.trim().slice(0, 200);
+}
+
+/** A presigned URL's query string is a credential: errors name the object, not the signature. */
+export function redactUrl(url: string): string {
+  const query = url.indexOf('?');
+  return query === -1 ? url : `${url.slice(0, query)}?…`;
+}

@@ -1,0 +1,4 @@
+import { httpHandler } from '../shared/http/httpHandler.js';
+import { downloadUpload } from './downloadUpload.js';
+
+export const handler = httpHandler(downloadUpload);
