@@ -11,6 +11,30 @@ export type PartsCheck =
 export const MAX_LISTED_MISSING = 50;
 
 /**
+ * Parts 1 to `partCount` from what S3 holds, in order, and the numbers of those it lacks (the
+ * first MAX_LISTED_MISSING of them, and how many in all).
+ */
+export function partsOneTo(
+  partCount: number,
+  uploaded: readonly UploadedPart[],
+): { readonly parts: UploadedPart[]; readonly missing: number[]; readonly missingCount: number } {
+  const byNumber = new Map(uploaded.map((part) => [part.partNumber, part]));
+  const parts: UploadedPart[] = [];
+  const missing: number[] = [];
+  let missingCount = 0;
+  for (let partNumber = 1; partNumber <= partCount; partNumber += 1) {
+    const part = byNumber.get(partNumber);
+    if (part) {
+      parts.push(part);
+    } else {
+      missingCount += 1;
+      if (missing.length < MAX_LISTED_MISSING) missing.push(partNumber);
+    }
+  }
+  return { parts, missing, missingCount };
+}
+
+/**
  * Judges the parts S3 holds against the record's plan: parts 1..partCount must all be there,
  * every one but the last exactly `partSize` bytes, and together exactly the declared size (S3
  * itself does not check sizes, and the emulator accepts anything). Parts numbered past
@@ -20,19 +44,7 @@ export function checkUploadedParts(
   record: Pick<UploadRecord, 'size' | 'partSize' | 'partCount'>,
   uploaded: readonly UploadedPart[],
 ): PartsCheck {
-  const byNumber = new Map(uploaded.map((part) => [part.partNumber, part]));
-  const parts: UploadedPart[] = [];
-  const missing: number[] = [];
-  let missingCount = 0;
-  for (let partNumber = 1; partNumber <= record.partCount; partNumber += 1) {
-    const part = byNumber.get(partNumber);
-    if (part) {
-      parts.push(part);
-    } else {
-      missingCount += 1;
-      if (missing.length < MAX_LISTED_MISSING) missing.push(partNumber);
-    }
-  }
+  const { parts, missing, missingCount } = partsOneTo(record.partCount, uploaded);
   if (missingCount > 0) return { verdict: 'missing', missing, missingCount };
 
   const total = parts.reduce((sum, part) => sum + part.size, 0);

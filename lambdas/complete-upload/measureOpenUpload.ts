@@ -1,6 +1,6 @@
 import type { UploadedPart } from '../shared/listUploadedParts.js';
 import { S3_MIN_PART_SIZE } from '../shared/mediaPolicy.js';
-import { MAX_LISTED_MISSING } from './checkUploadedParts.js';
+import { partsOneTo } from './checkUploadedParts.js';
 import type { ClientPart } from './parseCompleteBody.js';
 
 /** An upload that declared no size, measured from the parts S3 holds. */
@@ -21,21 +21,9 @@ export function measureOpenUpload(
   clientParts: readonly ClientPart[] | undefined,
   maxFileSize: number,
 ): OpenMeasure {
-  const byNumber = new Map(uploaded.map((part) => [part.partNumber, part]));
   const numbers = (clientParts ?? uploaded).map((part) => part.partNumber);
   const partCount = numbers.length === 0 ? 1 : Math.max(...numbers);
-  const parts: UploadedPart[] = [];
-  const missing: number[] = [];
-  let missingCount = 0;
-  for (let partNumber = 1; partNumber <= partCount; partNumber += 1) {
-    const part = byNumber.get(partNumber);
-    if (part) {
-      parts.push(part);
-    } else {
-      missingCount += 1;
-      if (missing.length < MAX_LISTED_MISSING) missing.push(partNumber);
-    }
-  }
+  const { parts, missing, missingCount } = partsOneTo(partCount, uploaded);
   if (missingCount > 0) return { verdict: 'missing', missing, missingCount, partCount };
 
   const size = parts.reduce((sum, part) => sum + part.size, 0);
