@@ -52,6 +52,15 @@ export interface RouteOperation {
 
 const INVALID_JSON = 'INVALID_JSON';
 
+/** What creating an upload can answer, through POST /uploads or Companion's POST /s3/multipart (the same create). */
+const CREATE_ERRORS = {
+  400: [INVALID_JSON, 'INVALID_REQUEST', 'INVALID_FILENAME', 'INVALID_SIZE', 'INVALID_METADATA', 'INVALID_PART_SIZE'],
+  403: ['QUOTA_EXCEEDED'],
+  413: ['TOO_LARGE', 'METADATA_TOO_LARGE'],
+  415: ['UNSUPPORTED_TYPE'],
+  429: ['RATE_LIMITED'],
+} as const;
+
 const COMPANION_KEY = {
   key: { schema: uploadIdSchema, required: true, description: 'The upload id, as POST /s3/multipart answered it (key and uploadId are the same)' },
 } as const;
@@ -67,13 +76,7 @@ export const ROUTE_OPERATIONS: Readonly<Record<RouteDefinition['id'], RouteOpera
     success: {
       201: { description: 'Created: the upload and the URLs of its first parts', body: createdUploadSchema, headers: { location: 'The upload: /uploads/{uploadId}' } },
     },
-    errors: {
-      400: [INVALID_JSON, 'INVALID_REQUEST', 'INVALID_FILENAME', 'INVALID_SIZE', 'INVALID_METADATA', 'INVALID_PART_SIZE'],
-      403: ['QUOTA_EXCEEDED'],
-      413: ['TOO_LARGE', 'METADATA_TOO_LARGE'],
-      415: ['UNSUPPORTED_TYPE'],
-      429: ['RATE_LIMITED'],
-    },
+    errors: CREATE_ERRORS,
   },
   SignParts: {
     requestBody: {
@@ -141,13 +144,7 @@ export const ROUTE_OPERATIONS: Readonly<Record<RouteDefinition['id'], RouteOpera
         "As @uppy/aws-s3 5.x sends it. type is POST /uploads's contentType. metadata.size (decimal digits) declares the size: part URLs then sign each part's length, Uppy's part size unless metadata.partSize says otherwise; without it the upload is open (lengths unsigned, sized at complete). size, partSize, name and type are not stored; the rest of metadata is, by POST /uploads's rules.",
     },
     success: { 200: { description: 'Created: the upload id as key and uploadId', body: companionCreatedSchema } },
-    errors: {
-      400: [INVALID_JSON, 'INVALID_REQUEST', 'INVALID_FILENAME', 'INVALID_SIZE', 'INVALID_METADATA', 'INVALID_PART_SIZE'],
-      403: ['QUOTA_EXCEEDED'],
-      413: ['TOO_LARGE', 'METADATA_TOO_LARGE'],
-      415: ['UNSUPPORTED_TYPE'],
-      429: ['RATE_LIMITED'],
-    },
+    errors: CREATE_ERRORS,
   },
   CompanionSignPart: {
     topLevelMessage: true,
