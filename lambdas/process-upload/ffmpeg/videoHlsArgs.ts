@@ -1,5 +1,6 @@
 import { hlsOutputArgs, seconds, transcodeInputArgs } from './ffmpegCommon.js';
 import type { SourceInput } from '../probe/sourceInput.js';
+import { frameRate } from '../plan/frameRate.js';
 import type { RenditionPlan } from '../plan/videoLadder.js';
 
 export interface VideoHlsInput {
@@ -11,7 +12,7 @@ export interface VideoHlsInput {
   readonly videoStreamIndex: number;
   /** Undefined for a video without sound: no audio is mapped. */
   readonly audioStreamIndex: number | undefined;
-  /** The source's frame rate; a faster one than the renditions' is converted down. */
+  /** The source's frame rate; a faster one than the top rendition's is converted down. */
   readonly sourceFps: number | undefined;
   /** Target segment length. */
   readonly segmentSeconds: number;
@@ -35,14 +36,15 @@ export const VIDEO_CRF = 23;
 export function videoHlsArgs(options: VideoHlsInput): string[] {
   const { renditions } = options;
   if (renditions.length === 0) throw new RangeError('videoHlsArgs needs at least one rendition');
-  const targetFps = renditions[0]?.fps;
+  const topFps = Math.max(...renditions.map((r) => r.fps));
   // A source that states no plausible rate (variable-rate WebM, a crafted 2000 fps) is brought to
-  // the rendition's rate too: left alone, the HLS muxer would write whatever rate it claims.
-  const convertFps = targetFps !== undefined && (options.sourceFps === undefined || options.sourceFps > targetFps + 0.01);
-  const head = `[0:${options.videoStreamIndex}]${convertFps ? `fps=${targetFps},` : ''}split=${renditions.length}`;
+  // the top rendition's rate too: left alone, the HLS muxer would write whatever rate it claims.
+  const convertFps = options.sourceFps === undefined || options.sourceFps > topFps + 0.01;
+  const head = `[0:${options.videoStreamIndex}]${convertFps ? `${fpsFilter(topFps)},` : ''}split=${renditions.length}`;
   const graph = [
     `${head}${renditions.map((_, i) => `[s${i}]`).join('')}`,
-    ...renditions.map((r, i) => `[s${i}]scale=${r.width}:${r.height},setsar=1,format=yuv420p[v${i}]`),
+    // Small rungs run at a fraction of the top rate (plan/videoLadder.ts rungFps).
+    ...renditions.map((r, i) => `[s${i}]${r.fps < topFps - 0.01 ? `${fpsFilter(r.fps)},` : ''}scale=${r.width}:${r.height},setsar=1,format=yuv420p[v${i}]`),
   ].join(';');
 
   const segment = seconds(options.segmentSeconds);
@@ -68,4 +70,10 @@ export function videoHlsArgs(options: VideoHlsInput): string[] {
     '-filter_complex', graph,
     ...outputs,
   ];
+}
+
+/** The fps filter at a planned rate as its exact fraction, so an NTSC rate keeps the source's clock. */
+function fpsFilter(fps: number): string {
+  const rate = frameRate(fps);
+  return `fps=${rate.numerator}/${rate.denominator}`;
 }

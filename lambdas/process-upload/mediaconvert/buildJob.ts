@@ -4,7 +4,7 @@ import type { RenditionPlan } from '../plan/videoLadder.js';
 import { READ_LIMIT_MARGIN_SECONDS, type VideoPlan } from '../plan/videoPlan.js';
 import { aacBitrate } from './aacBitrate.js';
 import { endTimecode } from './endTimecode.js';
-import { frameRate } from './frameRate.js';
+import { frameRate } from '../plan/frameRate.js';
 import { h264CodecLevel } from './h264CodecLevel.js';
 import { JOB_TOKEN, jobFolder } from './jobFolder.js';
 import { HLS_BASE_NAME, rungNameModifier, THUMBNAIL_FRAME_BASE_NAME } from './jobOutputNames.js';

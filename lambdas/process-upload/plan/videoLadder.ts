@@ -36,6 +36,13 @@ export const SOURCE_RUNG_MIN_GAIN = 1.1;
 
 /** Highest output frame rate; faster sources (slow-motion captures) are halved until they fit. */
 export const MAX_OUTPUT_FPS = 60;
+/**
+ * Small renditions (short side up to this) run at most LOW_RUNG_MAX_FPS, as Apple's HLS
+ * authoring spec ladders do: on a small screen and a slow link, 60 fps spends half the bits on
+ * motion nobody sees, where 30 fps at the same cap gives each frame twice the bits.
+ */
+export const LOW_RUNG_MAX_SHORT_SIDE = 480;
+export const LOW_RUNG_MAX_FPS = 30;
 /** Frame rate assumed when the probe states none. */
 const FALLBACK_FPS = 30;
 
@@ -63,7 +70,8 @@ export interface LadderSource {
  * portrait phone video stays portrait and nothing is upscaled. A source whose short side falls
  * between two rungs, more than SOURCE_RUNG_MIN_GAIN above the lower one, gets a top rung at its
  * own even size (`sourceRung`). A source smaller than the lowest rung gets one rendition at its
- * own (even) size.
+ * own (even) size. Each runs at the source's rate (`outputFps`) but small rungs at 30 fps or
+ * less (`rungFps`).
  */
 export function planRenditions(source: LadderSource, ladder: readonly Rung[] = VIDEO_LADDER): RenditionPlan[] {
   const fps = outputFps(source.fps);
@@ -74,7 +82,7 @@ export function planRenditions(source: LadderSource, ladder: readonly Rung[] = V
     if (!lowest) throw new RangeError('The video ladder has no rungs');
     const width = evenFloor(source.width);
     const height = evenFloor(source.height);
-    return [plan({ ...lowest, name: `${Math.min(width, height)}p` }, width, height, fps)];
+    return [plan({ ...lowest, name: `${Math.min(width, height)}p` }, width, height, rungFps(Math.min(width, height), fps))];
   }
   const plans = rungs.map((rung) => {
     const scale = rung.shortSide / shortSide;
@@ -82,10 +90,10 @@ export function planRenditions(source: LadderSource, ladder: readonly Rung[] = V
     // Rounding to even never goes past the source: 853x480 keeps 852 columns, not 854.
     const width = landscape ? Math.min(evenRound(source.width * scale), evenFloor(source.width)) : rung.shortSide;
     const height = landscape ? rung.shortSide : Math.min(evenRound(source.height * scale), evenFloor(source.height));
-    return plan(rung, width, height, fps);
+    return plan(rung, width, height, rungFps(rung.shortSide, fps));
   });
   const own = sourceRung(shortSide, ladder);
-  if (own) plans.push(plan(own, evenFloor(source.width), evenFloor(source.height), fps));
+  if (own) plans.push(plan(own, evenFloor(source.width), evenFloor(source.height), rungFps(own.shortSide, fps)));
   return plans;
 }
 
@@ -125,9 +133,21 @@ function plan(rung: Rung, width: number, height: number, fps: number): Rendition
 
 /** The source rate, halved until it is at most MAX_OUTPUT_FPS; rounded to 3 decimals. */
 export function outputFps(sourceFps: number | undefined): number {
-  let fps = sourceFps !== undefined && sourceFps > 0 ? sourceFps : FALLBACK_FPS;
-  while (fps > MAX_OUTPUT_FPS) fps /= 2;
-  return Math.round(fps * 1000) / 1000;
+  return halvedTo(sourceFps !== undefined && sourceFps > 0 ? sourceFps : FALLBACK_FPS, MAX_OUTPUT_FPS);
+}
+
+/**
+ * A rung's rate: the output rate, halved (every other frame dropped, so motion stays even:
+ * 59.94 → 29.97, 50 → 25) until it is at most LOW_RUNG_MAX_FPS on a small rung.
+ */
+export function rungFps(shortSide: number, fps: number): number {
+  return shortSide <= LOW_RUNG_MAX_SHORT_SIDE ? halvedTo(fps, LOW_RUNG_MAX_FPS) : fps;
+}
+
+function halvedTo(fps: number, max: number): number {
+  let rate = fps;
+  while (rate > max) rate /= 2;
+  return Math.round(rate * 1000) / 1000;
 }
 
 function evenRound(value: number): number {

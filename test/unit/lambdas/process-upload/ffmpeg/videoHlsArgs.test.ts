@@ -49,13 +49,26 @@ describe('videoHlsArgs', () => {
   });
 
   it('maps the picture stream the probe chose (not a cover image) and converts a faster frame rate down', () => {
-    const args = videoHlsArgs({ ...base, videoStreamIndex: 2, sourceFps: 120, renditions: planRenditions({ width: 426, height: 240, fps: 120 }) });
-    expect(args[args.indexOf('-filter_complex') + 1]).toBe('[0:2]fps=60,split=1[s0];[s0]scale=426:240,setsar=1,format=yuv420p[v0]');
+    const args = videoHlsArgs({ ...base, videoStreamIndex: 2, sourceFps: 240, renditions: planRenditions({ width: 1280, height: 720, fps: 240 }) });
+    expect(args[args.indexOf('-filter_complex') + 1]).toMatch(/^\[0:2\]fps=60\/1,split=4/);
   });
 
   it('brings a source without a plausible rate (variable-rate WebM, a crafted 2000 fps) to the rendition rate', () => {
     const args = videoHlsArgs({ ...base, sourceFps: undefined, renditions: planRenditions({ width: 426, height: 240 }) });
-    expect(args[args.indexOf('-filter_complex') + 1]).toBe('[0:0]fps=30,split=1[s0];[s0]scale=426:240,setsar=1,format=yuv420p[v0]');
+    expect(args[args.indexOf('-filter_complex') + 1]).toBe('[0:0]fps=30/1,split=1[s0];[s0]scale=426:240,setsar=1,format=yuv420p[v0]');
+  });
+
+  it('drops every other frame in the small rungs of a 59.94 fps source, on its exact NTSC clock', () => {
+    const args = videoHlsArgs({ ...base, sourceFps: 59.94, renditions: planRenditions({ width: 1280, height: 720, fps: 59.94 }) });
+    expect(args[args.indexOf('-filter_complex') + 1]).toBe(
+      [
+        '[0:0]split=4[s0][s1][s2][s3]',
+        '[s0]fps=30000/1001,scale=426:240,setsar=1,format=yuv420p[v0]',
+        '[s1]fps=30000/1001,scale=640:360,setsar=1,format=yuv420p[v1]',
+        '[s2]fps=30000/1001,scale=854:480,setsar=1,format=yuv420p[v2]',
+        '[s3]scale=1280:720,setsar=1,format=yuv420p[v3]',
+      ].join(';'),
+    );
   });
 
   it('limits reading with -t before the input', () => {

@@ -62,7 +62,8 @@ interface Probe {
   readonly rungs: readonly string[];
   readonly sizes: readonly [number, number][];
   readonly levels: readonly string[];
-  readonly framerate: readonly [number, number];
+  /** Per rung, as numerator and denominator. */
+  readonly framerates: readonly (readonly [number, number])[];
   readonly audioBitrates: readonly number[] | undefined;
   readonly thumbnails: { readonly width: number; readonly height: number; readonly interval: number; readonly captures: number };
   /** Where reading stops: the stated length plus the 1 s margin, rounded up. */
@@ -75,7 +76,7 @@ const PROBES: Record<string, Probe> = {
     rungs: ['240p', '360p', '480p', '720p', '1080p'],
     sizes: [[426, 240], [640, 360], [854, 480], [1280, 720], [1920, 1080]],
     levels: ['LEVEL_3', 'LEVEL_3', 'LEVEL_3_1', 'LEVEL_3_1', 'LEVEL_4'],
-    framerate: [30, 1],
+    framerates: Array(5).fill([30, 1]),
     audioBitrates: [64_000, 96_000, 128_000, 128_000, 128_000],
     // 2,700 s over 100 thumbnails: every 27 s, 100 frames.
     thumbnails: { width: 160, height: 90, interval: 27, captures: 100 },
@@ -86,7 +87,7 @@ const PROBES: Record<string, Probe> = {
     rungs: ['240p', '360p', '480p', '720p', '1080p'],
     sizes: [[240, 426], [360, 640], [480, 854], [720, 1280], [1080, 1920]],
     levels: ['LEVEL_3', 'LEVEL_3', 'LEVEL_3_1', 'LEVEL_3_1', 'LEVEL_4'],
-    framerate: [30000, 1001],
+    framerates: Array(5).fill([30000, 1001]),
     audioBitrates: [64_000, 96_000, 128_000, 128_000, 128_000],
     thumbnails: { width: 90, height: 160, interval: 8, captures: 91 },
     endTimecode: '00:12:06:00',
@@ -96,17 +97,18 @@ const PROBES: Record<string, Probe> = {
     rungs: ['240p', '360p', '480p', '720p', '1080p'],
     sizes: [[426, 240], [640, 360], [854, 480], [1280, 720], [1920, 1080]],
     levels: ['LEVEL_3', 'LEVEL_3', 'LEVEL_3_1', 'LEVEL_3_1', 'LEVEL_4'],
-    framerate: [30, 1],
+    framerates: Array(5).fill([30, 1]),
     audioBitrates: undefined,
     thumbnails: { width: 160, height: 90, interval: 7, captures: 95 },
     endTimecode: '00:11:01:00',
   },
-  '1080p at 120 fps (renditions at 60)': {
+  '1080p at 120 fps (renditions at 60, those up to 480p at 30)': {
     media: video({ fps: 120 }),
     rungs: ['240p', '360p', '480p', '720p', '1080p'],
     sizes: [[426, 240], [640, 360], [854, 480], [1280, 720], [1920, 1080]],
-    levels: ['LEVEL_3', 'LEVEL_3_1', 'LEVEL_3_1', 'LEVEL_3_2', 'LEVEL_4_2'],
-    framerate: [60, 1],
+    // Rungs up to 480 lines at half the rate.
+    levels: ['LEVEL_3', 'LEVEL_3', 'LEVEL_3_1', 'LEVEL_3_2', 'LEVEL_4_2'],
+    framerates: [[30, 1], [30, 1], [30, 1], [60, 1], [60, 1]],
     audioBitrates: [64_000, 96_000, 128_000, 128_000, 128_000],
     thumbnails: { width: 160, height: 90, interval: 7, captures: 95 },
     endTimecode: '00:11:01:00',
@@ -116,7 +118,7 @@ const PROBES: Record<string, Probe> = {
     rungs: ['180p'],
     sizes: [[322, 180]],
     levels: ['LEVEL_3'],
-    framerate: [30, 1],
+    framerates: [[30, 1]],
     audioBitrates: [64_000],
     thumbnails: { width: 160, height: 90, interval: 8, captures: 99 },
     endTimecode: '00:13:09:00',
@@ -179,8 +181,8 @@ describe.each(Object.entries(PROBES))('buildJob: %s', (_name, probe) => {
         MaxBitrate: rung.videoKbps * 1000,
         CodecProfile: 'HIGH',
         FramerateControl: 'SPECIFIED',
-        FramerateNumerator: probe.framerate[0],
-        FramerateDenominator: probe.framerate[1],
+        FramerateNumerator: probe.framerates[i]?.[0],
+        FramerateDenominator: probe.framerates[i]?.[1],
       });
     }
   });

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MAX_OUTPUT_FPS, outputFps, planRenditions, type RenditionPlan, SOURCE_RUNG_MIN_GAIN, sourceRung, VIDEO_LADDER } from '../../../../../lambdas/process-upload/plan/videoLadder.js';
+import { LOW_RUNG_MAX_FPS, LOW_RUNG_MAX_SHORT_SIDE, MAX_OUTPUT_FPS, outputFps, planRenditions, type RenditionPlan, rungFps, SOURCE_RUNG_MIN_GAIN, sourceRung, VIDEO_LADDER } from '../../../../../lambdas/process-upload/plan/videoLadder.js';
 
 const sizes = (width: number, height: number, fps = 30) => planRenditions({ width, height, fps }).map((r) => `${r.name} ${r.width}x${r.height}`);
 
@@ -60,13 +60,29 @@ describe('planRenditions', () => {
 
   it('states bitrate caps and an H.264 level that fits each rendition', () => {
     const plans = planRenditions({ width: 1920, height: 1080, fps: 60 });
-    expect(plans.map((p) => [p.videoKbps, p.audioKbps, p.level.name])).toEqual([
-      [400, 64, '3.0'],
-      [800, 96, '3.1'],
-      [1400, 128, '3.1'],
-      [2800, 128, '3.2'],
-      [5000, 128, '4.2'],
+    expect(plans.map((p) => [p.videoKbps, p.audioKbps, p.fps, p.level.name])).toEqual([
+      [400, 64, 30, '3.0'],
+      [800, 96, 30, '3.0'],
+      [1400, 128, 30, '3.1'],
+      [2800, 128, 60, '3.2'],
+      [5000, 128, 60, '4.2'],
     ]);
+  });
+
+  it('runs rungs up to 480 lines at 30 fps or less, halving a faster source so motion stays even', () => {
+    const rates = (width: number, height: number, fps: number) => planRenditions({ width, height, fps }).map((r) => `${r.name}@${r.fps}`);
+    expect(rates(1920, 1080, 59.94)).toEqual(['240p@29.97', '360p@29.97', '480p@29.97', '720p@59.94', '1080p@59.94']);
+    expect(rates(1024, 576, 50)).toEqual(['240p@25', '360p@25', '480p@25', '576p@50']);
+    expect(rates(852, 478, 60)).toEqual(['240p@30', '360p@30', '478p@30']);
+    expect(rates(320, 180, 60)).toEqual(['180p@30']);
+    expect(rates(1280, 720, 30)).toEqual(['240p@30', '360p@30', '480p@30', '720p@30']);
+    expect(rates(1280, 720, 24)).toEqual(['240p@24', '360p@24', '480p@24', '720p@24']);
+  });
+
+  it('never raises a rung above the output rate', () => {
+    expect(rungFps(240, 25)).toBe(25);
+    expect(rungFps(720, 60)).toBe(60);
+    expect(rungFps(480, 48)).toBe(24);
   });
 });
 
@@ -74,10 +90,19 @@ describe('planRenditions, for any source size', () => {
   const source = fc.record({
     width: fc.integer({ min: 2, max: 8192 }),
     height: fc.integer({ min: 2, max: 8192 }),
-    fps: fc.constantFrom(15, 24, 25, 29.97, 30),
+    fps: fc.constantFrom(15, 24, 25, 29.97, 30, 50, 59.94, 60, 120),
   });
   // Sizes no H.264 level holds (very wide pictures) are refused by planRenditions; not what is checked here.
-  const plannable = source.filter(({ width, height }) => Math.max(width, height) / Math.min(width, height) <= 8);
+  const plannable = source.filter(({ width, height, fps }) => {
+    if (Math.max(width, height) / Math.min(width, height) > 8) return false;
+    try {
+      planRenditions({ width, height, fps });
+      return true;
+    } catch (error) {
+      if (error instanceof RangeError) return false;
+      throw error;
+    }
+  });
 
   it('never upscales, and gives even dimensions', () => {
     fc.assert(
@@ -87,7 +112,7 @@ describe('planRenditions, for any source size', () => {
           expect(r.height).toBeLessThanOrEqual(Math.max(2, s.height));
           expect(r.width % 2).toBe(0);
           expect(r.height % 2).toBe(0);
-          expect(r.fps).toBeLessThanOrEqual(MAX_OUTPUT_FPS);
+          expect(r.fps).toBeLessThanOrEqual(Math.min(r.width, r.height) <= LOW_RUNG_MAX_SHORT_SIDE ? LOW_RUNG_MAX_FPS : MAX_OUTPUT_FPS);
         }
       }),
     );

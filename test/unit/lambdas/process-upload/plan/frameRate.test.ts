@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { frameRate } from '../../../../../lambdas/process-upload/mediaconvert/frameRate.js';
+import { frameRate } from '../../../../../lambdas/process-upload/plan/frameRate.js';
 import { outputFps } from '../../../../../lambdas/process-upload/plan/videoLadder.js';
 
 describe('frameRate', () => {

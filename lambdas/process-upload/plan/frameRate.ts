@@ -1,4 +1,4 @@
-/** A frame rate as MediaConvert takes it: `FramerateNumerator / FramerateDenominator`. */
+/** A frame rate as an exact fraction: MediaConvert's `FramerateNumerator / FramerateDenominator`, ffmpeg's `fps=N/D`. */
 export interface FrameRate {
   readonly numerator: number;
   readonly denominator: number;
