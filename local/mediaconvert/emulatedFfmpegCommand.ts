@@ -25,6 +25,8 @@ export interface EmulatedCommand {
     /** `<base>.m3u8` (documented). */
     readonly master: string;
     readonly variants: readonly EmulatedVariant[];
+    /** MinFinalSegmentLength: a shorter last segment joins the one before (0: never). */
+    readonly minFinalSegmentSeconds: number;
   };
   readonly frames: {
     readonly destination: Destination;
@@ -166,7 +168,7 @@ export function emulatedFfmpegCommand(job: JobWire, inputPath: string, workDir: 
       ...frameArgs,
     ],
     clipSeconds,
-    hls: { destination: hlsDestination, dir: hlsDir, master: `${hlsDestination.base}.m3u8`, variants },
+    hls: { destination: hlsDestination, dir: hlsDir, master: `${hlsDestination.base}.m3u8`, variants, minFinalSegmentSeconds: hlsSettings.minFinalSegmentLength ?? 0 },
     frames: { destination: framesDestination, dir: framesDir, width: frameVideo.width, height: frameVideo.height, maxCaptures: capture.maxCaptures },
   };
 }

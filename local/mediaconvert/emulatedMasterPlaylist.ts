@@ -1,3 +1,4 @@
+import { peakSegmentBitRate } from '../../lambdas/process-upload/hls/peakSegmentBitRate.js';
 import type { EmulatedVariant } from './emulatedFfmpegCommand.js';
 
 /** A variant playlist as written, with each segment's size in bytes. */
@@ -37,9 +38,10 @@ export function emulatedMasterPlaylist(variants: readonly MeasuredVariant[]): st
   const lines = ['#EXTM3U', '#EXT-X-VERSION:3', '#EXT-X-INDEPENDENT-SEGMENTS'];
   for (const measured of variants) {
     const { variant, segments } = measured;
-    const peak = Math.max(0, ...segments.map((segment) => (segment.seconds > 0 ? (segment.bytes * 8) / segment.seconds : 0)));
     const seconds = variantSeconds(measured);
     const average = seconds > 0 ? (segments.reduce((total, segment) => total + segment.bytes, 0) * 8) / seconds : 0;
+    const target = Math.ceil(Math.max(0, ...segments.map((segment) => segment.seconds)));
+    const peak = peakSegmentBitRate(segments.map((segment) => ({ bytes: segment.bytes, durationSeconds: segment.seconds })), target) ?? average;
     const fps = variant.framerate.numerator / variant.framerate.denominator;
     lines.push(
       `#EXT-X-STREAM-INF:BANDWIDTH=${Math.ceil(peak)},AVERAGE-BANDWIDTH=${Math.ceil(average)},CODECS="${variant.codecs.join(',')}",` +

@@ -90,6 +90,7 @@ const HlsGroup = z.strictObject({
       segmentLength: positiveInt(),
       segmentLengthControl: z.literal('GOP_MULTIPLE'),
       minSegmentLength: z.literal(0),
+      minFinalSegmentLength: z.optional(z.number().check(z.nonnegative())),
       segmentControl: z.literal('SEGMENTED_FILES'),
       manifestDurationFormat: z.literal('FLOATING_POINT'),
       codecSpecification: z.literal('RFC_6381'),

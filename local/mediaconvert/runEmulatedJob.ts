@@ -9,6 +9,7 @@ import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { type EmulatedCommand, emulatedFfmpegCommand } from './emulatedFfmpegCommand.js';
+import { foldShortFinalSegment } from '../../lambdas/process-upload/hls/foldShortFinalSegment.js';
 import { emulatedMasterPlaylist, type MeasuredVariant, playlistSegments, variantSeconds } from './emulatedMasterPlaylist.js';
 import type { JobPhase, OutputGroupDetail } from './jobStateChangeEvent.js';
 import type { JobWire } from './jobWireSchema.js';
@@ -189,6 +190,7 @@ async function upload(context: EmulatedJobContext, command: EmulatedCommand, inp
   const { hls, frames } = command;
   const measured: MeasuredVariant[] = [];
   for (const variant of hls.variants) {
+    if (hls.minFinalSegmentSeconds > 0) await foldShortFinalSegment(join(hls.dir, variant.playlist), hls.minFinalSegmentSeconds);
     const playlist = await readFile(join(hls.dir, variant.playlist), 'utf8');
     const segments = await Promise.all(
       playlistSegments(playlist).map(async (segment) => ({ ...segment, bytes: (await stat(join(hls.dir, segment.uri))).size })),

@@ -5,6 +5,7 @@ import { AUDIO_KBPS, AUDIO_RENDITION, audioHlsArgs, WAVEFORM_SAMPLE_RATE } from 
 import { FAILURE_CODES } from '../../shared/failureCodes.js';
 import { progressPercent } from './ffmpegProgress.js';
 import { AAC_LC_CODEC } from '../plan/h264Codec.js';
+import { foldShortFinalSegment } from '../hls/foldShortFinalSegment.js';
 import { masterPlaylist } from '../hls/masterPlaylist.js';
 import { measureRendition } from '../hls/mediaPlaylist.js';
 import { runFfmpeg } from './runFfmpeg.js';
@@ -48,6 +49,7 @@ export async function transcodeAudio(work: WorkContext, media: ValidMedia): Prom
   );
 
   const playlist = join(work.outputDir, AUDIO_RENDITION, 'index.m3u8');
+  await foldShortFinalSegment(playlist);
   const stats = await measureRendition(playlist, await readFile(playlist, 'utf8'));
   checkEncodedDuration({
     kind: 'audio',

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { ProcessingError } from '../../shared/errors.js';
 import { FAILURE_CODES } from '../../shared/failureCodes.js';
 import type { MediaInfo } from '../../shared/uploadRecord.js';
+import { foldShortFinalSegment } from '../hls/foldShortFinalSegment.js';
 import { masterPlaylist } from '../hls/masterPlaylist.js';
 import { measureRendition, parseMediaPlaylist, type RenditionStats } from '../hls/mediaPlaylist.js';
 import { MASTER_PLAYLIST, renditionPlaylist, SPRITE, THUMBNAILS_VTT } from '../plan/outputNames.js';
@@ -60,6 +61,7 @@ export async function transcodeVideo(work: WorkContext, media: ValidMedia): Prom
   const stats = await Promise.all(
     renditions.map(async (r) => {
       const path = join(work.outputDir, renditionPlaylist(r.name));
+      await foldShortFinalSegment(path);
       return measureRendition(path, await readFile(path, 'utf8'));
     }),
   );

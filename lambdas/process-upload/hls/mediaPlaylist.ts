@@ -1,5 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { peakSegmentBitRate, type SizedSegment } from './peakSegmentBitRate.js';
 
 export interface MediaSegment {
   readonly uri: string;
@@ -24,7 +25,7 @@ export function parseMediaPlaylist(text: string): MediaSegment[] {
 
 export interface RenditionStats {
   readonly durationSeconds: number;
-  /** Peak bits per second over any one segment. */
+  /** Peak segment bit rate, bits per second (`peakSegmentBitRate`): what BANDWIDTH states. */
   readonly peakBandwidth: number;
   /** Bits per second over the whole rendition. */
   readonly averageBandwidth: number;
@@ -43,21 +44,23 @@ export async function measureRendition(playlistPath: string, playlistText: strin
 /** The same measure, wherever the segments are: `sizeOf` gives each segment's size in bytes from its URI. */
 export async function measureSegments(playlistText: string, sizeOf: (uri: string) => number | Promise<number>): Promise<RenditionStats> {
   const segments = parseMediaPlaylist(playlistText);
-  let totalBytes = 0;
-  let durationSeconds = 0;
-  let peakBandwidth = 0;
-  for (const segment of segments) {
-    const size = await sizeOf(segment.uri);
-    totalBytes += size;
-    durationSeconds += segment.durationSeconds;
-    // A final sliver of a segment would overstate the peak; measure it over at least one second.
-    peakBandwidth = Math.max(peakBandwidth, (size * 8) / Math.max(segment.durationSeconds, 1));
-  }
+  const sized: SizedSegment[] = [];
+  for (const segment of segments) sized.push({ bytes: await sizeOf(segment.uri), durationSeconds: segment.durationSeconds });
+  const totalBytes = sized.reduce((sum, segment) => sum + segment.bytes, 0);
+  const durationSeconds = sized.reduce((sum, segment) => sum + segment.durationSeconds, 0);
   const averageBandwidth = durationSeconds > 0 ? Math.round((totalBytes * 8) / durationSeconds) : 0;
+  const target = parseTargetDuration(playlistText) ?? Math.ceil(Math.max(0, ...segments.map((s) => s.durationSeconds)));
+  const peak = peakSegmentBitRate(sized, target) ?? averageBandwidth;
   return {
     durationSeconds,
-    peakBandwidth: Math.round(Math.max(peakBandwidth, averageBandwidth)),
+    peakBandwidth: Math.round(Math.max(peak, averageBandwidth)),
     averageBandwidth,
     segmentCount: segments.length,
   };
+}
+
+/** `#EXT-X-TARGETDURATION`, in seconds; undefined when the playlist states none. */
+export function parseTargetDuration(text: string): number | undefined {
+  const match = /^#EXT-X-TARGETDURATION:(\d+)\s*$/m.exec(text);
+  return match ? Number(match[1]) : undefined;
 }

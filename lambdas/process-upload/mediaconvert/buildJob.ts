@@ -5,6 +5,7 @@ import { READ_LIMIT_MARGIN_SECONDS, type VideoPlan } from '../plan/videoPlan.js'
 import { aacBitrate } from './aacBitrate.js';
 import { endTimecode } from './endTimecode.js';
 import { frameRate } from '../plan/frameRate.js';
+import { MIN_SEGMENT_SECONDS } from '../hls/foldShortFinalSegment.js';
 import { h264CodecLevel } from './h264CodecLevel.js';
 import { JOB_TOKEN, jobFolder } from './jobFolder.js';
 import { HLS_BASE_NAME, rungNameModifier, THUMBNAIL_FRAME_BASE_NAME } from './jobOutputNames.js';
@@ -149,6 +150,8 @@ function hlsGroup(destination: string, plan: VideoPlan, source: Source, hasAudio
         SegmentLengthControl: 'GOP_MULTIPLE',
         // About ad avails, not segment size: 0 leaves the cadence alone.
         MinSegmentLength: 0,
+        // A last segment shorter than this joins the one before, as the ffmpeg path folds it.
+        MinFinalSegmentLength: MIN_SEGMENT_SECONDS,
         SegmentControl: 'SEGMENTED_FILES',
         ManifestDurationFormat: 'FLOATING_POINT',
         CodecSpecification: 'RFC_6381',
