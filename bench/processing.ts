@@ -23,7 +23,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { SourceServer } from '../lambdas/process-upload/source/SourceServer.js';
-import { AUDIO_RENDITION, audioHlsArgs } from '../lambdas/process-upload/ffmpeg/audioHlsArgs.js';
+import { AUDIO_RENDITIONS, audioHlsArgs } from '../lambdas/process-upload/ffmpeg/audioHlsArgs.js';
 import { describeMedia } from '../lambdas/process-upload/probe/mediaFacts.js';
 import { parseMediaPlaylist } from '../lambdas/process-upload/hls/mediaPlaylist.js';
 import { posterArgs } from '../lambdas/process-upload/ffmpeg/posterArgs.js';
@@ -100,7 +100,7 @@ async function direct(bin: Binaries, url: string, kind: 'audio' | 'video', dir: 
   const run = (commandArgs: string[], options: { onFd3Data?: (chunk: Buffer) => void; stdinFiles?: string[] } = {}) =>
     runFfmpeg(commandArgs, { ffmpeg: bin.ffmpeg, step: 'bench', timeoutMs: HOUR_MS, ...options });
   if (kind === 'audio') {
-    await mkdir(join(dir, AUDIO_RENDITION));
+    for (const r of AUDIO_RENDITIONS) await mkdir(join(dir, r.name));
     const waveform = new WaveformPeaks(8000);
     await run(audioHlsArgs({ source, outputDir: dir, audioStreamIndex: media.audioStreamIndex as number }), { onFd3Data: (chunk) => waveform.push(chunk) });
     waveform.result();

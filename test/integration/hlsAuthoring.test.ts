@@ -224,7 +224,8 @@ describe('HLS of an mp3 of 20.4 s', () => {
     playlists = await Promise.all(variants.map((v) => mediaPlaylist(v.url)));
   });
 
-  it('states BANDWIDTH and AVERAGE-BANDWIDTH within 10% of what the segments measure', () => {
+  it('states BANDWIDTH and AVERAGE-BANDWIDTH within 10% of what the segments measure, for both renditions', () => {
+    expect(variants).toHaveLength(2);
     variants.forEach((variant, i) => expectStatedRates(variant, playlists[i] as MediaPlaylist));
   });
 

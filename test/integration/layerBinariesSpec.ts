@@ -112,7 +112,7 @@ export function describeLayerBinaries(arch: LayerArchitecture): void {
     it('process an mp3 into AAC HLS and a waveform', async () => {
       const record = await processed(await makeAudio(join(dir, 'song.mp3'), 3, ['-c:a', 'libmp3lame']), 'audio/mpeg', 'audio');
       expect(record.status).toBe('ready');
-      expect(await streams(new URL('audio/index.m3u8', record.media?.hlsUrl).href)).toEqual([expect.objectContaining({ codec_name: 'aac' })]);
+      expect(await streams(new URL('audio-64k/index.m3u8', record.media?.hlsUrl).href)).toEqual([expect.objectContaining({ codec_name: 'aac' })]);
       const waveform = await (await fetch(record.media?.waveformUrl as string)).json();
       expect(waveform.peaks).toHaveLength(1000);
       expect(Math.max(...waveform.peaks)).toBe(1);

@@ -234,16 +234,25 @@ describe('processing audio', () => {
   it.each([
     ['an mp3', 'song.mp3', 'audio/mpeg', ['-c:a', 'libmp3lame', '-b:a', '128k'], 3],
     ['a wav', 'voice.wav', 'audio/wav', ['-c:a', 'pcm_s16le'], 2],
-  ])('turns %s into one AAC HLS rendition with a 1,000-point waveform', async (_label, name, contentType, codec, seconds) => {
+  ])('turns %s into AAC HLS at 128 and 64 kbit/s with a 1,000-point waveform', async (_label, name, contentType, codec, seconds) => {
     const record = await processed(await makeAudio(join(dir, name), seconds, codec), { contentType, kind: 'audio' });
     expect(record.status).toBe('ready');
     expect(record.media).toMatchObject({ kind: 'audio', hasAudio: true });
     const master = await text(record.media?.hlsUrl as string);
     const variants = variantsOf(master);
-    expect(variants).toEqual([{ attributes: expect.stringMatching(/^#EXT-X-STREAM-INF:BANDWIDTH=\d+,AVERAGE-BANDWIDTH=\d+,CODECS="mp4a\.40\.2"$/), uri: 'audio/index.m3u8' }]);
-    const rendition = await probeRendition(new URL('audio/index.m3u8', record.media?.hlsUrl).href);
-    expect(rendition.audio).toBe('aac');
-    expect(Math.abs(rendition.duration - seconds)).toBeLessThan(0.3);
+    const streamInf = expect.stringMatching(/^#EXT-X-STREAM-INF:BANDWIDTH=\d+,AVERAGE-BANDWIDTH=\d+,CODECS="mp4a\.40\.2"$/);
+    expect(variants).toEqual([
+      { attributes: streamInf, uri: 'audio-128k/index.m3u8' },
+      { attributes: streamInf, uri: 'audio-64k/index.m3u8' },
+    ]);
+    const averages = variants.map((v) => Number(/AVERAGE-BANDWIDTH=(\d+)/.exec(v.attributes)?.[1]));
+    // The low rendition costs about half: players on a weak link switch to it.
+    expect(averages[1]).toBeLessThan((averages[0] as number) * 0.65);
+    for (const variant of variants) {
+      const rendition = await probeRendition(new URL(variant.uri, record.media?.hlsUrl).href);
+      expect(rendition.audio).toBe('aac');
+      expect(Math.abs(rendition.duration - seconds)).toBeLessThan(0.3);
+    }
 
     const waveform = JSON.parse(await text(record.media?.waveformUrl as string));
     expect(waveform).toMatchObject({ version: 1, points: 1000, sampleRate: 8000 });
