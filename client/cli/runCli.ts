@@ -1,4 +1,4 @@
-import type { UploadEvent } from '../../lambdas/shared/progress/protocol.js';
+import type { UploadEvent } from '../protocol.js';
 import type { FetchFunction } from '../apiTransport.js';
 import type { MediaPipelineClient } from '../createClient.js';
 import { AbortError, ApiError, DownloadFailedError, NetworkError, UploadFailedError, UploadNotReadyError, WatchError } from '../errors.js';
