@@ -31,12 +31,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import WebSocket, { WebSocketServer } from 'ws';
-import type { ServerMessage, UploadEvent } from '../lambdas/shared/progress/protocol.js';
+import type { ServerMessage, UploadEvent } from '../client/protocol.js';
 import type { LocalMode } from '../local/startLocal.js';
 
 // One info line per closed connection would bury the tables; set before any handler loads.
 process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
-const { BEARER_PROTOCOL_PREFIX, PROGRESS_PROTOCOL, isUploadEvent } = await import('../lambdas/shared/progress/protocol.js');
+const { BEARER_PROTOCOL_PREFIX, PROGRESS_PROTOCOL, isUploadEvent } = await import('../client/protocol.js');
 const { onStateChange } = await import('../lambdas/shared/stateChanges.js');
 const { errorsOnlyLog } = await import('../local/localLog.js');
 const { startLocal } = await import('../local/startLocal.js');

@@ -1,4 +1,4 @@
-import { BYTES_SENT_MIN_INTERVAL_MS, BYTES_SENT_MIN_STEP } from '../lambdas/shared/progress/protocol.js';
+import { BYTES_SENT_MIN_INTERVAL_MS, BYTES_SENT_MIN_STEP } from './protocol.js';
 import type { UploadProgress } from './uploadOptions.js';
 
 /** The part of ProgressSocket an upload needs. */

@@ -4,7 +4,7 @@ import {
   PROGRESS_PROTOCOL,
   type ServerMessage,
   WEBSOCKET_LIMITS,
-} from '../lambdas/shared/progress/protocol.js';
+} from './protocol.js';
 import { WEBSOCKET_OPEN, type WebSocketConstructor, type WebSocketLike } from './WebSocketLike.js';
 
 /**

@@ -1,4 +1,4 @@
-import { isUploadEvent, type ServerMessage, type UploadEvent } from '../lambdas/shared/progress/protocol.js';
+import { isUploadEvent, type ServerMessage, type UploadEvent } from './protocol.js';
 import { WatchError } from './errors.js';
 import { ProgressConnection } from './ProgressConnection.js';
 import { backoffDelay, type RetryDelay } from './retry.js';

@@ -1,4 +1,4 @@
-import type { UploadEvent } from '../lambdas/shared/progress/protocol.js';
+import type { UploadEvent } from './protocol.js';
 import { createApiTransport, type FetchFunction } from './apiTransport.js';
 import { BytesSentReporter } from './BytesSentReporter.js';
 import { createApi, type MediaPipelineApi } from './createApi.js';

@@ -1,4 +1,4 @@
-import type { ProtocolErrorCode } from '../lambdas/shared/progress/protocol.js';
+import type { ProtocolErrorCode } from './protocol.js';
 import type { UploadErrorInfo, UploadStatus } from './types.js';
 
 /**

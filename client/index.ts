@@ -1,4 +1,4 @@
-export type { ClientMessage, ProtocolErrorCode, UploadEvent, UploadEventType } from '../lambdas/shared/progress/protocol.js';
+export type { ClientMessage, ProtocolErrorCode, UploadEvent, UploadEventType } from './protocol.js';
 export type { FetchFunction } from './apiTransport.js';
 export { contentTypeFor } from './contentTypeFor.js';
 export type { MediaPipelineApi, RequestOptions } from './createApi.js';

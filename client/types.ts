@@ -1,22 +1,99 @@
 /**
- * The API's public shapes as the client sees them. Record types come from the pipeline's own
- * `uploadRecord.ts` (plain types, no imports beyond `mediaPolicy.ts`) through `import type`,
- * which compilers and bundlers erase: one definition with the server, and no server code in a
- * bundle. The route answers are declared here rather than imported from the handlers, whose
- * modules would drag the AWS SDK's typings into every app that type-checks the client;
- * `test/unit/client/types.test.ts` fails to compile if they drift from the handlers' types.
+ * The API's public shapes as the client sees them, declared here so that the client package
+ * stands alone: the server builds its own types on these (`lambdas/shared/uploadRecord.ts`
+ * extends `PublicUpload` with the fields only the pipeline uses; `mediaPolicy.ts` and the
+ * transcoder routing take `MediaKind` and `Transcoder` from here). The route answers are
+ * declared here rather than imported from the handlers, whose modules would drag the AWS SDK's
+ * typings into every app that type-checks the client; `test/unit/client/types.test.ts` fails to
+ * compile if they drift from the handlers' types.
  */
-import type { MediaKind } from '../lambdas/shared/mediaPolicy.js';
-import type {
-  MediaInfo,
-  ProcessingStage,
-  PublicUpload,
-  Rendition,
-  UploadErrorInfo,
-  UploadStatus,
-} from '../lambdas/shared/uploadRecord.js';
 
-export type { MediaInfo, MediaKind, ProcessingStage, PublicUpload, Rendition, UploadErrorInfo, UploadStatus };
+export type MediaKind = 'audio' | 'video' | 'image';
+
+/** See the state diagram in docs/architecture.md: states never go backwards. */
+export type UploadStatus = 'initiated' | 'uploaded' | 'processing' | 'ready' | 'failed' | 'cancelled' | 'expired';
+
+export type ProcessingStage = 'probe' | 'transcode' | 'thumbnails' | 'publish';
+
+/** Which transcoder makes a video's outputs. Audio and images always stay on ffmpeg. */
+export type Transcoder = 'ffmpeg' | 'mediaconvert';
+
+export interface UploadErrorInfo {
+  readonly code: string;
+  readonly message: string;
+}
+
+export interface Rendition {
+  readonly width: number;
+  readonly height: number;
+  readonly bandwidth: number;
+  readonly codecs: string;
+  readonly url: string;
+}
+
+/**
+ * What processing learned and produced: whole once `ready`; while `processing`, what is already
+ * published (a video's `kind` and `posterUrl`, before its ladder is encoded); removed when the
+ * upload ends `failed`, `cancelled` or `expired`, whose outputs are deleted.
+ */
+export interface MediaInfo {
+  readonly kind: MediaKind;
+  readonly durationSeconds?: number;
+  readonly width?: number;
+  readonly height?: number;
+  readonly fps?: number;
+  readonly videoCodec?: string;
+  readonly audioCodec?: string;
+  readonly bitrate?: number;
+  readonly hasAudio?: boolean;
+  readonly hlsUrl?: string;
+  readonly renditions?: readonly Rendition[];
+  readonly posterUrl?: string;
+  readonly thumbnails?: { readonly spriteUrl: string; readonly vttUrl: string };
+  readonly waveformUrl?: string;
+  readonly images?: readonly { readonly width: number; readonly height: number; readonly url: string }[];
+}
+
+/** An upload as the API answers it (the record without the fields only the pipeline uses). */
+export interface PublicUpload {
+  readonly uploadId: string;
+  readonly status: UploadStatus;
+  readonly filename: string;
+  readonly contentType: string;
+  readonly kind: MediaKind;
+  /**
+   * Declared size in bytes; `complete` checks what S3 holds against it. While an `open` upload
+   * is `initiated`, the most it may hold (the size limit its owner's usage reserved), until
+   * `complete` sets it from the parts S3 holds.
+   */
+  readonly size: number;
+  /**
+   * `open` when the client did not declare the size (a Companion client, `POST /s3/multipart`
+   * without `size` in its metadata): part URLs leave the length unsigned, and `complete` derives
+   * the size (and `partSize`, `partCount`) from the parts S3 holds. Absent: the size was declared.
+   */
+  readonly sizeMode?: 'open';
+  readonly partSize: number;
+  readonly partCount: number;
+  readonly metadata?: Readonly<Record<string, string>>;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  /** When an `initiated` upload expires (ISO-8601). */
+  readonly expiresAt: string;
+  /**
+   * Grows by one with every write of the record (`createUploadRecord` sets 1, every `transition`
+   * adds 1): live-progress clients order what they hear by it. Absent on records written before it.
+   */
+  readonly seq?: number;
+  /** Bytes the uploader last reported sent while `initiated` (live progress); `complete` still checks what S3 holds. */
+  readonly bytesSent?: number;
+  readonly progress?: number;
+  readonly stage?: ProcessingStage;
+  readonly media?: MediaInfo;
+  readonly error?: UploadErrorInfo;
+  /** Which transcoder makes (or made) the outputs, from when processing chose it. */
+  readonly transcoder?: Transcoder;
+}
 
 export interface PartUrl {
   readonly partNumber: number;

@@ -1,4 +1,4 @@
-import type { UploadEvent } from '../lambdas/shared/progress/protocol.js';
+import type { UploadEvent } from './protocol.js';
 import { WatchError } from './errors.js';
 import { isFinalStatus } from './isFinalStatus.js';
 import type { ConnectionDown, ProgressSocket } from './ProgressSocket.js';

@@ -10,7 +10,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
-import { MAX_CONNECTIONS_PER_OWNER } from '../lambdas/shared/progress/protocol.js';
+import { MAX_CONNECTIONS_PER_OWNER } from '../client/protocol.js';
 import { CONNECTIONS_TABLE_SCHEMA, SUBSCRIPTION_TTL_ATTRIBUTE } from './connectionsTableSchema.js';
 import { PipelineFunction } from './PipelineFunction.js';
 import { tableFromSchema } from './tableFromSchema.js';

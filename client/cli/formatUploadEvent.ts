@@ -1,4 +1,4 @@
-import type { UploadEvent } from '../../lambdas/shared/progress/protocol.js';
+import type { UploadEvent } from '../protocol.js';
 import type { UploadState } from '../waitUntilReady.js';
 import { formatBytes } from './formatProgress.js';
 

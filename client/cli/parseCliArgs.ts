@@ -27,8 +27,10 @@ export type CliCommand =
       readonly resume: string | undefined;
       /** Follow processing until a final state (false: stop at `uploaded`). */
       readonly wait: boolean;
+      /** For scripts: the record alone on stdout, no progress, a failure as one JSON document on stderr. */
+      readonly json: boolean;
     })
-  | (Target & { readonly kind: 'status'; readonly uploadId: string })
+  | (Target & { readonly kind: 'status'; readonly uploadId: string; readonly json: boolean })
   | (Target & { readonly kind: 'rm'; readonly uploadId: string })
   /** Without a path: the upload's filename in the current folder. */
   | (Target & { readonly kind: 'download'; readonly uploadId: string; readonly path: string | undefined })
@@ -64,8 +66,8 @@ const COMMON_OPTIONS: readonly OptionName[] = ['api', 'token', 'ws-url', 'help']
 
 /** Options each command takes besides the common ones. */
 const COMMAND_OPTIONS: Readonly<Record<string, readonly OptionName[]>> = {
-  upload: ['type', 'concurrency', 'resume', 'no-wait'],
-  status: [],
+  upload: ['type', 'concurrency', 'resume', 'no-wait', 'json'],
+  status: ['json'],
   ls: ['status', 'limit', 'cursor', 'json'],
   rm: [],
   watch: ['json'],
@@ -138,6 +140,7 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
         concurrency: wholeNumber(values.concurrency, '--concurrency', 1, 64),
         resume: values.resume,
         wait: !(values['no-wait'] ?? false),
+        json: values.json ?? false,
       };
     }
     case 'watch':
@@ -152,7 +155,7 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
         json: values.json ?? false,
       };
     case 'status':
-      return { kind: 'status', ...target, uploadId: first };
+      return { kind: 'status', ...target, uploadId: first, json: values.json ?? false };
     case 'download':
       return { kind: 'download', ...target, uploadId: first, path: operands[1] };
     default:

@@ -1,4 +1,4 @@
-import type { UploadEvent } from '../../lambdas/shared/progress/protocol.js';
+import type { UploadEvent } from '../protocol.js';
 import type { FetchFunction } from '../apiTransport.js';
 import type { MediaPipelineClient } from '../createClient.js';
 import { AbortError, ApiError, DownloadFailedError, NetworkError, UploadFailedError, UploadNotReadyError, WatchError } from '../errors.js';
@@ -10,6 +10,7 @@ import type { RetryDelay } from '../retry.js';
 import type { PublicUpload, UploadStatus } from '../types.js';
 import type { TransferOptions } from '../uploadOptions.js';
 import type { WebSocketConstructor } from '../WebSocketLike.js';
+import { CLI_ERROR_CODES, causeOf, errorDocument } from './errorDocument.js';
 import { formatBytes, formatDuration } from './formatProgress.js';
 import { formatUploadEvent, formatUploadState } from './formatUploadEvent.js';
 import { localFilename } from './localFilename.js';
@@ -75,7 +76,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 
   if (command.kind === 'upload') {
     return upload(client, command, io, (record) => {
-      if (command.wait) return follow(client, record, io);
+      if (command.wait) return follow(client, record, command.json, io);
       printJson(io, record);
       return EXIT_OK;
     });
@@ -100,11 +101,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     }
     return EXIT_OK;
   } catch (error) {
+    const json = command.kind !== 'rm' && command.json;
     if (io.interrupt.aborted) {
-      io.stderr.write('Interrupted.\n');
+      reportInterrupt(io, json, 'Interrupted.\n');
       return EXIT_INTERRUPTED;
     }
-    io.stderr.write(`media-pipeline: ${describe(error)}\n`);
+    reportFailure(io, json, error);
     return EXIT_FAILED;
   }
 }
@@ -119,24 +121,30 @@ async function upload(
   io: CliIo,
   then: (record: PublicUpload) => number | Promise<number>,
 ): Promise<number> {
+  const { json } = command;
   let source: FileSource;
   try {
     source = await openFileSource(command.file, command.contentType === undefined ? {} : { type: command.contentType });
   } catch (error) {
-    io.stderr.write(`media-pipeline: cannot read ${command.file}: ${(error as Error).message}\n`);
+    const message = `cannot read ${command.file}: ${(error as Error).message}`;
+    io.stderr.write(json ? jsonLine({ error: { code: CLI_ERROR_CODES.sourceUnreadable, message } }) : `media-pipeline: ${message}\n`);
     return EXIT_FAILED;
   }
-  const reporter = new ProgressReporter(io.stderr, io.now ? { now: io.now } : {});
+  // With --json, stderr carries nothing but an error document.
+  const reporter = json ? undefined : new ProgressReporter(io.stderr, io.now ? { now: io.now } : {});
+  const note = (text: string) => {
+    if (!json) io.stderr.write(text);
+  };
   let uploadId = command.resume;
   const options: TransferOptions = {
     signal: io.interrupt,
-    onProgress: (progress) => reporter.update(progress),
+    ...(reporter ? { onProgress: (progress) => reporter.update(progress) } : {}),
     ...(command.concurrency === undefined ? {} : { concurrency: command.concurrency }),
   };
   let record: PublicUpload;
   try {
     if (command.resume !== undefined) {
-      io.stderr.write(`Resuming upload ${command.resume}\n`);
+      note(`Resuming upload ${command.resume}\n`);
       record = await client.resume(command.resume, source, options);
     } else {
       record = await client.upload(source, {
@@ -145,22 +153,27 @@ async function upload(
         onCreated: (created) => {
           uploadId = created.uploadId;
           const parts = `${created.partCount} part${created.partCount === 1 ? '' : 's'} of ${formatBytes(created.partSize)}`;
-          io.stderr.write(`Upload ${created.uploadId}: ${formatBytes(source.size)} in ${parts}\n`);
+          note(`Upload ${created.uploadId}: ${formatBytes(source.size)} in ${parts}\n`);
         },
       });
     }
-    reporter.finish();
+    reporter?.finish();
   } catch (error) {
     await source.close();
-    reporter.interrupt();
+    reporter?.interrupt();
     const resumeHint = `media-pipeline upload ${shellQuote(command.file)} --resume ${uploadId}`;
     if (io.interrupt.aborted || error instanceof AbortError) {
-      io.stderr.write(uploadId === undefined ? 'Interrupted before the upload was created.\n' : `Interrupted. Resume with:\n  ${resumeHint}\n`);
+      reportInterrupt(
+        io,
+        json,
+        uploadId === undefined ? 'Interrupted before the upload was created.\n' : `Interrupted. Resume with:\n  ${resumeHint}\n`,
+        uploadId,
+      );
       return EXIT_INTERRUPTED;
     }
-    io.stderr.write(`media-pipeline: ${describe(error)}\n`);
-    if (isQuotaExceeded(error)) io.stderr.write(QUOTA_HINT);
-    if (uploadId !== undefined && isResumable(error)) io.stderr.write(`Resume with:\n  ${resumeHint}\n`);
+    const hints =
+      (isQuotaExceeded(error) ? QUOTA_HINT : '') + (uploadId !== undefined && isResumable(error) ? `Resume with:\n  ${resumeHint}\n` : '');
+    reportFailure(io, json, error, { uploadId, hints });
     return EXIT_FAILED;
   }
   const closed = source.close();
@@ -172,7 +185,7 @@ async function upload(
 }
 
 /** Shows processing until a final state: the record on stdout and 0 only when it is ready. */
-async function follow(client: MediaPipelineClient, uploaded: PublicUpload, io: CliIo): Promise<number> {
+async function follow(client: MediaPipelineClient, uploaded: PublicUpload, json: boolean, io: CliIo): Promise<number> {
   const { uploadId } = uploaded;
   let shown: string | undefined;
   try {
@@ -180,27 +193,30 @@ async function follow(client: MediaPipelineClient, uploaded: PublicUpload, io: C
       signal: io.interrupt,
       onUpdate: (state) => {
         const line = formatUploadState(state);
-        if (isFinalStatus(state.status) || line === shown) return;
+        if (json || isFinalStatus(state.status) || line === shown) return;
         shown = line;
         io.stderr.write(`${line}\n`);
       },
     });
-    io.stderr.write('Ready.\n');
+    if (!json) io.stderr.write('Ready.\n');
     printJson(io, record);
     return EXIT_OK;
   } catch (error) {
     if (io.interrupt.aborted) {
-      io.stderr.write(`Stopped following; upload ${uploadId} goes on. Follow it again with:\n  media-pipeline watch ${uploadId}\n`);
+      reportInterrupt(io, json, `Stopped following; upload ${uploadId} goes on. Follow it again with:\n  media-pipeline watch ${uploadId}\n`, uploadId);
       return EXIT_INTERRUPTED;
     }
-    io.stderr.write(`media-pipeline: ${describe(error)}\n`);
+    reportFailure(io, json, error, { uploadId });
     return error instanceof UploadNotReadyError ? EXIT_NOT_READY : EXIT_FAILED;
   }
 }
 
 /** One line per event until Ctrl-C, or until the final state of the one upload watched. */
 async function watch(client: MediaPipelineClient, command: Target<'watch'>, io: CliIo): Promise<number> {
-  io.stderr.write(command.uploadId === undefined ? 'Watching all your uploads (Ctrl-C stops)\n' : `Watching upload ${command.uploadId} (Ctrl-C stops)\n`);
+  const note = (text: string) => {
+    if (!command.json) io.stderr.write(text);
+  };
+  note(command.uploadId === undefined ? 'Watching all your uploads (Ctrl-C stops)\n' : `Watching upload ${command.uploadId} (Ctrl-C stops)\n`);
   let last: UploadEvent | undefined;
   try {
     const events = client.watch(command.uploadId, {
@@ -208,15 +224,15 @@ async function watch(client: MediaPipelineClient, command: Target<'watch'>, io: 
       connectAttempts: WATCH_CONNECT_ATTEMPTS,
       onDisconnect: (down) => {
         const what = down.closeCode === undefined ? 'No connection' : `Connection closed (code ${down.closeCode})`;
-        io.stderr.write(`${what}; trying again in ${formatDuration(down.retryInMs / 1000)}, attempt ${down.attempt} of ${WATCH_CONNECT_ATTEMPTS}\n`);
+        note(`${what}; trying again in ${formatDuration(down.retryInMs / 1000)}, attempt ${down.attempt} of ${WATCH_CONNECT_ATTEMPTS}\n`);
       },
     });
     for await (const event of events) {
-      io.stdout.write(command.json ? `${JSON.stringify(event)}\n` : `${formatUploadEvent(event)}\n`);
+      io.stdout.write(command.json ? jsonLine(event) : `${formatUploadEvent(event)}\n`);
       last = event;
     }
   } catch (error) {
-    io.stderr.write(`media-pipeline: ${describe(error)}\n`);
+    reportFailure(io, command.json, error, { uploadId: command.uploadId });
     return EXIT_FAILED;
   }
   if (io.interrupt.aborted) return EXIT_INTERRUPTED;
@@ -301,6 +317,28 @@ function printJson(io: CliIo, value: unknown): void {
   io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
+function jsonLine(value: unknown): string {
+  return `${JSON.stringify(value)}\n`;
+}
+
+/**
+ * A failure on stderr: for a person `media-pipeline: <code and message>` and then `hints`; with
+ * --json one error document (`{"error":{"code",…}}`, on one line) and nothing else.
+ */
+function reportFailure(io: CliIo, json: boolean, error: unknown, details: { uploadId?: string | undefined; hints?: string } = {}): void {
+  io.stderr.write(json ? jsonLine(errorDocument(error, { uploadId: details.uploadId })) : `media-pipeline: ${describe(error)}\n${details.hints ?? ''}`);
+}
+
+/** Ctrl-C stopped the command: `text` says what now (how to resume or follow again); with --json it is the document's message. */
+function reportInterrupt(io: CliIo, json: boolean, text: string, uploadId?: string): void {
+  if (!json) {
+    io.stderr.write(text);
+    return;
+  }
+  const message = text.trim().replace(/\s*\n\s*/g, ' ');
+  io.stderr.write(jsonLine({ error: { code: CLI_ERROR_CODES.interrupted, message, ...(uploadId === undefined ? {} : { uploadId }) } }));
+}
+
 /** One line for the user: the API's code and message, or what failed on the way. */
 function describe(error: unknown): string {
   if (error instanceof ApiError) return `${error.code} (${error.status}): ${error.message}`;
@@ -310,13 +348,6 @@ function describe(error: unknown): string {
   if (error instanceof DownloadFailedError) return `${error.code}: ${error.message}`;
   if (error instanceof NetworkError) return `NETWORK_ERROR: ${error.message}${causeOf(error)}`;
   return error instanceof Error ? error.message : String(error);
-}
-
-function causeOf(error: Error): string {
-  const cause = error.cause as { message?: unknown; cause?: { message?: unknown } } | undefined;
-  // fetch wraps the socket error: "fetch failed" ← "connect ECONNREFUSED 127.0.0.1:1".
-  const message = cause?.cause?.message ?? cause?.message;
-  return typeof message === 'string' ? ` (${message})` : '';
 }
 
 /** What a user at a per-user limit can do; the API's message names the limit and their figure. */

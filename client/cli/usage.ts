@@ -3,7 +3,7 @@ import { ENV_API, ENV_TOKEN, ENV_WS_URL } from './parseCliArgs.js';
 export const USAGE = `Usage: media-pipeline <command> [options]
 
 Commands:
-  upload FILE [--type MIME] [--concurrency N] [--resume ID] [--no-wait]
+  upload FILE [--type MIME] [--concurrency N] [--resume ID] [--no-wait] [--json]
                   Upload FILE in parts (prints the upload id first), then follow processing live
                   until the upload is ready or failed; prints the final record (JSON) last.
                   --resume ID sends only the parts the upload is still missing.
@@ -11,7 +11,8 @@ Commands:
   watch [ID] [--json]
                   Print a line (or a JSON object) per live event: of upload ID until it is final,
                   or of all your uploads until Ctrl-C.
-  status ID       Print an upload's record (JSON).
+  status ID [--json]
+                  Print an upload's record (JSON).
   ls [--status S] [--limit N] [--cursor C] [--json]
                   List your uploads, newest first.
   rm ID           Cancel an unfinished upload, or delete a finished one with its outputs.
@@ -25,6 +26,9 @@ Options:
   --token T       A bearer token (or ${ENV_TOKEN}).
   --ws-url URL    The live-progress WebSocket URL, ws:// or wss:// (or ${ENV_WS_URL});
                   by default the one GET /config names.
+  --json          For scripts (upload, status, ls, watch): JSON alone on stdout (one document;
+                  for watch one event per line) and no progress on stderr; a failure is one
+                  line on stderr, {"error":{"code","message",...}} with the API's code.
   -h, --help      Show this help.
 
 Exit codes: 0 ok (for upload and watch ID: the upload is ready; upload --no-wait: it is

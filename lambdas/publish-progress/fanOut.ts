@@ -1,6 +1,6 @@
 import { logger } from '../shared/logger.js';
 import { closeConnection, MAX_POSTS_IN_FLIGHT, postToConnection } from '../shared/progress/connectionPoster.js';
-import { type ServerMessage, type UploadEvent } from '../shared/progress/protocol.js';
+import { type ServerMessage, type UploadEvent } from '../../client/protocol.js';
 import { ownerTopic, type SubscriptionItem, uploadTopic } from '../shared/progress/subscriptionKeys.js';
 import { deleteSubscriptionsOf, subscribersOf } from '../shared/progress/subscriptionStore.js';
 

@@ -1,5 +1,5 @@
 import { ConfigError } from './errors.js';
-import { MAX_CONNECTIONS_PER_OWNER as DEFAULT_MAX_CONNECTIONS_PER_USER } from './progress/protocol.js';
+import { MAX_CONNECTIONS_PER_OWNER as DEFAULT_MAX_CONNECTIONS_PER_USER } from '../../client/protocol.js';
 import { DEFAULT_UPLOAD_POLICY, type UploadPolicy } from './mediaPolicy.js';
 import { type ProcessingLimits, resolveProcessingLimits } from '../process-upload/plan/processingLimits.js';
 import { parseSweepSettings, type SweepSettings } from './sweepSettings.js';

@@ -2,7 +2,10 @@
  * What uploads the pipeline accepts. The CDK construct takes these as props, passes them to
  * the functions as `UPLOAD_POLICY` (JSON), and `GET /config` tells clients the same values.
  */
-export type MediaKind = 'audio' | 'video' | 'image';
+import type { MediaKind } from '../../client/types.js';
+
+/** The kinds are part of the client package's contract (`PublicUpload.kind`, `GET /config`). */
+export type { MediaKind };
 
 export const MEDIA_KINDS: readonly MediaKind[] = ['audio', 'video', 'image'];
 

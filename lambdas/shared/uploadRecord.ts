@@ -1,11 +1,19 @@
-import type { Transcoder } from '../process-upload/plan/transcoderRouting.js';
+import type {
+  MediaInfo,
+  ProcessingStage,
+  PublicUpload,
+  Rendition,
+  Transcoder,
+  UploadErrorInfo,
+  UploadStatus,
+} from '../../client/types.js';
 import type { VideoPlan } from '../process-upload/plan/videoPlan.js';
 import type { ValidMedia } from '../process-upload/probe/validateMedia.js';
-import type { MediaKind } from './mediaPolicy.js';
 import type { PendingProcessingStatus } from './pendingProcessing.js';
 
-/** See the state diagram in docs/architecture.md: states never go backwards. */
-export type UploadStatus = 'initiated' | 'uploaded' | 'processing' | 'ready' | 'failed' | 'cancelled' | 'expired';
+// The record's public shapes are the client package's contract; the server's modules keep
+// importing them from here, beside the record they make up.
+export type { MediaInfo, ProcessingStage, PublicUpload, Rendition, Transcoder, UploadErrorInfo, UploadStatus };
 
 export const UPLOAD_STATUSES: readonly UploadStatus[] = [
   'initiated',
@@ -19,44 +27,6 @@ export const UPLOAD_STATUSES: readonly UploadStatus[] = [
 
 /** States an upload never leaves. */
 export const FINAL_STATUSES: readonly UploadStatus[] = ['ready', 'failed', 'cancelled', 'expired'];
-
-export type ProcessingStage = 'probe' | 'transcode' | 'thumbnails' | 'publish';
-
-export interface UploadErrorInfo {
-  readonly code: string;
-  readonly message: string;
-}
-
-export interface Rendition {
-  readonly width: number;
-  readonly height: number;
-  readonly bandwidth: number;
-  readonly codecs: string;
-  readonly url: string;
-}
-
-/**
- * What processing learned and produced: whole once `ready`; while `processing`, what is already
- * published (a video's `kind` and `posterUrl`, before its ladder is encoded); removed when the
- * upload ends `failed`, `cancelled` or `expired`, whose outputs are deleted.
- */
-export interface MediaInfo {
-  readonly kind: MediaKind;
-  readonly durationSeconds?: number;
-  readonly width?: number;
-  readonly height?: number;
-  readonly fps?: number;
-  readonly videoCodec?: string;
-  readonly audioCodec?: string;
-  readonly bitrate?: number;
-  readonly hasAudio?: boolean;
-  readonly hlsUrl?: string;
-  readonly renditions?: readonly Rendition[];
-  readonly posterUrl?: string;
-  readonly thumbnails?: { readonly spriteUrl: string; readonly vttUrl: string };
-  readonly waveformUrl?: string;
-  readonly images?: readonly { readonly width: number; readonly height: number; readonly url: string }[];
-}
 
 /**
  * A MediaConvert job making an upload's outputs: what the job was built from is kept, so that
@@ -77,37 +47,17 @@ export interface TranscodeJob {
   readonly media: ValidMedia;
 }
 
-/** One item in the Uploads table (partition key `uploadId`, GSI `byOwner` on `ownerId` + `createdAt`). */
-export interface UploadRecord {
-  readonly uploadId: string;
+/**
+ * One item in the Uploads table (partition key `uploadId`, GSI `byOwner` on `ownerId` + `createdAt`):
+ * what clients see (`PublicUpload`, the client package's contract) and the fields only the
+ * pipeline uses, which `toPublicUpload` removes.
+ */
+export interface UploadRecord extends PublicUpload {
   readonly ownerId: string;
-  readonly status: UploadStatus;
-  readonly filename: string;
-  readonly contentType: string;
-  readonly kind: MediaKind;
-  /**
-   * Declared size in bytes; `complete` checks what S3 holds against it. While an `open` upload
-   * is `initiated`, the most it may hold (the size limit its owner's usage reserved), until
-   * `complete` sets it from the parts S3 holds.
-   */
-  readonly size: number;
-  /**
-   * `open` when the client did not declare the size (a Companion client, `POST /s3/multipart`
-   * without `size` in its metadata): part URLs leave the length unsigned, and `complete` derives
-   * the size (and `partSize`, `partCount`) from the parts S3 holds. Absent: the size was declared.
-   */
-  readonly sizeMode?: 'open';
-  readonly partSize: number;
-  readonly partCount: number;
   /** Key of the original in the uploads bucket. */
   readonly sourceKey: string;
   /** S3's multipart upload id (internal: never shown to clients). */
   readonly multipartUploadId?: string;
-  readonly metadata?: Readonly<Record<string, string>>;
-  readonly createdAt: string;
-  readonly updatedAt: string;
-  /** When an `initiated` upload expires (ISO-8601). */
-  readonly expiresAt: string;
   /**
    * `'initiated'` while the upload is initiated, absent in every other state: the key of the
    * sparse `byPendingExpiry` index. `transition` removes it on leaving `initiated`.
@@ -138,24 +88,11 @@ export interface UploadRecord {
    */
   readonly usageTracked?: true;
   /**
-   * Grows by one with every write of the record (`createUploadRecord` sets 1, every `transition`
-   * adds 1): live-progress clients order what they hear by it. Absent on records written before it.
-   */
-  readonly seq?: number;
-  /**
    * When a complete handed the `initiated` upload to S3's CompleteMultipartUpload (ISO-8601,
    * internal). Companion's DELETE, which Uppy sends as soon as a complete errs (a gateway timeout
    * while S3 is still completing a large upload included), refuses an upload that has it.
    */
   readonly completingSince?: string;
-  /** Bytes the uploader last reported sent while `initiated` (live progress); `complete` still checks what S3 holds. */
-  readonly bytesSent?: number;
-  readonly progress?: number;
-  readonly stage?: ProcessingStage;
-  readonly media?: MediaInfo;
-  readonly error?: UploadErrorInfo;
-  /** Which transcoder makes (or made) the outputs, from when processing chose it. */
-  readonly transcoder?: Transcoder;
   /** The MediaConvert job of a video on that path (internal). */
   readonly transcodeJob?: TranscodeJob;
   /**
@@ -165,23 +102,6 @@ export interface UploadRecord {
    */
   readonly runningJob?: 'mediaconvert';
 }
-
-/** The record as clients see it: without the fields that only the pipeline uses. */
-export type PublicUpload = Omit<
-  UploadRecord,
-  | 'multipartUploadId'
-  | 'ownerId'
-  | 'sourceKey'
-  | 'pendingExpiry'
-  | 'pendingProcessing'
-  | 'unfinishedOwner'
-  | 'requeueCount'
-  | 'writeId'
-  | 'usageTracked'
-  | 'transcodeJob'
-  | 'runningJob'
-  | 'completingSince'
->;
 
 export function toPublicUpload(record: UploadRecord): PublicUpload {
   const {

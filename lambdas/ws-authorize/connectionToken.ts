@@ -1,4 +1,4 @@
-import { BEARER_PROTOCOL_PREFIX, PROGRESS_PROTOCOL, TOKEN_QUERY_PARAMETER } from '../shared/progress/protocol.js';
+import { BEARER_PROTOCOL_PREFIX, PROGRESS_PROTOCOL, TOKEN_QUERY_PARAMETER } from '../../client/protocol.js';
 
 export type ConnectionTokenResult =
   | { readonly ok: true; readonly token: string }

@@ -1,7 +1,7 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { logger } from '../shared/logger.js';
 import { isConnectionLive } from '../shared/progress/connectionPoster.js';
-import { PROGRESS_PROTOCOL, WEBSOCKET_LIMITS } from '../shared/progress/protocol.js';
+import { PROGRESS_PROTOCOL, WEBSOCKET_LIMITS } from '../../client/protocol.js';
 import { countConnection, countedConnectionsOf, uncountConnection } from './connectionCount.js';
 
 /** The count outlives API Gateway's connection limit by this much, then it stops counting (and the TTL removes it). */

@@ -1,4 +1,4 @@
-import type { ServerMessage } from '../shared/progress/protocol.js';
+import type { ServerMessage } from '../../client/protocol.js';
 import type { ConnectionIdentity } from './connectionIdentity.js';
 import { parseClientMessage } from './parseClientMessage.js';
 import { recordBytesSent } from './recordBytesSent.js';

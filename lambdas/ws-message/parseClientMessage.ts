@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { CLIENT_ACTIONS, type ClientAction, type ClientMessage, type ProtocolError } from '../shared/progress/protocol.js';
+import { CLIENT_ACTIONS, type ClientAction, type ClientMessage, type ProtocolError } from '../../client/protocol.js';
 import { describeValue } from '../shared/validation/describeValue.js';
 
 const optionalUploadId = z.optional(z.string());

@@ -1,6 +1,6 @@
 import { InvalidStateError, NotFoundError } from '../shared/errors.js';
 import { findUploadRecord } from '../shared/getUploadRecord.js';
-import { BYTES_SENT_SERVER_INTERVAL_MS, type ServerMessage } from '../shared/progress/protocol.js';
+import { BYTES_SENT_SERVER_INTERVAL_MS, type ServerMessage } from '../../client/protocol.js';
 import { transition } from '../shared/transition.js';
 import { describeValue } from '../shared/validation/describeValue.js';
 import { isUploadId } from '../shared/validation/uploadId.js';

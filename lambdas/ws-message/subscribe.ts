@@ -3,7 +3,7 @@ import {
   MAX_SUBSCRIPTIONS_PER_CONNECTION,
   type ServerMessage,
   WEBSOCKET_LIMITS,
-} from '../shared/progress/protocol.js';
+} from '../../client/protocol.js';
 import { ownerTopic, uploadTopic } from '../shared/progress/subscriptionKeys.js';
 import { uploadEvent } from '../shared/progress/uploadEvent.js';
 import { isUploadId } from '../shared/validation/uploadId.js';

@@ -2,7 +2,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { connectionsTableName } from '../shared/config.js';
 import { dynamo } from '../shared/dynamo.js';
-import { MAX_SUBSCRIPTIONS_PER_CONNECTION } from '../shared/progress/protocol.js';
+import { MAX_SUBSCRIPTIONS_PER_CONNECTION } from '../../client/protocol.js';
 import { type SubscriptionItem, subscriptionCounterTopic } from '../shared/progress/subscriptionKeys.js';
 
 const tableName = connectionsTableName();

@@ -1,7 +1,7 @@
 import { BatchGetCommand, type BatchGetCommandOutput, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { uploadsTableName } from '../shared/config.js';
 import { dynamo } from '../shared/dynamo.js';
-import { OWNER_SNAPSHOT_LIMIT } from '../shared/progress/protocol.js';
+import { OWNER_SNAPSHOT_LIMIT } from '../../client/protocol.js';
 import { BY_UNFINISHED_OWNER_INDEX } from '../shared/uploadIndexes.js';
 import type { UploadRecord } from '../shared/uploadRecord.js';
 

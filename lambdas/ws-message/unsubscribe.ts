@@ -1,4 +1,4 @@
-import type { ServerMessage } from '../shared/progress/protocol.js';
+import type { ServerMessage } from '../../client/protocol.js';
 import { ownerTopic, uploadTopic } from '../shared/progress/subscriptionKeys.js';
 import { endSubscription } from './subscriptionSlots.js';
 import { isUploadId } from '../shared/validation/uploadId.js';

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import type * as core from 'zod/v4/core';
-import { PROGRESS_PROTOCOL } from '../../lambdas/shared/progress/protocol.js';
+import { PROGRESS_PROTOCOL } from '../../client/protocol.js';
 import { uploadIdSchema } from '../../lambdas/shared/validation/uploadId.js';
 import { authOf, ROUTES, type RouteDefinition } from '../routes.js';
 import { errorBodySchema, gatewayMessageSchema, responseComponents } from './responseSchemas.js';

@@ -2,7 +2,7 @@ import { type IncomingMessage, STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { WebSocketFunctionDefinition, WebSocketRouteDefinition, WebSocketRouteKey } from '../../lib/webSocketRoutes.js';
-import { WEBSOCKET_LIMITS } from '../../lambdas/shared/progress/protocol.js';
+import { WEBSOCKET_LIMITS } from '../../client/protocol.js';
 import { isLoopbackAddress } from '../isLoopbackAddress.js';
 import type { LocalLog } from '../localLog.js';
 import type { GatewayResponse } from './toGatewayResponse.js';

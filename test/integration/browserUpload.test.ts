@@ -120,12 +120,10 @@ describe.skipIf(skipReason !== undefined)(`the SDK in headless Chromium${skipRea
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  it('bundles only the browser core of the SDK: no client/node, no CLI, no server code but the shared progress protocol', () => {
+  it('bundles only the browser core of the SDK: no client/node, no CLI, no server code', () => {
     expect(bundledInputs).toContain('client/index.ts');
-    // protocol.ts is plain types and constants with no runtime import: the one definition the SDK shares with the server.
-    const shared = ['test/integration/support/browserPage.ts', 'lambdas/shared/progress/protocol.ts'];
     const foreign = bundledInputs.filter(
-      (input) => !shared.includes(input) && (!input.startsWith('client/') || /^client\/(node|cli)\//.test(input)),
+      (input) => input !== 'test/integration/support/browserPage.ts' && (!input.startsWith('client/') || /^client\/(node|cli)\//.test(input)),
     );
     expect(foreign).toEqual([]);
   });

@@ -4,7 +4,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isUploadEvent, MAX_CONNECTIONS_PER_OWNER, type ServerMessage, WEBSOCKET_LIMITS } from '../../lambdas/shared/progress/protocol.js';
+import { isUploadEvent, MAX_CONNECTIONS_PER_OWNER, type ServerMessage, WEBSOCKET_LIMITS } from '../../client/protocol.js';
 import { silentLog } from '../../local/localLog.js';
 import { type LocalMode, startLocal } from '../../local/startLocal.js';
 import { HandshakeRefused, openProgressSocket, type ProgressSocket } from './support/progressSocket.js';

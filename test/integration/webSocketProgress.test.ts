@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isUploadEvent, type UploadEvent } from '../../lambdas/shared/progress/protocol.js';
+import { isUploadEvent, type UploadEvent } from '../../client/protocol.js';
 import { BY_CONNECTION_INDEX, uploadTopic } from '../../lambdas/shared/progress/subscriptionKeys.js';
 import { consoleLog, silentLog } from '../../local/localLog.js';
 import { type LocalMode, startLocal } from '../../local/startLocal.js';

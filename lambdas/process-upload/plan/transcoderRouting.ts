@@ -1,12 +1,13 @@
 import * as z from 'zod/mini';
 import { parseConfig } from '../../shared/validation/parseConfig.js';
 import { ConfigError } from '../../shared/errors.js';
+import type { Transcoder } from '../../../client/types.js';
 import type { MediaFacts } from '../probe/mediaFacts.js';
 import type { ProcessingLimits } from './processingLimits.js';
 import { maxVideoSecondsOfWork } from './videoWorkBudget.js';
 
-/** Which transcoder makes a video's outputs. Audio and images always stay on ffmpeg. */
-export type Transcoder = 'ffmpeg' | 'mediaconvert';
+/** Which transcoder makes a video's outputs (part of the client package's contract: `PublicUpload.transcoder`). */
+export type { Transcoder };
 
 /**
  * The deployer's choice: `auto` sends long or large video to MediaConvert and the rest to the

@@ -6,7 +6,7 @@ import {
   PostToConnectionCommand,
 } from '@aws-sdk/client-apigatewaymanagementapi';
 import { webSocketCallbackUrl } from '../config.js';
-import type { ServerMessage } from './protocol.js';
+import type { ServerMessage } from '../../../client/protocol.js';
 
 /**
  * Posts in flight at once in the publisher's fan-out: enough to serve 1,000 subscribers within

@@ -1,5 +1,5 @@
 import type { UploadRecord, UploadStatus } from '../uploadRecord.js';
-import type { UploadEvent, UploadEventType } from './protocol.js';
+import type { UploadEvent, UploadEventType } from '../../../client/protocol.js';
 
 /**
  * An error message's longest form in an event: processing messages can quote a tool's output,

@@ -1,5 +1,5 @@
 import WebSocket from 'ws';
-import { BEARER_PROTOCOL_PREFIX, PROGRESS_PROTOCOL, type ServerMessage } from '../../../lambdas/shared/progress/protocol.js';
+import { BEARER_PROTOCOL_PREFIX, PROGRESS_PROTOCOL, type ServerMessage } from '../../../client/protocol.js';
 
 export interface ProgressSocket {
   readonly socket: WebSocket;

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { BytesSentReporter } from '../../../client/BytesSentReporter.js';
-import { BYTES_SENT_MIN_INTERVAL_MS } from '../../../lambdas/shared/progress/protocol.js';
+import { BYTES_SENT_MIN_INTERVAL_MS } from '../../../client/protocol.js';
 
 const TOTAL = 1_000;
 

@@ -1,4 +1,4 @@
-import type { ClientMessage, ServerMessage, UploadEvent } from '../../../lambdas/shared/progress/protocol.js';
+import type { ClientMessage, ServerMessage, UploadEvent } from '../../../client/protocol.js';
 import type { UploadStatus } from '../../../lambdas/shared/uploadRecord.js';
 import type { WebSocketConstructor, WebSocketLike } from '../../../client/WebSocketLike.js';
 

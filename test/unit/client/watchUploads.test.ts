@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createClient } from '../../../client/createClient.js';
 import { WatchError } from '../../../client/errors.js';
 import { PING_AFTER_MS, PONG_TIMEOUT_MS, RENEW_BEFORE_LIMIT_MS } from '../../../client/ProgressConnection.js';
-import { WEBSOCKET_LIMITS } from '../../../lambdas/shared/progress/protocol.js';
+import { WEBSOCKET_LIMITS } from '../../../client/protocol.js';
 import { API_URL, FakePipeline } from './fakePipeline.js';
 import { FakeProgressServer, uploadEvent } from './fakeWebSocket.js';
 

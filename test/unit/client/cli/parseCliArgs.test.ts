@@ -24,6 +24,7 @@ describe('parseCliArgs', () => {
       concurrency: 8,
       resume: undefined,
       wait: true,
+      json: false,
       webSocketUrl: undefined,
     });
   });
@@ -42,7 +43,7 @@ describe('parseCliArgs', () => {
   it('takes --api and --token from MEDIA_PIPELINE_API and MEDIA_PIPELINE_TOKEN, flags winning', () => {
     const env = { MEDIA_PIPELINE_API: 'https://env.example.test', MEDIA_PIPELINE_TOKEN: 'env-tok' };
 
-    expect(parseCliArgs(['status', 'u1'], env)).toEqual({ kind: 'status', api: 'https://env.example.test', token: 'env-tok', uploadId: 'u1' });
+    expect(parseCliArgs(['status', 'u1'], env)).toEqual({ kind: 'status', api: 'https://env.example.test', token: 'env-tok', uploadId: 'u1', json: false });
     expect(parseCliArgs(['rm', 'u1', '--token', 'flag-tok'], env)).toMatchObject({ kind: 'rm', token: 'flag-tok' });
   });
 
@@ -82,6 +83,13 @@ describe('parseCliArgs', () => {
     expect(parseCliArgs(['watch', '--json', ...TARGET], {})).toMatchObject({ kind: 'watch', uploadId: undefined, json: true });
     expect(usageErrorOf(['watch', 'u1', 'u2', ...TARGET])).toBe('watch takes at most one ID, got u1 u2');
     expect(usageErrorOf(['watch', '--no-wait', ...TARGET])).toBe('--no-wait is not an option of watch');
+  });
+
+  it('takes --json on upload, status, ls and watch, and nowhere else', () => {
+    expect(parseCliArgs(['upload', 'song.mp3', '--json', ...TARGET], {})).toMatchObject({ kind: 'upload', json: true });
+    expect(parseCliArgs(['status', 'u1', '--json', ...TARGET], {})).toMatchObject({ kind: 'status', json: true });
+    expect(usageErrorOf(['rm', 'u1', '--json', ...TARGET])).toBe('--json is not an option of rm');
+    expect(usageErrorOf(['download', 'u1', '--json', ...TARGET])).toBe('--json is not an option of download');
   });
 
   it('takes --no-wait for upload only', () => {

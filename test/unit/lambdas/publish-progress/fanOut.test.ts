@@ -15,7 +15,7 @@ vi.hoisted(() => {
 
 import { fanOut } from '../../../../lambdas/publish-progress/fanOut.js';
 import { logger } from '../../../../lambdas/shared/logger.js';
-import type { ServerMessage } from '../../../../lambdas/shared/progress/protocol.js';
+import type { ServerMessage } from '../../../../client/protocol.js';
 import type { SubscriptionItem } from '../../../../lambdas/shared/progress/subscriptionKeys.js';
 import { uploadEvent } from '../../../../lambdas/shared/progress/uploadEvent.js';
 import { serveConnectionsTable } from '../../support/connectionsTable.js';

@@ -12,7 +12,7 @@ vi.hoisted(() => {
 
 import { handler } from '../../../../lambdas/publish-progress/handler.js';
 import { logger } from '../../../../lambdas/shared/logger.js';
-import type { UploadEvent } from '../../../../lambdas/shared/progress/protocol.js';
+import type { UploadEvent } from '../../../../client/protocol.js';
 import type { SubscriptionItem } from '../../../../lambdas/shared/progress/subscriptionKeys.js';
 import type { UploadRecord } from '../../../../lambdas/shared/uploadRecord.js';
 import { serveConnectionsTable } from '../../support/connectionsTable.js';

@@ -11,7 +11,7 @@ vi.hoisted(() => {
 
 import { InvalidStateError, NotFoundError } from '../../../../lambdas/shared/errors.js';
 import { logger } from '../../../../lambdas/shared/logger.js';
-import type { UploadEvent } from '../../../../lambdas/shared/progress/protocol.js';
+import type { UploadEvent } from '../../../../client/protocol.js';
 import { uploadEvent } from '../../../../lambdas/shared/progress/uploadEvent.js';
 import { onStateChange, type StateChange } from '../../../../lambdas/shared/stateChanges.js';
 import { transition } from '../../../../lambdas/shared/transition.js';

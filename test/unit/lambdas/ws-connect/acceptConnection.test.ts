@@ -8,7 +8,7 @@ vi.hoisted(() => {
   process.env.WEBSOCKET_CALLBACK_URL = 'https://api.example.test/live';
 });
 
-import { MAX_CONNECTIONS_PER_OWNER, PROGRESS_PROTOCOL } from '../../../../lambdas/shared/progress/protocol.js';
+import { MAX_CONNECTIONS_PER_OWNER, PROGRESS_PROTOCOL } from '../../../../client/protocol.js';
 import { acceptConnection } from '../../../../lambdas/ws-connect/acceptConnection.js';
 import { handler } from '../../../../lambdas/ws-connect/handler.js';
 import { lambdaContext } from '../../support/lambdaContext.js';

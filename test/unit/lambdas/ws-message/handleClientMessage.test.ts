@@ -9,7 +9,7 @@ vi.hoisted(() => {
   process.env.CONNECTIONS_TABLE = 'connections-table';
 });
 
-import { WEBSOCKET_LIMITS } from '../../../../lambdas/shared/progress/protocol.js';
+import { WEBSOCKET_LIMITS } from '../../../../client/protocol.js';
 import { uploadEvent } from '../../../../lambdas/shared/progress/uploadEvent.js';
 import type { UploadRecord } from '../../../../lambdas/shared/uploadRecord.js';
 import type { ConnectionIdentity } from '../../../../lambdas/ws-message/connectionIdentity.js';

@@ -16,7 +16,7 @@ vi.hoisted(() => {
 });
 
 import { logger } from '../../../../lambdas/shared/logger.js';
-import type { ServerMessage } from '../../../../lambdas/shared/progress/protocol.js';
+import type { ServerMessage } from '../../../../client/protocol.js';
 import { handler } from '../../../../lambdas/ws-message/handler.js';
 import { lambdaContext } from '../../support/lambdaContext.js';
 import { FIXTURE_OWNER, FIXTURE_UPLOAD_ID, uploadRecord } from '../../support/uploadRecord.js';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { WEBSOCKET_LIMITS } from '../../../../../lambdas/shared/progress/protocol.js';
+import { WEBSOCKET_LIMITS } from '../../../../../client/protocol.js';
 import { MAX_EVENT_ERROR_MESSAGE_CHARACTERS, uploadEvent } from '../../../../../lambdas/shared/progress/uploadEvent.js';
 import { VIDEO_LADDER } from '../../../../../lambdas/process-upload/plan/videoLadder.js';
 import { IMAGE_VARIANT_WIDTHS } from '../../../../../lambdas/process-upload/ffmpeg/imageVariants.js';

@@ -1,9 +1,10 @@
 /**
  * The WebSocket protocol of live progress (docs/websocket.md): the one definition the server's
- * functions, local mode's gateway and the client SDK share. Plain types and constants, with no
- * runtime import, so a browser bundle of the SDK pulls in nothing of the server.
+ * functions, local mode's gateway and the client SDK share. It lives in the client package,
+ * which publishes the contract, and the server imports it: plain types and constants with no
+ * runtime import, so the SDK needs nothing of the server and a browser bundle holds no server code.
  */
-import type { MediaInfo, ProcessingStage, UploadErrorInfo, UploadStatus } from '../uploadRecord.js';
+import type { MediaInfo, ProcessingStage, UploadErrorInfo, UploadStatus } from './types.js';
 
 /** The subprotocol every client offers and `$connect` echoes (alone: browsers drop a socket whose echo they did not offer). */
 export const PROGRESS_PROTOCOL = 'media-pipeline.v1';
