@@ -33,8 +33,9 @@ export interface Rendition {
 
 /**
  * What processing learned and produced: whole once `ready`; while `processing`, what is already
- * published (a video's `kind` and `posterUrl`, before its ladder is encoded); removed when the
- * upload ends `failed`, `cancelled` or `expired`, whose outputs are deleted.
+ * published (a video's `kind` and `posterUrl` before its ladder is encoded, then `hlsUrl` and
+ * `playable` while it is); removed when the upload ends `failed`, `cancelled` or `expired`,
+ * whose outputs are deleted.
  */
 export interface MediaInfo {
   readonly kind: MediaKind;
@@ -47,6 +48,11 @@ export interface MediaInfo {
   readonly bitrate?: number;
   readonly hasAudio?: boolean;
   readonly hlsUrl?: string;
+  /**
+   * True once `hlsUrl` plays: while a video is still `processing`, as soon as every rendition has
+   * its first segments out (the playlists grow until the end), and whenever it is `ready`.
+   */
+  readonly playable?: boolean;
   readonly renditions?: readonly Rendition[];
   readonly posterUrl?: string;
   readonly thumbnails?: { readonly spriteUrl: string; readonly vttUrl: string };

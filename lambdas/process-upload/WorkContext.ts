@@ -20,10 +20,12 @@ export interface WorkContext {
   /** Public URL of an output, from its path relative to `outputDir`. */
   outputUrl(relativePath: string): string;
   /**
-   * Publishes a finished output now, ahead of the rest (the poster, while the ladder is still
-   * to encode), under `relativePath`, and returns its public URL. From then on a failure or a
-   * cancel removes the upload's outputs. The file may live outside `outputDir`, so the final
-   * publish does not upload it again.
+   * Publishes an output now, ahead of the rest (the poster, while the ladder is still to
+   * encode; segments and growing playlists while it encodes), under `relativePath`, and returns
+   * its public URL. From then on a failure or a cancel removes the upload's outputs. A file
+   * published from its own place in `outputDir` is final and is not uploaded again by the final
+   * publish; one from elsewhere (a growing playlist in the scratch folder) is replaced by it.
+   * `cacheControl` overrides the output's usual cache policy.
    */
-  publishNow(localPath: string, relativePath: string): Promise<string>;
+  publishNow(localPath: string, relativePath: string, options?: { readonly cacheControl?: string }): Promise<string>;
 }

@@ -1,6 +1,6 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import {
   ffmpegPath,
   ffprobePath,
@@ -142,6 +142,7 @@ async function processClaimed(
 
   await progress.stage('transcode');
   const outputUrl = (relativePath: string) => `${baseUrl}/${mediaPrefix(uploadId)}${relativePath}`;
+  const publishedAhead = new Set<string>();
   const work: WorkContext = {
     uploadId,
     source: { url: sourceUrl, demuxer: media.demuxer },
@@ -153,10 +154,11 @@ async function processClaimed(
     progress,
     timeLeftMs,
     outputUrl,
-    publishNow: async (localPath, relativePath) => {
+    publishNow: async (localPath, relativePath, options) => {
       state.publishing = true;
-      await publishFile(localPath, mediaPrefix(uploadId) + relativePath, { s3, bucket: mediaBucket });
-      logger.info('Published an output ahead of the rest', { uploadId, output: relativePath });
+      await publishFile(localPath, mediaPrefix(uploadId) + relativePath, { s3, bucket: mediaBucket, cacheControl: options?.cacheControl });
+      if (resolve(localPath) === join(outputDir, relativePath)) publishedAhead.add(relativePath);
+      logger.debug('Published an output ahead of the rest', { uploadId, output: relativePath });
       return outputUrl(relativePath);
     },
   };
@@ -169,8 +171,8 @@ async function processClaimed(
 
   await progress.stage('publish');
   state.publishing = true;
-  const keys = await publishOutputs(outputDir, { s3, bucket: mediaBucket, prefix: mediaPrefix(uploadId) });
-  logger.info('Published the outputs', { uploadId, objects: keys.length });
+  const keys = await publishOutputs(outputDir, { s3, bucket: mediaBucket, prefix: mediaPrefix(uploadId), skip: publishedAhead });
+  logger.info('Published the outputs', { uploadId, objects: keys.length, publishedAhead: publishedAhead.size });
   return { media: info };
 }
 

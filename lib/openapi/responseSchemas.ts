@@ -47,13 +47,14 @@ export const mediaInfoSchema = z
     bitrate: z.number().optional(),
     hasAudio: z.boolean().optional(),
     hlsUrl: z.url().optional(),
+    playable: z.boolean().optional().describe('True once hlsUrl plays: while processing, as soon as every rendition has its first segments out; always when ready'),
     renditions: z.array(renditionSchema).optional(),
     posterUrl: z.url().optional(),
     thumbnails: z.object({ spriteUrl: z.url(), vttUrl: z.url() }).optional(),
     waveformUrl: z.url().optional(),
     images: z.array(z.object({ width: z.int(), height: z.int(), url: z.url() })).optional(),
   })
-  .register(responseComponents, { id: 'Media', description: 'What processing learned and produced; present once ready' });
+  .register(responseComponents, { id: 'Media', description: 'What processing learned and produced: whole once ready; while processing, what is already published (poster, then a stream that grows)' });
 
 export const publicUploadSchema = z
   .object({

@@ -38,12 +38,16 @@ export function transcodeInputArgs(source: SourceInput, readLimitSeconds: number
   ];
 }
 
-/** Output options for one VOD HLS rendition written to `dir` (`index.m3u8` + `seg_NNNNN.ts`). */
-export function hlsOutputArgs(dir: string, segmentSeconds: string, flags: readonly string[] = []): string[] {
+/**
+ * Output options for one HLS rendition written to `dir` (`index.m3u8` + `seg_NNNNN.ts`). `vod`
+ * writes the playlist once, at the end; `event` rewrites it (to a temporary file, renamed) after
+ * every segment, so segments can be published while the rest is encoded.
+ */
+export function hlsOutputArgs(dir: string, segmentSeconds: string, flags: readonly string[] = [], playlistType: 'vod' | 'event' = 'vod'): string[] {
   return [
     '-f', 'hls',
     '-hls_time', segmentSeconds,
-    '-hls_playlist_type', 'vod',
+    '-hls_playlist_type', playlistType,
     ...(flags.length === 0 ? [] : ['-hls_flags', flags.join('+')]),
     '-hls_segment_filename', `${dir}/seg_%05d.ts`,
     `${dir}/index.m3u8`,

@@ -10,19 +10,23 @@ export interface PublishOptions {
   readonly prefix: string;
   /** Uploads in flight at once. @default 8 */
   readonly concurrency?: number;
+  /** Paths relative to `dir` already published as they stand (segments published while encoding). */
+  readonly skip?: ReadonlySet<string>;
 }
 
 /**
  * Uploads every file under `dir` to `<prefix><relative path>` with its content type and cache
- * policy, and returns the keys written. Segments and images go first, media playlists next and
+ * policy (except those in `skip`), and returns the keys written. Segments and images go first, media playlists next and
  * the master playlist last, so no playlist is ever visible before what it lists. Files are read
  * whole (the largest is one segment, a few megabytes) so each PutObject has a known length.
  */
 export async function publishOutputs(dir: string, options: PublishOptions): Promise<string[]> {
-  const files = (await listFiles(dir)).map((path) => {
-    const relativePath = relative(dir, path).split(sep).join('/');
-    return { path, relativePath, key: options.prefix + relativePath };
-  });
+  const files = (await listFiles(dir))
+    .map((path) => {
+      const relativePath = relative(dir, path).split(sep).join('/');
+      return { path, relativePath, key: options.prefix + relativePath };
+    })
+    .filter((file) => !options.skip?.has(file.relativePath));
   const written: string[] = [];
   for (const wave of orderByDependency(files)) {
     await forEachLimited(wave, options.concurrency ?? 8, async (file) => {
@@ -33,9 +37,14 @@ export async function publishOutputs(dir: string, options: PublishOptions): Prom
   return written;
 }
 
-/** Uploads one file to `key` with its content type and cache policy (an output published ahead of the rest). */
-export async function publishFile(path: string, key: string, options: Pick<PublishOptions, 's3' | 'bucket'>): Promise<void> {
-  const { contentType, cacheControl } = outputHeaders(key);
+/**
+ * Uploads one file to `key` with its content type and cache policy (an output published ahead of
+ * the rest); `cacheControl` overrides the policy (a playlist that will still grow).
+ */
+export async function publishFile(path: string, key: string, options: Pick<PublishOptions, 's3' | 'bucket'> & { readonly cacheControl?: string }): Promise<void> {
+  const headers = outputHeaders(key);
+  const contentType = headers.contentType;
+  const cacheControl = options.cacheControl ?? headers.cacheControl;
   await options.s3.send(
     new PutObjectCommand({
       Bucket: options.bucket,

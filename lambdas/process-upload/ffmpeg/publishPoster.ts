@@ -11,13 +11,14 @@ import { runFfmpeg } from './runFfmpeg.js';
 /**
  * Takes the poster, publishes it and writes its URL onto the record (stage `transcode`), before
  * anything else is encoded. It is made in the scratch folder, so the final publish does not
- * upload it again. A video that states no duration gets the first frame.
+ * upload it again. A video that states no duration gets the first frame. Returns the poster's URL.
  */
-export async function publishPoster(work: WorkContext, plan: VideoPlan): Promise<void> {
+export async function publishPoster(work: WorkContext, plan: VideoPlan): Promise<string> {
   const output = join(work.scratchDir, POSTER);
   await makePoster(work, output, plan);
   const posterUrl = await work.publishNow(output, POSTER);
   await work.progress.reportMedia({ kind: 'video', posterUrl });
+  return posterUrl;
 }
 
 async function makePoster(work: WorkContext, output: string, plan: VideoPlan): Promise<void> {

@@ -83,6 +83,7 @@ export async function transcodeAudio(work: WorkContext, media: ValidMedia): Prom
     bitrate: media.bitrate ?? (AUDIO_RENDITIONS[0]?.kbps ?? 0) * 1000,
     hasAudio: true,
     hlsUrl: work.outputUrl(MASTER_PLAYLIST),
+    playable: true,
     waveformUrl: work.outputUrl(WAVEFORM),
   };
 }

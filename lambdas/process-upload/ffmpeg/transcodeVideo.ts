@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { ProcessingError } from '../../shared/errors.js';
 import { FAILURE_CODES } from '../../shared/failureCodes.js';
 import type { MediaInfo } from '../../shared/uploadRecord.js';
-import { foldShortFinalSegment } from '../hls/foldShortFinalSegment.js';
+import { eventPlaylist } from '../hls/eventPlaylist.js';
+import { foldShortFinalSegment, MIN_SEGMENT_SECONDS } from '../hls/foldShortFinalSegment.js';
 import { masterPlaylist } from '../hls/masterPlaylist.js';
 import { measureRendition, parseMediaPlaylist, type RenditionStats } from '../hls/mediaPlaylist.js';
 import { MASTER_PLAYLIST, renditionPlaylist, SPRITE, THUMBNAILS_VTT } from '../plan/outputNames.js';
@@ -15,6 +16,7 @@ import { maxVideoSeconds } from '../plan/videoWorkBudget.js';
 import type { ValidMedia } from '../probe/validateMedia.js';
 import type { WorkContext } from '../WorkContext.js';
 import { checkEncodedDuration } from './checkEncodedDuration.js';
+import { LiveLadder } from './LiveLadder.js';
 import { progressPercent } from './ffmpegProgress.js';
 import { publishPoster } from './publishPoster.js';
 import { runFfmpeg } from './runFfmpeg.js';
@@ -24,17 +26,91 @@ import { videoHlsArgs } from './videoHlsArgs.js';
 /**
  * Video on ffmpeg, from the plan: first the poster (seeking the original: seconds, whatever the
  * length), published at once and written onto the processing record, so a viewer sees the
- * picture minutes before the ladder is done; then the HLS ladder in one ffmpeg run, the master
- * playlist from the measured renditions, and a thumbnail sprite with its WebVTT index (from the
- * smallest rendition, already on local disk). A video that states no duration is read only as
- * far as the run can encode.
+ * picture minutes before the ladder is done; then the HLS ladder in one ffmpeg run, published
+ * while it is encoded (LiveLadder: the record gets `hlsUrl` and `playable` once every rendition
+ * has a segment out); then the final playlists and the master from the measured renditions, and
+ * a thumbnail sprite with its WebVTT index (from the smallest rendition, already on local disk).
+ * A video that states no duration is read only as far as the run can encode.
  */
 export async function transcodeVideo(work: WorkContext, media: ValidMedia): Promise<MediaInfo> {
   const plan = planVideo(media, (width, height) => maxVideoSeconds(work.limits, width, height, media.decodeFps ?? media.fps));
   const { renditions } = plan;
-  await publishPoster(work, plan);
+  const posterUrl = await publishPoster(work, plan);
   await Promise.all(renditions.map((r) => mkdir(join(work.outputDir, r.name), { recursive: true })));
+  const hasAudio = plan.audioStreamIndex !== undefined;
+  const live = new LiveLadder({
+    uploadId: work.uploadId,
+    renditions: renditions.map((r) => r.name),
+    outputDir: work.outputDir,
+    scratchDir: work.scratchDir,
+    targetDurationSeconds: liveTargetDuration(plan),
+    masterPlaylist: () => masterPlaylist(playlistOrder(renditions).map((i) => capVariant(renditions[i] as RenditionPlan, hasAudio))),
+    publish: (localPath, relativePath, options) => work.publishNow(localPath, relativePath, options),
+    onPlayable: () => work.progress.reportMedia({ kind: 'video', posterUrl, hlsUrl: work.outputUrl(MASTER_PLAYLIST), playable: true }),
+  });
+  live.start();
+  try {
+    await encodeLadder(work, media, plan);
+  } finally {
+    await live.stop();
+  }
 
+  const stats = await Promise.all(
+    renditions.map(async (r) => {
+      const path = join(work.outputDir, renditionPlaylist(r.name));
+      await foldShortFinalSegment(path);
+      let text = await readFile(path, 'utf8');
+      // Published while encoding: the playlist players hold only grows, so it ends as it began.
+      if (live.publishedAny) {
+        text = eventPlaylist({ targetDurationSeconds: liveTargetDuration(plan), segments: parseMediaPlaylist(text), ended: true });
+        await writeFile(path, text);
+      }
+      return measureRendition(path, text);
+    }),
+  );
+  const encodedSeconds = Math.max(...stats.map((s) => s.durationSeconds));
+  checkEncodedDuration({
+    kind: 'video',
+    statedSeconds: media.durationSeconds,
+    encodedSeconds,
+    maxSeconds: plan.maxSeconds,
+  });
+  const variants = playlistOrder(renditions).map((i) => variant(renditions[i] as RenditionPlan, stats[i], hasAudio));
+  await writeFile(join(work.outputDir, MASTER_PLAYLIST), masterPlaylist(variants));
+
+  await work.progress.stage('thumbnails');
+  const durationSeconds = media.durationSeconds ?? encodedSeconds;
+  await makeSprite(work, plan, durationSeconds);
+
+  return videoMediaInfo({ plan, media, durationSeconds, measured: stats, outputUrl: work.outputUrl });
+}
+
+/**
+ * The target duration of playlists published while encoding: declared before the last segment
+ * exists and never changed, so it leaves room for a final sliver folded into a full segment.
+ */
+function liveTargetDuration(plan: VideoPlan): number {
+  return plan.segmentSeconds + MIN_SEGMENT_SECONDS;
+}
+
+/**
+ * A variant of the master published while encoding, when nothing is measured yet: BANDWIDTH from
+ * the rung's caps plus a tenth for MPEG-TS overhead (the encoder stays under its cap, so this
+ * bounds the peak a player must sustain); the final master states the measured figures.
+ */
+function capVariant(rendition: RenditionPlan, hasAudio: boolean) {
+  return {
+    uri: renditionPlaylist(rendition.name),
+    bandwidth: Math.round((rendition.videoKbps + (hasAudio ? rendition.audioKbps : 0)) * 1000 * 1.1),
+    codecs: renditionCodecs(rendition, hasAudio),
+    width: rendition.width,
+    height: rendition.height,
+    frameRate: rendition.fps,
+  };
+}
+
+async function encodeLadder(work: WorkContext, media: ValidMedia, plan: VideoPlan): Promise<void> {
+  const { renditions } = plan;
   await runFfmpeg(
     videoHlsArgs({
       source: work.source,
@@ -57,30 +133,6 @@ export async function transcodeVideo(work: WorkContext, media: ValidMedia): Prom
       },
     },
   );
-
-  const stats = await Promise.all(
-    renditions.map(async (r) => {
-      const path = join(work.outputDir, renditionPlaylist(r.name));
-      await foldShortFinalSegment(path);
-      return measureRendition(path, await readFile(path, 'utf8'));
-    }),
-  );
-  const encodedSeconds = Math.max(...stats.map((s) => s.durationSeconds));
-  checkEncodedDuration({
-    kind: 'video',
-    statedSeconds: media.durationSeconds,
-    encodedSeconds,
-    maxSeconds: plan.maxSeconds,
-  });
-  const hasAudio = plan.audioStreamIndex !== undefined;
-  const variants = playlistOrder(renditions).map((i) => variant(renditions[i] as RenditionPlan, stats[i], hasAudio));
-  await writeFile(join(work.outputDir, MASTER_PLAYLIST), masterPlaylist(variants));
-
-  await work.progress.stage('thumbnails');
-  const durationSeconds = media.durationSeconds ?? encodedSeconds;
-  await makeSprite(work, plan, durationSeconds);
-
-  return videoMediaInfo({ plan, media, durationSeconds, measured: stats, outputUrl: work.outputUrl });
 }
 
 function variant(rendition: RenditionPlan, stats: RenditionStats | undefined, hasAudio: boolean) {

@@ -62,7 +62,7 @@ export function videoHlsArgs(options: VideoHlsInput): string[] {
     '-force_key_frames', `expr:gte(t,n_forced*${keyframe})`,
     '-sc_threshold', '0',
     ...(options.audioStreamIndex === undefined ? [] : ['-c:a', 'aac', '-b:a', `${r.audioKbps}k`, '-ac', '2']),
-    ...hlsOutputArgs(`${options.outputDir}/${r.name}`, segment, ['independent_segments']),
+    ...hlsOutputArgs(`${options.outputDir}/${r.name}`, segment, ['independent_segments'], 'event'),
   ]);
 
   return [

@@ -19,6 +19,11 @@ export const IMMUTABLE_CACHE_CONTROL = 'public, max-age=31536000, immutable';
  * upload's new playlist reach viewers within minutes.
  */
 export const PLAYLIST_CACHE_CONTROL = 'public, max-age=300';
+/**
+ * A playlist published while its stream is still encoded grows every few seconds: caches keep
+ * it no longer than a third of a segment, so players see new segments and the end in time.
+ */
+export const LIVE_PLAYLIST_CACHE_CONTROL = 'public, max-age=2';
 
 /** The headers an output is stored with; throws for a file type the pipeline does not produce. */
 export function outputHeaders(key: string): { readonly contentType: string; readonly cacheControl: string } {

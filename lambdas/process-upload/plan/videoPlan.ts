@@ -109,6 +109,7 @@ export function videoMediaInfo(options: {
     bitrate: media.bitrate,
     hasAudio,
     hlsUrl: outputUrl(MASTER_PLAYLIST),
+    playable: true,
     renditions: plan.renditions.map((r, i) => ({
       width: r.width,
       height: r.height,

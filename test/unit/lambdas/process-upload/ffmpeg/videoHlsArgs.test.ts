@@ -28,14 +28,14 @@ describe('videoHlsArgs', () => {
       '-crf', '23', '-maxrate', '400k', '-bufsize', '800k',
       '-force_key_frames', 'expr:gte(t,n_forced*6)', '-sc_threshold', '0',
       '-c:a', 'aac', '-b:a', '64k', '-ac', '2',
-      '-f', 'hls', '-hls_time', '6', '-hls_playlist_type', 'vod', '-hls_flags', 'independent_segments',
+      '-f', 'hls', '-hls_time', '6', '-hls_playlist_type', 'event', '-hls_flags', 'independent_segments',
       '-hls_segment_filename', '/tmp/w/out/240p/seg_%05d.ts', '/tmp/w/out/240p/index.m3u8',
       '-map', '[v1]', '-map', '0:1',
       '-c:v', 'libx264', '-preset', 'veryfast', '-profile:v', 'high', '-level:v', '3.0',
       '-crf', '23', '-maxrate', '800k', '-bufsize', '1600k',
       '-force_key_frames', 'expr:gte(t,n_forced*6)', '-sc_threshold', '0',
       '-c:a', 'aac', '-b:a', '96k', '-ac', '2',
-      '-f', 'hls', '-hls_time', '6', '-hls_playlist_type', 'vod', '-hls_flags', 'independent_segments',
+      '-f', 'hls', '-hls_time', '6', '-hls_playlist_type', 'event', '-hls_flags', 'independent_segments',
       '-hls_segment_filename', '/tmp/w/out/360p/seg_%05d.ts', '/tmp/w/out/360p/index.m3u8',
     ]);
     expect(args).not.toContain('-master_pl_name');

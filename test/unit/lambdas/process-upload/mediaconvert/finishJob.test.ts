@@ -223,6 +223,7 @@ describe('finishJob', () => {
       bitrate: 1_200_000,
       hasAudio: true,
       hlsUrl: 'https://cdn.example.com/media/u1/master.m3u8',
+      playable: true,
       renditions: [
         { width: 426, height: 240, bandwidth: 399600, codecs: 'avc1.64001e,mp4a.40.2', url: 'https://cdn.example.com/media/u1/240p/index.m3u8' },
         { width: 640, height: 360, bandwidth: 799201, codecs: 'avc1.64001e,mp4a.40.2', url: 'https://cdn.example.com/media/u1/360p/index.m3u8' },
