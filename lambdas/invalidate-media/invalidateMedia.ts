@@ -5,18 +5,13 @@ import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
 import { distributionId, invalidationQueueUrl } from '../shared/config.js';
 import { mediaPrefix } from '../shared/keys.js';
 import { logger } from '../shared/logger.js';
-import { invalidationRequestSchema } from '../shared/requestInvalidation.js';
+import { invalidationRequestSchema } from '../shared/invalidationRequest.js';
 import { sqs } from '../shared/sqs.js';
 import { cloudFront } from './cloudFront.js';
+import { MAX_WILDCARD_PATHS } from './cloudFrontLimits.js';
 
 const distribution = distributionId();
 const queueUrl = invalidationQueueUrl();
-
-/**
- * Wildcard paths CloudFront lets one distribution have in progress at once (its "concurrent
- * invalidation request maximum"): one invalidation never holds more.
- */
-export const MAX_WILDCARD_PATHS = 15;
 
 /** The wait before the first retry of a request CloudFront did not take; it doubles with each receive. */
 export const FIRST_RETRY_DELAY_SECONDS = 60;

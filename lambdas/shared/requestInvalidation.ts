@@ -1,15 +1,9 @@
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
-import * as z from 'zod/mini';
 import { invalidationQueueUrl } from './config.js';
+import type { InvalidationRequest } from './invalidationRequest.js';
 import { sqs } from './sqs.js';
-import { uploadIdSchema } from './validation/uploadId.js';
 
 const queueUrl = invalidationQueueUrl();
-
-/** A message of the invalidation queue: the upload whose cached outputs CloudFront must forget. */
-export const invalidationRequestSchema = z.object({ uploadId: uploadIdSchema });
-
-export type InvalidationRequest = z.infer<typeof invalidationRequestSchema>;
 
 /**
  * Queues the invalidation of an upload's outputs in the CDN (`/media/{uploadId}/*`), which the

@@ -15,9 +15,9 @@ import {
   FIRST_RETRY_DELAY_SECONDS,
   invalidateMedia,
   MAX_RETRY_DELAY_SECONDS,
-  MAX_WILDCARD_PATHS,
   retryDelaySeconds,
 } from '../../../../lambdas/invalidate-media/invalidateMedia.js';
+import { MAX_WILDCARD_PATHS } from '../../../../lambdas/invalidate-media/cloudFrontLimits.js';
 import { logger } from '../../../../lambdas/shared/logger.js';
 import { lambdaContext } from '../../support/lambdaContext.js';
 
