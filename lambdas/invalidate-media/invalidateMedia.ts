@@ -30,7 +30,7 @@ export function invalidationPath(uploadId: string): string {
 /** How long a message waits before its next receive, after `receiveCount` receives. */
 export function retryDelaySeconds(receiveCount: number): number {
   const attempts = Number.isInteger(receiveCount) && receiveCount > 0 ? receiveCount : 1;
-  return Math.min(MAX_RETRY_DELAY_SECONDS, FIRST_RETRY_DELAY_SECONDS * 2 ** Math.min(attempts - 1, 20));
+  return Math.min(MAX_RETRY_DELAY_SECONDS, FIRST_RETRY_DELAY_SECONDS * 2 ** (attempts - 1));
 }
 
 /**
