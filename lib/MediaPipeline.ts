@@ -5,6 +5,7 @@ import type { UploadPolicy } from '../lambdas/shared/mediaPolicy.js';
 import { Auth, type CreatedUserPoolAuth, type ExternalJwtAuth } from './Auth.js';
 import { Cdn } from './Cdn.js';
 import { DemoPage } from './DemoPage.js';
+import { MediaInvalidation } from './MediaInvalidation.js';
 import { Processing, type ProcessingProps } from './Processing.js';
 import { ProgressApi } from './ProgressApi.js';
 import { Storage } from './Storage.js';
@@ -97,8 +98,9 @@ export type MediaPipelineProcessingProps = Pick<
  * user pool or an external JWT issuer), the upload API (one function per route, JWT on every
  * route), the job that expires abandoned uploads, ffmpeg processing of the uploads bucket's
  * events (`processing`), the sweep that leaves no upload stuck in processing and no output
- * behind (`sweep`), the CDN that serves the media bucket's outputs (`cdn`) and the WebSocket
- * API that pushes every state change to the owner's devices (`progress`).
+ * behind (`sweep`), the CDN that serves the media bucket's outputs (`cdn`), the invalidation of
+ * a deleted upload's outputs in it (`invalidation`) and the WebSocket API that pushes every
+ * state change to the owner's devices (`progress`).
  */
 export class MediaPipeline extends Construct {
   /** The policy every function enforces and `GET /config` reports. */
@@ -108,6 +110,8 @@ export class MediaPipeline extends Construct {
   readonly api: UploadApi;
   readonly expiry: UploadExpiry;
   readonly cdn: Cdn;
+  /** Invalidates a deleted upload's outputs in the CDN (lib/MediaInvalidation.ts). */
+  readonly invalidation: MediaInvalidation;
   readonly processing: Processing;
   readonly sweep: UploadSweep;
   /** Live progress; undefined when `progress.enabled` is false. */
@@ -149,6 +153,11 @@ export class MediaPipeline extends Construct {
     // Playback and processing: the CDN serves the media bucket; processing consumes the uploads
     // bucket's events and writes outputs whose URLs start with the CDN's base URL.
     this.cdn = new Cdn(this, 'Cdn', { mediaBucket: this.storage.mediaBucket, corsOrigins: props.corsOrigins, removalPolicy });
+    // Deleting an upload removes its outputs from the bucket, and queues their invalidation in the CDN's cache.
+    const deleteUpload = this.api.functions.get('DeleteUpload');
+    if (!deleteUpload) throw new Error('MediaPipeline: the route table has no DeleteUpload route to invalidate deleted media from');
+    this.invalidation = new MediaInvalidation(this, 'Invalidation', { distribution: this.cdn.distribution, removalPolicy });
+    this.invalidation.bindRequester(deleteUpload);
     this.processing = new Processing(this, 'Processing', {
       ...props.processing,
       uploadsBucket: this.storage.uploadsBucket,
@@ -164,8 +173,6 @@ export class MediaPipeline extends Construct {
     if (this.processing.mediaConvert) {
       // Job events end uploads ready or failed; a cancel stops the upload's job.
       this.processing.mediaConvert.statusFunction.bindUsageTable(this.storage.usageTable, ['get', 'update']);
-      const deleteUpload = this.api.functions.get('DeleteUpload');
-      if (!deleteUpload) throw new Error('MediaPipeline: the route table has no DeleteUpload route to cancel transcode jobs from');
       this.processing.mediaConvert.bind(deleteUpload, ['cancel']);
     }
     this.sweep = new UploadSweep(this, 'Sweep', {

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type { WebSocketStage } from 'aws-cdk-lib/aws-apigatewayv2';
+import type { IDistribution } from 'aws-cdk-lib/aws-cloudfront';
 import { type ITable, StreamGrants, TableGrants } from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import {
@@ -19,7 +20,7 @@ import { BucketGrants, type IBucket } from 'aws-cdk-lib/aws-s3';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
-import { ENV, PROGRESS_ENV, TRANSCODER_ENV } from '../lambdas/shared/config.js';
+import { CDN_ENV, ENV, PROGRESS_ENV, TRANSCODER_ENV } from '../lambdas/shared/config.js';
 import type { TranscoderSetting } from '../lambdas/process-upload/plan/transcoderRouting.js';
 import { MEDIA_ROOT, mediaPrefix, sourceKey } from '../lambdas/shared/keys.js';
 import type { UploadPolicy } from '../lambdas/shared/mediaPolicy.js';
@@ -148,11 +149,13 @@ export interface MediaConvertBinding {
 }
 
 /**
- * What a function does with the process queue, each granting one action:
- * - `send`: sqs:SendMessage (the sweep re-sends an upload's lost event);
- * - `countMessages`: sqs:GetQueueAttributes (the sweep reads the queue's backlog).
+ * What a function does with a queue it names (the process queue, the invalidation queue), each
+ * granting one action:
+ * - `send`: sqs:SendMessage (the sweep re-sends an upload's lost event; a delete requests an invalidation);
+ * - `countMessages`: sqs:GetQueueAttributes (the sweep reads the queue's backlog);
+ * - `delay`: sqs:ChangeMessageVisibility (the invalidator backs off the messages it will retry).
  */
-export type QueueOperation = 'send' | 'countMessages';
+export type QueueOperation = 'send' | 'countMessages' | 'delay';
 
 const OUTPUT_ACTIONS: Partial<Record<OutputsOperation, readonly string[]>> = {
   read: ['s3:GetObject'],
@@ -163,6 +166,7 @@ const OUTPUT_ACTIONS: Partial<Record<OutputsOperation, readonly string[]>> = {
 const QUEUE_ACTIONS: Record<QueueOperation, string> = {
   send: 'sqs:SendMessage',
   countMessages: 'sqs:GetQueueAttributes',
+  delay: 'sqs:ChangeMessageVisibility',
 };
 
 /** The actions Lambda's poller calls with the function's role to run it on a queue's messages. */
@@ -182,6 +186,12 @@ export interface QueueConsumerOptions {
    * @default - no limit but the function's own
    */
   readonly maxConcurrency?: number;
+  /**
+   * How long the poller gathers messages before it invokes with fewer than `batchSize` (up to
+   * 5 minutes; with it, `batchSize` may exceed 10).
+   * @default - none: it invokes as soon as messages are there
+   */
+  readonly maxBatchingWindow?: Duration;
 }
 
 /**
@@ -245,10 +255,11 @@ export interface PipelineFunctionProps
  * X-Ray tracing, JSON logs into its own log group with a retention, minified ESM bundles with
  * source maps, and a role that may write only to that log group. Resources are attached with
  * intent methods (`bindUploadsTable`, `bindUsageTable`, `bindUploadsBucket`, `bindMediaBucket`,
- * `bindProcessQueue`, `bindConnectionsTable`, `bindManageConnections`) that set the environment
- * variable and grant exactly the actions of the operations they name, and `consumeQueue` and
- * `consumeTableStream`, which grant only what Lambda's poller needs. `test/infra/leastPrivilege.test.ts`
- * derives each function's actions from its bundled code and holds the role to them.
+ * `bindProcessQueue`, `bindInvalidationQueue`, `bindDistribution`, `bindConnectionsTable`,
+ * `bindManageConnections`) that set the environment variable and grant exactly the actions of
+ * the operations they name, and `consumeQueue` and `consumeTableStream`, which grant only what
+ * Lambda's poller needs. `test/infra/leastPrivilege.test.ts` derives each function's actions
+ * from its bundled code and holds the role to them.
  */
 export class PipelineFunction extends Construct implements iam.IGrantable {
   readonly function: NodejsFunction;
@@ -468,6 +479,7 @@ export class PipelineFunction extends Construct implements iam.IGrantable {
       batchSize: options.batchSize,
       reportBatchItemFailures: options.reportBatchItemFailures,
       maxConcurrency: options.maxConcurrency,
+      maxBatchingWindow: options.maxBatchingWindow,
     });
   }
 
@@ -507,6 +519,27 @@ export class PipelineFunction extends Construct implements iam.IGrantable {
     if (operations.length === 0) throw new Error(`${this.node.path}: bindProcessQueue needs at least one operation`);
     this.function.addEnvironment(ENV.processQueueUrl, queue.queueUrl);
     queue.grant(this, ...operations.map((operation) => QUEUE_ACTIONS[operation]));
+    return this;
+  }
+
+  /**
+   * Sets `INVALIDATION_QUEUE_URL` and grants the actions of `operations` on the queue of CDN
+   * invalidation requests (SQS-managed encryption: no key grant).
+   */
+  bindInvalidationQueue(queue: IQueue, operations: readonly QueueOperation[]): this {
+    if (operations.length === 0) throw new Error(`${this.node.path}: bindInvalidationQueue needs at least one operation`);
+    this.function.addEnvironment(ENV.invalidationQueueUrl, queue.queueUrl);
+    queue.grant(this, ...operations.map((operation) => QUEUE_ACTIONS[operation]));
+    return this;
+  }
+
+  /**
+   * Sets `DISTRIBUTION_ID` and grants cloudfront:CreateInvalidation on that one distribution
+   * (its ARN; CloudFront has no finer resource, so the paths are the code's to choose).
+   */
+  bindDistribution(distribution: IDistribution): this {
+    this.function.addEnvironment(CDN_ENV.distributionId, distribution.distributionId);
+    distribution.grantCreateInvalidation(this);
     return this;
   }
 

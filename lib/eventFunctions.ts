@@ -50,3 +50,13 @@ export const MEDIACONVERT_STATUS_FUNCTION: EventFunctionDefinition = {
   handler: 'mediaconvert-status',
   description: "Moves uploads on from their MediaConvert jobs' state changes, and asks MediaConvert about jobs that went silent",
 };
+
+/**
+ * Invoked with SQS batches of invalidation requests (`{ uploadId }`, sent by a delete); local
+ * mode, which has no CDN cache, takes the requests and runs no invalidator.
+ */
+export const INVALIDATE_MEDIA_FUNCTION: EventFunctionDefinition = {
+  id: 'InvalidateMedia',
+  handler: 'invalidate-media',
+  description: "Invalidates deleted uploads' outputs in the CDN, one CloudFront invalidation per batch",
+};

@@ -12,6 +12,8 @@ export interface HandlerEnvironmentInput {
   readonly sqsEndpoint: string;
   /** The local process queue's URL at the SQS endpoint. */
   readonly processQueueUrl: string;
+  /** The local queue of CDN invalidation requests (a delete sends to it; nothing invalidates, as there is no CDN). */
+  readonly invalidationQueueUrl: string;
   readonly uploadsBucket: string;
   readonly mediaBucket: string;
   readonly uploadsTable: string;
@@ -58,6 +60,7 @@ export function handlerEnvironment(input: HandlerEnvironmentInput): Record<strin
     [ENV.dynamoDbEndpoint]: input.dynamoDbEndpoint,
     [ENV.sqsEndpoint]: input.sqsEndpoint,
     [ENV.processQueueUrl]: input.processQueueUrl,
+    [ENV.invalidationQueueUrl]: input.invalidationQueueUrl,
     ...(input.uploadPolicy ? { [ENV.uploadPolicy]: JSON.stringify(input.uploadPolicy) } : {}),
     [PROCESSING_ENV.maxReceiveCount]: String(input.maxReceiveCount),
     ...(input.ffmpeg ? { [PROCESSING_ENV.ffmpegPath]: input.ffmpeg.ffmpeg, [PROCESSING_ENV.ffprobePath]: input.ffmpeg.ffprobe } : {}),

@@ -32,7 +32,8 @@ console.log(`media-pipeline local mode
   WebSocket  ${local.webSocketUrl}   (live progress; docs/websocket.md)
   S3         ${local.s3Endpoint}   (buckets ${local.uploadsBucket}, ${local.mediaBucket}; key ${local.credentials.accessKeyId}/${local.credentials.secretAccessKey}, region ${local.region})
   DynamoDB   ${local.dynamoDbEndpoint}   (tables ${local.uploadsTable}, ${local.usageTable}, ${local.connectionsTable})
-  SQS        ${local.sqsEndpoint}   (the process queue, for the sweep's re-sent events)
+  SQS        ${local.sqsEndpoint}   (the process queue, for the sweep's re-sent events; deletes' invalidation requests)
+  CDN        none: players read outputs from the S3 emulator, uncached, so a deleted output is gone at once (on AWS a delete invalidates its CloudFront copies; docs/local-mode.md)
   Data       ${local.dataDir}
   ffmpeg     ${local.ffmpeg ? `${local.ffmpeg.version}, from ${local.ffmpeg.source}` : 'none: processing is off (see the warning above)'}
   MediaConvert ${local.mediaConvert ? `emulated with that ffmpeg at ${local.mediaConvert.endpoint} (docs/local-mode.md says what only AWS proves)` : 'off: every video is transcoded by the ffmpeg run'}

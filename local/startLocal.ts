@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { DynamoDBBatchResponse, S3Event, SQSBatchResponse } from 'aws-lambda';
@@ -14,6 +15,7 @@ import { ROUTES } from '../lib/routes.js';
 import { PUBLISH_PROGRESS_FUNCTION, WEBSOCKET_AUTHORIZER_FUNCTION, WEBSOCKET_ROUTES } from '../lib/webSocketRoutes.js';
 import { USAGE_TABLE_SCHEMA } from '../lib/usageTableSchema.js';
 import { UPLOADS_TABLE_SCHEMA } from '../lib/uploadsTableSchema.js';
+import { invalidationRequestSchema } from '../lambdas/shared/invalidationRequest.js';
 import type { UploadPolicy } from '../lambdas/shared/mediaPolicy.js';
 import { onStateChange } from '../lambdas/shared/stateChanges.js';
 import type { SweepSettings } from '../lambdas/shared/sweepSettings.js';
@@ -142,8 +144,14 @@ export interface LocalMode {
   readonly tokenUrl: string | undefined;
   readonly s3Endpoint: string;
   readonly dynamoDbEndpoint: string;
-  /** The SQS endpoint the functions send to (the process queue). */
+  /** The SQS endpoint the functions send to (the process queue, the invalidation queue). */
   readonly sqsEndpoint: string;
+  /**
+   * The upload ids deletes asked the CDN to invalidate, oldest first (the latest 1,000). Local
+   * mode has no CDN: players read outputs from the S3 emulator, uncached, so a deleted output is
+   * gone at once and the requests are only recorded (docs/local-mode.md).
+   */
+  readonly invalidationRequests: readonly string[];
   readonly dataDir: string;
   readonly region: string;
   /** The key pair the S3 emulator accepts signatures from: `S3RVER` and a secret made per data folder. */
@@ -197,6 +205,7 @@ const QUEUE_RETENTION_SECONDS = 4 * 86_400;
 /** The stack's default: re-sends of a lost event before the upload is failed. */
 const MAX_REQUEUES = 3;
 const PROCESS_QUEUE_NAME = 'media-pipeline-local-upload-events';
+const INVALIDATION_QUEUE_NAME = 'media-pipeline-local-invalidations';
 /** Reports kept in `deliveries`, so a long session does not grow without bound. */
 const MAX_KEPT_REPORTS = 1_000;
 /** How long stop() waits for event batches in flight before keeping them for the next start. */
@@ -375,12 +384,28 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
       };
     }
 
+    // Deletes send invalidation requests as on AWS, but with no CDN in front of the emulator
+    // there is no cache to invalidate: no invalidator runs, and the requests are only recorded.
+    const invalidationRequests: string[] = [];
+    const recordInvalidation = (body: string): string => {
+      const request = invalidationRequestSchema.safeParse(parseJson(body));
+      if (request.success) {
+        invalidationRequests.push(request.data.uploadId);
+        if (invalidationRequests.length > MAX_KEPT_REPORTS) invalidationRequests.shift();
+      } else {
+        log.warn(`An invalidation request names no upload: ${body.slice(0, 200)}`);
+      }
+      return randomUUID();
+    };
     // Loopback only, whatever the API's host: it checks no signature.
     const sqs = await startSqsEndpoint({
       host: '127.0.0.1',
       port: options.sqsPort ?? DEFAULT_SQS_PORT,
       accountId: LOCAL_ACCOUNT_ID,
-      queues: [{ name: PROCESS_QUEUE_NAME, send: (body) => delivery.send(body), visibleCount: () => delivery.visibleCount() }],
+      queues: [
+        { name: PROCESS_QUEUE_NAME, send: (body) => delivery.send(body), visibleCount: () => delivery.visibleCount() },
+        { name: INVALIDATION_QUEUE_NAME, send: recordInvalidation, visibleCount: () => 0 },
+      ],
     });
     stops.push(sqs.stop);
 
@@ -424,6 +449,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
         dynamoDbEndpoint: dynamo.endpoint,
         sqsEndpoint: sqs.endpoint,
         processQueueUrl: sqs.queueUrl(PROCESS_QUEUE_NAME),
+        invalidationQueueUrl: sqs.queueUrl(INVALIDATION_QUEUE_NAME),
         uploadsBucket: LOCAL_RESOURCES.uploadsBucket,
         mediaBucket: LOCAL_RESOURCES.mediaBucket,
         uploadsTable: LOCAL_RESOURCES.uploadsTable,
@@ -499,6 +525,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
       s3Endpoint,
       dynamoDbEndpoint: dynamo.endpoint,
       sqsEndpoint: sqs.endpoint,
+      invalidationRequests,
       dataDir,
       region: LOCAL_REGION,
       credentials,
@@ -527,6 +554,14 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
   } catch (error) {
     await stopAll();
     throw error;
+  }
+}
+
+function parseJson(body: string): unknown {
+  try {
+    return JSON.parse(body);
+  } catch {
+    return undefined;
   }
 }
 

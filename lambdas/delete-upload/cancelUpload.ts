@@ -1,6 +1,7 @@
 import { abortMultipartUpload } from '../shared/abortMultipartUpload.js';
 import { deleteMediaOutputs } from '../shared/deleteMediaOutputs.js';
 import { deleteSourceObject } from '../shared/deleteSourceObject.js';
+import { requestInvalidation } from '../shared/requestInvalidation.js';
 import { cancelTranscodeJob } from '../process-upload/mediaconvert/cancelTranscodeJob.js';
 import { transition } from '../shared/transition.js';
 import type { UploadRecord, UploadStatus } from '../shared/uploadRecord.js';
@@ -12,7 +13,8 @@ export const CANCELLABLE_STATUSES: readonly UploadStatus[] = ['initiated', 'uplo
  * Moves an unfinished upload to `cancelled`, then drops its bytes. The state is written first,
  * so a racing complete or processing run loses and stops. The multipart upload is aborted
  * before the original is deleted: once S3 forgets it, no complete can create the original
- * again, and an original a crashed complete already created is deleted too.
+ * again, and an original a crashed complete already created is deleted too. A processing
+ * upload's outputs are deleted and their cached copies in the CDN invalidated.
  * Throws InvalidStateError when the upload reached a final state in the meantime.
  */
 export async function cancelUpload(record: UploadRecord, ownerId: string): Promise<UploadRecord> {
@@ -25,6 +27,12 @@ export async function cancelUpload(record: UploadRecord, ownerId: string): Promi
   if (cancelled.transcodeJob?.id !== undefined) await cancelTranscodeJob(record.uploadId, cancelled.transcodeJob.id);
   // A processing run notices the cancel and removes what it published; one that died cannot,
   // and the event that would start it again finds the upload cancelled and stops.
-  if (record.status === 'processing' || cancelled.transcodeJob !== undefined) await deleteMediaOutputs(record.uploadId);
+  if (record.status === 'processing' || cancelled.transcodeJob !== undefined) {
+    await deleteMediaOutputs(record.uploadId);
+    // Its poster (and, once playable, its playlists and segments) had URLs and may be cached.
+    // Should the request not be queued, the DELETE fails, and the retry removes the cancelled
+    // upload, which requests it again.
+    await requestInvalidation(record.uploadId);
+  }
   return cancelled;
 }

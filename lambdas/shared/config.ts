@@ -20,6 +20,7 @@ export const ENV = {
   mediaBaseUrl: 'MEDIA_BASE_URL',
   uploadPolicy: 'UPLOAD_POLICY',
   processQueueUrl: 'PROCESS_QUEUE_URL',
+  invalidationQueueUrl: 'INVALIDATION_QUEUE_URL',
   s3Endpoint: 'S3_ENDPOINT',
   dynamoDbEndpoint: 'DYNAMODB_ENDPOINT',
   sqsEndpoint: 'SQS_ENDPOINT',
@@ -73,6 +74,14 @@ export function dynamoDbEndpoint(): string | undefined {
 /** URL of the queue that feeds the process function (S3's object events, and the sweep's re-sends). */
 export function processQueueUrl(): string {
   return required(ENV.processQueueUrl);
+}
+
+/**
+ * URL of the queue of CDN invalidation requests: a delete sends an upload's id there, and the
+ * invalidate-media function reads it back (and delays a message it retries).
+ */
+export function invalidationQueueUrl(): string {
+  return required(ENV.invalidationQueueUrl);
 }
 
 /** Set only in local mode: the URL of local mode's SQS endpoint. */
@@ -179,6 +188,16 @@ export function mediaConvertSettings(): MediaConvertSettings {
     throw new ConfigError(`${TRANSCODER_ENV.mediaConvertSettings} is not valid JSON: ${raw.slice(0, 80)}`, { cause });
   }
   return parseMediaConvertSettings(parsed, TRANSCODER_ENV.mediaConvertSettings);
+}
+
+/** Settings only the invalidate-media function reads. */
+export const CDN_ENV = {
+  distributionId: 'DISTRIBUTION_ID',
+} as const;
+
+/** The CloudFront distribution that serves the media bucket, whose cached outputs a delete invalidates. */
+export function distributionId(): string {
+  return required(CDN_ENV.distributionId);
 }
 
 /** Settings only the sweep function reads. */

@@ -1,5 +1,7 @@
 import { Aspects, Duration, type Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { Distribution } from 'aws-cdk-lib/aws-cloudfront';
+import { S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import { AttributeType, StreamViewType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Architecture, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
@@ -248,6 +250,50 @@ describe('PipelineFunction', () => {
       const { stack } = fixture();
       const fn = new PipelineFunction(stack, 'Fn', { handlerDir: 'get-upload' });
       expect(() => fn.bindProcessQueue(new Queue(stack, 'Queue'), [])).toThrow('Test/Fn: bindProcessQueue needs at least one operation');
+    });
+  });
+
+  describe('bindInvalidationQueue', () => {
+    it('sets INVALIDATION_QUEUE_URL and grants sending and delaying as named, on that queue only', () => {
+      const { stack } = fixture();
+      const queue = new Queue(stack, 'Queue');
+      const sender = new PipelineFunction(stack, 'Sender', { handlerDir: 'delete-upload' }).bindInvalidationQueue(queue, ['send']);
+      const delayer = new PipelineFunction(stack, 'Delayer', { handlerDir: 'invalidate-media' }).bindInvalidationQueue(queue, ['delay']);
+      const template = Template.fromStack(stack);
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Environment: { Variables: Match.objectLike({ INVALIDATION_QUEUE_URL: { Ref: logicalId(queue) } }) },
+      });
+      const sqs = (fn: PipelineFunction) => statements(template, fn).filter((statement) => JSON.stringify(statement.Action).includes('sqs:'));
+      expect(sqs(sender)).toEqual([{ Action: 'sqs:SendMessage', Effect: 'Allow', Resource: getAtt(queue) }]);
+      expect(sqs(delayer)).toEqual([{ Action: 'sqs:ChangeMessageVisibility', Effect: 'Allow', Resource: getAtt(queue) }]);
+    });
+
+    it('refuses an empty list of operations at synth', () => {
+      const { stack } = fixture();
+      const fn = new PipelineFunction(stack, 'Fn', { handlerDir: 'invalidate-media' });
+      expect(() => fn.bindInvalidationQueue(new Queue(stack, 'Queue'), [])).toThrow('Test/Fn: bindInvalidationQueue needs at least one operation');
+    });
+  });
+
+  describe('bindDistribution', () => {
+    it("sets DISTRIBUTION_ID and grants cloudfront:CreateInvalidation on that distribution's ARN alone", () => {
+      const { stack, media } = fixture();
+      const distribution = new Distribution(stack, 'Distribution', { defaultBehavior: { origin: S3BucketOrigin.withOriginAccessControl(media) } });
+      const fn = new PipelineFunction(stack, 'Fn', { handlerDir: 'invalidate-media' }).bindDistribution(distribution);
+      const template = Template.fromStack(stack);
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Environment: { Variables: Match.objectLike({ DISTRIBUTION_ID: { Ref: logicalId(distribution) } }) },
+      });
+      const cloudFront = statements(template, fn).filter((statement) => JSON.stringify(statement.Action).includes('cloudfront:'));
+      expect(cloudFront).toEqual([
+        {
+          Action: 'cloudfront:CreateInvalidation',
+          Effect: 'Allow',
+          Resource: {
+            'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudfront::', { Ref: 'AWS::AccountId' }, ':distribution/', { Ref: logicalId(distribution) }]],
+          },
+        },
+      ]);
     });
   });
 

@@ -5,6 +5,7 @@ import { buildPipelineApp } from '../../lib/buildPipelineApp.js';
 import {
   EXPIRE_UPLOADS_FUNCTION,
   FAIL_DEAD_LETTERS_FUNCTION,
+  INVALIDATE_MEDIA_FUNCTION,
   MEDIACONVERT_STATUS_FUNCTION,
   PROCESS_UPLOAD_FUNCTION,
   SWEEP_UPLOADS_FUNCTION,
@@ -62,7 +63,7 @@ beforeAll(async () => {
 });
 
 describe('least privilege, derived from the code each function bundles', () => {
-  it('covers every function the app deploys: one per route, processing, dead letters, expiry, the sweep, MediaConvert status and live progress', () => {
+  it('covers every function the app deploys: one per route, processing, dead letters, expiry, the sweep, MediaConvert status, CDN invalidation and live progress', () => {
     const handlers = functions.map((fn) => relative(PROJECT_ROOT, fn.entry));
     const expected = [
       ...ROUTES.map((route) => route.handler),
@@ -71,6 +72,7 @@ describe('least privilege, derived from the code each function bundles', () => {
       EXPIRE_UPLOADS_FUNCTION.handler,
       SWEEP_UPLOADS_FUNCTION.handler,
       MEDIACONVERT_STATUS_FUNCTION.handler,
+      INVALIDATE_MEDIA_FUNCTION.handler,
       ...WEBSOCKET_ROUTES.map((route) => route.handler),
       WEBSOCKET_AUTHORIZER_FUNCTION.handler,
       PUBLISH_PROGRESS_FUNCTION.handler,

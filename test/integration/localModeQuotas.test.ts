@@ -220,9 +220,12 @@ describe('local mode: per-user limits', () => {
     expect(await statusOf(token, abandoned.uploadId)).toBe('expired');
     expect(await figures(sub)).toMatchObject({ active: 0, inFlight: 0, stored: 2 * KiB + image.length + garbage.length });
 
+    const requestedBefore = local.invalidationRequests.length;
     for (const upload of [cancelled, mismatched, good, bad, abandoned]) {
       expect((await callApi(local, 'DELETE', `/uploads/${upload.uploadId}`, { token })).status).toBe(204);
     }
+    // Each removal that may have had outputs served asks the CDN to forget them; an expired upload never had any.
+    expect(local.invalidationRequests.slice(requestedBefore)).toEqual([cancelled, mismatched, good, bad].map((upload) => upload.uploadId));
     expect(await figures(sub)).toMatchObject({ active: 0, inFlight: 0, stored: 0 });
     // A DELETE retried after the record went releases nothing twice.
     expect((await callApi(local, 'DELETE', `/uploads/${good.uploadId}`, { token })).status).toBe(404);

@@ -60,12 +60,16 @@ export const SDK_CALL_ACTIONS: Readonly<Record<string, Readonly<Record<string, r
     ReceiveMessageCommand: ['sqs:ReceiveMessage'],
     DeleteMessageCommand: ['sqs:DeleteMessage'],
     ChangeMessageVisibilityCommand: ['sqs:ChangeMessageVisibility'],
+    ChangeMessageVisibilityBatchCommand: ['sqs:ChangeMessageVisibility'],
     GetQueueAttributesCommand: ['sqs:GetQueueAttributes'],
   },
   '@aws-sdk/client-apigatewaymanagementapi': {
     PostToConnectionCommand: ['execute-api:ManageConnections'],
     DeleteConnectionCommand: ['execute-api:ManageConnections'],
     GetConnectionCommand: ['execute-api:ManageConnections'],
+  },
+  '@aws-sdk/client-cloudfront': {
+    CreateInvalidationCommand: ['cloudfront:CreateInvalidation'],
   },
   '@aws-sdk/client-mediaconvert': {
     // A job names the role MediaConvert assumes, which the caller must be allowed to pass.

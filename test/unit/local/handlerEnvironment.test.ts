@@ -11,6 +11,7 @@ import {
   dynamoDbEndpoint,
   sqsEndpoint,
   processQueueUrl,
+  invalidationQueueUrl,
   sweepSettings,
   resetConfigCache,
 } from '../../../lambdas/shared/config.js';
@@ -29,6 +30,7 @@ const input = {
   dynamoDbEndpoint: 'http://127.0.0.1:4569',
   sqsEndpoint: 'http://127.0.0.1:4570',
   processQueueUrl: 'http://127.0.0.1:4570/000000000000/events',
+  invalidationQueueUrl: 'http://127.0.0.1:4570/000000000000/invalidations',
   uploadsBucket: 'up',
   mediaBucket: 'media',
   uploadsTable: 'table',
@@ -59,6 +61,7 @@ describe('handlerEnvironment', () => {
       DYNAMODB_ENDPOINT: 'http://127.0.0.1:4569',
       SQS_ENDPOINT: 'http://127.0.0.1:4570',
       PROCESS_QUEUE_URL: 'http://127.0.0.1:4570/000000000000/events',
+      INVALIDATION_QUEUE_URL: 'http://127.0.0.1:4570/000000000000/invalidations',
       UPLOAD_POLICY: '{"partUrlExpirySeconds":3}',
       PROCESS_MAX_RECEIVE_COUNT: '3',
       SWEEP_SETTINGS: JSON.stringify(SWEEP),
@@ -105,7 +108,12 @@ describe('applyHandlerEnvironment', () => {
       'table', 'usage', 'up', 'media', 'http://192.168.1.20:4568/media', 'http://192.168.1.20:4568', 'http://127.0.0.1:4569',
     ]);
     expect(uploadPolicy().partUrlExpirySeconds).toBe(3);
-    expect([sqsEndpoint(), processQueueUrl(), sweepSettings()]).toEqual(['http://127.0.0.1:4570', 'http://127.0.0.1:4570/000000000000/events', SWEEP]);
+    expect([sqsEndpoint(), processQueueUrl(), invalidationQueueUrl(), sweepSettings()]).toEqual([
+      'http://127.0.0.1:4570',
+      'http://127.0.0.1:4570/000000000000/events',
+      'http://127.0.0.1:4570/000000000000/invalidations',
+      SWEEP,
+    ]);
 
     expect(() => applyHandlerEnvironment(env)).not.toThrow();
     expect(() => applyHandlerEnvironment({ ...env, S3_ENDPOINT: 'http://127.0.0.1:9999' })).toThrow(/other settings \(S3_ENDPOINT\)/);

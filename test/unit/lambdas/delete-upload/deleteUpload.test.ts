@@ -9,6 +9,7 @@ import {
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { CancelJobCommand, ConflictException, MediaConvertClient } from '@aws-sdk/client-mediaconvert';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
@@ -17,6 +18,7 @@ vi.hoisted(() => {
   process.env.USAGE_TABLE = 'usage-table';
   process.env.UPLOADS_BUCKET = 'uploads-bucket';
   process.env.MEDIA_BUCKET = 'media-bucket';
+  process.env.INVALIDATION_QUEUE_URL = 'https://sqs.eu-west-1.amazonaws.com/123456789012/invalidations';
   process.env.MEDIACONVERT_SETTINGS = JSON.stringify({
     queueArn: 'arn:aws:mediaconvert:us-east-1:123456789012:queues/media-pipeline',
     roleArn: 'arn:aws:iam::123456789012:role/mc',
@@ -36,6 +38,7 @@ import { uploadRecord } from '../../support/uploadRecord.js';
 const dynamo = mockClient(DynamoDBDocumentClient);
 const s3 = mockClient(S3Client);
 const mediaConvert = mockClient(MediaConvertClient);
+const sqs = mockClient(SQSClient);
 
 const ID = '0b8f6a52-3c1e-4d2a-9f7b-5e6d7c8b9a01';
 const OWNER = 'owner-1';
@@ -62,6 +65,10 @@ function publicView(record: UploadRecord): Record<string, unknown> {
 
 const conditionFailed = () => new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
 const outputs = [{ Key: `media/${ID}/hls/master.m3u8` }, { Key: `media/${ID}/hls/a/segment-0.ts` }];
+const INVALIDATION_REQUEST = {
+  QueueUrl: 'https://sqs.eu-west-1.amazonaws.com/123456789012/invalidations',
+  MessageBody: JSON.stringify({ uploadId: ID }),
+};
 
 async function remove(options: { id?: string; sub?: string } = {}) {
   const response = (await handler(
@@ -89,7 +96,9 @@ describe('deleteUpload', () => {
     dynamo.reset();
     s3.reset();
     mediaConvert.reset();
+    sqs.reset();
     mediaConvert.on(CancelJobCommand).resolves({});
+    sqs.on(SendMessageCommand).resolves({ MessageId: 'm1' });
     s3.on(AbortMultipartUploadCommand).resolves({});
     s3.on(DeleteObjectCommand).resolves({});
     s3.on(ListObjectsV2Command).resolves({ Contents: outputs, IsTruncated: false });
@@ -138,6 +147,7 @@ describe('deleteUpload', () => {
     expect(s3).toHaveReceivedCommandExactlyOnceWith(DeleteObjectCommand, { Bucket: 'uploads-bucket', Key: KEY });
     expect(s3).not.toHaveReceivedCommand(ListObjectsV2Command);
     expect(dynamo).not.toHaveReceivedCommand(DeleteCommand);
+    expect(sqs).not.toHaveReceivedAnyCommand();
   });
 
   it('cancels a processing upload and removes what its run published, since a run that died cannot', async () => {
@@ -151,6 +161,37 @@ describe('deleteUpload', () => {
     expect(s3).toHaveReceivedCommandWith(ListObjectsV2Command, { Bucket: 'media-bucket', Prefix: `media/${ID}/` });
     expect(s3).toHaveReceivedCommandExactlyOnceWith(DeleteObjectsCommand, { Bucket: 'media-bucket', Delete: { Objects: outputs, Quiet: true } });
     expect(dynamo).not.toHaveReceivedCommand(DeleteCommand);
+  });
+
+  it("invalidates a cancelled processing upload's outputs in the CDN (its poster had a URL) once they are deleted", async () => {
+    const order: string[] = [];
+    dynamo.on(GetCommand).resolves({ Item: stored('processing', { kind: 'video', media: { kind: 'video', posterUrl: 'https://cdn/p.jpg' } }) });
+    dynamo.on(UpdateCommand).resolves({ Attributes: stored('cancelled') });
+    s3.on(DeleteObjectsCommand).callsFake(async () => {
+      order.push('delete outputs');
+      return {};
+    });
+    sqs.on(SendMessageCommand).callsFake(async () => {
+      order.push('request invalidation');
+      return { MessageId: 'm1' };
+    });
+
+    expect((await remove()).statusCode).toBe(200);
+    expect(sqs).toHaveReceivedCommandExactlyOnceWith(SendMessageCommand, INVALIDATION_REQUEST);
+    expect(order).toEqual(['delete outputs', 'request invalidation']);
+  });
+
+  it('answers a plain 500 when the invalidation request cannot be queued after a cancel; the retried DELETE removes the cancelled upload and requests it again', async () => {
+    dynamo.on(GetCommand).resolves({ Item: stored('processing') });
+    dynamo.on(UpdateCommand).resolves({ Attributes: stored('cancelled') });
+    sqs.on(SendMessageCommand).rejectsOnce(new Error('Service unavailable'));
+
+    expect((await remove()).statusCode).toBe(500);
+
+    dynamo.on(GetCommand).resolves({ Item: stored('cancelled') });
+    expect((await remove()).statusCode).toBe(204);
+    expect(sqs).toHaveReceivedCommandTimes(SendMessageCommand, 2);
+    expect(sqs).toHaveReceivedNthCommandWith(SendMessageCommand, 2, INVALIDATION_REQUEST);
   });
 
   it("cancels a processing upload's MediaConvert job after the cancelled state, then removes what was published", async () => {
@@ -225,6 +266,7 @@ describe('deleteUpload', () => {
       expect(s3).toHaveReceivedCommandExactlyOnceWith(DeleteObjectCommand, { Bucket: 'uploads-bucket', Key: KEY });
       expect(s3).not.toHaveReceivedCommand(AbortMultipartUploadCommand);
       expect(dynamo).not.toHaveReceivedCommand(DeleteCommand);
+      expect(sqs).toHaveReceivedCommandTimes(SendMessageCommand, status === 'processing' ? 1 : 0);
     },
   );
 
@@ -236,6 +278,45 @@ describe('deleteUpload', () => {
     expect(response).toEqual({ statusCode: 204, body: undefined });
     expectRemoval();
     expect(s3).not.toHaveReceivedCommand(AbortMultipartUploadCommand);
+    expect(dynamo).not.toHaveReceivedCommand(UpdateCommand);
+  });
+
+  it('invalidates a removed ready upload in the CDN: the request is queued after its outputs are deleted and before its record goes', async () => {
+    const order: string[] = [];
+    dynamo.on(GetCommand).resolves({ Item: stored('ready') });
+    s3.on(DeleteObjectsCommand).callsFake(async () => {
+      order.push('delete outputs');
+      return {};
+    });
+    sqs.on(SendMessageCommand).callsFake(async () => {
+      order.push('request invalidation');
+      return { MessageId: 'm1' };
+    });
+    dynamo.on(DeleteCommand).callsFake(async () => {
+      order.push('delete record');
+      return {};
+    });
+
+    expect((await remove()).statusCode).toBe(204);
+    expect(sqs).toHaveReceivedCommandExactlyOnceWith(SendMessageCommand, INVALIDATION_REQUEST);
+    expect(order).toEqual(['delete outputs', 'request invalidation', 'delete record']);
+  });
+
+  it('keeps the record (and the usage) when the invalidation request cannot be queued, and answers a plain 500 so the DELETE is retried', async () => {
+    dynamo.on(GetCommand, { TableName: 'uploads-table' }).resolves({ Item: stored('ready', { usageTracked: true }) });
+    dynamo.on(GetCommand, { TableName: 'usage-table' }).resolves({
+      Item: { ownerId: OWNER, activeUploads: 0, bytesInFlight: 0, bytesHeld: 3_000_000, active: {}, released: {} },
+    });
+    dynamo.on(UpdateCommand, { TableName: 'usage-table' }).resolves({});
+    sqs.on(SendMessageCommand).rejects(new Error('Service unavailable'));
+
+    const response = await remove();
+
+    expect(response).toEqual({
+      statusCode: 500,
+      body: { error: { code: 'INTERNAL_ERROR', message: 'Something went wrong on our side; try again later' } },
+    });
+    expect(dynamo).not.toHaveReceivedCommand(DeleteCommand);
     expect(dynamo).not.toHaveReceivedCommand(UpdateCommand);
   });
 
@@ -290,6 +371,18 @@ describe('deleteUpload', () => {
       expectRemoval();
     },
   );
+
+  it.each([
+    ['failed', 1],
+    ['cancelled', 1],
+    ['expired', 0],
+  ] as const)('removing a %s upload queues %i invalidation (one that was processing may have had its poster served; an expired one never had outputs)', async (status, requests) => {
+    dynamo.on(GetCommand).resolves({ Item: stored(status) });
+
+    expect((await remove()).statusCode).toBe(204);
+    expect(sqs).toHaveReceivedCommandTimes(SendMessageCommand, requests);
+    if (requests > 0) expect(sqs).toHaveReceivedCommandWith(SendMessageCommand, INVALIDATION_REQUEST);
+  });
 
   it('deletes outputs in batches of one listing page each', async () => {
     const page = Array.from({ length: 1000 }, (_unused, index) => ({ Key: `media/${ID}/hls/a/segment-${index}.ts` }));
