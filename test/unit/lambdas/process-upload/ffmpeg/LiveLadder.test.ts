@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, type Mock, vi } from 'vitest';
 import { LiveLadder } from '../../../../../lambdas/process-upload/ffmpeg/LiveLadder.js';
 
 /** ffmpeg's own EVENT playlist after it finished `count` segments of `seconds` each. */
@@ -14,7 +14,7 @@ describe('LiveLadder', () => {
   let root: string;
   let outputDir: string;
   let published: { path: string; as: string; cacheControl?: string; body: string }[];
-  let onPlayable: ReturnType<typeof vi.fn>;
+  let onPlayable: Mock<() => Promise<void>>;
   let ladder: LiveLadder;
 
   async function ffmpegWrote(rendition: string, count: number, ended = false): Promise<void> {
