@@ -22,6 +22,12 @@ export interface LiveLadderOptions {
   readonly publish: (localPath: string, relativePath: string, options?: { readonly cacheControl?: string }) => Promise<unknown>;
   /** Called once, after the master playlist is out: the stream plays from here on. */
   readonly onPlayable: () => Promise<void>;
+  /**
+   * Segments ending by this many seconds into the video are published as soon as ffmpeg lists
+   * them, since no final sliver can be folded into them: the stated duration less a segment and
+   * a sliver. Undefined (no stated duration): the last segment listed is always held back.
+   */
+  readonly publishAtOnceUntilSeconds?: number;
   /** How often ffmpeg's playlists are read. @default 1000 */
   readonly intervalMs?: number;
 }
@@ -30,8 +36,9 @@ export interface LiveLadderOptions {
  * Publishes a video's HLS while ffmpeg still encodes it, so a viewer can start watching seconds
  * after processing starts rather than when the whole ladder is done. ffmpeg (`-hls_playlist_type
  * event`) rewrites each rendition's playlist as it finishes a segment; every segment it lists is
- * complete and is published as it stands (immutable), except the last one listed, held back
- * because a final sliver may yet be folded into it (foldShortFinalSegment). Each rendition gets
+ * complete and is published as it stands (immutable), at once while it ends well before the
+ * stated end of the video, and otherwise not while it is the last one listed, because a final
+ * sliver may yet be folded into it (foldShortFinalSegment). Each rendition gets
  * a growing EVENT playlist of what is out (a few seconds' cache), and once every rendition has
  * a segment out, a master playlist; then `onPlayable`. When ffmpeg writes `#EXT-X-ENDLIST`, or
  * on `stop`, it stops: the final publish writes the rest and the ended playlists.
@@ -83,8 +90,7 @@ export class LiveLadder {
         return;
       }
       const out = this.published.get(name) as MediaSegment[];
-      const complete = parseMediaPlaylist(text).slice(0, -1);
-      const fresh = complete.slice(out.length);
+      const fresh = this.publishable(parseMediaPlaylist(text)).slice(out.length);
       if (fresh.length === 0) continue;
       for (const segment of fresh) {
         await options.publish(join(options.outputDir, name, segment.uri), `${name}/${segment.uri}`);
@@ -98,6 +104,24 @@ export class LiveLadder {
       this.playableNow = true;
       await options.onPlayable();
     }
+  }
+
+  /** Published ahead, per rendition: a final sliver must not be folded into these. */
+  publishedSegments(rendition: string): readonly MediaSegment[] {
+    return this.published.get(rendition) ?? [];
+  }
+
+  /**
+   * The listed segments that may go out now: all but the last listed, which a final sliver may
+   * yet join, unless it ends well before the stated end of the video.
+   */
+  private publishable(listed: readonly MediaSegment[]): readonly MediaSegment[] {
+    const until = this.options.publishAtOnceUntilSeconds;
+    let end = 0;
+    return listed.filter((segment, i) => {
+      end += segment.durationSeconds;
+      return i < listed.length - 1 || (until !== undefined && end <= until);
+    });
   }
 
   private async run(): Promise<void> {

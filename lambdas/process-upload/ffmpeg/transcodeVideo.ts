@@ -6,7 +6,7 @@ import type { MediaInfo } from '../../shared/uploadRecord.js';
 import { eventPlaylist } from '../hls/eventPlaylist.js';
 import { foldShortFinalSegment, MIN_SEGMENT_SECONDS } from '../hls/foldShortFinalSegment.js';
 import { masterPlaylist } from '../hls/masterPlaylist.js';
-import { measureRendition, parseMediaPlaylist, type RenditionStats } from '../hls/mediaPlaylist.js';
+import { type MediaSegment, measureRendition, parseMediaPlaylist, type RenditionStats } from '../hls/mediaPlaylist.js';
 import { MASTER_PLAYLIST, renditionPlaylist, SPRITE, THUMBNAILS_VTT } from '../plan/outputNames.js';
 import { planThumbnails, spriteGrid, thumbnailVtt } from '../plan/thumbnailPlan.js';
 import type { RenditionPlan } from '../plan/videoLadder.js';
@@ -47,6 +47,7 @@ export async function transcodeVideo(work: WorkContext, media: ValidMedia): Prom
     masterPlaylist: () => masterPlaylist(playlistOrder(renditions).map((i) => capVariant(renditions[i] as RenditionPlan, hasAudio))),
     publish: (localPath, relativePath, options) => work.publishNow(localPath, relativePath, options),
     onPlayable: () => work.progress.reportMedia({ kind: 'video', posterUrl, hlsUrl: work.outputUrl(MASTER_PLAYLIST), playable: true }),
+    publishAtOnceUntilSeconds: media.durationSeconds === undefined ? undefined : media.durationSeconds - plan.segmentSeconds - MIN_SEGMENT_SECONDS,
   });
   live.start();
   try {
@@ -58,7 +59,8 @@ export async function transcodeVideo(work: WorkContext, media: ValidMedia): Prom
   const stats = await Promise.all(
     renditions.map(async (r) => {
       const path = join(work.outputDir, renditionPlaylist(r.name));
-      await foldShortFinalSegment(path);
+      // A video shorter than it stated may end in a sliver after a segment already out; it stays.
+      if (!(await lastButOnePublished(path, live.publishedSegments(r.name)))) await foldShortFinalSegment(path);
       let text = await readFile(path, 'utf8');
       // Published while encoding: the playlist players hold only grows, so it ends as it began.
       if (live.publishedAny) {
@@ -83,6 +85,11 @@ export async function transcodeVideo(work: WorkContext, media: ValidMedia): Prom
   await makeSprite(work, plan, durationSeconds);
 
   return videoMediaInfo({ plan, media, durationSeconds, measured: stats, outputUrl: work.outputUrl });
+}
+
+async function lastButOnePublished(playlistPath: string, published: readonly MediaSegment[]): Promise<boolean> {
+  const segments = parseMediaPlaylist(await readFile(playlistPath, 'utf8'));
+  return segments.length >= 2 && published.length >= segments.length - 1;
 }
 
 /**

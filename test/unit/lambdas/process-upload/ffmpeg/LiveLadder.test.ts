@@ -76,6 +76,30 @@ describe('LiveLadder', () => {
     expect(onPlayable).not.toHaveBeenCalled();
   });
 
+  it('publishes the last segment listed at once while it ends well before the stated end of the video', async () => {
+    const early = new LiveLadder({
+      uploadId: 'u1',
+      renditions: ['240p'],
+      outputDir,
+      scratchDir: join(root, 'scratch'),
+      targetDurationSeconds: 7,
+      masterPlaylist: () => '#EXTM3U\n',
+      publish: async (path, as) => void published.push({ path, as, body: '' }),
+      onPlayable,
+      // A 27 s video: segments ending by 20 s cannot take a final sliver.
+      publishAtOnceUntilSeconds: 20,
+    });
+    await ffmpegWrote('240p', 1);
+    await early.poll();
+    expect(keys()).toEqual(['240p/seg_00000.ts', '240p/index.m3u8', 'master.m3u8']);
+    expect(onPlayable).toHaveBeenCalledTimes(1);
+    await ffmpegWrote('240p', 4);
+    await early.poll();
+    // Segments 1 and 2 end at 12 and 18 s; segment 3 ends at 24 s, near the end: held back.
+    expect(keys().slice(3)).toEqual(['240p/seg_00001.ts', '240p/seg_00002.ts', '240p/index.m3u8']);
+    expect(early.publishedSegments('240p').map((s) => s.uri)).toEqual(['seg_00000.ts', 'seg_00001.ts', 'seg_00002.ts']);
+  });
+
   it('publishes the master and calls onPlayable once every rendition has a segment out, and only once', async () => {
     await ffmpegWrote('240p', 2);
     await ladder.poll();
