@@ -1,9 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { Duration, Size } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { PROGRESS_ENV } from '../../lambdas/shared/config.js';
 import { DEFAULT_UPLOAD_POLICY } from '../../lambdas/shared/mediaPolicy.js';
 import { MediaPipeline, type MediaPipelineProps } from '../../lib/MediaPipeline.js';
+import { PIPELINE_FEATURE_FLAGS } from '../../lib/pipelineFeatureFlags.js';
 import { ROUTES } from '../../lib/routes.js';
 import { logicalId, testStack } from './testApp.js';
 
@@ -143,5 +145,17 @@ describe('MediaPipeline', () => {
     template.hasResourceProperties('AWS::S3::Bucket', {
       CorsConfiguration: { CorsRules: [Match.objectLike({ AllowedOrigins: ['https://app.example.com'] })] },
     });
+  });
+
+  it('is tested with the feature flags it sets on itself: cdk.json names the same', () => {
+    const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as { context: Record<string, unknown> };
+    expect(cdkJson.context).toEqual(PIPELINE_FEATURE_FLAGS);
+  });
+
+  it("makes the same template in a user's app that turns those flags off (but the stack-wide minimizePolicies)", () => {
+    const flagsOff = Object.fromEntries(Object.keys(PIPELINE_FEATURE_FLAGS).map((flag) => [flag, false]));
+    const stack = testStack({ context: { ...flagsOff, '@aws-cdk/aws-iam:minimizePolicies': true } });
+    new MediaPipeline(stack, 'Pipeline');
+    expect(Template.fromStack(stack).toJSON()).toEqual(synth().template.toJSON());
   });
 });
