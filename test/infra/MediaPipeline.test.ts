@@ -75,6 +75,17 @@ describe('MediaPipeline', () => {
     expect(() => synth({ maxPartSize: Size.gibibytes(6) })).toThrow('maxPartSize must be at most S3\'s 5 GiB');
   });
 
+  it('throws at synth on a CORS origin no browser sends and on throttle limits API Gateway refuses, naming the prop and value', () => {
+    expect(() => synth({ corsOrigins: ['https://app.example.com/'] })).toThrow(
+      "corsOrigins[0] must be '*' or an origin like https://app.example.com (scheme, lower-case host, port; no path or trailing slash), got 'https://app.example.com/'",
+    );
+    expect(() => synth({ corsOrigins: ['*', 'app.example.com'] })).toThrow("corsOrigins[1] must be '*' or an origin like");
+    expect(() => synth({ corsOrigins: [] })).toThrow("corsOrigins needs at least one origin (['*'] allows every origin), got []");
+    expect(() => synth({ throttle: { rateLimit: -1 } })).toThrow('throttle.rateLimit must be requests per second, 0 or more, got -1');
+    expect(() => synth({ progress: { throttle: { burstLimit: 1.5 } } })).toThrow('progress.throttle.burstLimit must be a whole number of requests, 0 or more, got 1.5');
+    expect(synth({ corsOrigins: ['https://app.example.com', 'http://localhost:5173'], throttle: { rateLimit: 0.5, burstLimit: 0 } }).pipeline).toBeDefined();
+  });
+
   it('aborts abandoned multipart uploads one whole day after the upload expiry', () => {
     expect(abortDays(synth())).toBe(2);
     expect(abortDays(synth({ uploadExpiry: Duration.hours(50) }))).toBe(4);
