@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import {
   AllowedMethods,
@@ -11,7 +13,8 @@ import { BlockPublicAccess, Bucket, BucketEncryption } from 'aws-cdk-lib/aws-s3'
 import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
-import { buildDemoPageSync } from '../web/buildDemoPage.js';
+import { buildDemoPageSync, type DemoFile, readDemoPage } from '../web/buildDemoPage.js';
+import { PROJECT_ROOT } from './PipelineFunction.js';
 
 export interface DemoPageProps {
   /** The existing CloudFront distribution (lib/Cdn.ts): the page is served under its `/demo/` path. */
@@ -27,6 +30,9 @@ export interface DemoPageProps {
 
 /** Where the page lives on the distribution, and in its bucket. */
 export const DEMO_PAGE_PATH = '/demo/';
+
+/** The page the construct package ships, built when it is packed (scripts/buildConstructPackage.ts); a clone has none and builds web/demo/. */
+export const PREBUILT_DEMO_PAGE_DIR = join(PROJECT_ROOT, 'demo-page');
 
 /**
  * The demo page (web/demo/, docs/uppy.md) on the stack's CloudFront distribution, at
@@ -66,7 +72,7 @@ export class DemoPage extends Construct {
     });
 
     // Template assertions skip bundling (`aws:cdk:bundling-stacks`): the page is built only when the stack is bundled.
-    const files = Stack.of(this).bundlingRequired ? buildDemoPageSync() : new Map<string, { body: Buffer }>();
+    const files = Stack.of(this).bundlingRequired ? demoPageFiles() : new Map<string, DemoFile>();
     this.deployment = new BucketDeployment(this, 'Files', {
       destinationBucket: this.bucket,
       destinationKeyPrefix: DEMO_PAGE_PATH.slice(1),
@@ -97,4 +103,8 @@ export class DemoPage extends Construct {
       }
     }
   }
+}
+
+function demoPageFiles(): ReadonlyMap<string, DemoFile> {
+  return existsSync(PREBUILT_DEMO_PAGE_DIR) ? readDemoPage(PREBUILT_DEMO_PAGE_DIR) : buildDemoPageSync();
 }

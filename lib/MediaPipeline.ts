@@ -4,8 +4,10 @@ import { Construct } from 'constructs';
 import type { UploadPolicy } from '../lambdas/shared/mediaPolicy.js';
 import { Auth, type CreatedUserPoolAuth, type ExternalJwtAuth } from './Auth.js';
 import { Cdn } from './Cdn.js';
+import { checkPipelineProps } from './checkPipelineProps.js';
 import { DemoPage } from './DemoPage.js';
 import { MediaInvalidation } from './MediaInvalidation.js';
+import { PIPELINE_FEATURE_FLAGS } from './pipelineFeatureFlags.js';
 import { Processing, type ProcessingProps } from './Processing.js';
 import { ProgressApi } from './ProgressApi.js';
 import { Storage } from './Storage.js';
@@ -121,6 +123,9 @@ export class MediaPipeline extends Construct {
 
   constructor(scope: Construct, id: string, props: MediaPipelineProps = {}) {
     super(scope, id);
+    // Before any child exists (context cannot change after): the flags hold for this subtree only.
+    for (const [flag, enabled] of Object.entries(PIPELINE_FEATURE_FLAGS)) this.node.setContext(flag, enabled);
+    checkPipelineProps(props);
     this.uploadPolicy = uploadPolicyFromProps(props);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
 

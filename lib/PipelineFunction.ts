@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
@@ -8,6 +9,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import {
   ApplicationLogLevel,
   Architecture,
+  Code,
   type EventSourceMapping,
   LoggingFormat,
   Runtime,
@@ -27,8 +29,19 @@ import type { UploadPolicy } from '../lambdas/shared/mediaPolicy.js';
 import { iamResourceFinding } from './iamResourceFinding.js';
 import type { ConnectionsAccess } from './webSocketRoutes.js';
 
-/** The repository root: NodejsFunction's project root and the base of every entry path. */
+/**
+ * The repository root: NodejsFunction's project root and the base of every entry path. In the
+ * construct package (packages/construct) it is the package's `dist/`, which mirrors the tree.
+ */
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/**
+ * Where the construct package keeps one prebuilt bundle per handler, `<handlerDir>/index.mjs`
+ * and its source map, made at pack time with `pipelineEsbuildOptions` (the very bundle
+ * NodejsFunction makes here; scripts/buildConstructPackage.ts). A clone has no such folder and
+ * bundles the sources at synth.
+ */
+export const HANDLER_BUNDLES_DIR = join(PROJECT_ROOT, 'bundles');
 
 /** The runtime every function runs on: the newest Node.js this aws-cdk-lib knows (cdk-nag AwsSolutions-L1). */
 export const PIPELINE_RUNTIME = Runtime.NODEJS_24_X;
@@ -266,7 +279,10 @@ export class PipelineFunction extends Construct implements iam.IGrantable {
   readonly role: iam.Role;
   readonly logGroup: LogGroup;
   readonly grantPrincipal: iam.IPrincipal;
-  /** The handler module the function bundles (`lambdas/<handlerDir>/handler.ts`). */
+  /**
+   * The handler module the function runs: `lambdas/<handlerDir>/handler.ts`, bundled at synth,
+   * or in the construct package its prebuilt bundle (`bundles/<handlerDir>/index.mjs`).
+   */
   readonly entry: string;
 
   constructor(scope: Construct, id: string, props: PipelineFunctionProps) {
@@ -281,7 +297,13 @@ export class PipelineFunction extends Construct implements iam.IGrantable {
     this.role = new iam.Role(this, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
     this.logGroup.grantWrite(this.role);
     this.grantPrincipal = this.role;
-    this.entry = join(PROJECT_ROOT, 'lambdas', handlerDir, 'handler.ts');
+    const bundleDir = prebuiltBundleDir(handlerDir);
+    this.entry = bundleDir === undefined ? join(PROJECT_ROOT, 'lambdas', handlerDir, 'handler.ts') : join(bundleDir, 'index.mjs');
+    // A prebuilt bundle is the asset as it is: the user's synth runs no esbuild and needs none of the handlers' dependencies.
+    const code =
+      bundleDir === undefined
+        ? { entry: this.entry, handler: 'handler', projectRoot: PROJECT_ROOT, depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'), bundling: PIPELINE_BUNDLING }
+        : { code: Code.fromAsset(bundleDir), handler: 'index.handler' };
 
     this.function = new NodejsFunction(this, 'Function', {
       architecture: Architecture.ARM_64,
@@ -290,12 +312,8 @@ export class PipelineFunction extends Construct implements iam.IGrantable {
       loggingFormat: LoggingFormat.JSON,
       applicationLogLevelV2: ApplicationLogLevel.INFO,
       ...functionProps,
-      entry: this.entry,
-      handler: 'handler',
+      ...code,
       runtime: PIPELINE_RUNTIME,
-      projectRoot: PROJECT_ROOT,
-      depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
-      bundling: PIPELINE_BUNDLING,
       role: this.role,
       logGroup: this.logGroup,
       tracing: Tracing.ACTIVE,
@@ -579,4 +597,12 @@ export class PipelineFunction extends Construct implements iam.IGrantable {
     // After the grant, so the role's DefaultPolicy exists and receives the acknowledgment.
     NagSuppressions.addResourceSuppressions(this.role, [{ id: 'AwsSolutions-IAM5', reason, appliesTo: [finding] }], true);
   }
+}
+
+/** The prebuilt bundle of `handlerDir` when this is the construct package, else undefined (sources are bundled at synth). */
+function prebuiltBundleDir(handlerDir: string): string | undefined {
+  if (!existsSync(HANDLER_BUNDLES_DIR)) return undefined;
+  const dir = join(HANDLER_BUNDLES_DIR, handlerDir);
+  if (!existsSync(join(dir, 'index.mjs'))) throw new Error(`The construct package ships no bundle for the handler '${handlerDir}' (${dir}/index.mjs is missing)`);
+  return dir;
 }

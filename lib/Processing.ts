@@ -147,9 +147,9 @@ export class Processing extends Construct {
     }
     const maxReceiveCount = props.maxReceiveCount ?? 3;
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
-    validate(timeout, maxReceiveCount, props.maxConcurrency);
-    // Fails synth on a bad limit, with the field named, instead of every run at cold start.
     const memorySize = props.memorySize ?? 10240;
+    validate(timeout, maxReceiveCount, props.maxConcurrency, memorySize, props.reservedConcurrency);
+    // Fails synth on a bad limit, with the field named, instead of every run at cold start.
     const limits = resolveProcessingLimits(
       { maxVideoPixels: videoPixelBudget(memorySize, timeout.toSeconds()), ...props.limits },
       'Processing limits',
@@ -305,7 +305,7 @@ function checkLayerArchitecture(layer: ILayerVersion, architecture: Architecture
   }
 }
 
-function validate(timeout: Duration, maxReceiveCount: number, maxConcurrency: number | undefined): void {
+function validate(timeout: Duration, maxReceiveCount: number, maxConcurrency: number | undefined, memorySize: number, reservedConcurrency: number | undefined): void {
   const seconds = timeout.toSeconds({ integral: false });
   if (seconds < 60 || seconds > 900) {
     throw new Error(`Processing timeout must be from 1 to 15 minutes (Lambda's limit), got ${timeout.toHumanString()}`);
@@ -315,5 +315,12 @@ function validate(timeout: Duration, maxReceiveCount: number, maxConcurrency: nu
   }
   if (maxConcurrency !== undefined && (!Number.isInteger(maxConcurrency) || maxConcurrency < 2 || maxConcurrency > 1000)) {
     throw new Error(`maxConcurrency must be a whole number from 2 to 1000, got ${maxConcurrency}`);
+  }
+  if (!Number.isInteger(memorySize) || memorySize < 128 || memorySize > 10240) {
+    throw new Error(`Processing memorySize must be a whole number of MB from 128 to 10240 (Lambda's limits), got ${memorySize}`);
+  }
+  // Zero would be legal for Lambda and would leave every upload waiting until the sweep fails it.
+  if (reservedConcurrency !== undefined && (!Number.isInteger(reservedConcurrency) || reservedConcurrency < 1)) {
+    throw new Error(`Processing reservedConcurrency must be a whole number of at least 1, got ${reservedConcurrency}`);
   }
 }

@@ -4,9 +4,8 @@
  * an API URL its `config.json` points the page there; without one the page asks for it at sign-in.
  * The API must allow the page's origin (the stack's `corsOrigins`, every origin by default).
  */
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
-import { buildDemoPage } from '../web/buildDemoPage.js';
+import { resolve } from 'node:path';
+import { buildDemoPage, writeDemoPage } from '../web/buildDemoPage.js';
 
 const [folder, apiUrl] = process.argv.slice(2);
 if (!folder || (apiUrl !== undefined && !/^https?:\/\//.test(apiUrl))) {
@@ -14,9 +13,5 @@ if (!folder || (apiUrl !== undefined && !/^https?:\/\//.test(apiUrl))) {
   process.exit(2);
 }
 const files = await buildDemoPage(apiUrl === undefined ? {} : { apiUrl: apiUrl.replace(/\/+$/, '') });
-for (const [path, file] of files) {
-  const target = join(resolve(folder), path === '/' ? 'index.html' : path.slice(1));
-  await mkdir(dirname(target), { recursive: true });
-  await writeFile(target, file.body);
-}
+writeDemoPage(files, resolve(folder));
 console.log(`Wrote the demo page to ${resolve(folder)} (${[...files.keys()].map((path) => (path === '/' ? 'index.html' : path.slice(1))).join(', ')})`);

@@ -1,9 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { Duration, Size } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { PROGRESS_ENV } from '../../lambdas/shared/config.js';
 import { DEFAULT_UPLOAD_POLICY } from '../../lambdas/shared/mediaPolicy.js';
 import { MediaPipeline, type MediaPipelineProps } from '../../lib/MediaPipeline.js';
+import { PIPELINE_FEATURE_FLAGS } from '../../lib/pipelineFeatureFlags.js';
 import { ROUTES } from '../../lib/routes.js';
 import { logicalId, testStack } from './testApp.js';
 
@@ -71,6 +73,17 @@ describe('MediaPipeline', () => {
 
   it('throws at synth on a prop S3 cannot honour, naming the value', () => {
     expect(() => synth({ maxPartSize: Size.gibibytes(6) })).toThrow('maxPartSize must be at most S3\'s 5 GiB');
+  });
+
+  it('throws at synth on a CORS origin no browser sends and on throttle limits API Gateway refuses, naming the prop and value', () => {
+    expect(() => synth({ corsOrigins: ['https://app.example.com/'] })).toThrow(
+      "corsOrigins[0] must be '*' or an origin like https://app.example.com (scheme, lower-case host, port; no path or trailing slash), got 'https://app.example.com/'",
+    );
+    expect(() => synth({ corsOrigins: ['*', 'app.example.com'] })).toThrow("corsOrigins[1] must be '*' or an origin like");
+    expect(() => synth({ corsOrigins: [] })).toThrow("corsOrigins needs at least one origin (['*'] allows every origin), got []");
+    expect(() => synth({ throttle: { rateLimit: -1 } })).toThrow('throttle.rateLimit must be requests per second, 0 or more, got -1');
+    expect(() => synth({ progress: { throttle: { burstLimit: 1.5 } } })).toThrow('progress.throttle.burstLimit must be a whole number of requests, 0 or more, got 1.5');
+    expect(synth({ corsOrigins: ['https://app.example.com', 'http://localhost:5173'], throttle: { rateLimit: 0.5, burstLimit: 0 } }).pipeline).toBeDefined();
   });
 
   it('aborts abandoned multipart uploads one whole day after the upload expiry', () => {
@@ -143,5 +156,17 @@ describe('MediaPipeline', () => {
     template.hasResourceProperties('AWS::S3::Bucket', {
       CorsConfiguration: { CorsRules: [Match.objectLike({ AllowedOrigins: ['https://app.example.com'] })] },
     });
+  });
+
+  it('is tested with the feature flags it sets on itself: cdk.json names the same', () => {
+    const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as { context: Record<string, unknown> };
+    expect(cdkJson.context).toEqual(PIPELINE_FEATURE_FLAGS);
+  });
+
+  it("makes the same template in a user's app that turns those flags off (but the stack-wide minimizePolicies)", () => {
+    const flagsOff = Object.fromEntries(Object.keys(PIPELINE_FEATURE_FLAGS).map((flag) => [flag, false]));
+    const stack = testStack({ context: { ...flagsOff, '@aws-cdk/aws-iam:minimizePolicies': true } });
+    new MediaPipeline(stack, 'Pipeline');
+    expect(Template.fromStack(stack).toJSON()).toEqual(synth().template.toJSON());
   });
 });

@@ -293,10 +293,12 @@ describe('Processing', () => {
     });
   });
 
-  it('rejects a timeout over Lambda’s 15 minutes, a bad receive count and a bad limit, naming the value', () => {
+  it('rejects a timeout over Lambda’s 15 minutes, a bad receive count, memory or reserved concurrency and a bad limit, naming the value', () => {
     expect(() => synth({ timeout: Duration.minutes(20) })).toThrow('Processing timeout must be from 1 to 15 minutes (Lambda\'s limit), got 20 minutes');
     expect(() => synth({ maxReceiveCount: 0 })).toThrow('maxReceiveCount must be a whole number from 1 to 1000, got 0');
     expect(() => synth({ limits: { maxWidth: -1 } })).toThrow(/^Processing limits: maxWidth is invalid/);
+    expect(() => synth({ memorySize: 20_000 })).toThrow("Processing memorySize must be a whole number of MB from 128 to 10240 (Lambda's limits), got 20000");
+    expect(() => synth({ reservedConcurrency: 0 })).toThrow('Processing reservedConcurrency must be a whole number of at least 1, got 0');
   });
 
   it('leaves cdk-nag nothing to report', () => {
