@@ -43,7 +43,8 @@ async function makeVideo(dir: string, seconds: number): Promise<string> {
 async function main(): Promise<void> {
   if (!Number.isFinite(SECONDS) || SECONDS < CHUNK_SECONDS || SECONDS > 1200) throw new Error(`seconds must be 10 to 1200, got ${process.argv[2]}`);
   const dir = await mkdtemp(join(tmpdir(), 'bench-time-to-play-'));
-  const h = await ProcessHarness.start({ FFMPEG_PATH: 'ffmpeg', FFPROBE_PATH: 'ffprobe' });
+  // The ffmpeg path (a 10-minute video is at MediaConvert's line), with an hour to run.
+  const h = await ProcessHarness.start({ FFMPEG_PATH: 'ffmpeg', FFPROBE_PATH: 'ffprobe' }, { transcoder: 'ffmpeg' });
   try {
     const file = await makeVideo(dir, SECONDS);
     const { size } = await stat(file);
@@ -65,7 +66,7 @@ async function main(): Promise<void> {
       }
     });
     start = performance.now();
-    const result = await h.deliver(uploadId);
+    const result = await h.deliver(uploadId, 1, 60 * 60_000);
     const readyMs = performance.now() - start;
     stop();
     await Promise.all(checks);

@@ -100,8 +100,11 @@ export class ProcessHarness {
     return uploadId;
   }
 
-  /** Invokes the process handler with the object event of `uploadId`'s original, as the queue delivers it. */
-  async deliver(uploadId: string, receiveCount = 1): Promise<SQSBatchResponse> {
+  /**
+   * Invokes the process handler with the object event of `uploadId`'s original, as the queue
+   * delivers it, with `timeoutMs` as the function's time limit.
+   */
+  async deliver(uploadId: string, receiveCount = 1, timeoutMs = 10 * 60_000): Promise<SQSBatchResponse> {
     const s3Event: S3Event = {
       Records: [
         {
@@ -127,7 +130,7 @@ export class ProcessHarness {
       [{ messageId: randomUUID(), body: JSON.stringify(s3Event), sentTimestamp: now, receiveCount, firstReceiveTimestamp: now }],
       { arn: `arn:aws:sqs:${this.local.region}:000000000000:process-test`, region: this.local.region },
     );
-    return this.handler(event, createLambdaContext('process-upload', 10 * 60_000));
+    return this.handler(event, createLambdaContext('process-upload', timeoutMs));
   }
 
   async record(uploadId: string): Promise<UploadRecord> {
