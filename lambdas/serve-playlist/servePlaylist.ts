@@ -1,9 +1,9 @@
 import { GetObjectCommand, NoSuchKey } from '@aws-sdk/client-s3';
 import type { APIGatewayProxyStructuredResultV2 as LambdaFunctionURLResult, LambdaFunctionURLEvent } from 'aws-lambda';
-import { mediaBaseUrl, mediaBucketName, mediaPublicKeys } from '../shared/config.js';
+import { mediaBucketName, mediaPublicKeys } from '../shared/config.js';
 import { rewritePlaylist } from '../shared/mediaAccess/rewritePlaylist.js';
 import { ORIGIN_COPY } from '../shared/mediaAccess/signedQuery.js';
-import { verifyMediaGrant } from '../shared/mediaAccess/verifyMediaGrant.js';
+import { policyResourceOrigin, verifyMediaGrant } from '../shared/mediaAccess/verifyMediaGrant.js';
 import { s3 } from '../shared/s3.js';
 
 /** A playlist under one upload's folder: safe segments only, so no `.`/`..` and no encoded separators reach a key. */
@@ -13,27 +13,31 @@ const MAX_PLAYLIST_BYTES = 8 * 1024 * 1024;
 const PLAYLIST_TYPE = 'application/vnd.apple.mpegurl';
 
 const bucket = mediaBucketName();
-const baseUrl = mediaBaseUrl();
 const publicKeys = mediaPublicKeys();
 
 /**
  * The origin of `*.m3u8` under signed media access (lib/Cdn.ts): CloudFront has checked the
  * viewer's signature and removed it from the request, which still carries the copies
  * (`grant-*`) that the URL held for this origin. The copies are checked again here with the key
- * group's public keys (the origin cannot know they equal what CloudFront checked), the playlist
+ * group's public keys (the origin cannot know they equal what CloudFront checked), against the
+ * URL the viewer asked for: the host is the policy resource's (a function URL request carries the
+ * function's host, and the distribution's own name would make the function depend on the
+ * distribution that depends on it), the path is the request's. The playlist
  * is read from the media bucket, and every URI in it gets the same signed query, so a native
  * player that requests exactly the URIs listed is let through for the grant's lifetime.
  */
 export async function servePlaylist(event: LambdaFunctionURLEvent, now: Date = new Date()): Promise<LambdaFunctionURLResult> {
   const method = event.requestContext.http.method;
-  if (method !== 'GET' && method !== 'HEAD') return refuse(405, 'METHOD_NOT_ALLOWED', `Playlists are read with GET or HEAD, not ${method}`, { allow: 'GET, HEAD' });
+  if (method === 'OPTIONS') return { statusCode: 204, headers: { allow: 'GET, HEAD, OPTIONS' } };
+  if (method !== 'GET' && method !== 'HEAD') return refuse(405, 'METHOD_NOT_ALLOWED', `Playlists are read with GET or HEAD, not ${method}`, { allow: 'GET, HEAD, OPTIONS' });
   const path = event.rawPath;
   if (!PLAYLIST_PATH.test(path)) return refuse(404, 'NOT_FOUND', 'No playlist at this path');
 
   const query = new URLSearchParams(event.rawQueryString);
-  const url = `${baseUrl}${path}`;
+  const policy = query.get(ORIGIN_COPY.policy) ?? undefined;
+  const url = `${policyResourceOrigin(policy) ?? 'https://unknown.invalid'}${path}`;
   const verdict = verifyMediaGrant({
-    policy: query.get(ORIGIN_COPY.policy) ?? undefined,
+    policy,
     signature: query.get(ORIGIN_COPY.signature) ?? undefined,
     keyPairId: query.get(ORIGIN_COPY.keyPairId) ?? undefined,
     url,

@@ -104,6 +104,21 @@ export function matchesResource(resource: string, url: string): boolean {
   return new RegExp(`^${pattern}$`, 's').test(url);
 }
 
+/**
+ * The scheme and host of a policy's resource (`https://d111.cloudfront.net`), read before any
+ * check: for an origin that does not know the viewer's host, to build the URL it then verifies.
+ * Undefined when the policy cannot be read or its resource names no host.
+ */
+export function policyResourceOrigin(policy: string | undefined): string | undefined {
+  if (policy === undefined || policy.length > MAX_POLICY_CHARACTERS) return undefined;
+  const json = fromCloudFrontBase64(policy)?.toString('utf8');
+  if (json === undefined) return undefined;
+  const statement = policyStatement(json);
+  if (typeof statement === 'string') return undefined;
+  const origin = /^https?:\/\/[A-Za-z0-9.-]+(?::\d+)?(?=\/)/.exec(statement.resource)?.[0];
+  return origin;
+}
+
 function refuse(reason: string): GrantVerdict {
   return { ok: false, reason };
 }

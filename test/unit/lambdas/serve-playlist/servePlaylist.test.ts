@@ -15,7 +15,6 @@ const MASTER = '#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1400000\n720p.m3u8\n';
 const VARIANT = '#EXTM3U\n#EXTINF:6.0,\nsegment_000.ts\n#EXT-X-ENDLIST\n';
 
 process.env[ENV.mediaBucket] = 'media-bucket';
-process.env[ENV.mediaBaseUrl] = BASE;
 process.env[MEDIA_ACCESS_ENV.publicKeys] = JSON.stringify({ K1: publicKey.export({ type: 'spki', format: 'pem' }).toString() });
 
 let servePlaylist: typeof import('../../../../lambdas/serve-playlist/servePlaylist.js').servePlaylist;
@@ -84,7 +83,12 @@ describe('servePlaylist', () => {
     s3.on(GetObjectCommand, { Key: 'media/u1/missing.m3u8' }).rejects(new NoSuchKey({ message: 'gone', $metadata: {} }));
     const query = grantQuery(grantFor('u1'), true);
     expect((await servePlaylist(originRequest('/media/u1/missing.m3u8', query), NOW)).statusCode).toBe(404);
-    expect(await servePlaylist(originRequest('/media/u1/master.m3u8', query, 'POST'), NOW)).toMatchObject({ statusCode: 405, headers: { allow: 'GET, HEAD' } });
+    expect(await servePlaylist(originRequest('/media/u1/master.m3u8', query, 'POST'), NOW)).toMatchObject({ statusCode: 405, headers: { allow: 'GET, HEAD, OPTIONS' } });
+  });
+
+  it('answers a CORS preflight without reading anything', async () => {
+    expect(await servePlaylist(originRequest('/media/u1/master.m3u8', '', 'OPTIONS'), NOW)).toMatchObject({ statusCode: 204 });
+    expect(s3).not.toHaveReceivedAnyCommand();
   });
 
   it('answers HEAD with the headers and no body', async () => {
