@@ -58,6 +58,11 @@ export interface MediaInfo {
   readonly thumbnails?: { readonly spriteUrl: string; readonly vttUrl: string };
   readonly waveformUrl?: string;
   readonly images?: readonly { readonly width: number; readonly height: number; readonly url: string }[];
+  /**
+   * Under signed media access, when the signed URLs above stop working (ISO-8601). Added to what
+   * clients receive (lambdas/shared/mediaAccess/mediaSigner.ts), never stored.
+   */
+  readonly urlsExpireAt?: string;
 }
 
 /** An upload as the API answers it (the record without the fields only the pipeline uses). */

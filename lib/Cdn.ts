@@ -4,6 +4,7 @@ import {
   AllowedMethods,
   CachedMethods,
   CachePolicy,
+  CacheQueryStringBehavior,
   Distribution,
   HttpVersion,
   PriceClass,
@@ -11,10 +12,15 @@ import {
   SecurityPolicyProtocol,
   ViewerProtocolPolicy,
 } from 'aws-cdk-lib/aws-cloudfront';
-import { S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
+import { FunctionUrlOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
+import { FunctionUrlAuthType } from 'aws-cdk-lib/aws-lambda';
 import { BlockPublicAccess, Bucket, BucketEncryption, type IBucket, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
+import { MEDIA_ACCESS_MODES, type MediaAccess } from '../lambdas/shared/config.js';
+import { MEDIA_ROOT } from '../lambdas/shared/keys.js';
+import { MediaSigningKeys } from './MediaSigningKeys.js';
+import { PipelineFunction } from './PipelineFunction.js';
 
 export interface CdnProps {
   /** The bucket of outputs; CloudFront reads it through Origin Access Control, nothing else does. */
@@ -55,6 +61,23 @@ export interface CdnProps {
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Who may fetch media. `public`: anyone holding a URL (upload ids are unguessable, but a URL
+   * once shared works for ever). `signed`: only requests signed with a key of this distribution's
+   * key group (CloudFront trusted key groups on every behaviour that serves media); playlists come
+   * from a function that puts the viewer's signature on every URI inside them, so native players
+   * work (docs/security.md).
+   * @default 'public'
+   */
+  readonly access?: MediaAccess;
+  /**
+   * With `signed` access: names of the signing keys, each a key pair made at deploy whose private
+   * key stays in a Secrets Manager secret. URLs are signed with the first; all are trusted.
+   * Rotation: add a name at the end, deploy; move it first, deploy; once the URL lifetime has
+   * passed, remove the old name, deploy.
+   * @default ['1']
+   */
+  readonly signingKeys?: readonly string[];
 }
 
 /** Header names an HLS or image player may send cross-origin (Range for byte-range requests). */
@@ -75,6 +98,11 @@ export class Cdn extends Construct {
   readonly logBucket: Bucket;
   /** `https://<domain>`: what output URLs start with (the process function's `MEDIA_BASE_URL`). */
   readonly mediaBaseUrl: string;
+  readonly access: MediaAccess;
+  /** With `signed` access: the key group and the keys behind it; undefined with `public`. */
+  readonly signingKeys: MediaSigningKeys | undefined;
+  /** With `signed` access: the origin of playlists, which signs the URIs inside them; undefined with `public`. */
+  readonly playlistFunction: PipelineFunction | undefined;
 
   constructor(scope: Construct, id: string, props: CdnProps) {
     super(scope, id);
@@ -82,6 +110,16 @@ export class Cdn extends Construct {
       throw new Error(`domainNames (${props.domainNames.join(', ')}) need a certificate`);
     }
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    this.access = props.access ?? 'public';
+    if (!(MEDIA_ACCESS_MODES as readonly string[]).includes(this.access)) {
+      throw new Error(`access must be one of ${MEDIA_ACCESS_MODES.map((mode) => `'${mode}'`).join(', ')}, got ${JSON.stringify(props.access)}`);
+    }
+    if (props.signingKeys !== undefined && this.access !== 'signed') {
+      throw new Error(`signingKeys (${props.signingKeys.join(', ')}) need access: 'signed', got access: '${this.access}'`);
+    }
+    this.signingKeys =
+      this.access === 'signed' ? new MediaSigningKeys(this, 'SigningKeys', { keyNames: props.signingKeys ?? ['1'], removalPolicy }) : undefined;
+    const trustedKeyGroups = this.signingKeys ? [this.signingKeys.keyGroup] : undefined;
 
     // CloudFront's standard logs are written with object ACLs, so this bucket (unlike the
     // other log bucket, which enforces bucket-owner ownership) must accept them.
@@ -127,6 +165,7 @@ export class Cdn extends Construct {
         cachePolicy: CachePolicy.CACHING_OPTIMIZED,
         responseHeadersPolicy,
         compress: true,
+        trustedKeyGroups,
       },
       httpVersion: HttpVersion.HTTP2_AND_3,
       priceClass: props.priceClass ?? PriceClass.PRICE_CLASS_100,
@@ -142,6 +181,8 @@ export class Cdn extends Construct {
 
     const domain = props.domainNames?.[0] ?? this.distribution.distributionDomainName;
     this.mediaBaseUrl = `https://${domain}`;
+
+    this.playlistFunction = this.signingKeys ? this.addSignedPlaylists(props.mediaBucket, this.signingKeys, responseHeadersPolicy, removalPolicy) : undefined;
 
     NagSuppressions.addResourceSuppressions(this.distribution, [
       {
@@ -167,5 +208,45 @@ export class Cdn extends Construct {
             },
           ]),
     ]);
+  }
+
+  /**
+   * Playlists under signed access: `media/*.m3u8` goes to a function (its URL reachable only
+   * through this distribution, by Origin Access Control) that checks the signature again and
+   * signs every URI in the playlist, behind the same key group. The query string is the cache
+   * key, so one viewer's signature is never served in another's playlist; query strings in the
+   * cache key are also what CloudFront forwards to the origin (without Policy, Signature and
+   * Key-Pair-Id, which it removes: the URL's `grant-*` copies carry them).
+   */
+  private addSignedPlaylists(mediaBucket: IBucket, keys: MediaSigningKeys, responseHeadersPolicy: ResponseHeadersPolicy, removalPolicy: RemovalPolicy): PipelineFunction {
+    const fn = new PipelineFunction(this, 'PlaylistFunction', {
+      handlerDir: 'serve-playlist',
+      description: 'Origin of signed playlists: signs every URI inside with the viewer\'s grant',
+      memorySize: 256,
+      timeout: Duration.seconds(10),
+      logRemovalPolicy: removalPolicy,
+    })
+      .bindMediaBucket(mediaBucket, ['read'])
+      .bindMediaVerifier(keys);
+    const url = fn.function.addFunctionUrl({ authType: FunctionUrlAuthType.AWS_IAM });
+    const cachePolicy = new CachePolicy(this, 'SignedPlaylistCache', {
+      comment: 'Signed playlists: every query string in the key (each grant gets its own copy); TTL from the origin',
+      queryStringBehavior: CacheQueryStringBehavior.all(),
+      minTtl: Duration.seconds(0),
+      defaultTtl: Duration.seconds(0),
+      maxTtl: Duration.days(1),
+      enableAcceptEncodingGzip: true,
+      enableAcceptEncodingBrotli: true,
+    });
+    this.distribution.addBehavior(`${MEDIA_ROOT}*.m3u8`, FunctionUrlOrigin.withOriginAccessControl(url), {
+      viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
+      allowedMethods: AllowedMethods.ALLOW_GET_HEAD_OPTIONS,
+      cachedMethods: CachedMethods.CACHE_GET_HEAD_OPTIONS,
+      cachePolicy,
+      responseHeadersPolicy,
+      compress: true,
+      trustedKeyGroups: [keys.keyGroup],
+    });
+    return fn;
   }
 }

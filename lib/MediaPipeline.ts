@@ -1,6 +1,7 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type { ThrottleSettings } from 'aws-cdk-lib/aws-apigatewayv2';
 import { Construct } from 'constructs';
+import type { MediaAccess } from '../lambdas/shared/config.js';
 import type { UploadPolicy } from '../lambdas/shared/mediaPolicy.js';
 import { Auth, type CreatedUserPoolAuth, type ExternalJwtAuth } from './Auth.js';
 import { Cdn } from './Cdn.js';
@@ -68,6 +69,24 @@ export interface MediaPipelineProps extends UploadPolicyProps {
    * @default false
    */
   readonly demoPage?: boolean;
+  /**
+   * Who may fetch media from the CDN: `public` (anyone with a URL) or `signed` (only signed
+   * URLs, which `GET /uploads/{id}`, the list and live progress hand out; lib/Cdn.ts, docs/security.md).
+   * @default 'public'
+   */
+  readonly access?: MediaAccess;
+  /**
+   * With `signed` access: how long a media URL handed out works (whole seconds, 1 minute to 7
+   * days). A player that outlives it asks `GET /uploads/{id}` again.
+   * @default Duration.hours(6)
+   */
+  readonly signedUrlLifetime?: Duration;
+  /**
+   * With `signed` access: names of the signing keys; the first signs (lib/Cdn.ts `signingKeys`,
+   * rotation in docs/security.md).
+   * @default ['1']
+   */
+  readonly signingKeys?: readonly string[];
 }
 
 /** The live-progress settings of a pipeline. */
@@ -157,7 +176,14 @@ export class MediaPipeline extends Construct {
 
     // Playback and processing: the CDN serves the media bucket; processing consumes the uploads
     // bucket's events and writes outputs whose URLs start with the CDN's base URL.
-    this.cdn = new Cdn(this, 'Cdn', { mediaBucket: this.storage.mediaBucket, corsOrigins: props.corsOrigins, removalPolicy });
+    const signedUrlLifetime = checkSignedUrlLifetime(props);
+    this.cdn = new Cdn(this, 'Cdn', {
+      mediaBucket: this.storage.mediaBucket,
+      corsOrigins: props.corsOrigins,
+      removalPolicy,
+      access: props.access,
+      signingKeys: props.signingKeys,
+    });
     // Deleting an upload removes its outputs from the bucket, and queues their invalidation in the CDN's cache.
     const deleteUpload = this.api.functions.get('DeleteUpload');
     if (!deleteUpload) throw new Error('MediaPipeline: the route table has no DeleteUpload route to invalidate deleted media from');
@@ -210,6 +236,19 @@ export class MediaPipeline extends Construct {
       getConfig.bindWebSocketUrl(this.progress.stage);
     }
 
+    // Signed access: every function that hands out media URLs signs them (the record keeps plain URLs).
+    const signingKeys = this.cdn.signingKeys;
+    if (signingKeys) {
+      const signers = [
+        this.api.functions.get('GetUpload'),
+        this.api.functions.get('ListUploads'),
+        this.progress?.functions.get('Message'),
+        this.progress?.publishFunction,
+      ];
+      if (signers[0] === undefined || signers[1] === undefined) throw new Error('MediaPipeline: the route table has no GetUpload or ListUploads route to sign media URLs in');
+      for (const fn of signers) fn?.bindMediaSigner(signingKeys, this.cdn.mediaBaseUrl, signedUrlLifetime);
+    }
+
     this.demoPage = props.demoPage
       ? new DemoPage(this, 'DemoPage', { distribution: this.cdn.distribution, apiUrl: this.api.url, removalPolicy })
       : undefined;
@@ -226,4 +265,19 @@ function abortAfter(requested: Duration | undefined, policy: UploadPolicy): Dura
     );
   }
   return requested;
+}
+
+const MIN_SIGNED_URL_SECONDS = 60;
+const MAX_SIGNED_URL_SECONDS = 7 * 86_400;
+
+function checkSignedUrlLifetime(props: MediaPipelineProps): Duration {
+  if (props.signedUrlLifetime !== undefined && props.access !== 'signed') {
+    throw new Error(`signedUrlLifetime (${props.signedUrlLifetime.toHumanString()}) needs access: 'signed', got access: '${props.access ?? 'public'}'`);
+  }
+  const lifetime = props.signedUrlLifetime ?? Duration.hours(6);
+  const seconds = lifetime.toSeconds({ integral: false });
+  if (!Number.isInteger(seconds) || seconds < MIN_SIGNED_URL_SECONDS || seconds > MAX_SIGNED_URL_SECONDS) {
+    throw new Error(`signedUrlLifetime must be whole seconds from 1 minute to 7 days, got ${lifetime.toHumanString()}`);
+  }
+  return lifetime;
 }

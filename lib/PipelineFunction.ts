@@ -22,11 +22,12 @@ import { BucketGrants, type IBucket } from 'aws-cdk-lib/aws-s3';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
-import { CDN_ENV, ENV, PROGRESS_ENV, TRANSCODER_ENV } from '../lambdas/shared/config.js';
+import { CDN_ENV, ENV, MEDIA_ACCESS_ENV, PROGRESS_ENV, TRANSCODER_ENV } from '../lambdas/shared/config.js';
 import type { TranscoderSetting } from '../lambdas/process-upload/plan/transcoderRouting.js';
 import { MEDIA_ROOT, mediaPrefix, sourceKey } from '../lambdas/shared/keys.js';
 import type { UploadPolicy } from '../lambdas/shared/mediaPolicy.js';
 import { iamResourceFinding } from './iamResourceFinding.js';
+import type { MediaSigningKeys } from './MediaSigningKeys.js';
 import type { ConnectionsAccess } from './webSocketRoutes.js';
 
 /**
@@ -558,6 +559,28 @@ export class PipelineFunction extends Construct implements iam.IGrantable {
   bindDistribution(distribution: IDistribution): this {
     this.function.addEnvironment(CDN_ENV.distributionId, distribution.distributionId);
     distribution.grantCreateInvalidation(this);
+    return this;
+  }
+
+  /**
+   * Signed media access for a function that hands out media URLs: sets `MEDIA_ACCESS=signed`,
+   * `MEDIA_BASE_URL`, the URL lifetime and the active key's id and secret, and grants
+   * secretsmanager:GetSecretValue on that one secret (not `grantRead`, which adds DescribeSecret,
+   * which the code never calls).
+   */
+  bindMediaSigner(keys: MediaSigningKeys, mediaBaseUrl: string, urlLifetime: Duration): this {
+    this.function.addEnvironment(MEDIA_ACCESS_ENV.access, 'signed');
+    this.function.addEnvironment(ENV.mediaBaseUrl, mediaBaseUrl);
+    this.function.addEnvironment(MEDIA_ACCESS_ENV.urlLifetimeSeconds, String(urlLifetime.toSeconds()));
+    this.function.addEnvironment(MEDIA_ACCESS_ENV.signingKeyPairId, keys.activeKey.publicKey.publicKeyId);
+    this.function.addEnvironment(MEDIA_ACCESS_ENV.signingKeySecret, keys.activeKey.secret.secretArn);
+    keys.grantSign(this);
+    return this;
+  }
+
+  /** Sets `MEDIA_PUBLIC_KEYS`: the key group's public keys, for a function that checks signed URLs itself (no grant: they are public). */
+  bindMediaVerifier(keys: MediaSigningKeys): this {
+    this.function.addEnvironment(MEDIA_ACCESS_ENV.publicKeys, keys.publicKeysJson);
     return this;
   }
 

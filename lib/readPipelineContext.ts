@@ -3,6 +3,7 @@ import { Architecture } from 'aws-cdk-lib/aws-lambda';
 import type { Node } from 'constructs';
 import type { MediaKind } from '../lambdas/shared/mediaPolicy.js';
 import { TRANSCODER_SETTINGS, type TranscoderSetting } from '../lambdas/process-upload/plan/transcoderRouting.js';
+import type { MediaAccess } from '../lambdas/shared/config.js';
 import type { MediaPipelineProps } from './MediaPipeline.js';
 
 /**
@@ -40,6 +41,9 @@ export const CONTEXT_KEYS = {
   sweepInterval: 'duration',
   stallMargin: 'duration',
   progress: 'boolean',
+  access: 'public | signed',
+  signedUrlLifetime: 'duration',
+  signingKeys: 'list',
 } as const;
 
 const SIZE_UNITS: Record<string, (amount: number) => Size> = {
@@ -121,6 +125,10 @@ export function readPipelineContext(node: Node): MediaPipelineProps {
     processing: architecture !== undefined || transcoder !== undefined ? { architecture, transcoder } : undefined,
     sweep: sweepInterval !== undefined || stallMargin !== undefined ? { interval: sweepInterval, stallMargin } : undefined,
     progress: progress !== undefined ? { enabled: progress } : undefined,
+    // The construct checks the value and names it when it is neither public nor signed.
+    access: read('access') as MediaAccess | undefined,
+    signedUrlLifetime: optional(read('signedUrlLifetime'), (v) => duration('signedUrlLifetime', v)),
+    signingKeys: optional(read('signingKeys'), list),
   };
 }
 

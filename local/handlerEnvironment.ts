@@ -1,4 +1,4 @@
-import { ENV, PROCESSING_ENV, PROGRESS_ENV, SWEEP_ENV, TRANSCODER_ENV } from '../lambdas/shared/config.js';
+import { ENV, MEDIA_ACCESS_ENV, PROCESSING_ENV, PROGRESS_ENV, SWEEP_ENV, TRANSCODER_ENV } from '../lambdas/shared/config.js';
 import type { MediaConvertSettings } from '../lambdas/process-upload/mediaconvert/mediaConvertSettings.js';
 import type { TranscoderSetting } from '../lambdas/process-upload/plan/transcoderRouting.js';
 import type { UploadPolicy } from '../lambdas/shared/mediaPolicy.js';
@@ -41,6 +41,19 @@ export interface HandlerEnvironmentInput {
     /** Absent leaves the functions' default (20). */
     readonly maxConnectionsPerUser?: number;
   };
+  /**
+   * Signed media access: the local media server is the base of media URLs, and the functions
+   * sign with the local key, read from the local Secrets Manager endpoint. Absent: public access,
+   * media URLs point at the emulator's public media bucket.
+   */
+  readonly signedMedia?: {
+    readonly mediaBaseUrl: string;
+    readonly keyPairId: string;
+    readonly secretArn: string;
+    readonly publicKeysJson: string;
+    readonly urlLifetimeSeconds: number;
+    readonly secretsManagerEndpoint: string;
+  };
   /** The transcoder setting and MediaConvert (the emulator's) settings; absent: ffmpeg only. */
   readonly transcoder?: { readonly setting: TranscoderSetting; readonly mediaConvert: MediaConvertSettings };
 }
@@ -55,7 +68,17 @@ export function handlerEnvironment(input: HandlerEnvironmentInput): Record<strin
     [ENV.usageTable]: input.usageTable,
     [ENV.uploadsBucket]: input.uploadsBucket,
     [ENV.mediaBucket]: input.mediaBucket,
-    [ENV.mediaBaseUrl]: `${input.s3Endpoint}/${input.mediaBucket}`,
+    [ENV.mediaBaseUrl]: input.signedMedia?.mediaBaseUrl ?? `${input.s3Endpoint}/${input.mediaBucket}`,
+    ...(input.signedMedia
+      ? {
+          [MEDIA_ACCESS_ENV.access]: 'signed',
+          [MEDIA_ACCESS_ENV.urlLifetimeSeconds]: String(input.signedMedia.urlLifetimeSeconds),
+          [MEDIA_ACCESS_ENV.signingKeyPairId]: input.signedMedia.keyPairId,
+          [MEDIA_ACCESS_ENV.signingKeySecret]: input.signedMedia.secretArn,
+          [MEDIA_ACCESS_ENV.publicKeys]: input.signedMedia.publicKeysJson,
+          [MEDIA_ACCESS_ENV.secretsManagerEndpoint]: input.signedMedia.secretsManagerEndpoint,
+        }
+      : {}),
     [ENV.s3Endpoint]: input.s3Endpoint,
     [ENV.dynamoDbEndpoint]: input.dynamoDbEndpoint,
     [ENV.sqsEndpoint]: input.sqsEndpoint,

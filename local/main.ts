@@ -36,6 +36,11 @@ console.log(`media-pipeline local mode
   CDN        none: players read outputs from the S3 emulator, uncached, so a deleted output is gone at once (on AWS a delete invalidates its CloudFront copies; docs/local-mode.md)
   Data       ${local.dataDir}
   ffmpeg     ${local.ffmpeg ? `${local.ffmpeg.version}, from ${local.ffmpeg.source}` : 'none: processing is off (see the warning above)'}
+  Media      ${
+    local.mediaServerUrl
+      ? `signed: ${local.mediaServerUrl} serves media only on a valid CloudFront signature (403 otherwise), as CloudFront does on AWS; the API hands out signed URLs`
+      : `public: outputs straight from the S3 emulator's public bucket (on AWS through CloudFront); --media-access signed to require signatures`
+  }
   MediaConvert ${local.mediaConvert ? `emulated with that ffmpeg at ${local.mediaConvert.endpoint} (docs/local-mode.md says what only AWS proves)` : 'off: every video is transcoded by the ffmpeg run'}
   User       ${DEV_USER} (token valid for 30 days; ${anotherUser})
   Token      ${token}

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { UploadPolicy } from '../lambdas/shared/mediaPolicy.js';
+import { MEDIA_ACCESS_MODES, type MediaAccess } from '../lambdas/shared/config.js';
 import { TRANSCODER_SETTINGS, type TranscoderSetting } from '../lambdas/process-upload/plan/transcoderRouting.js';
 import type { LocalOptions } from './startLocal.js';
 
@@ -21,6 +22,8 @@ Runs the HTTP API, an S3 emulator and a DynamoDB emulator on this machine.
   --upload-policy <json>    UPLOAD_POLICY for the functions, e.g. '{"partUrlExpirySeconds":60}' [UPLOAD_POLICY]
   --transcoder <which>      auto, ffmpeg or mediaconvert (MediaConvert is emulated with ffmpeg) [LOCAL_TRANSCODER, default auto]
   --route-longer-than <s>   with auto, video longer than this goes to MediaConvert             [LOCAL_ROUTE_LONGER_THAN, default 600]
+  --media-access <which>    public or signed (the stack's access; signed: a media server checks CloudFront signatures) [LOCAL_MEDIA_ACCESS, default public]
+  --media-port <n>          port of the media server with signed access                        [LOCAL_MEDIA_PORT, default 4571]
   --verbose                 print the S3 emulator's request log
   --help                    print this help`;
 
@@ -55,6 +58,8 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
         'upload-policy': { type: 'string' },
         transcoder: { type: 'string' },
         'route-longer-than': { type: 'string' },
+        'media-access': { type: 'string' },
+        'media-port': { type: 'string' },
         verbose: { type: 'boolean' },
         help: { type: 'boolean' },
       },
@@ -83,6 +88,8 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
       uploadPolicy: policy === undefined ? undefined : uploadPolicy(policy),
       transcoder: transcoder(setting(values.transcoder, 'LOCAL_TRANSCODER')),
       mediaConvertRouting: routing(seconds(setting(values['route-longer-than'], 'LOCAL_ROUTE_LONGER_THAN'), '--route-longer-than')),
+      mediaAccess: mediaAccess(setting(values['media-access'], 'LOCAL_MEDIA_ACCESS')),
+      mediaPort: port(setting(values['media-port'], 'LOCAL_MEDIA_PORT'), '--media-port'),
       verbose: values.verbose ?? false,
     },
   };
@@ -99,6 +106,12 @@ function seconds(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
   if (!/^\d+(\.\d+)?$/.test(value)) throw new CliArgsError(`${flag} must be a number of seconds, got "${value}"`);
   return Number(value);
+}
+
+function mediaAccess(value: string | undefined): MediaAccess | undefined {
+  if (value === undefined) return undefined;
+  if ((MEDIA_ACCESS_MODES as readonly string[]).includes(value)) return value as MediaAccess;
+  throw new CliArgsError(`--media-access must be one of ${MEDIA_ACCESS_MODES.join(', ')}, got "${value}"`);
 }
 
 function transcoder(value: string | undefined): TranscoderSetting | undefined {

@@ -58,6 +58,12 @@ import { MEDIA_BUCKET_CORS, UPLOADS_BUCKET_CORS } from './s3/bucketCors.js';
 import type { AdaptedS3Operation } from './s3/s3OperationContext.js';
 import { startS3Emulator } from './s3/startS3Emulator.js';
 import { startSqsEndpoint } from './sqs/startSqsEndpoint.js';
+import { S3Client } from '@aws-sdk/client-s3';
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { MediaAccess } from '../lambdas/shared/config.js';
+import { openLocalSigningKey } from './media/LocalSigningKey.js';
+import { type MediaServer, startMediaServer } from './media/startMediaServer.js';
+import { startSecretsEndpoint } from './media/startSecretsEndpoint.js';
 import { type MediaConvertEmulator, startMediaConvertEmulator } from './mediaconvert/MediaConvertEmulator.js';
 import type { MediaConvertSettings } from '../lambdas/process-upload/mediaconvert/mediaConvertSettings.js';
 import { type MediaConvertRouting, resolveMediaConvertRouting, type TranscoderSetting } from '../lambdas/process-upload/plan/transcoderRouting.js';
@@ -127,6 +133,17 @@ export interface LocalOptions {
   readonly mediaConvertPort?: number;
   /** How often the status function asks about silent jobs; 0 only through `runSilentJobCheck()`. @default 60 */
   readonly silentJobCheckIntervalSeconds?: number;
+  /**
+   * The stack's `access`. With `signed`, media is served by a local media server that refuses
+   * unsigned, tampered and expired URLs (403) as CloudFront does, and playlists come from the
+   * playlist function; the media bucket is no longer public.
+   * @default 'public'
+   */
+  readonly mediaAccess?: MediaAccess;
+  /** The media server's port with signed access; 0 picks a free one. @default 4571, or the port of an earlier start in this process */
+  readonly mediaPort?: number;
+  /** The stack's `signedUrlLifetime`, in seconds. @default 21600 (6 hours) */
+  readonly signedUrlLifetimeSeconds?: number;
 }
 
 export interface LocalMode {
@@ -183,6 +200,10 @@ export interface LocalMode {
   readonly mediaConvert: MediaConvertEmulator | undefined;
   /** Has the status function ask about silent MediaConvert jobs now. */
   runSilentJobCheck(): Promise<void>;
+  /** `public`, or `signed` with the media server below. */
+  readonly mediaAccess: MediaAccess;
+  /** With signed access: the local media server (the base of media URLs); undefined with public access. */
+  readonly mediaServerUrl: string | undefined;
   /** Stops everything; events not yet delivered are kept for the next start. */
   stop(): Promise<void>;
 }
@@ -197,6 +218,14 @@ const SWEEP_FUNCTION_TIMEOUT_MS = 5 * 60_000;
 const PUBLISH_FUNCTION_TIMEOUT_MS = 30_000;
 const STATUS_FUNCTION_TIMEOUT_MS = 5 * 60_000;
 let lastMediaConvertPort: number | undefined;
+let lastMediaPort: number | undefined;
+let lastSecretsPort: number | undefined;
+const DEFAULT_MEDIA_PORT = 4571;
+const DEFAULT_SIGNED_URL_LIFETIME_SECONDS = 6 * 3600;
+const PLAYLIST_FUNCTION = 'serve-playlist';
+const PLAYLIST_FUNCTION_TIMEOUT_MS = 10_000;
+/** Stands in for the ARN of the stack's signing key secret. */
+const LOCAL_SIGNING_SECRET_ARN = `arn:aws:secretsmanager:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:secret:media-pipeline-local-media-signing-key`;
 const DEFAULT_SILENT_JOB_CHECK_SECONDS = 60;
 /** Stands in for the stack's job role: the emulator checks no IAM. */
 const LOCAL_MEDIACONVERT_ROLE = `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/media-pipeline-local-mediaconvert`;
@@ -233,6 +262,8 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
     log.warn(`processing is off: ${ffmpeg.problem}; uploads will stay 'uploaded'. To process them: ${FFMPEG_FIX}`);
   }
   const processor = ffmpeg && !('problem' in ffmpeg) ? ffmpeg : undefined;
+  const mediaAccess = options.mediaAccess ?? 'public';
+  if (mediaAccess !== 'public' && mediaAccess !== 'signed') throw new Error(`mediaAccess must be public or signed, got ${JSON.stringify(mediaAccess)}`);
 
   if (options.reset) await rm(dataDir, { recursive: true, force: true });
   await mkdir(dataDir, { recursive: true });
@@ -331,8 +362,9 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
       directory: join(dataDir, 's3'),
       buckets: [
         { name: LOCAL_RESOURCES.uploadsBucket, cors: UPLOADS_BUCKET_CORS },
-        // Outputs are public behind the CDN in the stack; here players read them from the emulator.
-        { name: LOCAL_RESOURCES.mediaBucket, cors: MEDIA_BUCKET_CORS, publicRead: true },
+        // With public access, players read outputs from the emulator as from the CDN; with signed
+        // access only through the media server, which checks signatures as CloudFront does.
+        { name: LOCAL_RESOURCES.mediaBucket, cors: MEDIA_BUCKET_CORS, publicRead: mediaAccess === 'public' },
       ],
       credentials,
       verbose: options.verbose,
@@ -441,6 +473,52 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
     stops.push(gateway.close);
     // The management API answers loopback only; the functions call it there (or on the one host the API listens on).
     const callbackUrl = (loopbackUrl(host, gateway.port, '') ?? `http://${host}:${gateway.port}`).replace(/\/$/, '');
+
+    let mediaServer: MediaServer | undefined;
+    let signedMedia: Parameters<typeof handlerEnvironment>[0]['signedMedia'];
+    if (mediaAccess === 'signed') {
+      const key = await openLocalSigningKey(join(dataDir, 'media-signing-key.pem'));
+      // Loopback only: it hands the private key to whoever asks, like the functions' own Secrets Manager would with their role.
+      const secrets = await startSecretsEndpoint({ host: '127.0.0.1', port: lastSecretsPort ?? 0, secrets: new Map([[LOCAL_SIGNING_SECRET_ARN, key.privateKeyPem]]) });
+      stops.push(secrets.stop);
+      lastSecretsPort = Number(new URL(secrets.endpoint).port);
+      const mediaS3 = new S3Client({
+        endpoint: `http://127.0.0.1:${s3.port}`,
+        region: LOCAL_REGION,
+        credentials,
+        forcePathStyle: true,
+        requestChecksumCalculation: 'WHEN_REQUIRED',
+        responseChecksumValidation: 'WHEN_REQUIRED',
+      });
+      mediaServer = await startMediaServer({
+        host,
+        port: options.mediaPort ?? lastMediaPort ?? DEFAULT_MEDIA_PORT,
+        publicHost,
+        s3: mediaS3,
+        bucket: LOCAL_RESOURCES.mediaBucket,
+        publicKeys: new Map([[key.keyPairId, key.publicKey]]),
+        invokePlaylistFunction: async (event) => {
+          await environmentReady;
+          const result = await invokeFunction<APIGatewayProxyStructuredResultV2>(PLAYLIST_FUNCTION, event, PLAYLIST_FUNCTION_TIMEOUT_MS);
+          if (result === NO_HANDLER) throw new Error(`lambdas/${PLAYLIST_FUNCTION}/handler.ts does not exist`);
+          return result;
+        },
+        log,
+      });
+      stops.push(async () => {
+        await mediaServer?.stop();
+        mediaS3.destroy();
+      });
+      lastMediaPort = Number(new URL(mediaServer.baseUrl).port);
+      signedMedia = {
+        mediaBaseUrl: mediaServer.baseUrl,
+        keyPairId: key.keyPairId,
+        secretArn: LOCAL_SIGNING_SECRET_ARN,
+        publicKeysJson: JSON.stringify({ [key.keyPairId]: key.publicKeyPem }),
+        urlLifetimeSeconds: options.signedUrlLifetimeSeconds ?? DEFAULT_SIGNED_URL_LIFETIME_SECONDS,
+        secretsManagerEndpoint: secrets.endpoint,
+      };
+    }
     const webSocketUrl = `ws://${publicHost.includes(':') ? `[${publicHost}]` : publicHost}:${gateway.port}${WEBSOCKET_PATH}`;
 
     applyHandlerEnvironment(
@@ -470,6 +548,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
           maxConnectionsPerUser: options.maxConnectionsPerUser,
         },
         transcoder: mediaConvertSettings ? { setting: transcoder, mediaConvert: mediaConvertSettings } : undefined,
+        signedMedia,
       }),
     );
     environmentSet();
@@ -549,6 +628,8 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
       runSweep: () => sweep.runNow(),
       mediaConvert,
       runSilentJobCheck: () => silentJobCheck.runNow(),
+      mediaAccess,
+      mediaServerUrl: mediaServer?.baseUrl,
       stop: () => (stopping ??= stopAll()),
     };
   } catch (error) {

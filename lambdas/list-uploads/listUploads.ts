@@ -4,6 +4,7 @@ import { uploadsTableName } from '../shared/config.js';
 import { dynamo } from '../shared/dynamo.js';
 import type { ApiRequest } from '../shared/http/apiRequest.js';
 import type { ApiResponse } from '../shared/http/httpHandler.js';
+import { withMediaAccess } from '../shared/mediaAccess/mediaSigner.js';
 import { type PublicUpload, toPublicUpload, type UploadRecord } from '../shared/uploadRecord.js';
 import { encodeListCursor, type ListCursorKey } from './listCursor.js';
 import { MAX_LIST_LIMIT, parseListQuery } from './parseListQuery.js';
@@ -62,6 +63,6 @@ export async function listUploads(request: ApiRequest): Promise<ApiResponse> {
     if (next === undefined || items.length === limit) break;
   }
 
-  const body: UploadList = { items: items.map(toPublicUpload), ...(next === undefined ? {} : { cursor: encodeListCursor(next) }) };
+  const body: UploadList = { items: await Promise.all(items.map((item) => withMediaAccess(toPublicUpload(item)))), ...(next === undefined ? {} : { cursor: encodeListCursor(next) }) };
   return { statusCode: 200, body };
 }

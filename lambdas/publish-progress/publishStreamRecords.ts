@@ -2,6 +2,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { logger } from '../shared/logger.js';
+import { withMediaAccess } from '../shared/mediaAccess/mediaSigner.js';
 import { uploadEvent } from '../shared/progress/uploadEvent.js';
 import type { UploadRecord } from '../shared/uploadRecord.js';
 import { fanOut } from './fanOut.js';
@@ -29,7 +30,7 @@ export async function publishStreamRecords(event: DynamoDBStreamEvent): Promise<
     [...byUpload.values()].map(async (writes) => {
       for (const [index, { record }] of writes.entries()) {
         try {
-          await fanOut(uploadEvent(record), record.ownerId);
+          await fanOut(uploadEvent(await withMediaAccess(record)), record.ownerId);
         } catch (error) {
           logger.error('Could not read the subscribers of an upload write; the stream retries it', {
             uploadId: record.uploadId,

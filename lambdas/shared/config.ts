@@ -1,3 +1,4 @@
+import { createPublicKey, type KeyObject } from 'node:crypto';
 import { ConfigError } from './errors.js';
 import { MAX_CONNECTIONS_PER_OWNER as DEFAULT_MAX_CONNECTIONS_PER_USER } from '../../client/protocol.js';
 import { DEFAULT_UPLOAD_POLICY, type UploadPolicy } from './mediaPolicy.js';
@@ -274,4 +275,73 @@ export function jwtSettings(): JwtSettings {
   if (audience.length === 0) throw new ConfigError(`${PROGRESS_ENV.jwtAudience} names no audience`);
   const jwksUrl = optional(PROGRESS_ENV.jwksUrl);
   return { issuer: required(PROGRESS_ENV.jwtIssuer), audience, ...(jwksUrl === undefined ? {} : { jwksUrl }) };
+}
+
+/** Media access (lib/Cdn.ts `access`): set on the functions that hand out or serve media URLs. */
+export const MEDIA_ACCESS_ENV = {
+  access: 'MEDIA_ACCESS',
+  urlLifetimeSeconds: 'MEDIA_URL_LIFETIME_SECONDS',
+  signingKeyPairId: 'MEDIA_SIGNING_KEY_PAIR_ID',
+  signingKeySecret: 'MEDIA_SIGNING_KEY_SECRET',
+  publicKeys: 'MEDIA_PUBLIC_KEYS',
+  secretsManagerEndpoint: 'SECRETS_MANAGER_ENDPOINT',
+} as const;
+
+export const MEDIA_ACCESS_MODES = ['public', 'signed'] as const;
+export type MediaAccess = (typeof MEDIA_ACCESS_MODES)[number];
+
+/** `MEDIA_ACCESS`: `signed` when CloudFront serves media only on a valid signature; unset means `public`. */
+export function mediaAccess(): MediaAccess {
+  const raw = optional(MEDIA_ACCESS_ENV.access) ?? 'public';
+  if (!(MEDIA_ACCESS_MODES as readonly string[]).includes(raw)) {
+    throw new ConfigError(`${MEDIA_ACCESS_ENV.access} must be one of ${MEDIA_ACCESS_MODES.join(', ')}, got ${raw}`);
+  }
+  return raw as MediaAccess;
+}
+
+export interface MediaSigningSettings {
+  /** The CloudFront public key id URLs are signed for (`Key-Pair-Id`). */
+  readonly keyPairId: string;
+  /** The Secrets Manager secret (ARN) that holds its private key, PEM. */
+  readonly secretId: string;
+  /** How long a signed URL works. */
+  readonly urlLifetimeSeconds: number;
+}
+
+/** What a function that signs media URLs needs (only under `signed` access). */
+export function mediaSigningSettings(): MediaSigningSettings {
+  const rawLifetime = required(MEDIA_ACCESS_ENV.urlLifetimeSeconds);
+  const urlLifetimeSeconds = Number(rawLifetime);
+  if (!Number.isInteger(urlLifetimeSeconds) || urlLifetimeSeconds < 60) {
+    throw new ConfigError(`${MEDIA_ACCESS_ENV.urlLifetimeSeconds} must be a whole number of seconds, at least 60, got ${rawLifetime}`);
+  }
+  return { keyPairId: required(MEDIA_ACCESS_ENV.signingKeyPairId), secretId: required(MEDIA_ACCESS_ENV.signingKeySecret), urlLifetimeSeconds };
+}
+
+/** The key group's public keys by id (`MEDIA_PUBLIC_KEYS`, JSON `{ id: PEM }`), for the playlist origin's own check. */
+export function mediaPublicKeys(): ReadonlyMap<string, KeyObject> {
+  const raw = required(MEDIA_ACCESS_ENV.publicKeys);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch (cause) {
+    throw new ConfigError(`${MEDIA_ACCESS_ENV.publicKeys} is not valid JSON: ${raw.slice(0, 80)}`, { cause });
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed) || Object.keys(parsed).length === 0) {
+    throw new ConfigError(`${MEDIA_ACCESS_ENV.publicKeys} must be a JSON object of at least one key id and PEM, got ${raw.slice(0, 80)}`);
+  }
+  const keys = new Map<string, KeyObject>();
+  for (const [id, pem] of Object.entries(parsed)) {
+    try {
+      keys.set(id, createPublicKey(String(pem)));
+    } catch (cause) {
+      throw new ConfigError(`${MEDIA_ACCESS_ENV.publicKeys}: the key of ${id} is not a PEM public key`, { cause });
+    }
+  }
+  return keys;
+}
+
+/** Set only in local mode: the URL of local mode's Secrets Manager endpoint. */
+export function secretsManagerEndpoint(): string | undefined {
+  return optional(MEDIA_ACCESS_ENV.secretsManagerEndpoint);
 }

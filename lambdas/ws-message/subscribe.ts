@@ -5,6 +5,7 @@ import {
   WEBSOCKET_LIMITS,
 } from '../../client/protocol.js';
 import { ownerTopic, uploadTopic } from '../shared/progress/subscriptionKeys.js';
+import { withMediaAccess } from '../shared/mediaAccess/mediaSigner.js';
 import { uploadEvent } from '../shared/progress/uploadEvent.js';
 import { isUploadId } from '../shared/validation/uploadId.js';
 import type { ConnectionIdentity } from './connectionIdentity.js';
@@ -48,12 +49,13 @@ export async function subscribe(identity: ConnectionIdentity, uploadId: string |
 
   if (uploadId === undefined) {
     const records = await unfinishedUploads(identity.ownerId);
-    return [...records.map(uploadEvent), { type: 'subscribed' }];
+    const granted = await Promise.all(records.map((record) => withMediaAccess(record)));
+    return [...granted.map(uploadEvent), { type: 'subscribed' }];
   }
   const record = await findUploadRecord(uploadId);
   // Deleted between the check and now: the subscription stays harmless until the connection ends.
   if (!record) return [notFound(uploadId)];
-  return [uploadEvent(record), { type: 'subscribed', uploadId }];
+  return [uploadEvent(await withMediaAccess(record)), { type: 'subscribed', uploadId }];
 }
 
 async function isOwnUpload(uploadId: string, ownerId: string): Promise<boolean> {

@@ -53,6 +53,9 @@ export const mediaInfoSchema = z
     thumbnails: z.object({ spriteUrl: z.url(), vttUrl: z.url() }).optional(),
     waveformUrl: z.url().optional(),
     images: z.array(z.object({ width: z.int(), height: z.int(), url: z.url() })).optional(),
+    urlsExpireAt: timestamp
+      .optional()
+      .describe('With signed media access (the stack\'s access: signed), when the signed URLs above stop working; absent with public access, whose URLs do not expire. Ask again for fresh ones.'),
   })
   .register(responseComponents, { id: 'Media', description: 'What processing learned and produced: whole once ready; while processing, what is already published (poster, then a stream that grows)' });
 

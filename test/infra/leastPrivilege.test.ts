@@ -51,7 +51,10 @@ function explain(resources: TemplateResources, fn: PipelineFunction, code: Bundl
   return `${fn.node.path} (${relative(PROJECT_ROOT, fn.entry)}) needs:\n${lines.sort().join('\n')}`;
 }
 
-const stack = buildPipelineApp(testApp());
+// With signed media access: every function of the default app is there, plus the playlist origin
+// and the key maker, and the functions that hand out media URLs call Secrets Manager in their
+// bundles under either access (under public access the code never reaches the call).
+const stack = buildPipelineApp(testApp({ context: { access: 'signed' } }));
 const resources = Template.fromStack(stack).toJSON().Resources as TemplateResources;
 const functions = stack.node.findAll().filter((construct): construct is PipelineFunction => construct instanceof PipelineFunction);
 const code = new Map<string, BundleCalls>();
@@ -63,7 +66,7 @@ beforeAll(async () => {
 });
 
 describe('least privilege, derived from the code each function bundles', () => {
-  it('covers every function the app deploys: one per route, processing, dead letters, expiry, the sweep, MediaConvert status, CDN invalidation and live progress', () => {
+  it('covers every function the app deploys: one per route, processing, dead letters, expiry, the sweep, MediaConvert status, CDN invalidation, live progress and signed media', () => {
     const handlers = functions.map((fn) => relative(PROJECT_ROOT, fn.entry));
     const expected = [
       ...ROUTES.map((route) => route.handler),
@@ -76,6 +79,8 @@ describe('least privilege, derived from the code each function bundles', () => {
       ...WEBSOCKET_ROUTES.map((route) => route.handler),
       WEBSOCKET_AUTHORIZER_FUNCTION.handler,
       PUBLISH_PROGRESS_FUNCTION.handler,
+      'serve-playlist',
+      'make-signing-key',
     ];
     expect(handlers).toEqual(expect.arrayContaining(expected.map((handler) => `lambdas/${handler}/handler.ts`)));
   });
@@ -114,7 +119,7 @@ describe('least privilege, derived from the code each function bundles', () => {
   });
 
   it('catches a grant beyond the code and a call without a grant (the check itself can fail)', () => {
-    const app = testApp();
+    const app = testApp({ context: { access: 'signed' } });
     const wider = buildPipelineApp(app);
     const getUpload = wider.node.findAll().find((construct): construct is PipelineFunction => construct instanceof PipelineFunction && construct.entry.endsWith('get-upload/handler.ts'))!;
     const pipeline = wider.pipeline;

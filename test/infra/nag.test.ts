@@ -23,6 +23,10 @@ describe('cdk-nag AwsSolutions over the whole app', () => {
     expect(findings({ context })).toEqual([]);
   });
 
+  it('finds nothing unacknowledged with signed media access and a rotation in progress (two keys)', () => {
+    expect(findings({ context: { access: 'signed', signingKeys: '2,1' } })).toEqual([]);
+  });
+
   it('finds nothing unacknowledged with threat protection on', () => {
     expect(findings({ context: { threatProtection: 'true' } })).toEqual([]);
   });

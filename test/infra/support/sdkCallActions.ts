@@ -54,6 +54,10 @@ export const SDK_CALL_ACTIONS: Readonly<Record<string, Readonly<Record<string, r
     BatchWriteItemCommand: ['dynamodb:BatchWriteItem'],
     DescribeTableCommand: ['dynamodb:DescribeTable'],
   },
+  '@aws-sdk/client-secrets-manager': {
+    GetSecretValueCommand: ['secretsmanager:GetSecretValue'],
+    PutSecretValueCommand: ['secretsmanager:PutSecretValue'],
+  },
   '@aws-sdk/client-sqs': {
     SendMessageCommand: ['sqs:SendMessage'],
     SendMessageBatchCommand: ['sqs:SendMessage'],

@@ -86,6 +86,12 @@ describe('parseCliArgs', () => {
     expect(() => parseCliArgs(['--transcoder', 'handbrake'], {})).toThrow(new CliArgsError('--transcoder must be one of auto, ffmpeg, mediaconvert, got "handbrake"'));
   });
 
+  it('chooses the media access and the media server port, and refuses an access it does not know', () => {
+    expect(parseCliArgs(['--media-access', 'signed', '--media-port', '0'], {})).toMatchObject({ options: { mediaAccess: 'signed', mediaPort: 0 } });
+    expect(parseCliArgs([], { LOCAL_MEDIA_ACCESS: 'signed' })).toMatchObject({ options: { mediaAccess: 'signed' } });
+    expect(() => parseCliArgs(['--media-access', 'private'], {})).toThrow(new CliArgsError('--media-access must be one of public, signed, got "private"'));
+  });
+
   it('asks for help', () => {
     expect(parseCliArgs(['--help'], {})).toEqual({ help: true });
   });

@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { fromCloudFrontBase64, toCloudFrontBase64 } from '../../../../../lambdas/shared/mediaAccess/cloudFrontBase64.js';
+
+describe('CloudFront base64', () => {
+  it('replaces +, = and / with -, _ and ~, as CloudFront expects in signed URLs', () => {
+    const bytes = Buffer.from([0xfb, 0xff, 0xbf, 0x00]);
+    expect(bytes.toString('base64')).toBe('+/+/AA==');
+    expect(toCloudFrontBase64(bytes)).toBe('-~-~AA__');
+  });
+
+  it('reads back what it wrote', () => {
+    const bytes = Buffer.from(Array.from({ length: 256 }, (_, index) => index));
+    expect(fromCloudFrontBase64(toCloudFrontBase64(bytes))).toEqual(bytes);
+  });
+
+  it('refuses characters outside its alphabet (standard base64, percent escapes)', () => {
+    expect(fromCloudFrontBase64('+/+/AA==')).toBeUndefined();
+    expect(fromCloudFrontBase64('AA%3D')).toBeUndefined();
+  });
+});
