@@ -69,7 +69,8 @@ export async function invalidateMedia(records: readonly SQSRecord[]): Promise<SQ
     const path = invalidationPath(uploadId);
     byPath.set(path, [...(byPath.get(path) ?? []), record]);
   }
-  const paths = [...byPath.keys()].slice(0, MAX_WILDCARD_PATHS);
+  // The first to arrive, sorted: the same messages received again in another order send the very same batch.
+  const paths = [...byPath.keys()].slice(0, MAX_WILDCARD_PATHS).sort();
   const covered = paths.flatMap((path) => byPath.get(path) ?? []);
   failures.push(...records.filter((record) => !failures.includes(record) && !covered.includes(record)));
   if (paths.length === 0) return batchResponse(failures);
@@ -85,6 +86,11 @@ export async function invalidateMedia(records: readonly SQSRecord[]): Promise<SQ
     logger.info('Invalidated the outputs of removed uploads in the CDN', { invalidationId: Invalidation?.Id, callerReference: reference, paths });
     return batchResponse(failures);
   } catch (error) {
+    if ((error as Error).name === 'InvalidationBatchAlreadyExists') {
+      // The reference is these very messages': CloudFront took them before (an answer lost).
+      logger.info('CloudFront already has the invalidation of these requests', { callerReference: reference, paths });
+      return batchResponse(failures);
+    }
     const busy = (error as Error).name === 'TooManyInvalidationsInProgress';
     const details = { callerReference: reference, paths, error };
     if (busy) logger.warn('CloudFront has too many invalidations in progress; the requests wait and are sent again', details);

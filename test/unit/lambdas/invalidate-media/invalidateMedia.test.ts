@@ -104,6 +104,25 @@ describe('invalidateMedia', () => {
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: `m${MAX_WILDCARD_PATHS}` }, { itemIdentifier: `m${MAX_WILDCARD_PATHS + 1}` }]);
   });
 
+  it('sends the very same batch for the same messages received again in another order', async () => {
+    const one = request('m1', { uploadId: uploadId(1) });
+    const two = request('m2', { uploadId: uploadId(2) });
+    await invalidateMedia([two, one]);
+    await invalidateMedia([one, two]);
+    const [first, second] = cloudFront.commandCalls(CreateInvalidationCommand).map((call) => call.args[0].input);
+    expect(second).toEqual(first);
+  });
+
+  it('counts an invalidation CloudFront already holds under this reference as done (its answer was lost)', async () => {
+    const exists = Object.assign(new Error('The caller reference is already in use'), { name: 'InvalidationBatchAlreadyExists' });
+    cloudFront.on(CreateInvalidationCommand).rejects(exists);
+
+    const response = await invalidateMedia([request('m1', { uploadId: uploadId(1) })]);
+
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(sqs).not.toHaveReceivedAnyCommand();
+  });
+
   it('while CloudFront has too many invalidations in progress, returns every message after delaying each by a backoff of its receive count', async () => {
     cloudFront.on(CreateInvalidationCommand).rejects(busy());
     const records = [request('m1', { uploadId: uploadId(1) }, 1), request('m2', { uploadId: uploadId(2) }, 3)];
