@@ -15,6 +15,8 @@ export interface WorkContext {
   readonly ffprobe: string;
   readonly limits: ProcessingLimits;
   readonly progress: ProgressReporter;
+  /** An earlier delivery of the event may have run and published outputs (a retry). */
+  readonly earlierAttempt: boolean;
   /** Milliseconds left before the upload must be failed as TIMED_OUT. */
   timeLeftMs(): number;
   /** Public URL of an output, from its path relative to `outputDir`. */

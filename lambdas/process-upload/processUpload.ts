@@ -88,7 +88,7 @@ export async function processUpload(uploadId: string, attempt: Attempt): Promise
   let source: SourceServer | undefined;
   try {
     source = await SourceServer.start({ s3, bucket: uploadsBucket, key: record.sourceKey });
-    const outcome = await processClaimed(record, source.url, workDir, progress, attempt.deadline, state);
+    const outcome = await processClaimed(record, source.url, workDir, progress, attempt, state);
     await progress.settle();
     if ('job' in outcome) {
       await handOverToMediaConvert(outcome.job, { uploadId, uploadsBucket, sourceKey: record.sourceKey, mediaBucket });
@@ -115,10 +115,11 @@ async function processClaimed(
   sourceUrl: string,
   workDir: string,
   progress: ProgressReporter,
-  deadline: number,
+  attempt: Attempt,
   state: { publishing: boolean },
 ): Promise<{ readonly media: MediaInfo } | { readonly job: TranscodeJob }> {
   const { uploadId } = record;
+  const { deadline } = attempt;
   const outputDir = join(workDir, 'out');
   const scratchDir = join(workDir, 'scratch');
   await Promise.all([mkdir(outputDir), mkdir(scratchDir)]);
@@ -152,6 +153,7 @@ async function processClaimed(
     ffprobe,
     limits,
     progress,
+    earlierAttempt: attempt.receiveCount > 1,
     timeLeftMs,
     outputUrl,
     publishNow: async (localPath, relativePath, options) => {

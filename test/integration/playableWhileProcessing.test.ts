@@ -134,3 +134,29 @@ describe('a video cancelled while it is watched', () => {
     expect(await h.outputKeys(uploadId)).toEqual([]);
   });
 });
+
+describe('a retried run (the event delivered a second time)', () => {
+  it('publishes nothing ahead, so playlists an earlier attempt published never shrink, and ends with the same kind of playlists', async () => {
+    const uploadId = await h.upload(clip, MP4);
+    const delivery = h.deliver(uploadId, 2);
+    let playableMidway = false;
+    let done = false;
+    void delivery.finally(() => {
+      done = true;
+    });
+    for (let i = 0; i < MAX_POLLS && !done; i++) {
+      const record = await h.record(uploadId);
+      if (record.status === 'processing' && record.media?.hlsUrl) playableMidway = true;
+      await sleep(POLL_MS);
+    }
+    expect(await delivery).toEqual({ batchItemFailures: [] });
+    expect(playableMidway).toBe(false);
+    const ready = await h.record(uploadId);
+    expect(ready.media).toMatchObject({ playable: true });
+    const master = await fetchText(ready.media?.hlsUrl as string);
+    const playlist = await fetchText(new URL(uris(master.text)[0] as string, ready.media?.hlsUrl).href);
+    expect(playlist.text).toContain('#EXT-X-PLAYLIST-TYPE:EVENT\n#EXT-X-INDEPENDENT-SEGMENTS\n#EXT-X-START:TIME-OFFSET=0\n');
+    expect(playlist.text).toContain('#EXT-X-TARGETDURATION:7\n');
+    expect(playlist.text.trimEnd().endsWith('#EXT-X-ENDLIST')).toBe(true);
+  });
+});

@@ -80,6 +80,7 @@ export class LiveLadder {
 
   /** One look at ffmpeg's playlists; public so tests can step it without timers. */
   async poll(): Promise<void> {
+    if (this.stopped) return;
     const { options } = this;
     let grew = false;
     for (const name of options.renditions) {
@@ -92,6 +93,16 @@ export class LiveLadder {
       const out = this.published.get(name) as MediaSegment[];
       const fresh = this.publishable(parseMediaPlaylist(text)).slice(out.length);
       if (fresh.length === 0) continue;
+      if (fresh.some((segment) => Math.round(segment.durationSeconds) > options.targetDurationSeconds)) {
+        // The declared target cannot change once published; the final publish states a larger one.
+        this.stopped = true;
+        logger.warn('A segment is longer than the target duration published; the rest is published when encoding ends', {
+          uploadId: options.uploadId,
+          rendition: name,
+          targetDurationSeconds: options.targetDurationSeconds,
+        });
+        return;
+      }
       for (const segment of fresh) {
         await options.publish(join(options.outputDir, name, segment.uri), `${name}/${segment.uri}`);
         out.push(segment);

@@ -21,7 +21,7 @@ import { progressPercent } from './ffmpegProgress.js';
 import { publishPoster } from './publishPoster.js';
 import { runFfmpeg } from './runFfmpeg.js';
 import { spriteArgs, thumbnailFramesArgs } from './thumbnailSprite.js';
-import { videoHlsArgs } from './videoHlsArgs.js';
+import { VIDEO_BUFFER_SECONDS, videoHlsArgs } from './videoHlsArgs.js';
 
 /**
  * Video on ffmpeg, from the plan: first the poster (seeking the original: seconds, whatever the
@@ -44,29 +44,32 @@ export async function transcodeVideo(work: WorkContext, media: ValidMedia): Prom
     outputDir: work.outputDir,
     scratchDir: work.scratchDir,
     targetDurationSeconds: liveTargetDuration(plan),
-    masterPlaylist: () => masterPlaylist(playlistOrder(renditions).map((i) => capVariant(renditions[i] as RenditionPlan, hasAudio))),
+    masterPlaylist: () => masterPlaylist(playlistOrder(renditions).map((i) => capVariant(renditions[i] as RenditionPlan, hasAudio, liveTargetDuration(plan)))),
     publish: (localPath, relativePath, options) => work.publishNow(localPath, relativePath, options),
     onPlayable: () => work.progress.reportMedia({ kind: 'video', posterUrl, hlsUrl: work.outputUrl(MASTER_PLAYLIST), playable: true }),
     publishAtOnceUntilSeconds: media.durationSeconds === undefined ? undefined : media.durationSeconds - plan.segmentSeconds - MIN_SEGMENT_SECONDS,
   });
-  live.start();
+  // A retried run never publishes ahead: the playlists an earlier attempt published would shrink.
+  if (!work.earlierAttempt) live.start();
   try {
     await encodeLadder(work, media, plan);
   } finally {
     await live.stop();
   }
 
+  // One decision for every rendition, so they keep the same segments: a video shorter than it
+  // stated may end in a sliver after a segment already out, and then it stays.
+  const playlists = renditions.map((r) => join(work.outputDir, renditionPlaylist(r.name)));
+  const sliverStays = (await Promise.all(renditions.map((r, i) => lastButOnePublished(playlists[i] as string, live.publishedSegments(r.name))))).some(Boolean);
   const stats = await Promise.all(
-    renditions.map(async (r) => {
-      const path = join(work.outputDir, renditionPlaylist(r.name));
-      // A video shorter than it stated may end in a sliver after a segment already out; it stays.
-      if (!(await lastButOnePublished(path, live.publishedSegments(r.name)))) await foldShortFinalSegment(path);
-      let text = await readFile(path, 'utf8');
-      // Published while encoding: the playlist players hold only grows, so it ends as it began.
-      if (live.publishedAny) {
-        text = eventPlaylist({ targetDurationSeconds: liveTargetDuration(plan), segments: parseMediaPlaylist(text), ended: true });
-        await writeFile(path, text);
-      }
+    playlists.map(async (path) => {
+      if (!sliverStays) await foldShortFinalSegment(path);
+      // The playlists players may hold (published while encoding, by this or an earlier attempt)
+      // only grow: they end as they began, with the same target duration.
+      const segments = parseMediaPlaylist(await readFile(path, 'utf8'));
+      const targetDurationSeconds = Math.max(liveTargetDuration(plan), ...segments.map((segment) => Math.round(segment.durationSeconds)));
+      const text = eventPlaylist({ targetDurationSeconds, segments, ended: true });
+      await writeFile(path, text);
       return measureRendition(path, text);
     }),
   );
@@ -101,14 +104,18 @@ function liveTargetDuration(plan: VideoPlan): number {
 }
 
 /**
- * A variant of the master published while encoding, when nothing is measured yet: BANDWIDTH from
- * the rung's caps plus a tenth for MPEG-TS overhead (the encoder stays under its cap, so this
- * bounds the peak a player must sustain); the final master states the measured figures.
+ * A variant of the master published while encoding, when nothing is measured yet: BANDWIDTH is a
+ * bound on the peak segment bit rate, not an estimate. The encoder may spend its whole buffer
+ * (VIDEO_BUFFER_SECONDS at the cap) above the cap within the shortest run the peak counts (half a
+ * target duration), audio runs at its rate, and MPEG-TS adds up to a tenth. The final master
+ * states the measured figures. (Cap × 1.1 was exceeded by 12% on a 240p rung of random noise.)
  */
-function capVariant(rendition: RenditionPlan, hasAudio: boolean) {
+function capVariant(rendition: RenditionPlan, hasAudio: boolean, targetDurationSeconds: number) {
+  const shortestRun = targetDurationSeconds / 2;
+  const videoKbps = rendition.videoKbps * (1 + VIDEO_BUFFER_SECONDS / shortestRun);
   return {
     uri: renditionPlaylist(rendition.name),
-    bandwidth: Math.round((rendition.videoKbps + (hasAudio ? rendition.audioKbps : 0)) * 1000 * 1.1),
+    bandwidth: Math.round((videoKbps + (hasAudio ? rendition.audioKbps : 0)) * 1000 * 1.1),
     codecs: renditionCodecs(rendition, hasAudio),
     width: rendition.width,
     height: rendition.height,

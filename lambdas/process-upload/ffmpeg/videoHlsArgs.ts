@@ -24,6 +24,8 @@ export interface VideoHlsInput {
 
 /** Quality target under each rung's bitrate cap (x264's CRF scale; 23 is its default). */
 export const VIDEO_CRF = 23;
+/** The encoder's buffer, in seconds at the cap: any stretch may carry this much above the cap. */
+export const VIDEO_BUFFER_SECONDS = 2;
 
 /**
  * One ffmpeg run for the whole ladder: the source is decoded once, split, scaled per rung and
@@ -39,7 +41,8 @@ export function videoHlsArgs(options: VideoHlsInput): string[] {
   const topFps = Math.max(...renditions.map((r) => r.fps));
   // A source that states no plausible rate (variable-rate WebM, a crafted 2000 fps) is brought to
   // the top rendition's rate too: left alone, the HLS muxer would write whatever rate it claims.
-  const convertFps = options.sourceFps === undefined || options.sourceFps > topFps + 0.01;
+  // A slower source than the plan's lowest rate repeats frames up to it.
+  const convertFps = options.sourceFps === undefined || Math.abs(options.sourceFps - topFps) > 0.01;
   const head = `[0:${options.videoStreamIndex}]${convertFps ? `${fpsFilter(topFps)},` : ''}split=${renditions.length}`;
   const graph = [
     `${head}${renditions.map((_, i) => `[s${i}]`).join('')}`,
@@ -58,7 +61,7 @@ export function videoHlsArgs(options: VideoHlsInput): string[] {
     '-level:v', r.level.name,
     '-crf', String(VIDEO_CRF),
     '-maxrate', `${r.videoKbps}k`,
-    '-bufsize', `${r.videoKbps * 2}k`,
+    '-bufsize', `${r.videoKbps * VIDEO_BUFFER_SECONDS}k`,
     '-force_key_frames', `expr:gte(t,n_forced*${keyframe})`,
     '-sc_threshold', '0',
     ...(options.audioStreamIndex === undefined ? [] : ['-c:a', 'aac', '-b:a', `${r.audioKbps}k`, '-ac', '2']),

@@ -43,6 +43,12 @@ export const MAX_OUTPUT_FPS = 60;
  */
 export const LOW_RUNG_MAX_SHORT_SIDE = 480;
 export const LOW_RUNG_MAX_FPS = 30;
+/**
+ * Lowest output frame rate; slower sources (a slideshow at 0.4 fps) repeat frames up to it, so a
+ * keyframe can land on every 2 s mark and segments stay within a second of their 6 s (at 0.4 fps
+ * the cuts fell at 7.5 s, past the target duration the playlists declare).
+ */
+export const MIN_OUTPUT_FPS = 1;
 /** Frame rate assumed when the probe states none. */
 const FALLBACK_FPS = 30;
 
@@ -131,9 +137,9 @@ function plan(rung: Rung, width: number, height: number, fps: number): Rendition
   };
 }
 
-/** The source rate, halved until it is at most MAX_OUTPUT_FPS; rounded to 3 decimals. */
+/** The source rate, halved until it is at most MAX_OUTPUT_FPS, at least MIN_OUTPUT_FPS; rounded to 3 decimals. */
 export function outputFps(sourceFps: number | undefined): number {
-  return halvedTo(sourceFps !== undefined && sourceFps > 0 ? sourceFps : FALLBACK_FPS, MAX_OUTPUT_FPS);
+  return Math.max(MIN_OUTPUT_FPS, halvedTo(sourceFps !== undefined && sourceFps > 0 ? sourceFps : FALLBACK_FPS, MAX_OUTPUT_FPS));
 }
 
 /**

@@ -127,6 +127,17 @@ describe('LiveLadder', () => {
     expect(keys()).toEqual(['240p/seg_00000.ts', '240p/index.m3u8']);
   });
 
+  it('stops publishing ahead when ffmpeg cuts a segment longer than the target duration it declared', async () => {
+    await mkdir(join(outputDir, '240p'), { recursive: true });
+    for (let i = 0; i < 3; i++) await writeFile(join(outputDir, '240p', `seg_0000${i}.ts`), 'x');
+    await writeFile(join(outputDir, '240p', 'index.m3u8'), ffmpegPlaylist(3, false, 7.5));
+    await ladder.poll();
+    expect(published).toEqual([]);
+    await ffmpegWrote('240p', 4);
+    await ladder.poll();
+    expect(published).toEqual([]);
+  });
+
   it('stops by itself after a failed publish, and stop() waits for it', async () => {
     const publish = vi.fn(async () => {
       throw new Error('S3 is down');

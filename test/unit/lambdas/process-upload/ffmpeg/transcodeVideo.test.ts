@@ -30,6 +30,7 @@ const work: WorkContext = {
   ffprobe: '/nonexistent/ffprobe',
   limits: DEFAULT_PROCESSING_LIMITS,
   progress: new ProgressReporter('u1', 'transcode'),
+  earlierAttempt: false,
   timeLeftMs: () => 60_000,
   outputUrl: (path) => `https://cdn.example.com/media/u1/${path}`,
   publishNow: async () => {

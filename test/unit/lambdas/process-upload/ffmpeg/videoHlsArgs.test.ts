@@ -58,6 +58,11 @@ describe('videoHlsArgs', () => {
     expect(args[args.indexOf('-filter_complex') + 1]).toBe('[0:0]fps=30/1,split=1[s0];[s0]scale=426:240,setsar=1,format=yuv420p[v0]');
   });
 
+  it('repeats the frames of a slideshow slower than 1 fps up to 1 fps, so keyframes land on the 2 s marks', () => {
+    const args = videoHlsArgs({ ...base, sourceFps: 0.4, renditions: planRenditions({ width: 426, height: 240, fps: 0.4 }) });
+    expect(args[args.indexOf('-filter_complex') + 1]).toBe('[0:0]fps=1/1,split=1[s0];[s0]scale=426:240,setsar=1,format=yuv420p[v0]');
+  });
+
   it('drops every other frame in the small rungs of a 59.94 fps source, on its exact NTSC clock', () => {
     const args = videoHlsArgs({ ...base, sourceFps: 59.94, renditions: planRenditions({ width: 1280, height: 720, fps: 59.94 }) });
     expect(args[args.indexOf('-filter_complex') + 1]).toBe(

@@ -96,11 +96,11 @@ describe('handOverToMediaConvert', () => {
     expect(table.get('u1')).toMatchObject({ status: 'cancelled' });
   });
 
-  it('fails for good, submitting nothing, when the builder refuses the job the file led to (a stated frame every 10,000 s plans 0 fps)', async () => {
+  it('fails for good, submitting nothing, when the builder refuses the job the file led to (no stated length plans no thumbnail grid)', async () => {
     const table = fakeUploadsTable(dynamo, [processing()]);
-    const { id: _unset, ...glacial } = transcodeJob({}, talkMedia({ fps: 0.0001 }));
+    const { id: _unset, ...unmeasured } = transcodeJob({}, talkMedia({ durationSeconds: undefined }));
 
-    const handedOver = handOverToMediaConvert(glacial, LOCATION);
+    const handedOver = handOverToMediaConvert(unmeasured, LOCATION);
 
     // A fault would be retried with the whole event (probe, poster) until the last attempt.
     await expect(handedOver).rejects.toBeInstanceOf(ProcessingError);
