@@ -1,10 +1,11 @@
-import { GetObjectCommand, NoSuchKey } from '@aws-sdk/client-s3';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
 import type { APIGatewayProxyStructuredResultV2 as LambdaFunctionURLResult, LambdaFunctionURLEvent } from 'aws-lambda';
 import { mediaBucketName, mediaPublicKeys } from '../shared/config.js';
 import { rewritePlaylist } from '../shared/mediaAccess/rewritePlaylist.js';
 import { ORIGIN_COPY } from '../shared/mediaAccess/signedQuery.js';
 import { policyResourceOrigin, verifyMediaGrant } from '../shared/mediaAccess/verifyMediaGrant.js';
 import { s3 } from '../shared/s3.js';
+import { isMissingObject } from '../shared/s3Errors.js';
 
 /** A playlist under one upload's folder: safe segments only, so no `.`/`..` and no encoded separators reach a key. */
 const PLAYLIST_PATH = /^\/media\/[A-Za-z0-9_-]{1,64}\/(?:[A-Za-z0-9_-][A-Za-z0-9_.-]{0,127}\/){0,4}[A-Za-z0-9_-][A-Za-z0-9_.-]{0,127}\.m3u8$/;
@@ -50,7 +51,8 @@ export async function servePlaylist(event: LambdaFunctionURLEvent, now: Date = n
   try {
     object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: path.slice(1) }));
   } catch (error) {
-    if (error instanceof NoSuchKey) return refuse(404, 'NOT_FOUND', 'No playlist at this path');
+    // This function may read objects but not list the bucket, so S3 says AccessDenied for a key it lacks.
+    if (isMissingObject(error)) return refuse(404, 'NOT_FOUND', 'No playlist at this path');
     throw error;
   }
   if ((object.ContentLength ?? 0) > MAX_PLAYLIST_BYTES) {

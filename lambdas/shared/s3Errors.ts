@@ -12,3 +12,11 @@ export function isNoSuchUpload(error: unknown): boolean {
   return hasName(error, 'NoSuchUpload');
 }
 
+
+/**
+ * S3 has no such object, as a reader without s3:ListBucket hears it: S3 answers a missing key with
+ * AccessDenied (403) to anyone who may not list the bucket, and NoSuchKey only to those who may.
+ */
+export function isMissingObject(error: unknown): boolean {
+  return hasName(error, 'NoSuchKey', 'NotFound', 'AccessDenied');
+}

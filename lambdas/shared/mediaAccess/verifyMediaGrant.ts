@@ -78,7 +78,9 @@ function policyStatement(json: string): Statement | string {
   }
   const statements = (parsed as { Statement?: unknown } | null)?.Statement;
   if (!Array.isArray(statements) || statements.length !== 1) return 'the policy must hold exactly one statement';
-  const { Resource: resource, Condition: condition, ...other } = statements[0] as Record<string, unknown>;
+  const [statement] = statements as unknown[];
+  if (typeof statement !== 'object' || statement === null || Array.isArray(statement)) return "the policy's statement is not an object";
+  const { Resource: resource, Condition: condition, ...other } = statement as Record<string, unknown>;
   if (Object.keys(other).length > 0) return `the policy's statement has fields this distribution does not issue (${Object.keys(other).join(', ')})`;
   if (typeof resource !== 'string') return 'the policy names no resource';
   const { DateLessThan: lessThan, DateGreaterThan: greaterThan, ...unknownConditions } = (condition ?? {}) as Record<string, unknown>;

@@ -81,8 +81,12 @@ describe('servePlaylist', () => {
 
   it('answers 404 for a playlist that does not exist, and 405 for other methods', async () => {
     s3.on(GetObjectCommand, { Key: 'media/u1/missing.m3u8' }).rejects(new NoSuchKey({ message: 'gone', $metadata: {} }));
+    // What S3 really answers this function, which may read objects but not list the bucket.
+    const denied = Object.assign(new Error('Access Denied'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } });
+    s3.on(GetObjectCommand, { Key: 'media/u1/gone/index.m3u8' }).rejects(denied);
     const query = grantQuery(grantFor('u1'), true);
     expect((await servePlaylist(originRequest('/media/u1/missing.m3u8', query), NOW)).statusCode).toBe(404);
+    expect((await servePlaylist(originRequest('/media/u1/gone/index.m3u8', query), NOW)).statusCode).toBe(404);
     expect(await servePlaylist(originRequest('/media/u1/master.m3u8', query, 'POST'), NOW)).toMatchObject({ statusCode: 405, headers: { allow: 'GET, HEAD, OPTIONS' } });
   });
 

@@ -2,7 +2,7 @@ import { createPublicKey, type KeyObject, sign } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { fromCloudFrontBase64, toCloudFrontBase64 } from '../../../../../lambdas/shared/mediaAccess/cloudFrontBase64.js';
 import { signMediaGrant } from '../../../../../lambdas/shared/mediaAccess/signMediaGrant.js';
-import { matchesResource, verifyMediaGrant } from '../../../../../lambdas/shared/mediaAccess/verifyMediaGrant.js';
+import { matchesResource, policyResourceOrigin, verifyMediaGrant } from '../../../../../lambdas/shared/mediaAccess/verifyMediaGrant.js';
 import { testKeyPair } from './grantKeys.js';
 
 const { privateKey, publicKey } = testKeyPair();
@@ -85,6 +85,15 @@ describe('verifyMediaGrant', () => {
     const policy = JSON.stringify({ Statement: [{ Resource: `${SCOPE}*`, Condition: { DateLessThan: { 'AWS:EpochTime': 1900000000 }, IpAddress: { 'AWS:SourceIp': '0.0.0.0/0' } } }] });
     const signature = toCloudFrontBase64(sign('RSA-SHA1', Buffer.from(policy), privateKey));
     expect(check({ policy: toCloudFrontBase64(Buffer.from(policy)), signature, keyPairId: 'K1' })).toEqual({ ok: false, reason: expect.stringContaining('IpAddress') });
+  });
+
+  it('refuses, and never throws on, a policy whose statement is not an object, even before its signature is checked', () => {
+    for (const statement of [null, 7, 'x', []]) {
+      const policy = toCloudFrontBase64(Buffer.from(JSON.stringify({ Statement: [statement] })));
+      expect(policyResourceOrigin(policy)).toBeUndefined();
+      const signature = toCloudFrontBase64(sign('RSA-SHA1', fromCloudFrontBase64(policy) as Buffer, privateKey));
+      expect(check({ policy, signature, keyPairId: 'K1' })).toEqual({ ok: false, reason: "the policy's statement is not an object" });
+    }
   });
 
   it('checks against the key group given: the public key as the stack hands it over (PEM) works', () => {
