@@ -12,18 +12,8 @@ import { bundleBrowserPage } from './support/browserBundle.js';
 import type { BrowserPageApi, PageUploadArgs } from './support/browserPage.js';
 import { type BrowserPageServer, startBrowserPageServer } from './support/browserPageServer.js';
 import { callApi, emulatorS3, readObject } from './support/localHttp.js';
+import { CHROMIUM, CHROMIUM_ARGS } from './support/chromium.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const MiB = 1024 * 1024;
 /** Three parts, the last one short, so the last part's size and offset are exercised too. */
 const SIZE = 12 * MiB + 54_321;

@@ -7,17 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorsOnlyLog } from '../../local/localLog.js';
 import { type LocalMode, startLocal } from '../../local/startLocal.js';
 import { makeAudio, makeImage, makeVideo } from './processFixtures.js';
+import { CHROMIUM, CHROMIUM_ARGS } from './support/chromium.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
+const DEMO_CHROMIUM_ARGS = [
+  ...CHROMIUM_ARGS,
   // The test starts playback itself, as a person's click would.
   '--autoplay-policy=no-user-gesture-required',
 ];
@@ -97,7 +90,7 @@ describe.skipIf(skipReason !== undefined)(`the demo page in headless Chromium${s
     context = await chromium.launchPersistentContext(join(dir, 'chromium-profile'), {
       executablePath: CHROMIUM,
       headless: true,
-      args: CHROMIUM_ARGS,
+      args: DEMO_CHROMIUM_ARGS,
       timeout: BROWSER_TIMEOUT_MS,
       viewport: { width: 1280, height: 900 },
     });

@@ -17,6 +17,7 @@ import { silentLog } from '../../local/localLog.js';
 import { type LocalMode, startLocal } from '../../local/startLocal.js';
 import { makeVideo } from './processFixtures.js';
 import { callApi, putPart } from './support/localHttp.js';
+import { CHROMIUM } from './support/chromium.js';
 
 const execFileAsync = promisify(execFile);
 /** Runs a tool; a failure carries its stderr, which says why. */
@@ -27,7 +28,6 @@ async function run(file: string, args: string[], options: { timeout: number }): 
     throw new Error(`${file.split('/').pop()} failed: ${String((error as { stderr?: string }).stderr ?? error).slice(0, 2_000)}`);
   }
 }
-const CHROMIUM = '/usr/bin/chromium';
 const PROCESSING_TIMEOUT_MS = 240_000;
 const LIFETIME_SECONDS = 3_600;
 /** The machine's ffprobe, a player of HLS over HTTP: the layer's build reads only what processing needs (no HLS demuxer). */

@@ -15,9 +15,8 @@ import { bundleBrowserPage } from './support/browserBundle.js';
 import { type BrowserPageServer, startBrowserPageServer } from './support/browserPageServer.js';
 import { callApi, emulatorS3, readObject } from './support/localHttp.js';
 import type { UppyFileArgs, UppyPageApi, UppyState } from './support/uppyPage.js';
+import { CHROMIUM, CHROMIUM_ARGS } from './support/chromium.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const MiB = 1024 * 1024;
 /** Uppy cuts it into 5,242,880 + 5,242,880 + 2,151,473 bytes. */
 const SIZE = 12 * MiB + 54_321;

@@ -14,6 +14,7 @@ import { errorsOnlyLog } from '../../local/localLog.js';
 import { type LocalMode, startLocal } from '../../local/startLocal.js';
 import { type BrowserPageServer, startBrowserPageServer } from '../integration/support/browserPageServer.js';
 import { emulatorS3, readObject } from '../integration/support/localHttp.js';
+import { CHROMIUM, CHROMIUM_ARGS } from '../integration/support/chromium.js';
 import { cleanEnvironment, installInFreshProject, type PackedPackage, packPackage } from './support/packedPackage.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -29,8 +30,6 @@ const CORE_GZIP_BUDGET = 12 * 1000;
 /** Bounds every child process and every wait on the browser. */
 const PROCESS_TIMEOUT_MS = 60_000;
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 // A developer without Chromium still gets a green run; CI must never skip this silently.
 const noChromium = !existsSync(CHROMIUM) && !process.env.CI ? `skipped: ${CHROMIUM} is missing (apt-get install chromium)` : undefined;
 if (noChromium) console.warn(`clientPackage.test.ts browser case ${noChromium}; CI runs it`);
