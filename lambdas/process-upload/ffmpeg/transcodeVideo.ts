@@ -5,8 +5,8 @@ import { FAILURE_CODES } from '../../shared/failureCodes.js';
 import type { MediaInfo } from '../../shared/uploadRecord.js';
 import { eventPlaylist } from '../hls/eventPlaylist.js';
 import { foldShortFinalSegment, MIN_SEGMENT_SECONDS } from '../hls/foldShortFinalSegment.js';
-import { masterPlaylist } from '../hls/masterPlaylist.js';
-import { type MediaSegment, measureRendition, parseMediaPlaylist, type RenditionStats } from '../hls/mediaPlaylist.js';
+import { masterPlaylist, type VariantStream } from '../hls/masterPlaylist.js';
+import { type MediaSegment, measureRendition, parseMediaPlaylist } from '../hls/mediaPlaylist.js';
 import { MASTER_PLAYLIST, renditionPlaylist, SPRITE, THUMBNAILS_VTT } from '../plan/outputNames.js';
 import { planThumbnails, spriteGrid, thumbnailVtt } from '../plan/thumbnailPlan.js';
 import type { RenditionPlan } from '../plan/videoLadder.js';
@@ -80,7 +80,9 @@ export async function transcodeVideo(work: WorkContext, media: ValidMedia): Prom
     encodedSeconds,
     maxSeconds: plan.maxSeconds,
   });
-  const variants = playlistOrder(renditions).map((i) => variant(renditions[i] as RenditionPlan, stats[i], hasAudio));
+  const variants = playlistOrder(renditions).map((i) =>
+    variant(renditions[i] as RenditionPlan, hasAudio, { bandwidth: stats[i]?.peakBandwidth ?? 0, averageBandwidth: stats[i]?.averageBandwidth ?? 0 }),
+  );
   await writeFile(join(work.outputDir, MASTER_PLAYLIST), masterPlaylist(variants));
 
   await work.progress.stage('thumbnails');
@@ -110,17 +112,10 @@ function liveTargetDuration(plan: VideoPlan): number {
  * target duration), audio runs at its rate, and MPEG-TS adds up to a tenth. The final master
  * states the measured figures. (Cap × 1.1 was exceeded by 12% on a 240p rung of random noise.)
  */
-function capVariant(rendition: RenditionPlan, hasAudio: boolean, targetDurationSeconds: number) {
+function capVariant(rendition: RenditionPlan, hasAudio: boolean, targetDurationSeconds: number): VariantStream {
   const shortestRun = targetDurationSeconds / 2;
   const videoKbps = rendition.videoKbps * (1 + VIDEO_BUFFER_SECONDS / shortestRun);
-  return {
-    uri: renditionPlaylist(rendition.name),
-    bandwidth: Math.round((videoKbps + (hasAudio ? rendition.audioKbps : 0)) * 1000 * 1.1),
-    codecs: renditionCodecs(rendition, hasAudio),
-    width: rendition.width,
-    height: rendition.height,
-    frameRate: rendition.fps,
-  };
+  return variant(rendition, hasAudio, { bandwidth: Math.round((videoKbps + (hasAudio ? rendition.audioKbps : 0)) * 1000 * 1.1) });
 }
 
 async function encodeLadder(work: WorkContext, media: ValidMedia, plan: VideoPlan): Promise<void> {
@@ -149,11 +144,11 @@ async function encodeLadder(work: WorkContext, media: ValidMedia, plan: VideoPla
   );
 }
 
-function variant(rendition: RenditionPlan, stats: RenditionStats | undefined, hasAudio: boolean) {
+/** A rendition as the master playlist lists it, at the given rates. */
+function variant(rendition: RenditionPlan, hasAudio: boolean, rates: Pick<VariantStream, 'bandwidth' | 'averageBandwidth'>): VariantStream {
   return {
     uri: renditionPlaylist(rendition.name),
-    bandwidth: stats?.peakBandwidth ?? 0,
-    averageBandwidth: stats?.averageBandwidth ?? 0,
+    ...rates,
     codecs: renditionCodecs(rendition, hasAudio),
     width: rendition.width,
     height: rendition.height,
