@@ -216,6 +216,11 @@ export class MediaPipeline extends Construct {
     });
     // The sweep fails stalled uploads, and that state change settles the owner's usage too.
     this.sweep.function.bindUsageTable(this.storage.usageTable, ['get', 'update']);
+    // Every function that removes the outputs of an upload that failed or went away queues their
+    // invalidation: a poster, or a stream that played while processing, may already sit in the cache.
+    for (const fn of [this.processing.function, this.processing.deadLetterFunction, this.processing.mediaConvert?.statusFunction, this.sweep.function]) {
+      if (fn) this.invalidation.bindRequester(fn);
+    }
 
     this.progress =
       props.progress?.enabled === false

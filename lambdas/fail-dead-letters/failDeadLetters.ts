@@ -1,6 +1,6 @@
 import type { SQSRecord } from 'aws-lambda';
 import { processMaxReceiveCount } from '../shared/config.js';
-import { deleteMediaOutputs } from '../shared/deleteMediaOutputs.js';
+import { withdrawMediaOutputs } from '../shared/withdrawMediaOutputs.js';
 import { InvalidStateError, NotFoundError } from '../shared/errors.js';
 import { logger } from '../shared/logger.js';
 import { FAILURE_CODES } from '../shared/failureCodes.js';
@@ -52,7 +52,7 @@ async function failUpload(uploadId: string): Promise<string> {
   try {
     await transition(uploadId, ['uploaded', 'processing'], 'failed', { error: FAILURE, progress: null, stage: null });
     // The runs that died may have published the poster, or more, before they did.
-    await deleteMediaOutputs(uploadId);
+    await withdrawMediaOutputs(uploadId);
     return 'failed here';
   } catch (error) {
     if (error instanceof InvalidStateError) return `already ${error.currentStatus}`;

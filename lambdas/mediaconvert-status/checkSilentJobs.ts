@@ -4,7 +4,7 @@ import { FAILURE_CODES } from '../shared/failureCodes.js';
 import { logger } from '../shared/logger.js';
 import { transition } from '../shared/transition.js';
 import type { UploadRecord } from '../shared/uploadRecord.js';
-import { deleteMediaOutputs } from '../shared/deleteMediaOutputs.js';
+import { withdrawMediaOutputs } from '../shared/withdrawMediaOutputs.js';
 import { applyJobState, type JobOutcome, type JobStateContext } from '../process-upload/mediaconvert/applyJobState.js';
 import { jobStateFromGetJob } from '../process-upload/mediaconvert/jobState.js';
 import { mediaConvert } from '../process-upload/mediaconvert/mediaConvertClient.js';
@@ -70,6 +70,6 @@ async function failLost(record: UploadRecord, jobId: string): Promise<'lost'> {
     if (!(error instanceof InvalidStateError || error instanceof NotFoundError)) throw error;
     return 'lost';
   }
-  await deleteMediaOutputs(record.uploadId);
+  await withdrawMediaOutputs(record.uploadId);
   return 'lost';
 }

@@ -12,7 +12,7 @@ import {
   transcoderSetting,
   uploadsBucketName,
 } from '../shared/config.js';
-import { deleteMediaOutputs } from '../shared/deleteMediaOutputs.js';
+import { withdrawMediaOutputs } from '../shared/withdrawMediaOutputs.js';
 import { InvalidStateError, NotFoundError, ProcessingError } from '../shared/errors.js';
 import { mediaPrefix } from '../shared/keys.js';
 import { logger } from '../shared/logger.js';
@@ -237,7 +237,7 @@ async function markFailed(uploadId: string, error: UploadErrorInfo): Promise<voi
 
 async function removeOutputs(uploadId: string): Promise<void> {
   try {
-    const removed = await deleteMediaOutputs(uploadId);
+    const removed = await withdrawMediaOutputs(uploadId);
     logger.info('Removed outputs of an upload that did not become ready', { uploadId, removed });
   } catch (error) {
     logger.error('Could not remove the outputs of an upload that did not become ready', { uploadId, error });

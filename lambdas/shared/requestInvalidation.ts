@@ -12,8 +12,10 @@ const queueUrl = invalidationQueueUrl();
  * Rejects when SQS did not take the request (after the SDK's retries): the caller must fail
  * retryably and keep what lets a retry send it again, since a lost request leaves deleted media
  * playing from the cache for up to a year (its segments and images are `immutable`).
+ * `delaySeconds` holds the request back in the queue (at most 900 s), for callers that send it
+ * before they delete.
  */
-export async function requestInvalidation(uploadId: string): Promise<void> {
+export async function requestInvalidation(uploadId: string, options: { readonly delaySeconds?: number } = {}): Promise<void> {
   const request: InvalidationRequest = { uploadId };
-  await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(request) }));
+  await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(request), DelaySeconds: options.delaySeconds }));
 }

@@ -1,6 +1,6 @@
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { mediaBucketName } from '../shared/config.js';
-import { deleteMediaOutputs } from '../shared/deleteMediaOutputs.js';
+import { withdrawMediaOutputs } from '../shared/withdrawMediaOutputs.js';
 import { MEDIA_ROOT } from '../shared/keys.js';
 import { logger } from '../shared/logger.js';
 import { s3 } from '../shared/s3.js';
@@ -56,7 +56,7 @@ export async function sweepOrphanedOutputs(now: Date, settings: SweepSettings): 
       });
       for (let start = 0; start < orphaned.length; start += CONCURRENCY) {
         const batch = orphaned.slice(start, start + CONCURRENCY);
-        const results = await Promise.allSettled(batch.map((uploadId) => deleteMediaOutputs(uploadId)));
+        const results = await Promise.allSettled(batch.map((uploadId) => withdrawMediaOutputs(uploadId)));
         results.forEach((result, index) => {
           const uploadId = batch[index];
           if (result.status === 'fulfilled') {

@@ -1,4 +1,4 @@
-import { deleteMediaOutputs } from '../shared/deleteMediaOutputs.js';
+import { withdrawMediaOutputs } from '../shared/withdrawMediaOutputs.js';
 import { InvalidStateError, NotFoundError } from '../shared/errors.js';
 import { logger } from '../shared/logger.js';
 import { FAILURE_CODES } from '../shared/failureCodes.js';
@@ -96,7 +96,7 @@ async function settleProcessing(record: UploadRecord, now: Date): Promise<Outcom
   await transition(record.uploadId, 'processing', 'failed', { error, progress: null, stage: null }, { now, ifWriteId: record.writeId });
   logger.warn('Failed an upload whose processing run stopped', { uploadId: record.uploadId, stage: record.stage, since: record.updatedAt });
   try {
-    const removed = await deleteMediaOutputs(record.uploadId);
+    const removed = await withdrawMediaOutputs(record.uploadId);
     logger.info('Removed what the stopped run had published', { uploadId: record.uploadId, removed });
   } catch (cause) {
     // The output pass finds a failed upload's outputs on its next round.

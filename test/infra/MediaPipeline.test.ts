@@ -71,6 +71,26 @@ describe('MediaPipeline', () => {
     expect(Object.keys(withUsage).sort()).toEqual(movers.map((fn) => logicalId(fn.function)).sort());
   });
 
+  it('lets every function that removes published outputs queue their CDN invalidation, and no other', () => {
+    const { pipeline, template } = synth();
+    const requesters = template.findResources('AWS::Lambda::Function', {
+      Properties: { Environment: { Variables: { INVALIDATION_QUEUE_URL: { Ref: logicalId(pipeline.invalidation.queue) } } } },
+    });
+    const { api, invalidation, processing, sweep } = pipeline;
+    const removers = [
+      api.functions.get('DeleteUpload')!,
+      // A failure after the poster or the first segments went out withdraws them.
+      processing.function,
+      processing.deadLetterFunction,
+      processing.mediaConvert!.statusFunction,
+      // It fails stalled uploads and removes outputs left behind.
+      sweep.function,
+      // It reads the queue; it sends nothing.
+      invalidation.function,
+    ];
+    expect(Object.keys(requesters).sort()).toEqual(removers.map((fn) => logicalId(fn.function)).sort());
+  });
+
   it('throws at synth on a prop S3 cannot honour, naming the value', () => {
     expect(() => synth({ maxPartSize: Size.gibibytes(6) })).toThrow('maxPartSize must be at most S3\'s 5 GiB');
   });

@@ -1,4 +1,5 @@
 import { deleteMediaOutputs } from '../../shared/deleteMediaOutputs.js';
+import { withdrawMediaOutputs } from '../../shared/withdrawMediaOutputs.js';
 import { InvalidStateError, NotFoundError, ProcessingError } from '../../shared/errors.js';
 import { FAILURE_CODES } from '../../shared/failureCodes.js';
 import { findUploadRecord } from '../../shared/getUploadRecord.js';
@@ -61,7 +62,7 @@ export async function applyJobState(state: JobState, context: JobStateContext): 
   if (!record || (record.status !== 'processing' && record.status !== 'ready')) {
     if (!final) return 'ignored';
     logger.info('The job of an upload that stopped processing ended; removing what was written', { uploadId, jobId: state.jobId, status: record?.status });
-    await deleteMediaOutputs(uploadId);
+    await withdrawMediaOutputs(uploadId);
     return 'outputsRemoved';
   }
   if (!recorded || record.status === 'ready') {
@@ -130,7 +131,7 @@ async function complete(record: UploadRecord, job: TranscodeJob, context: JobSta
     if (!(error instanceof InvalidStateError || error instanceof NotFoundError)) throw error;
     if (madeReadyMeanwhile(error)) return 'ignored';
     logger.info('The upload stopped processing while its outputs were finished; removing them', { uploadId });
-    await deleteMediaOutputs(uploadId);
+    await withdrawMediaOutputs(uploadId);
     return 'outputsRemoved';
   }
   logger.info('Upload processed by MediaConvert', { uploadId, token: job.token, durationSeconds: finished.media.durationSeconds });
@@ -152,7 +153,7 @@ async function fail(uploadId: string, failure: UploadErrorInfo): Promise<JobOutc
     logger.info('The upload left processing before it could be failed', { uploadId });
   }
   // The poster (published before the job) and whatever the job wrote.
-  await deleteMediaOutputs(uploadId);
+  await withdrawMediaOutputs(uploadId);
   return 'failed';
 }
 

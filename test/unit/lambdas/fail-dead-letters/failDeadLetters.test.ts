@@ -1,5 +1,6 @@
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { DeleteObjectsCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
@@ -7,6 +8,7 @@ vi.hoisted(() => {
   process.env.UPLOADS_TABLE = 'uploads-table';
   process.env.USAGE_TABLE = 'usage-table';
   process.env.MEDIA_BUCKET = 'media-bucket';
+  process.env.INVALIDATION_QUEUE_URL = 'https://sqs.eu-west-1.amazonaws.com/123456789012/invalidations';
   process.env.PROCESS_MAX_RECEIVE_COUNT = '4';
 });
 
@@ -18,6 +20,7 @@ import { deadLetter, s3EventBody } from './deadLetter.js';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
 const s3 = mockClient(S3Client);
+const sqs = mockClient(SQSClient);
 
 const FAILURE = { code: 'PROCESSING_FAILED', message: 'Processing stopped after 4 attempts; upload the file again or contact support' };
 
@@ -30,6 +33,8 @@ describe('failDeadLetters', () => {
   beforeEach(() => {
     dynamo.reset();
     s3.reset();
+    sqs.reset();
+    sqs.on(SendMessageCommand).resolves({ MessageId: 'invalidation-1' });
     s3.on(ListObjectsV2Command).resolves({ Contents: [{ Key: 'media/u1/poster.jpg' }] });
     s3.on(DeleteObjectsCommand).resolves({});
     seed();

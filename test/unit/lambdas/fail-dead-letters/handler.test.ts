@@ -1,5 +1,6 @@
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { DeleteObjectsCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
@@ -7,6 +8,7 @@ vi.hoisted(() => {
   process.env.UPLOADS_TABLE = 'uploads-table';
   process.env.USAGE_TABLE = 'usage-table';
   process.env.MEDIA_BUCKET = 'media-bucket';
+  process.env.INVALIDATION_QUEUE_URL = 'https://sqs.eu-west-1.amazonaws.com/123456789012/invalidations';
 });
 
 import { handler } from '../../../../lambdas/fail-dead-letters/handler.js';
@@ -18,6 +20,7 @@ import { deadLetter, s3EventBody } from './deadLetter.js';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
 const s3 = mockClient(S3Client);
+const sqs = mockClient(SQSClient);
 
 describe('fail-dead-letters handler', () => {
   let table: Map<string, UploadRecord>;
@@ -25,6 +28,8 @@ describe('fail-dead-letters handler', () => {
   beforeEach(() => {
     dynamo.reset();
     s3.reset();
+    sqs.reset();
+    sqs.on(SendMessageCommand).resolves({ MessageId: 'invalidation-1' });
     s3.on(ListObjectsV2Command).resolves({ Contents: [{ Key: 'media/u1/poster.jpg' }] });
     s3.on(DeleteObjectsCommand).resolves({});
     table = fakeUploadsTable(dynamo, [uploadRecord({ uploadId: 'u1', status: 'processing' }), uploadRecord({ uploadId: 'u2', status: 'processing' })]);

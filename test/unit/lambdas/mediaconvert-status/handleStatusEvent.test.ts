@@ -2,6 +2,7 @@ import { GetJobCommand, MediaConvertClient } from '@aws-sdk/client-mediaconvert'
 import { S3Client } from '@aws-sdk/client-s3';
 import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
@@ -9,6 +10,7 @@ vi.hoisted(() => {
   process.env.UPLOADS_TABLE = 'uploads-table';
   process.env.USAGE_TABLE = 'usage-table';
   process.env.MEDIA_BUCKET = 'media-bucket';
+  process.env.INVALIDATION_QUEUE_URL = 'https://sqs.eu-west-1.amazonaws.com/123456789012/invalidations';
   process.env.MEDIACONVERT_SETTINGS = JSON.stringify({
     queueArn: 'arn:aws:mediaconvert:us-east-1:123456789012:queues/media-pipeline',
     roleArn: 'arn:aws:iam::123456789012:role/mc',
@@ -25,6 +27,7 @@ import { fakeUploadsTable, uploadRecord } from '../process-upload/fakeUploadsTab
 
 const dynamo = mockClient(DynamoDBDocumentClient);
 const s3 = mockClient(S3Client);
+const sqs = mockClient(SQSClient);
 const mediaConvert = mockClient(MediaConvertClient);
 
 const NOW = new Date('2025-03-01T12:00:00.000Z');
@@ -66,6 +69,8 @@ describe('handleStatusEvent', () => {
   beforeEach(() => {
     dynamo.reset();
     s3.reset();
+    sqs.reset();
+    sqs.on(SendMessageCommand).resolves({ MessageId: 'invalidation-1' });
     mediaConvert.reset();
     vi.spyOn(logger, 'info').mockImplementation(() => undefined);
     vi.spyOn(logger, 'warn').mockImplementation(() => undefined);

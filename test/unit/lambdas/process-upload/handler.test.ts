@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { DeleteObjectsCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSEvent } from 'aws-lambda';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
@@ -13,6 +14,7 @@ vi.hoisted(() => {
   process.env.USAGE_TABLE = 'usage-table';
   process.env.UPLOADS_BUCKET = 'uploads-bucket';
   process.env.MEDIA_BUCKET = 'media-bucket';
+  process.env.INVALIDATION_QUEUE_URL = 'https://sqs.eu-west-1.amazonaws.com/123456789012/invalidations';
   process.env.MEDIA_BASE_URL = 'https://cdn.example.com/';
 });
 
@@ -38,6 +40,7 @@ import { fakeUploadsTable, uploadRecord } from './fakeUploadsTable.js';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
 const s3 = mockClient(S3Client);
+const sqs = mockClient(SQSClient);
 
 const VIDEO_PROBE: ProbeOutput = {
   format: { format_name: 'mov,mp4,m4a,3gp,3g2,mj2', duration: '12.5', bit_rate: '2000000' },
@@ -101,6 +104,8 @@ describe('process-upload handler', () => {
     vi.clearAllMocks();
     dynamo.reset();
     s3.reset();
+    sqs.reset();
+    sqs.on(SendMessageCommand).resolves({ MessageId: 'invalidation-1' });
     s3.on(PutObjectCommand).resolves({});
     workDirs = [];
     table = fakeUploadsTable(dynamo, [uploadRecord({ status: 'uploaded', kind: 'video' })]);
@@ -248,7 +253,7 @@ describe('process-upload handler', () => {
       s3.on(DeleteObjectsCommand).resolves({});
     }
 
-    it('shows the poster on the processing record, then removes it when the ladder fails for good on a first delivery', async () => {
+    it('shows the poster on the processing record, then removes it and queues its invalidation in the CDN when the ladder fails for good on a first delivery', async () => {
       posterThen(async () => {
         throw new ProcessingError('TRANSCODE_FAILED', 'Making the video renditions failed: …');
       });
@@ -258,6 +263,11 @@ describe('process-upload handler', () => {
       expect(s3).toHaveReceivedCommandWith(DeleteObjectsCommand, { Bucket: 'media-bucket', Delete: { Objects: [{ Key: 'media/u1/poster.jpg' }], Quiet: true } });
       expect(table.get('u1')).toMatchObject({ status: 'failed', error: { code: 'TRANSCODE_FAILED' } });
       expect(table.get('u1')?.media).toBeUndefined();
+      expect(sqs).toHaveReceivedCommandExactlyOnceWith(SendMessageCommand, {
+        QueueUrl: 'https://sqs.eu-west-1.amazonaws.com/123456789012/invalidations',
+        MessageBody: JSON.stringify({ uploadId: 'u1' }),
+        DelaySeconds: 60,
+      });
     });
 
     it('removes the poster when the upload is cancelled while the ladder encodes, and is done with the message', async () => {
@@ -335,6 +345,11 @@ describe('process-upload handler', () => {
       Bucket: 'media-bucket',
       Delete: { Objects: [{ Key: 'media/u1/master.m3u8' }], Quiet: true },
     });
+    expect(sqs).toHaveReceivedCommandExactlyOnceWith(SendMessageCommand, {
+      QueueUrl: 'https://sqs.eu-west-1.amazonaws.com/123456789012/invalidations',
+      MessageBody: JSON.stringify({ uploadId: 'u1' }),
+      DelaySeconds: 60,
+    });
   });
 
   it('removes what an earlier attempt published when the upload is cancelled during a redelivered run', async () => {
@@ -353,10 +368,11 @@ describe('process-upload handler', () => {
     });
   });
 
-  it('looks for no outputs to remove when a first delivery fails before publishing', async () => {
+  it('looks for no outputs to remove and asks for no invalidation when a first delivery fails before publishing (a rejected file costs no CDN invalidation)', async () => {
     vi.mocked(transcodeVideo).mockRejectedValue(new ProcessingError('TRANSCODE_FAILED', 'Making the video renditions failed: …'));
     await deliver(1);
     expect(s3).not.toHaveReceivedCommand(ListObjectsV2Command);
+    expect(sqs).not.toHaveReceivedCommand(SendMessageCommand);
   });
 
   it('does nothing for a duplicate event of a ready upload', async () => {

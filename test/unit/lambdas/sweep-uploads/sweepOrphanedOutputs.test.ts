@@ -1,11 +1,13 @@
 import { DeleteObjectsCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { BatchGetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 vi.hoisted(() => {
   process.env.UPLOADS_TABLE = 'uploads-table';
   process.env.MEDIA_BUCKET = 'media-bucket';
+  process.env.INVALIDATION_QUEUE_URL = 'https://sqs.eu-west-1.amazonaws.com/123456789012/invalidations';
 });
 
 import { logger } from '../../../../lambdas/shared/logger.js';
@@ -15,6 +17,7 @@ import { MAX_FOLDERS_PER_RUN, sweepOrphanedOutputs } from '../../../../lambdas/s
 
 const dynamo = mockClient(DynamoDBDocumentClient);
 const s3 = mockClient(S3Client);
+const sqs = mockClient(SQSClient);
 
 /** Every run checks every folder. */
 const ALL_EACH_RUN: SweepSettings = {
@@ -56,6 +59,8 @@ describe('sweepOrphanedOutputs', () => {
   beforeEach(() => {
     dynamo.reset();
     s3.reset();
+    sqs.reset();
+    sqs.on(SendMessageCommand).resolves({ MessageId: 'invalidation-1' });
     vi.spyOn(logger, 'info').mockImplementation(() => undefined);
   });
 

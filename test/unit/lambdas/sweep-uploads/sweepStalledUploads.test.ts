@@ -10,6 +10,7 @@ vi.hoisted(() => {
   process.env.USAGE_TABLE = 'usage-table';
   process.env.UPLOADS_BUCKET = 'uploads-bucket';
   process.env.MEDIA_BUCKET = 'media-bucket';
+  process.env.INVALIDATION_QUEUE_URL = 'https://sqs.eu-west-1.amazonaws.com/123456789012/invalidations';
   process.env.PROCESS_QUEUE_URL = 'https://sqs.eu-west-1.amazonaws.com/123456789012/process';
 });
 
@@ -168,9 +169,13 @@ describe('sweepStalledUploads', () => {
     });
   });
 
-  it('fails a processing upload whose run stopped as PROCESSING_STALLED, guarded by the write it read, then removes what it published', async () => {
+  it('fails a processing upload whose run stopped as PROCESSING_STALLED, guarded by the write it read, then withdraws what it published (invalidation queued first, then deleted)', async () => {
     const order: string[] = [];
     indexHolds([], [running()]);
+    sqs.on(SendMessageCommand).callsFake(async () => {
+      order.push('invalidate');
+      return { MessageId: 'm-1' };
+    });
     dynamo.on(UpdateCommand).callsFake(async () => {
       order.push('fail');
       return { Attributes: running({ status: 'failed' }) };
@@ -183,7 +188,7 @@ describe('sweepStalledUploads', () => {
 
     await expect(sweepStalledUploads(NOW, SETTINGS)).resolves.toEqual({ requeued: 0, failed: 1, skipped: 0, errors: 0 });
 
-    expect(order).toEqual(['fail', 'list']);
+    expect(order).toEqual(['fail', 'invalidate', 'list']);
     expect(dynamo).toHaveReceivedCommandExactlyOnceWith(UpdateCommand, {
       Key: { uploadId: U2 },
       ConditionExpression: '#status IN (:from0) AND #writeId = :ifWriteId',
@@ -203,7 +208,11 @@ describe('sweepStalledUploads', () => {
       Bucket: 'media-bucket',
       Delete: { Objects: [{ Key: `media/${U2}/master.m3u8` }, { Key: `media/${U2}/720p/segment-0.ts` }], Quiet: true },
     });
-    expect(sqs).not.toHaveReceivedCommand(SendMessageCommand);
+    expect(sqs).toHaveReceivedCommandExactlyOnceWith(SendMessageCommand, {
+      QueueUrl: 'https://sqs.eu-west-1.amazonaws.com/123456789012/invalidations',
+      MessageBody: JSON.stringify({ uploadId: U2 }),
+      DelaySeconds: 60,
+    });
   });
 
   it('skips a stalled processing upload with a running MediaConvert job, changing nothing: the status function asks MediaConvert about it', async () => {

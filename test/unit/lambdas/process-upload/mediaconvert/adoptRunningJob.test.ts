@@ -1,6 +1,7 @@
 import { GetJobCommand, MediaConvertClient } from '@aws-sdk/client-mediaconvert';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
@@ -8,6 +9,7 @@ vi.hoisted(() => {
   process.env.UPLOADS_TABLE = 'uploads-table';
   process.env.USAGE_TABLE = 'usage-table';
   process.env.MEDIA_BUCKET = 'media-bucket';
+  process.env.INVALIDATION_QUEUE_URL = 'https://sqs.eu-west-1.amazonaws.com/123456789012/invalidations';
   process.env.MEDIA_BASE_URL = 'https://cdn.example.com';
   process.env.MEDIACONVERT_SETTINGS = JSON.stringify({
     queueArn: 'arn:aws:mediaconvert:us-east-1:123456789012:queues/media-pipeline',
@@ -25,6 +27,7 @@ import { fakeUploadsTable, uploadRecord } from '../fakeUploadsTable.js';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
 const s3 = mockClient(S3Client);
+const sqs = mockClient(SQSClient);
 const mediaConvert = mockClient(MediaConvertClient);
 
 function handedOver(overrides: Partial<UploadRecord> = {}): UploadRecord {
@@ -35,6 +38,8 @@ describe('adoptRunningJob', () => {
   beforeEach(() => {
     dynamo.reset();
     s3.reset();
+    sqs.reset();
+    sqs.on(SendMessageCommand).resolves({ MessageId: 'invalidation-1' });
     mediaConvert.reset();
     vi.spyOn(logger, 'info').mockImplementation(() => undefined);
   });

@@ -1,5 +1,6 @@
 import { DeleteObjectsCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
@@ -7,6 +8,7 @@ vi.hoisted(() => {
   process.env.UPLOADS_TABLE = 'uploads-table';
   process.env.USAGE_TABLE = 'usage-table';
   process.env.MEDIA_BUCKET = 'media-bucket';
+  process.env.INVALIDATION_QUEUE_URL = 'https://sqs.eu-west-1.amazonaws.com/123456789012/invalidations';
 });
 
 import { applyJobState, type JobStateContext } from '../../../../../lambdas/process-upload/mediaconvert/applyJobState.js';
@@ -20,6 +22,7 @@ import { fakeUploadsTable, uploadRecord } from '../fakeUploadsTable.js';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
 const s3 = mockClient(S3Client);
+const sqs = mockClient(SQSClient);
 
 const JOB = transcodeJob();
 const OTHER_TOKEN = 'fedcba9876543210';
@@ -79,6 +82,8 @@ describe('applyJobState', () => {
   beforeEach(() => {
     dynamo.reset();
     s3.reset();
+    sqs.reset();
+    sqs.on(SendMessageCommand).resolves({ MessageId: 'invalidation-1' });
     s3.on(ListObjectsV2Command).resolves({ Contents: OUTPUTS });
     s3.on(DeleteObjectsCommand).resolves({});
     vi.spyOn(logger, 'debug').mockImplementation(() => undefined);
@@ -331,7 +336,7 @@ describe('applyJobState', () => {
       [1030, 'UNSUPPORTED_MEDIA'],
       [1040, 'TRANSCODE_FAILED'],
       [undefined, 'TRANSCODE_FAILED'],
-    ])('fails the upload on ERROR %s as %s, without MediaConvert\'s message, and removes what was published', async (errorCode, code) => {
+    ])('fails the upload on ERROR %s as %s, without MediaConvert\'s message, and withdraws what was published (the poster may be cached)', async (errorCode, code) => {
       const table = fakeUploadsTable(dynamo, [processing({ progress: 40 })]);
       const errored = state('ERROR', { ...(errorCode === undefined ? {} : { errorCode }), errorMessage: 'Bad input at s3://media-bucket/secret/key' });
 
@@ -342,6 +347,11 @@ describe('applyJobState', () => {
       expect(stored?.error?.message).not.toContain('s3://');
       for (const gone of ['progress', 'stage', 'runningJob', 'media']) expect(stored).not.toHaveProperty(gone);
       expect(s3).toHaveReceivedCommandWith(DeleteObjectsCommand, { Bucket: 'media-bucket', Delete: { Objects: OUTPUTS, Quiet: true } });
+      expect(sqs).toHaveReceivedCommandExactlyOnceWith(SendMessageCommand, {
+        QueueUrl: 'https://sqs.eu-west-1.amazonaws.com/123456789012/invalidations',
+        MessageBody: JSON.stringify({ uploadId: 'u1' }),
+        DelaySeconds: 60,
+      });
       expect(logger.warn).toHaveBeenCalledWith('The transcode job failed', expect.objectContaining({ errorMessage: 'Bad input at s3://media-bucket/secret/key' }));
     });
 
