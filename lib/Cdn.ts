@@ -19,6 +19,7 @@ import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { MEDIA_ACCESS_MODES, type MediaAccess } from '../lambdas/shared/config.js';
 import { MEDIA_ROOT } from '../lambdas/shared/keys.js';
+import { ORIGIN_COPY } from '../lambdas/shared/mediaAccess/signedQuery.js';
 import { MediaSigningKeys } from './MediaSigningKeys.js';
 import { PipelineFunction } from './PipelineFunction.js';
 
@@ -211,12 +212,13 @@ export class Cdn extends Construct {
   }
 
   /**
-   * Playlists under signed access: `media/*.m3u8` goes to a function (its URL reachable only
-   * through this distribution, by Origin Access Control) that checks the signature again and
-   * signs every URI in the playlist, behind the same key group. The query string is the cache
-   * key, so one viewer's signature is never served in another's playlist; query strings in the
-   * cache key are also what CloudFront forwards to the origin (without Policy, Signature and
-   * Key-Pair-Id, which it removes: the URL's `grant-*` copies carry them).
+   * Playlists and thumbnail tracks under signed access: `media/*.m3u8` and `media/*.vtt` go to a
+   * function (its URL reachable only through this distribution, by Origin Access Control) that
+   * checks the signature again and signs every URI inside, behind the same key group. The
+   * `grant-*` copies of the signature are the cache key, so one viewer's grant is never served
+   * in another's playlist; they are also all CloudFront forwards to the origin (it removes
+   * Policy, Signature and Key-Pair-Id itself). No other query string is in the key: a viewer
+   * holding a grant cannot turn junk parameters into cache misses that each run the function.
    */
   private addSignedPlaylists(mediaBucket: IBucket, keys: MediaSigningKeys, responseHeadersPolicy: ResponseHeadersPolicy, removalPolicy: RemovalPolicy): PipelineFunction {
     const fn = new PipelineFunction(this, 'PlaylistFunction', {
@@ -230,23 +232,26 @@ export class Cdn extends Construct {
       .bindMediaVerifier(keys);
     const url = fn.function.addFunctionUrl({ authType: FunctionUrlAuthType.AWS_IAM });
     const cachePolicy = new CachePolicy(this, 'SignedPlaylistCache', {
-      comment: 'Signed playlists: every query string in the key (each grant gets its own copy); TTL from the origin',
-      queryStringBehavior: CacheQueryStringBehavior.all(),
+      comment: 'Signed playlists and thumbnail tracks: the grant copies are the key (each grant gets its own copy); TTL from the origin',
+      queryStringBehavior: CacheQueryStringBehavior.allowList(...Object.values(ORIGIN_COPY)),
       minTtl: Duration.seconds(0),
       defaultTtl: Duration.seconds(0),
       maxTtl: Duration.days(1),
       enableAcceptEncodingGzip: true,
       enableAcceptEncodingBrotli: true,
     });
-    this.distribution.addBehavior(`${MEDIA_ROOT}*.m3u8`, FunctionUrlOrigin.withOriginAccessControl(url), {
-      viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
-      allowedMethods: AllowedMethods.ALLOW_GET_HEAD_OPTIONS,
-      cachedMethods: CachedMethods.CACHE_GET_HEAD_OPTIONS,
-      cachePolicy,
-      responseHeadersPolicy,
-      compress: true,
-      trustedKeyGroups: [keys.keyGroup],
-    });
+    const origin = FunctionUrlOrigin.withOriginAccessControl(url);
+    for (const extension of ['m3u8', 'vtt']) {
+      this.distribution.addBehavior(`${MEDIA_ROOT}*.${extension}`, origin, {
+        viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
+        allowedMethods: AllowedMethods.ALLOW_GET_HEAD_OPTIONS,
+        cachedMethods: CachedMethods.CACHE_GET_HEAD_OPTIONS,
+        cachePolicy,
+        responseHeadersPolicy,
+        compress: true,
+        trustedKeyGroups: [keys.keyGroup],
+      });
+    }
     return fn;
   }
 }

@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 import { GetObjectCommand, NoSuchKey, type S3Client } from '@aws-sdk/client-s3';
 import type { APIGatewayProxyStructuredResultV2, LambdaFunctionURLEvent } from 'aws-lambda';
 import type { KeyObject } from 'node:crypto';
-import { isPlaylistPath, SIGNED_QUERY } from '../../lambdas/shared/mediaAccess/signedQuery.js';
+import { isIndexPath, SIGNED_QUERY } from '../../lambdas/shared/mediaAccess/signedQuery.js';
 import { verifyMediaGrant } from '../../lambdas/shared/mediaAccess/verifyMediaGrant.js';
 import type { LocalLog } from '../localLog.js';
 
@@ -79,7 +79,7 @@ export async function startMediaServer(options: MediaServerOptions): Promise<Med
     });
     if (!verdict.ok) return send(response, 403, 'AccessDenied', `Access denied: ${verdict.reason}`);
 
-    if (isPlaylistPath(path)) {
+    if (isIndexPath(path)) {
       const signedNames = new Set<string>(Object.values(SIGNED_QUERY));
       const forwarded = rawQuery.split('&').filter((pair) => pair !== '' && !signedNames.has(pair.split('=', 1)[0] ?? ''));
       const result = await options.invokePlaylistFunction(functionUrlEvent(method, path, forwarded.join('&'), request));

@@ -43,7 +43,7 @@ describe('Cdn with access: signed', () => {
   it('leaves no public path to media: every behaviour that reaches the media bucket or the playlist function needs a signature of that key group', () => {
     const keyGroup = { Ref: logicalId(s.cdn.signingKeys!.keyGroup) };
     const all = behaviors(s.resources);
-    expect(all.map((behavior) => behavior.PathPattern ?? '(default)')).toEqual(['(default)', 'media/*.m3u8']);
+    expect(all.map((behavior) => behavior.PathPattern ?? '(default)')).toEqual(['(default)', 'media/*.m3u8', 'media/*.vtt']);
     for (const behavior of all) expect(behavior.TrustedKeyGroups, behavior.PathPattern ?? 'default').toEqual([keyGroup]);
   });
 
@@ -64,12 +64,19 @@ describe('Cdn with access: signed', () => {
     }
   });
 
-  it('keys cached playlists by the whole query string, so one viewer’s grant is never served to another', () => {
+  it('keys cached playlists and thumbnail tracks by the grant copies only: one viewer’s grant is never served to another, and junk parameters are no new key', () => {
     s.template.hasResourceProperties('AWS::CloudFront::CachePolicy', {
       CachePolicyConfig: Match.objectLike({
-        ParametersInCacheKeyAndForwardedToOrigin: Match.objectLike({ QueryStringsConfig: { QueryStringBehavior: 'all' } }),
+        ParametersInCacheKeyAndForwardedToOrigin: Match.objectLike({
+          QueryStringsConfig: { QueryStringBehavior: 'whitelist', QueryStrings: ['grant-policy', 'grant-signature', 'grant-key-pair-id'] },
+        }),
       }),
     });
+  });
+
+  it('sends thumbnail tracks to the playlist function, which signs the sprite each cue names', () => {
+    const [m3u8, vtt] = behaviors(s.resources).filter((behavior) => behavior.PathPattern !== undefined);
+    expect(vtt).toEqual({ ...m3u8, PathPattern: 'media/*.vtt' });
   });
 
   it('gives the playlist function only GetObject on outputs and the public keys, never the private key', () => {

@@ -37,7 +37,7 @@ let dir: string;
 let local: LocalMode;
 let token: string;
 let uploadId: string;
-let media: { hlsUrl: string; posterUrl: string; urlsExpireAt: string; renditions: { url: string }[] };
+let media: { hlsUrl: string; posterUrl: string; urlsExpireAt: string; renditions: { url: string }[]; thumbnails: { spriteUrl: string; vttUrl: string } };
 
 beforeAll(async () => {
   process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
@@ -117,6 +117,21 @@ describe('local mode with signed media access', () => {
     const variants = master.split('\n').filter((line) => line !== '' && !line.startsWith('#'));
     expect(variants.length).toBeGreaterThan(0);
     for (const variant of variants) expect(variant).toMatch(/\.m3u8\?Policy=[^&]+&Signature=[^&]+&Key-Pair-Id=KLOCALMEDIASIGNING&grant-policy=/);
+  });
+
+  it('serves the thumbnail track with the signature on the sprite each cue names, so a player that follows the cues gets the image', async () => {
+    const track = await fetch(media.thumbnails.vttUrl, { signal: AbortSignal.timeout(10_000) });
+    expect(track.status).toBe(200);
+    expect(track.headers.get('content-type')).toBe('text/vtt; charset=utf-8');
+    const lines = (await track.text()).split('\n');
+    expect(lines[0]).toBe('WEBVTT');
+    const cues = lines.filter((line, index) => index > 0 && (lines[index - 1] ?? '').includes('-->'));
+    expect(cues.length).toBeGreaterThan(0);
+    for (const cue of cues) expect(cue).toMatch(/^sprite\.jpg\?Policy=[^&#]+&Signature=[^&#]+&Key-Pair-Id=KLOCALMEDIASIGNING#xywh=\d+,\d+,\d+,\d+$/);
+    const sprite = await fetch(new URL(cues[0]!, media.thumbnails.vttUrl), { signal: AbortSignal.timeout(10_000) });
+    expect(sprite.status).toBe(200);
+    expect(sprite.headers.get('content-type')).toBe('image/jpeg');
+    expect((await fetch(unsigned(media.thumbnails.vttUrl), { signal: AbortSignal.timeout(10_000) })).status).toBe(403);
   });
 
   it('plays the signed master URL in ffprobe, a native client that requests exactly the URIs the playlists list', async () => {

@@ -21,14 +21,18 @@ export interface SignedValues {
   readonly keyPairId: string;
 }
 
-/** What a URL of each kind gets appended: segments and images need only what CloudFront checks; playlists also the copies for their origin. */
-export function grantQuery(values: SignedValues, forPlaylist: boolean): string {
+/** What a URL of each kind gets appended: segments and images need only what CloudFront checks; indexes (playlists, thumbnail tracks) also the copies for their origin. */
+export function grantQuery(values: SignedValues, forIndex: boolean): string {
   const signed = `${SIGNED_QUERY.policy}=${values.policy}&${SIGNED_QUERY.signature}=${values.signature}&${SIGNED_QUERY.keyPairId}=${values.keyPairId}`;
-  if (!forPlaylist) return signed;
+  if (!forIndex) return signed;
   return `${signed}&${ORIGIN_COPY.policy}=${values.policy}&${ORIGIN_COPY.signature}=${values.signature}&${ORIGIN_COPY.keyPairId}=${values.keyPairId}`;
 }
 
-/** Whether a URL path names a playlist, which the playlist origin serves (and rewrites). */
-export function isPlaylistPath(pathname: string): boolean {
-  return pathname.endsWith('.m3u8');
+/**
+ * Whether a URL path names an index of other media, which the playlist origin serves and signs
+ * the URIs inside: an HLS playlist (`.m3u8`) or a WebVTT thumbnail track (`.vtt`), whose cues
+ * name the sprite.
+ */
+export function isIndexPath(pathname: string): boolean {
+  return pathname.endsWith('.m3u8') || pathname.endsWith('.vtt');
 }

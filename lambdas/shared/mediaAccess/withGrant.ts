@@ -1,4 +1,4 @@
-import { GRANT_PARAMETERS, grantQuery, isPlaylistPath } from './signedQuery.js';
+import { GRANT_PARAMETERS, grantQuery, isIndexPath } from './signedQuery.js';
 import type { MediaGrant } from './signMediaGrant.js';
 
 /**
@@ -22,7 +22,7 @@ export function withGrant(uri: string, base: string, grant: MediaGrant): string 
   const queryAt = beforeHash.indexOf('?');
   const path = queryAt === -1 ? beforeHash : beforeHash.slice(0, queryAt);
   const kept = queryAt === -1 ? [] : beforeHash.slice(queryAt + 1).split('&').filter((pair) => pair !== '' && !GRANT_PARAMETERS.has(decodedName(pair)));
-  const query = [...kept, grantQuery(grant, isPlaylistPath(resolved.pathname))].join('&');
+  const query = [...kept, grantQuery(grant, isIndexPath(resolved.pathname))].join('&');
   return `${path}?${query}${hash}`;
 }
 

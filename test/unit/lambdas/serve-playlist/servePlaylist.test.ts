@@ -13,6 +13,7 @@ const BASE = 'https://cdn.example';
 const NOW = new Date('2026-11-27T12:00:00Z');
 const MASTER = '#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1400000\n720p.m3u8\n';
 const VARIANT = '#EXTM3U\n#EXTINF:6.0,\nsegment_000.ts\n#EXT-X-ENDLIST\n';
+const TRACK = 'WEBVTT\n\n00:00:00.000 --> 00:00:05.000\nsprite.jpg#xywh=0,0,160,90\n';
 
 process.env[ENV.mediaBucket] = 'media-bucket';
 process.env[MEDIA_ACCESS_ENV.publicKeys] = JSON.stringify({ K1: publicKey.export({ type: 'spki', format: 'pem' }).toString() });
@@ -40,6 +41,7 @@ beforeEach(() => {
   s3.reset();
   s3.on(GetObjectCommand, { Bucket: 'media-bucket', Key: 'media/u1/master.m3u8' }).resolves(object(MASTER));
   s3.on(GetObjectCommand, { Bucket: 'media-bucket', Key: 'media/u1/720p.m3u8' }).resolves(object(VARIANT));
+  s3.on(GetObjectCommand, { Bucket: 'media-bucket', Key: 'media/u1/thumbnails/thumbnails.vtt' }).resolves(object(TRACK));
 });
 
 describe('servePlaylist', () => {
@@ -55,6 +57,26 @@ describe('servePlaylist', () => {
     const grant = grantFor('u1');
     const response = await servePlaylist(originRequest('/media/u1/720p.m3u8', grantQuery(grant, true)), NOW);
     expect(response.body).toBe(`#EXTM3U\n#EXTINF:6.0,\nsegment_000.ts?${grantQuery(grant, false)}\n#EXT-X-ENDLIST\n`);
+  });
+
+  it('serves the thumbnail track as WebVTT with the grant on the sprite each cue names, before its fragment', async () => {
+    const grant = grantFor('u1');
+    const response = await servePlaylist(originRequest('/media/u1/thumbnails/thumbnails.vtt', grantQuery(grant, true)), NOW);
+    expect(response).toMatchObject({ statusCode: 200, headers: { 'content-type': 'text/vtt; charset=utf-8' } });
+    expect(response.body).toBe(`WEBVTT\n\n00:00:00.000 --> 00:00:05.000\nsprite.jpg?${grantQuery(grant, false)}#xywh=0,0,160,90\n`);
+  });
+
+  it('refuses a grant copy given twice with 403, reading nothing: one grant, one spelling, one cache key', async () => {
+    const query = grantQuery(grantFor('u1'), true);
+    const response = await servePlaylist(originRequest('/media/u1/master.m3u8', `${query}&grant-policy=${new URLSearchParams(query).get('grant-policy')}`), NOW);
+    expect(response.statusCode).toBe(403);
+    expect(JSON.parse(response.body as string)).toEqual({ error: { code: 'FORBIDDEN', message: 'Access denied: grant-policy appears more than once' } });
+    expect(s3).not.toHaveReceivedCommand(GetObjectCommand);
+  });
+
+  it('refuses an unsigned thumbnail track with 403, reading nothing', async () => {
+    expect((await servePlaylist(originRequest('/media/u1/thumbnails/thumbnails.vtt', ''), NOW)).statusCode).toBe(403);
+    expect(s3).not.toHaveReceivedCommand(GetObjectCommand);
   });
 
   it('refuses with 403, reading nothing, a request without the copies, with an expired grant, or a grant for another upload', async () => {

@@ -17,4 +17,11 @@ describe('CloudFront base64', () => {
     expect(fromCloudFrontBase64('+/+/AA==')).toBeUndefined();
     expect(fromCloudFrontBase64('AA%3D')).toBeUndefined();
   });
+
+  it('refuses every other spelling of the same bytes, so a grant has one spelling and one cache key', () => {
+    // -~-~AA__ is the canonical spelling of fb ff bf 00; each of these decodes to the same bytes in Node.
+    for (const variant of ['-~-~AA', '-~-~AA_', '-~-~AB__', '-~-~AD__', '-~-~AA__AA__']) {
+      expect(fromCloudFrontBase64(variant), variant).toBeUndefined();
+    }
+  });
 });

@@ -86,7 +86,7 @@ describe('withMediaAccess', () => {
 });
 
 describe('grantMedia', () => {
-  it('puts the copies for the playlist origin on playlist URLs only', async () => {
+  it('puts the copies for the playlist origin on the URLs it serves only: playlists and the thumbnail track', async () => {
     const grant = await mediaGrantFor('u1', NOW);
     const granted = grantMedia(media, grant);
     expect(granted.hlsUrl).toBe(`${BASE}/media/u1/master.m3u8?${grantQuery(grant, true)}`);
@@ -94,7 +94,7 @@ describe('grantMedia', () => {
     expect(granted.posterUrl).toBe(`${BASE}/media/u1/poster.jpg?${grantQuery(grant, false)}`);
     expect(granted.thumbnails).toEqual({
       spriteUrl: `${BASE}/media/u1/sprite.jpg?${grantQuery(grant, false)}`,
-      vttUrl: `${BASE}/media/u1/thumbnails.vtt?${grantQuery(grant, false)}`,
+      vttUrl: `${BASE}/media/u1/thumbnails.vtt?${grantQuery(grant, true)}`,
     });
   });
 
