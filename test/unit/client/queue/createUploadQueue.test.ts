@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createClient } from '../../../../client/createClient.js';
 import { QueueStoreError } from '../../../../client/errors.js';
-import { createUploadQueue, type UploadQueueEvent } from '../../../../client/queue/createUploadQueue.js';
+import { createUploadQueue } from '../../../../client/queue/createUploadQueue.js';
+import type { UploadQueueEvent } from '../../../../client/queue/UploadQueue.js';
 import { createOnlineSignal, type SettableOnlineSignal } from '../../../../client/queue/OnlineSignal.js';
 import type { QueueRecord, QueueStore } from '../../../../client/queue/QueueStore.js';
 import { API_URL, FakePipeline, json, patternBytes } from '../fakePipeline.js';
@@ -200,6 +201,24 @@ describe('createUploadQueue', () => {
       expect.objectContaining({ name: 'ApiError' }),
     ]);
     expect(fake.upload('up1').status).toBe('uploaded');
+  });
+
+  it('after a connection lost without an offline event (a part gets no answer), tries again and sends only the parts S3 lacks', async () => {
+    const { fake, queue, events } = setup();
+    const { file: song, bytes } = file();
+    let drops = 1;
+    fake.onPut = (put) => {
+      if (put.partNumber === 2 && drops-- > 0) throw new TypeError('fetch failed');
+      return undefined;
+    };
+
+    await queue.add(song);
+    await queue.whenIdle();
+
+    expect(partNumbers(fake)).toEqual([1, 2, 2, 3]);
+    expect(fake.callsTo('POST', /^\/uploads$/)).toHaveLength(1);
+    expect(events).toContainEqual({ type: 'state', item: expect.objectContaining({ state: 'queued', error: expect.objectContaining({ code: 'PART_FAILED' }) }) });
+    expect(fake.bytesOf('up1')).toEqual(Buffer.from(bytes));
   });
 
   it('keeps a file that failed for good as failed, also across a restart, until retried', async () => {
