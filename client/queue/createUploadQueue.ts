@@ -302,7 +302,10 @@ class UploadQueueRunner<S> implements UploadQueue<S> {
       try {
         return await attempt.task.result;
       } catch (error) {
-        if (attempt.stopped || !(await this.isGone(uploadId, error))) throw error;
+        if (attempt.stopped) throw error;
+        const gone = await this.isGone(uploadId, error);
+        // Stopped while asking (offline, removed, closed): no new upload may start behind the queue's back.
+        if (attempt.stopped || !gone) throw error;
         entry.record = withoutUploadId(entry.record);
         void this.persist(entry, 'put');
         this.emitState(entry);
