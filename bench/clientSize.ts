@@ -3,8 +3,9 @@
  * as an app's bundler ships it: bundled by esbuild for the browser (no Node polyfills, so a Node
  * built-in reached from the core fails the build), minified, then gzipped and brotli-compressed.
  *
- * Two apps: one that uses every export of the core (the upper bound), and one that imports only
- * `createClient` (what tree shaking leaves for the common case). The package's `dist/index.js` is
+ * Three apps: one that uses every export of the core (the upper bound), one that imports only
+ * `createClient` (what tree shaking leaves for the common case), and the core with the offline
+ * upload queue's entry (its IndexedDB store and `idb-keyval` included). The package's `dist/index.js` is
  * tsc's output of the same sources, so bundling the sources measures the same code without a build.
  *
  * Goal (issue 13): the whole core ≤ 12 KB minified + gzipped.
@@ -26,6 +27,8 @@ interface App {
 const APPS: readonly App[] = [
   { name: 'whole core', source: `export * from './client/index.js';` },
   { name: 'createClient only', source: `export { createClient } from './client/index.js';` },
+  // The offline queue is its own entry (`@media-pipeline/client/queue`): only apps that use it pay for it.
+  { name: 'core + queue', source: `export * from './client/index.js';\nexport * from './client/queue/index.js';` },
 ];
 
 interface Measured {

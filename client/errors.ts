@@ -167,3 +167,22 @@ export class UploadNotReadyError extends MediaPipelineClientError {
     this.status = status;
   }
 }
+
+/**
+ * An upload queue's store failed to `load` its items, or to `put` or `delete` one. The queue
+ * reports it (a `storeError` event) and goes on uploading from memory: the item is not lost,
+ * only not kept for the next start. `itemId` names the item whose write failed.
+ */
+export type QueueStoreOperation = 'load' | 'put' | 'delete';
+
+export class QueueStoreError extends MediaPipelineClientError {
+  readonly operation: QueueStoreOperation;
+  readonly itemId: string | undefined;
+
+  constructor(operation: QueueStoreOperation, message: string, details: { itemId?: string } = {}, options?: ClientErrorOptions) {
+    super(message, options);
+    this.name = 'QueueStoreError';
+    this.operation = operation;
+    this.itemId = details.itemId;
+  }
+}

@@ -71,17 +71,22 @@ globalThis.uploadFromPage = async ({ apiUrl, token, size, partSize }) => {
 /** A TypeScript app of the core alone, compiled without Node's types: the declarations must need none. */
 const CORE_CONSUMER = `
 import { ApiError, createClient, isFinalStatus, type PublicUpload, type UploadEvent, type UploadStatus } from '${PACKAGE}';
+import { createIndexedDbStore, createUploadQueue, type QueueItem, type UploadQueueEvent } from '${PACKAGE}/queue';
 
 const client = createClient({ apiUrl: 'https://api.example.test', getToken: async () => 'token' });
 export const uploaded: Promise<PublicUpload> = client.upload(new Blob(['bytes']), { filename: 'a.mp3', contentType: 'audio/mpeg' });
 export const statusOf = (event: UploadEvent): UploadStatus => event.status;
 export const done = (status: UploadStatus): boolean => isFinalStatus(status);
 export const isApiError = (error: unknown): boolean => error instanceof ApiError && error.code === 'NOT_FOUND';
+
+const queue = createUploadQueue({ client, store: createIndexedDbStore() });
+export const queued: Promise<QueueItem> = queue.add(new File(['bytes'], 'a.mp3'));
+export const stateOf = (event: UploadQueueEvent): string => (event.type === 'state' ? event.item.state : event.type);
 `;
 
 /** A TypeScript app of the Node entry. */
 const NODE_CONSUMER = `
-import { createClient, downloadToFile, type FileSource, openFileSource } from '${PACKAGE}/node';
+import { createClient, createJsonFileStore, createUploadQueue, downloadToFile, type FileSource, openFileSource } from '${PACKAGE}/node';
 
 export async function send(path: string): Promise<string> {
   const source: FileSource = await openFileSource(path);
@@ -92,6 +97,8 @@ export async function send(path: string): Promise<string> {
   }
 }
 export const save = (url: string) => downloadToFile(url, '/tmp/x');
+export const queue = createUploadQueue({ client: createClient({ apiUrl: 'https://api.example.test', token: 't' }), store: createJsonFileStore('queue.json') });
+export const queued = queue.add('/tmp/talk.mp4');
 `;
 
 interface Ran {
@@ -150,20 +157,32 @@ describe(`${PACKAGE} installed from its tarball`, () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  it('packs the built ESM package: both entries with declarations, the CLI as its bin, no sources and no tsx', async () => {
-    expect(packed.files).toEqual(expect.arrayContaining(['package.json', 'README.md', 'dist/index.js', 'dist/index.d.ts', 'dist/node/index.js', 'dist/node/index.d.ts', 'dist/cli/main.js']));
+  it('packs the built ESM package: its entries with declarations, the CLI as its bin, no sources and no tsx', async () => {
+    expect(packed.files).toEqual(
+      expect.arrayContaining([
+        'package.json',
+        'README.md',
+        'dist/index.js',
+        'dist/index.d.ts',
+        'dist/node/index.js',
+        'dist/node/index.d.ts',
+        'dist/queue/index.js',
+        'dist/queue/index.d.ts',
+        'dist/cli/main.js',
+      ]),
+    );
     expect(packed.files.filter((path) => path.endsWith('.ts') && !path.endsWith('.d.ts'))).toEqual([]);
     expect(packed.files.filter((path) => !path.startsWith('dist/') && path !== 'package.json' && path !== 'README.md')).toEqual([]);
 
     const installed = join(project, 'node_modules', PACKAGE);
     const manifest = JSON.parse(await readFile(join(installed, 'package.json'), 'utf8')) as { type: string; dependencies: Record<string, string> };
     expect(manifest.type).toBe('module');
-    expect(Object.keys(manifest.dependencies)).toEqual(['ws']);
+    expect(Object.keys(manifest.dependencies)).toEqual(['idb-keyval', 'ws']);
     expect(existsSync(join(project, 'node_modules/tsx'))).toBe(false);
     expect(existsSync(join(project, 'node_modules/.bin/media-pipeline'))).toBe(true);
   });
 
-  it('its declarations type-check in a TypeScript app: the core with no Node types, the Node entry with them', async () => {
+  it('its declarations type-check in a TypeScript app: the core and the queue with no Node types, the Node entry with them', async () => {
     const compilerOptions = { module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', strict: true, noEmit: true };
     await writeFile(join(project, 'core.ts'), CORE_CONSUMER);
     await writeFile(join(project, 'node.ts'), NODE_CONSUMER);

@@ -1,0 +1,25 @@
+import { createStore, del, set, values } from 'idb-keyval';
+import type { QueueRecord, QueueStore } from './QueueStore.js';
+
+export interface IndexedDbStoreOptions {
+  /** @default 'media-pipeline-upload-queue' */
+  readonly databaseName?: string;
+  /** @default 'uploads' */
+  readonly storeName?: string;
+}
+
+/**
+ * A browser queue store in IndexedDB (through `idb-keyval`). Each record is kept with its
+ * File or Blob: IndexedDB stores the bytes themselves, so the file can be read again after a
+ * page reload although the page's File object is gone. That copy counts against the origin's
+ * storage quota; a file over it fails to be kept (a `storeError`) and uploads from memory.
+ */
+export function createIndexedDbStore(options: IndexedDbStoreOptions = {}): QueueStore<Blob> {
+  const store = createStore(options.databaseName ?? 'media-pipeline-upload-queue', options.storeName ?? 'uploads');
+  return {
+    load: () => values<QueueRecord<Blob>>(store),
+    put: (record) => set(record.id, record, store),
+    delete: (id) => del(id, store),
+    open: async (blob) => ({ source: blob }),
+  };
+}
