@@ -1,7 +1,10 @@
 /**
  * Upload throughput and client memory: a 1 GiB file through the client SDK (parallel part
  * PUTs) against local mode, and the same bytes as one streamed PutObject to the same S3
- * emulator in the same run (the baseline). A third run sends the SDK's parts to a server that
+ * emulator in the same run (the baseline). The SDK runs twice, with end-to-end checksums on (its
+ * default: each part hashed with CRC-32C as it is read, its URL signed per part, S3 verifying
+ * parts and the whole file) and off, so their ratio shows what integrity costs (goal: on ≥ 0.9×
+ * off). A further run sends the SDK's parts to a server that
  * discards them, which shows what the client itself can push, apart from the emulator. Each
  * transfer runs in a child process that does nothing else, so its peak RSS is the client's
  * own and it does not share an event loop with the emulator.
@@ -51,6 +54,8 @@ interface ChildSettings {
   readonly region: string;
   readonly accessKeyId: string;
   readonly secretAccessKey: string;
+  /** End-to-end checksums on the SDK's uploads. */
+  readonly checksums: boolean;
 }
 
 const role = process.argv[2];
@@ -93,9 +98,11 @@ async function main(): Promise<void> {
         region: local.region,
         accessKeyId: local.credentials.accessKeyId,
         secretAccessKey: local.credentials.secretAccessKey,
+        checksums: false,
       };
       const single = await runChild('put-child', settings);
       const sdk = await runChild('sdk-child', settings);
+      const sdkChecksums = await runChild('sdk-child', { ...settings, checksums: true });
       const discard = await startDiscardApi(size);
       let ceiling: TransferFigures;
       try {
@@ -103,7 +110,7 @@ async function main(): Promise<void> {
       } finally {
         discard.server.close();
       }
-      report(size, concurrency, sdk, single, ceiling);
+      report(size, concurrency, sdk, single, ceiling, sdkChecksums);
     } finally {
       await local.stop();
     }
@@ -206,6 +213,7 @@ async function sdkUpload(settings: ChildSettings): Promise<TransferFigures> {
       const record = await client.upload(source, {
         filename: 'bench.mp4',
         concurrency: settings.concurrency,
+        checksums: settings.checksums,
         onCreated: (created) => {
           parts = created.partCount;
           partSize = created.partSize;
@@ -246,7 +254,14 @@ async function singlePut(settings: ChildSettings): Promise<TransferFigures> {
   });
 }
 
-function report(size: number, concurrency: number, sdk: TransferFigures, single: TransferFigures, ceiling: TransferFigures): void {
+function report(
+  size: number,
+  concurrency: number,
+  sdk: TransferFigures,
+  single: TransferFigures,
+  ceiling: TransferFigures,
+  sdkChecksums: TransferFigures,
+): void {
   const rate = (figures: TransferFigures) => size / MiB / figures.seconds;
   const row = (name: string, figures: TransferFigures) =>
     `${name.padEnd(34)} ${figures.seconds.toFixed(2).padStart(7)} s ${rate(figures).toFixed(1).padStart(8)} MiB/s` +
@@ -254,10 +269,12 @@ function report(size: number, concurrency: number, sdk: TransferFigures, single:
   console.log(`\nUpload of ${size / MiB} MiB to local mode (loopback)`);
   console.log(row('single-stream PutObject (baseline)', single));
   console.log(row(`SDK, ${sdk.parts} × ${sdk.partSizeMiB} MiB parts, ${concurrency} in flight`, sdk));
+  console.log(row('SDK with checksums (CRC-32C)', sdkChecksums));
   console.log(row('SDK to a discarding server', ceiling));
   if (sdk.partsSeconds !== undefined) {
     console.log(`SDK phases: parts ${sdk.partsSeconds.toFixed(2)} s, complete ${(sdk.seconds - sdk.partsSeconds).toFixed(2)} s`);
   }
   console.log(`SDK / baseline throughput: ${(rate(sdk) / rate(single)).toFixed(2)}×`);
+  console.log(`SDK with checksums / without: ${(rate(sdkChecksums) / rate(sdk)).toFixed(2)}× (goal ≥ 0.90×)`);
   console.log(`SDK peak RSS is ${((sdk.maxRssMiB / (size / MiB)) * 100).toFixed(1)}% of the file size`);
 }

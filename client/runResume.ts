@@ -47,6 +47,7 @@ export async function runResume(
       partCount: record.partCount,
       uploaded: uploadedParts ?? [],
       urls,
+      checksums: record.checksumAlgorithm === 'CRC32C',
     },
     context,
   );

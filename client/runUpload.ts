@@ -37,6 +37,7 @@ export async function runUpload(
           size: source.size,
           ...(options.metadata === undefined ? {} : { metadata: options.metadata }),
           ...(options.partSize === undefined ? {} : { partSize: options.partSize }),
+          ...(options.checksums === false ? {} : { checksumAlgorithm: 'CRC32C' as const }),
         },
         { signal },
       ),
@@ -72,6 +73,7 @@ export async function runUpload(
       partCount: created.partCount,
       uploaded: [],
       urls,
+      checksums: created.checksumAlgorithm === 'CRC32C',
     },
     context,
   );

@@ -104,6 +104,23 @@ export interface PublicUpload {
   readonly error?: UploadErrorInfo;
   /** Which transcoder makes (or made) the outputs, from when processing chose it. */
   readonly transcoder?: Transcoder;
+  /**
+   * `CRC32C` when the client asked for end-to-end checksums at create: every part URL signs its
+   * part's CRC-32C (S3 refuses bytes that do not match it) and `complete` needs the whole file's.
+   */
+  readonly checksumAlgorithm?: ChecksumAlgorithm;
+  /** The whole file's checksum as S3 verified it at `complete`; set from `uploaded` on. */
+  readonly checksum?: ObjectChecksum;
+}
+
+/** The one checksum algorithm the API offers: S3 can verify it per part and for the whole object. */
+export type ChecksumAlgorithm = 'CRC32C';
+
+/** A file's checksum: a FULL_OBJECT CRC-32C (of all its bytes, whatever the parts), base64 as S3 writes it. */
+export interface ObjectChecksum {
+  readonly algorithm: ChecksumAlgorithm;
+  readonly type: 'FULL_OBJECT';
+  readonly value: string;
 }
 
 export interface PartUrl {
@@ -119,14 +136,23 @@ export interface CreateUploadInput {
   readonly metadata?: Readonly<Record<string, string>>;
   /** Bytes per part; the API picks one (and may grow it) when omitted. */
   readonly partSize?: number;
+  /**
+   * `CRC32C`: the client sends each part's CRC-32C when it asks for the part's URL, and the
+   * whole file's at complete. Required when the deployer set `requireChecksums`.
+   */
+  readonly checksumAlgorithm?: ChecksumAlgorithm;
 }
 
-/** `POST /uploads` answer: the URLs of the first parts (up to the API's per-response limit). */
+/**
+ * `POST /uploads` answer: the URLs of the first parts (up to the API's per-response limit), none
+ * for a checksum upload (each part's URL signs its checksum, so it is asked for once the part is read).
+ */
 export interface CreatedUpload {
   readonly uploadId: string;
   readonly status: UploadStatus;
   readonly partSize: number;
   readonly partCount: number;
+  readonly checksumAlgorithm?: ChecksumAlgorithm;
   readonly parts: readonly PartUrl[];
   readonly expiresAt: string;
   readonly partUrlsExpireAt: string;
@@ -153,6 +179,22 @@ export interface UploadedPart {
   readonly partNumber: number;
   readonly size: number;
   readonly etag: string;
+  /** The part's CRC-32C as S3 verified it (checksum uploads). */
+  readonly checksumCRC32C?: string;
+}
+
+/** A part to sign with its CRC-32C (base64): its URL only takes bytes with that checksum. */
+export interface PartChecksum {
+  readonly partNumber: number;
+  readonly checksumCRC32C: string;
+}
+
+/** `POST /uploads/{id}/complete` body. */
+export interface CompleteUploadInput {
+  /** The parts as the client sent them; without them the API takes the list from S3. */
+  readonly parts?: readonly CompletedPart[];
+  /** The whole file's FULL_OBJECT CRC-32C (base64): required for a checksum upload, which S3 refuses to complete unless it matches. */
+  readonly checksumCRC32C?: string;
 }
 
 /** `GET /uploads/{id}` answer: while `initiated` it also lists the parts S3 holds (the truth for resume). */
@@ -206,6 +248,8 @@ export interface PipelineConfig {
     /** Uploads created per clock hour (UTC). */
     readonly maxUploadsPerHour: number;
   };
+  /** Checksums: `required` means `POST /uploads` refuses an upload without `checksumAlgorithm`. */
+  readonly checksums: { readonly algorithms: readonly ChecksumAlgorithm[]; readonly required: boolean };
   /** Where live progress is served; absent when the stack was deployed without it. */
   readonly webSocketUrl?: string;
 }

@@ -28,6 +28,13 @@ export interface UploadOptions extends TransferOptions {
   readonly metadata?: Readonly<Record<string, string>>;
   /** Bytes per part. @default chosen by the API */
   readonly partSize?: number;
+  /**
+   * End-to-end checksums: each part's CRC-32C is computed as it is read and signed into its URL
+   * (S3 refuses a part whose bytes changed on the way; the part is sent again, then the upload
+   * fails with `CHECKSUM_MISMATCH`), and S3 checks the whole file's at complete. Turn off only
+   * for a deployment older than checksums. @default true
+   */
+  readonly checksums?: boolean;
   /** Called once the upload exists, before any part is sent: keep `uploadId` to resume later. */
   readonly onCreated?: (upload: CreatedUpload) => void;
 }

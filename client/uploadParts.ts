@@ -1,4 +1,5 @@
 import type { FetchFunction } from './apiTransport.js';
+import { crc32c, crc32cBase64 } from './crc32c.js';
 import { AbortError, UploadFailedError } from './errors.js';
 import { linkSignal } from './linkSignal.js';
 import type { PartUrlBook } from './PartUrlBook.js';
@@ -22,6 +23,9 @@ export function planParts(size: number, partSize: number, partCount: number): Pa
   }));
 }
 
+/** What reading a part needs: the source, and the upload to name in errors. */
+type PartReading = Pick<UploadPartsOptions, 'uploadId' | 'source'>;
+
 export interface UploadPartsOptions {
   readonly uploadId: string;
   readonly source: UploadSource;
@@ -33,7 +37,13 @@ export interface UploadPartsOptions {
   readonly retries: number;
   readonly retryDelay: RetryDelay;
   readonly signal?: AbortSignal;
-  readonly onPartDone: (part: PartPlan, etag: string | undefined) => void;
+  /**
+   * Hash each part's bytes (CRC-32C) as they are read, have its URL sign the checksum and send
+   * it with the part, so S3 refuses bytes that changed on the way.
+   */
+  readonly checksums: boolean;
+  /** `crc` is the part's CRC-32C when `checksums` is on. */
+  readonly onPartDone: (part: PartPlan, etag: string | undefined, crc: number | undefined) => void;
   readonly random?: () => number;
 }
 
@@ -55,8 +65,8 @@ export async function uploadParts(options: UploadPartsOptions): Promise<void> {
     while (next < parts.length && !failure) {
       const part = parts[next++] as PartPlan;
       try {
-        const etag = await sendPart(part, options, controller.signal, upcoming);
-        options.onPartDone(part, etag);
+        const { etag, crc } = await sendPart(part, options, controller.signal, upcoming);
+        options.onPartDone(part, etag, crc);
       } catch (error) {
         if (!failure) {
           failure = { error };
@@ -79,20 +89,23 @@ async function sendPart(
   options: UploadPartsOptions,
   signal: AbortSignal,
   upcoming: () => readonly number[],
-): Promise<string | undefined> {
+): Promise<{ readonly etag: string | undefined; readonly crc: number | undefined }> {
   const { uploadId, retries } = options;
   const { partNumber } = part;
   let body: PartBody | undefined;
+  // A checksum part is read and hashed first: its URL signs the checksum.
+  const hashed = options.checksums ? await readHashedPart(part, options) : undefined;
+  const checksum = hashed && crc32cBase64(hashed.crc);
   for (let attempt = 0; ; attempt++) {
     if (signal.aborted) throw abortErrorFor(signal);
-    // The URL is asked for before the first await, so parts that start together join one
-    // signing request instead of racing to make their own.
-    const url = await options.urls.urlFor(partNumber, upcoming);
-    body ??= await readPart(part, options);
+    // Without checksums the URL is asked for before the first await, so parts that start
+    // together join one signing request instead of racing to make their own.
+    const url = await options.urls.urlFor(partNumber, upcoming, checksum);
+    body ??= hashed?.bytes ?? (await readPart(part, options));
     const retriesLeft = attempt < retries;
     let result;
     try {
-      result = await putPart(options.fetch, url, body, signal);
+      result = await putPart(options.fetch, url, body, signal, checksum);
     } catch (error) {
       if (error instanceof AbortError) throw error;
       if (!retriesLeft) {
@@ -104,7 +117,20 @@ async function sendPart(
       await sleep(backoffDelay(attempt, options.retryDelay, options.random), signal);
       continue;
     }
-    if (result.ok) return result.etag;
+    if (result.ok) return { etag: result.etag, crc: hashed?.crc };
+    // S3 hashed other bytes than the ones the checksum was taken of: they changed on the way.
+    // The bytes in memory are still the source's, so sending them again can succeed.
+    if (checksum !== undefined && result.code === 'BadDigest') {
+      if (retriesLeft) {
+        await sleep(backoffDelay(attempt, options.retryDelay, options.random), signal);
+        continue;
+      }
+      throw new UploadFailedError(
+        'CHECKSUM_MISMATCH',
+        `Storage refused part ${partNumber} of upload ${uploadId} ${attempt + 1} times: the bytes it received did not match their CRC-32C ${checksum ?? ''} (${result.detail})`,
+        { uploadId, partNumber, status: result.status },
+      );
+    }
     // S3 answers 403 to an expired (or otherwise unusable) signature: a fresh URL may succeed.
     if (result.status === 403 && retriesLeft) {
       options.urls.expire(partNumber);
@@ -124,15 +150,34 @@ async function sendPart(
   }
 }
 
-async function readPart(part: PartPlan, options: UploadPartsOptions): Promise<PartBody> {
+/** The part's bytes in memory and their CRC-32C: read once, hashed, then sent (and re-sent on retry) as they are. */
+export async function readHashedPart(part: PartPlan, options: PartReading): Promise<{ readonly bytes: Uint8Array; readonly crc: number }> {
+  const body = await readPart(part, options);
+  const bytes = body instanceof Uint8Array ? body : new Uint8Array(await readBlob(body, part, options));
+  return { bytes, crc: await crc32c(bytes) };
+}
+
+async function readBlob(blob: Blob, part: PartPlan, options: PartReading): Promise<ArrayBuffer> {
+  try {
+    return await blob.arrayBuffer();
+  } catch (error) {
+    throw unreadable(part, options, error);
+  }
+}
+
+function unreadable(part: PartPlan, options: PartReading, cause: unknown): UploadFailedError {
+  return new UploadFailedError(
+    'SOURCE_UNREADABLE',
+    `Bytes ${part.start}–${part.end} for part ${part.partNumber} could not be read from the source`,
+    { uploadId: options.uploadId, partNumber: part.partNumber },
+    { cause },
+  );
+}
+
+async function readPart(part: PartPlan, options: PartReading): Promise<PartBody> {
   try {
     return await options.source.slice(part.start, part.end);
   } catch (error) {
-    throw new UploadFailedError(
-      'SOURCE_UNREADABLE',
-      `Bytes ${part.start}–${part.end} for part ${part.partNumber} could not be read from the source`,
-      { uploadId: options.uploadId, partNumber: part.partNumber },
-      { cause: error },
-    );
+    throw unreadable(part, options, error);
   }
 }

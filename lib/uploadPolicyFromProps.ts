@@ -86,6 +86,15 @@ export interface UploadPolicyProps {
    * @default 100
    */
   readonly maxUploadsPerHourPerUser?: number;
+  /**
+   * Refuse uploads from clients that send no checksums (400 CHECKSUM_REQUIRED): `POST /uploads`
+   * without `checksumAlgorithm`, and the Companion routes (Uppy sends none). The project's SDK
+   * always sends them, and S3 then refuses any part or file whose bytes changed on the way.
+   * Off by default so that Uppy and other clients that cannot hash parts keep working; turn it
+   * on when every client is the SDK (or hashes like it).
+   * @default false
+   */
+  readonly requireChecksums?: boolean;
 }
 
 const CONTENT_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/;
@@ -115,6 +124,7 @@ export function uploadPolicyFromProps(props: UploadPolicyProps = {}): UploadPoli
     maxBytesInFlightPerUser: bytes('maxBytesInFlightPerUser', props.maxBytesInFlightPerUser, 2 * maxFileSize),
     maxStoredBytesPerUser: bytes('maxStoredBytesPerUser', props.maxStoredBytesPerUser, defaults.maxStoredBytesPerUser),
     maxUploadsPerHourPerUser: props.maxUploadsPerHourPerUser ?? defaults.maxUploadsPerHourPerUser,
+    requireChecksums: props.requireChecksums ?? defaults.requireChecksums,
   };
   validate(policy);
   return policy;

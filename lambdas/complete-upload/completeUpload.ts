@@ -2,17 +2,17 @@ import { CompleteMultipartUploadCommand } from '@aws-sdk/client-s3';
 import { abortMultipartUpload } from '../shared/abortMultipartUpload.js';
 import { uploadPolicy, uploadsBucketName } from '../shared/config.js';
 import { deleteSourceObject } from '../shared/deleteSourceObject.js';
-import { InvalidStateError, TooLargeError, UnprocessableError } from '../shared/errors.js';
+import { InvalidStateError, TooLargeError, UnprocessableError, ValidationError } from '../shared/errors.js';
 import { getUploadRecord } from '../shared/getUploadRecord.js';
 import type { ApiRequest } from '../shared/http/apiRequest.js';
 import type { ApiResponse } from '../shared/http/httpHandler.js';
 import { listUploadedParts } from '../shared/listUploadedParts.js';
 import { logger } from '../shared/logger.js';
 import { s3 } from '../shared/s3.js';
-import { isNoSuchUpload } from '../shared/s3Errors.js';
+import { isBadDigest, isNoSuchUpload } from '../shared/s3Errors.js';
 import { sourceObjectSize } from '../shared/sourceObjectSize.js';
 import { transition } from '../shared/transition.js';
-import { toPublicUpload, type UploadErrorInfo, type UploadRecord } from '../shared/uploadRecord.js';
+import { type ObjectChecksum, toPublicUpload, type UploadErrorInfo, type UploadRecord } from '../shared/uploadRecord.js';
 import { resizeShare } from '../shared/usage/settleUsage.js';
 import { uploadIdFromPath } from '../shared/validation/uploadId.js';
 import { checkUploadedParts } from './checkUploadedParts.js';
@@ -32,14 +32,26 @@ const COMPLETED: ReadonlySet<string> = new Set(['uploaded', 'processing', 'ready
  * no size (`sizeMode: 'open'`) is first sized from its parts (`sizeOpenUpload`), then checked
  * like any other. Safe to retry at any point: an upload already completed answers 200 with its
  * record, and a call that crashed after S3 completed is finished by the next one.
+ *
+ * A checksum upload needs the whole file's CRC-32C (`checksumCRC32C`, else 400 CHECKSUM_REQUIRED
+ * that changes nothing): S3 completes it as a FULL_OBJECT checksum only if the parts it holds
+ * combine to that value, and the verified value is kept on the record (`checksum`). When they do
+ * not (the source changed between parts, or parts from another file were resumed), S3 refuses,
+ * and the upload fails with CHECKSUM_MISMATCH and is aborted, like a wrong size.
  */
 export async function completeUpload(request: ApiRequest): Promise<ApiResponse> {
   const uploadId = uploadIdFromPath(request.pathParameters);
-  const clientParts = parseCompleteBody(request.body);
+  const { parts: clientParts, checksumCRC32C } = parseCompleteBody(request.body);
   let record = await getUploadRecord(uploadId, request.ownerId);
   if (COMPLETED.has(record.status)) return ok(record);
   if (record.status !== 'initiated') {
     throw new InvalidStateError(`Upload ${uploadId} is ${record.status}; only an initiated upload can be completed`, record.status);
+  }
+  if (record.checksumAlgorithm !== undefined && checksumCRC32C === undefined) {
+    throw new ValidationError(`Upload ${uploadId} was created with checksumAlgorithm ${record.checksumAlgorithm}: complete it with the whole file's checksumCRC32C`, 'CHECKSUM_REQUIRED');
+  }
+  if (record.checksumAlgorithm === undefined && checksumCRC32C !== undefined) {
+    throw new ValidationError(`Upload ${uploadId} was created without checksumAlgorithm; S3 cannot check checksumCRC32C for it`, 'CHECKSUM_UNEXPECTED');
   }
 
   const { multipartUploadId } = record;
@@ -73,21 +85,35 @@ export async function completeUpload(request: ApiRequest): Promise<ApiResponse> 
     // cancel the upload and delete the original S3 is making.
     record = await transition(uploadId, 'initiated', 'initiated', { completingSince: new Date().toISOString() }, { ownerId: request.ownerId });
   }
+  const checksum: ObjectChecksum | undefined = checksumCRC32C === undefined ? undefined : { algorithm: 'CRC32C', type: 'FULL_OBJECT', value: checksumCRC32C };
   try {
     await s3.send(
       new CompleteMultipartUploadCommand({
         Bucket: bucket,
         Key: record.sourceKey,
         UploadId: multipartUploadId,
-        MultipartUpload: { Parts: check.parts.map((part) => ({ PartNumber: part.partNumber, ETag: part.etag })) },
+        ...(checksum && { ChecksumCRC32C: checksum.value, ChecksumType: checksum.type }),
+        MultipartUpload: {
+          Parts: check.parts.map((part) => ({
+            PartNumber: part.partNumber,
+            ETag: part.etag,
+            ...(checksum && part.checksumCRC32C !== undefined && { ChecksumCRC32C: part.checksumCRC32C }),
+          })),
+        },
       }),
     );
   } catch (error) {
     // A concurrent complete got there first.
     if (isNoSuchUpload(error)) return ok(await recoverGoneUpload(record, request.ownerId));
+    if (checksum && isBadDigest(error)) {
+      const message = `S3 holds a file whose CRC-32C is not ${checksum.value}, the checksum of the file the client read; the upload is aborted: start a new one`;
+      await failUpload(record, request.ownerId, { code: 'CHECKSUM_MISMATCH', message });
+      await abortMultipartUpload(record.sourceKey, multipartUploadId);
+      throw new UnprocessableError(message, 'CHECKSUM_MISMATCH');
+    }
     throw error;
   }
-  return ok(await markUploaded(record, request.ownerId));
+  return ok(await markUploaded(record, request.ownerId, checksum));
 }
 
 /**
@@ -127,9 +153,9 @@ function ok(record: UploadRecord): ApiResponse {
  * with an object to `uploaded` too, so losing to it (or to a concurrent complete) is success.
  * Losing to a cancel or an expiry means the object outlived its upload: it is deleted.
  */
-async function markUploaded(record: UploadRecord, ownerId: string): Promise<UploadRecord> {
+async function markUploaded(record: UploadRecord, ownerId: string, checksum?: ObjectChecksum): Promise<UploadRecord> {
   try {
-    return await transition(record.uploadId, 'initiated', 'uploaded', {}, { ownerId });
+    return await transition(record.uploadId, 'initiated', 'uploaded', checksum ? { checksum } : {}, { ownerId });
   } catch (error) {
     if (!(error instanceof InvalidStateError)) throw error;
     if (COMPLETED.has(error.currentStatus)) return getUploadRecord(record.uploadId, ownerId);

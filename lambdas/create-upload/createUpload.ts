@@ -6,8 +6,8 @@ import type { ApiRequest } from '../shared/http/apiRequest.js';
 import type { ApiResponse } from '../shared/http/httpHandler.js';
 import { sourceKey } from '../shared/keys.js';
 import { logger } from '../shared/logger.js';
-import { S3_MAX_PART_COUNT, S3_MAX_PART_SIZE, type UploadPolicy } from '../shared/mediaPolicy.js';
-import { TooLargeError } from '../shared/errors.js';
+import { CHECKSUM_ALGORITHMS, type ChecksumAlgorithm, S3_MAX_PART_COUNT, S3_MAX_PART_SIZE, type UploadPolicy } from '../shared/mediaPolicy.js';
+import { TooLargeError, ValidationError } from '../shared/errors.js';
 import { type PartPlan, partPlan, partPlanOf, partSizeLimits } from '../shared/partPlan.js';
 import { presignPutObject } from '../shared/presignPutObject.js';
 import { presignParts, type SignedPart } from '../shared/presignParts.js';
@@ -26,7 +26,11 @@ export interface CreatedUpload {
   readonly status: UploadStatus;
   readonly partSize: number;
   readonly partCount: number;
-  /** URLs for parts 1 to min(partCount, maxPartUrlsPerResponse); the rest from `POST /uploads/{id}/parts`. */
+  readonly checksumAlgorithm?: ChecksumAlgorithm;
+  /**
+   * URLs for parts 1 to min(partCount, maxPartUrlsPerResponse); the rest from `POST /uploads/{id}/parts`.
+   * None for a checksum upload: each URL signs its part's checksum, which the client knows once it read the part.
+   */
   readonly parts: readonly SignedPart[];
   /** The upload's deadline: without `complete` by then it expires and its parts are dropped. */
   readonly expiresAt: string;
@@ -78,6 +82,11 @@ export async function createUpload(request: ApiRequest): Promise<ApiResponse> {
  *
  * An `open` upload (no declared size) reserves the size limit and records it as its size until
  * complete measures the parts, with up to 10,000 parts of at least the smallest part size.
+ *
+ * With `checksumAlgorithm` (CRC32C) S3's multipart upload is created with that algorithm and the
+ * FULL_OBJECT type, so S3 checks each part against the checksum its URL signs and the whole
+ * file against the client's at complete. A deployment that requires checksums refuses an upload
+ * without one (400 CHECKSUM_REQUIRED) before anything is written.
  */
 export async function startNewUpload(
   ownerId: string,
@@ -90,6 +99,15 @@ export async function startNewUpload(
   const size = options.sizeMode === 'open' ? policy.maxFileSize : body.size;
   if (options.singlePut && size > S3_MAX_PART_SIZE) {
     throw new TooLargeError(`A single PUT holds at most ${S3_MAX_PART_SIZE} bytes, not ${size}; upload in parts (shouldUseMultipart: true)`);
+  }
+  if (policy.requireChecksums && body.checksumAlgorithm === undefined) {
+    throw new ValidationError(
+      `This deployment requires checksums: create the upload with checksumAlgorithm ${CHECKSUM_ALGORITHMS.join(' or ')} and send each part's checksum (the media-pipeline SDK does); Uppy and other clients that send none are refused`,
+      'CHECKSUM_REQUIRED',
+    );
+  }
+  if (options.singlePut && body.checksumAlgorithm !== undefined) {
+    throw new ValidationError('A single PUT (GET /s3/params) carries no checksums; upload in parts to use checksumAlgorithm', 'CHECKSUM_UNSUPPORTED');
   }
   const uploadId = newUploadId();
   const now = new Date();
@@ -128,14 +146,20 @@ async function startUpload(upload: NewUpload): Promise<StartedUpload> {
   const { uploadId, body, plan, policy, now, options } = upload;
   const key = sourceKey(uploadId);
   const { UploadId: multipartUploadId } = await s3.send(
-    new CreateMultipartUploadCommand({ Bucket: bucket, Key: key, ContentType: body.contentType }),
+    new CreateMultipartUploadCommand({
+      Bucket: bucket,
+      Key: key,
+      ContentType: body.contentType,
+      ...(body.checksumAlgorithm && { ChecksumAlgorithm: body.checksumAlgorithm, ChecksumType: 'FULL_OBJECT' }),
+    }),
   );
   if (!multipartUploadId) throw new Error(`S3 started no multipart upload for ${key}`);
 
   const record = initiatedRecord(upload, key, multipartUploadId);
   let parts: SignedPart[];
   try {
-    const firstCount = options.sizeMode === undefined && options.signFirstParts !== false ? Math.min(plan.partCount, policy.maxPartUrlsPerResponse) : 0;
+    const signsFirstParts = options.sizeMode === undefined && options.signFirstParts !== false && body.checksumAlgorithm === undefined;
+    const firstCount = signsFirstParts ? Math.min(plan.partCount, policy.maxPartUrlsPerResponse) : 0;
     const firstParts = Array.from({ length: firstCount }, (_, index) => ({
       partNumber: index + 1,
       contentLength: plan.partLength(index + 1),
@@ -161,6 +185,7 @@ async function startUpload(upload: NewUpload): Promise<StartedUpload> {
     status: record.status,
     partSize: plan.partSize,
     partCount: plan.partCount,
+    ...(body.checksumAlgorithm && { checksumAlgorithm: body.checksumAlgorithm }),
     parts,
     expiresAt: record.expiresAt,
     partUrlsExpireAt: presignedUrlExpiry(now, policy.partUrlExpirySeconds),
@@ -205,6 +230,7 @@ function initiatedRecord({ ownerId, uploadId, body, plan, policy, now, options }
     ...(multipartUploadId === undefined ? {} : { multipartUploadId }),
     ...(options.sizeMode === undefined ? {} : { sizeMode: options.sizeMode }),
     ...(body.metadata === undefined ? {} : { metadata: body.metadata }),
+    ...(body.checksumAlgorithm === undefined ? {} : { checksumAlgorithm: body.checksumAlgorithm }),
     createdAt: now.toISOString(),
     updatedAt: now.toISOString(),
     expiresAt: new Date(now.getTime() + policy.uploadExpirySeconds * 1000).toISOString(),

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { TooLargeError, UnsupportedTypeError, ValidationError } from '../shared/errors.js';
-import { kindOf, MEDIA_KINDS, type MediaKind, type UploadPolicy } from '../shared/mediaPolicy.js';
+import { CHECKSUM_ALGORITHMS, type ChecksumAlgorithm, kindOf, MEDIA_KINDS, type MediaKind, type UploadPolicy } from '../shared/mediaPolicy.js';
 import { describeValue } from '../shared/validation/describeValue.js';
 import { filenameSchema, parseFilename } from '../shared/validation/filename.js';
 import { metadataSchema, parseMetadata } from '../shared/validation/metadata.js';
@@ -15,6 +15,8 @@ export interface CreateUploadBody {
   readonly metadata?: Readonly<Record<string, string>>;
   /** Checked against the policy by `partPlan`, which knows the size. */
   readonly partSize?: number;
+  /** The client sends each part's CRC-32C and the whole file's (see `startNewUpload`). */
+  readonly checksumAlgorithm?: ChecksumAlgorithm;
 }
 
 const contentTypeSchema = z.string();
@@ -22,6 +24,7 @@ const contentTypeSchema = z.string();
 const sizeSchema = z.int().check(z.gt(0));
 /** Its range depends on the size and the policy: `partPlan` checks it. */
 const partSizeSchema = z.number();
+const checksumAlgorithmSchema = z.enum(CHECKSUM_ALGORITHMS);
 
 /**
  * The body as a whole, from the schemas each field is checked with below: the OpenAPI document
@@ -34,6 +37,7 @@ export const createUploadBodySchema = z.strictObject({
   size: sizeSchema,
   metadata: z.optional(metadataSchema),
   partSize: z.optional(partSizeSchema),
+  checksumAlgorithm: z.optional(checksumAlgorithmSchema),
 });
 
 const FIELDS = Object.keys(createUploadBodySchema.def.shape);
@@ -87,6 +91,14 @@ export function parseCreateUploadBody(body: unknown, policy: UploadPolicy): Crea
     throw new ValidationError(`partSize must be a whole number of bytes; got ${describeValue(fields.partSize)}`, 'INVALID_PART_SIZE');
   }
 
+  const checksumAlgorithm = fields.checksumAlgorithm === undefined ? undefined : checksumAlgorithmSchema.safeParse(fields.checksumAlgorithm);
+  if (checksumAlgorithm !== undefined && !checksumAlgorithm.success) {
+    throw new ValidationError(
+      `checksumAlgorithm must be one of ${CHECKSUM_ALGORITHMS.join(', ')}; got ${describeValue(fields.checksumAlgorithm)}`,
+      'INVALID_CHECKSUM_ALGORITHM',
+    );
+  }
+
   return {
     filename,
     contentType,
@@ -94,5 +106,6 @@ export function parseCreateUploadBody(body: unknown, policy: UploadPolicy): Crea
     size: size.data,
     ...(metadata === undefined ? {} : { metadata }),
     ...(partSize === undefined ? {} : { partSize: partSize.data }),
+    ...(checksumAlgorithm === undefined ? {} : { checksumAlgorithm: checksumAlgorithm.data }),
   };
 }

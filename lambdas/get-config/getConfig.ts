@@ -1,6 +1,6 @@
 import { uploadPolicy, webSocketUrl } from '../shared/config.js';
 import type { ApiResponse } from '../shared/http/httpHandler.js';
-import { type MediaKind, S3_MAX_PART_COUNT } from '../shared/mediaPolicy.js';
+import { CHECKSUM_ALGORITHMS, type ChecksumAlgorithm, type MediaKind, S3_MAX_PART_COUNT } from '../shared/mediaPolicy.js';
 import { partSizeLimits } from '../shared/partPlan.js';
 import { FILENAME_MAX_CHARACTERS } from '../shared/validation/filename.js';
 import { METADATA_KEY_PATTERN } from '../shared/validation/metadata.js';
@@ -44,6 +44,8 @@ export interface PipelineConfig {
     /** Uploads created per clock hour (UTC). */
     readonly maxUploadsPerHour: number;
   };
+  /** Checksums the API takes, and whether `POST /uploads` refuses an upload without one (400 CHECKSUM_REQUIRED). */
+  readonly checksums: { readonly algorithms: readonly ChecksumAlgorithm[]; readonly required: boolean };
   /** Where live progress is served (docs/websocket.md); absent when the stack was deployed without it. */
   readonly webSocketUrl?: string;
 }
@@ -73,6 +75,7 @@ export async function getConfig(): Promise<ApiResponse> {
       maxStoredBytes: policy.maxStoredBytesPerUser,
       maxUploadsPerHour: policy.maxUploadsPerHourPerUser,
     },
+    checksums: { algorithms: CHECKSUM_ALGORITHMS, required: policy.requireChecksums },
     ...(liveProgressUrl === undefined ? {} : { webSocketUrl: liveProgressUrl }),
   };
   return { statusCode: 200, body: config };

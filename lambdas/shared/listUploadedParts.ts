@@ -10,6 +10,8 @@ export interface UploadedPart {
   readonly size: number;
   /** As S3 returns it (quoted), the same value the part PUT answered with. */
   readonly etag: string;
+  /** The part's CRC-32C (base64) as S3 verified it, for an upload created with that algorithm. */
+  readonly checksumCRC32C?: string;
 }
 
 const bucket = uploadsBucketName();
@@ -38,7 +40,12 @@ export async function listUploadedParts(key: string, multipartUploadId: string):
     }
     for (const part of output.Parts ?? []) {
       if (part.PartNumber === undefined || part.Size === undefined || part.ETag === undefined) continue;
-      parts.push({ partNumber: part.PartNumber, size: part.Size, etag: part.ETag });
+      parts.push({
+        partNumber: part.PartNumber,
+        size: part.Size,
+        etag: part.ETag,
+        ...(part.ChecksumCRC32C === undefined ? {} : { checksumCRC32C: part.ChecksumCRC32C }),
+      });
     }
     if (!output.IsTruncated || output.NextPartNumberMarker === undefined || output.NextPartNumberMarker === marker) break;
     marker = output.NextPartNumberMarker;

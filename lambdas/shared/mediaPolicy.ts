@@ -2,10 +2,16 @@
  * What uploads the pipeline accepts. The CDK construct takes these as props, passes them to
  * the functions as `UPLOAD_POLICY` (JSON), and `GET /config` tells clients the same values.
  */
-import type { MediaKind } from '../../client/types.js';
+import type { ChecksumAlgorithm, MediaKind } from '../../client/types.js';
 
 /** The kinds are part of the client package's contract (`PublicUpload.kind`, `GET /config`). */
-export type { MediaKind };
+export type { ChecksumAlgorithm, MediaKind };
+
+/**
+ * CRC-32C: S3 verifies it per part (the part URL signs it) and, as a FULL_OBJECT checksum, for
+ * the whole file at complete; it is cheap to compute while streaming, in browsers too.
+ */
+export const CHECKSUM_ALGORITHMS = ['CRC32C'] as const satisfies readonly ChecksumAlgorithm[];
 
 export const MEDIA_KINDS: readonly MediaKind[] = ['audio', 'video', 'image'];
 
@@ -47,6 +53,11 @@ export interface UploadPolicy {
   readonly maxStoredBytesPerUser: number;
   /** Uploads one user may create per clock hour (UTC). */
   readonly maxUploadsPerHourPerUser: number;
+  /**
+   * Refuse uploads whose client sends no checksums (`POST /uploads` without `checksumAlgorithm`,
+   * and every Companion route, as Uppy sends none) with 400 CHECKSUM_REQUIRED.
+   */
+  readonly requireChecksums: boolean;
 }
 
 export const DEFAULT_ACCEPTED_TYPES: Readonly<Record<MediaKind, readonly string[]>> = {
@@ -69,6 +80,7 @@ export const DEFAULT_UPLOAD_POLICY: UploadPolicy = {
   maxBytesInFlightPerUser: 40 * GiB,
   maxStoredBytesPerUser: 100 * GiB,
   maxUploadsPerHourPerUser: 100,
+  requireChecksums: false,
 };
 
 /** The kind a content type belongs to, or undefined when no kind accepts it. */

@@ -23,7 +23,16 @@ import { resolveUploadPartSigning } from './signing/resolveUploadPartSigning.js'
 export interface PartToSign {
   readonly partNumber: number;
   readonly contentLength?: number;
+  /**
+   * The part's CRC-32C (base64). The URL then signs `x-amz-checksum-crc32c`: S3 refuses a PUT
+   * without that header value (403) and bytes that do not hash to it (400 BadDigest). Parts of
+   * one call either all carry one or none do.
+   */
+  readonly checksumCRC32C?: string;
 }
+
+/** Four bytes in base64, as S3 writes a CRC-32C; anything else would make a URL no PUT can use. */
+export const CRC32C_BASE64 = /^[A-Za-z0-9+/]{5}[AQgw]==$/;
 
 export interface PresignPartsInput {
   readonly bucket: string;
@@ -51,8 +60,9 @@ export interface PresignPartsOptions {
  * without flexible checksums) would produce, at a fraction of the cost: the endpoint, the
  * credentials and the day's signing key are resolved once per call, and each part costs one
  * SHA-256 of its canonical request and one HMAC. Only `partNumber`, `Content-Length` and the
- * signature differ between parts. The URLs carry no checksum parameters, so a client PUTs
- * the raw bytes with nothing but `Content-Length`.
+ * signature differ between parts (and the checksum header, when parts have one). The URLs carry
+ * no checksum query parameters, so a client PUTs the raw bytes with `Content-Length` and, for a
+ * checksum part, the signed `x-amz-checksum-crc32c` header.
  */
 export async function presignParts(input: PresignPartsInput, options: PresignPartsOptions = {}): Promise<SignedPart[]> {
   const { bucket, key, multipartUploadId, parts, expiresInSeconds } = input;
@@ -67,12 +77,22 @@ export async function presignParts(input: PresignPartsInput, options: PresignPar
       throw new RangeError(`contentLength of part ${partNumber} must be a non-negative integer, got ${contentLength}`);
     }
   }
+  for (const { partNumber, checksumCRC32C } of parts) {
+    if (checksumCRC32C !== undefined && !CRC32C_BASE64.test(checksumCRC32C)) {
+      throw new RangeError(`checksumCRC32C of part ${partNumber} must be 4 bytes in base64, got ${JSON.stringify(checksumCRC32C)}`);
+    }
+  }
   if (parts.length === 0) return [];
   const signsLength = parts[0]!.contentLength !== undefined;
   if (parts.some((part) => (part.contentLength !== undefined) !== signsLength)) {
     throw new RangeError('Either every part to sign has a contentLength or none has');
   }
-  const signedHeaders = signsLength ? 'content-length;host' : 'host';
+  const signsChecksum = parts[0]!.checksumCRC32C !== undefined;
+  if (parts.some((part) => (part.checksumCRC32C !== undefined) !== signsChecksum)) {
+    throw new RangeError('Either every part to sign has a checksumCRC32C or none has');
+  }
+  // Canonical headers are sorted by name: content-length, host, x-amz-checksum-crc32c.
+  const signedHeaders = [signsLength && 'content-length', 'host', signsChecksum && 'x-amz-checksum-crc32c'].filter(Boolean).join(';');
 
   const client = options.client ?? s3;
   const signing = await resolveUploadPartSigning(client, bucket, key, multipartUploadId);
@@ -96,14 +116,17 @@ export async function presignParts(input: PresignPartsInput, options: PresignPar
   const canonicalQuery = queryTemplate(signedQuery, ['partNumber'], uriEscape, uriEscape);
   const urlQuery = queryTemplate(signedQuery, ['partNumber', 'X-Amz-Signature'], uriEscape, (name) => name);
   const canonicalHead = `PUT\n${signing.path}\n`;
-  const canonicalTail = `host:${signing.host}\n\n${signedHeaders}\n${UNSIGNED_PAYLOAD}`;
+  const hostHeader = `host:${signing.host}\n`;
+  const canonicalTail = `\n${signedHeaders}\n${UNSIGNED_PAYLOAD}`;
   const stringToSignHead = `${SIGV4_ALGORITHM}\n${longDate}\n${scope}\n`;
   const urlHead = `${signing.protocol}//${signing.host}${signing.path}?`;
 
-  return parts.map(({ partNumber, contentLength }) => {
+  return parts.map(({ partNumber, contentLength, checksumCRC32C }) => {
     const number = String(partNumber);
     const lengthHeader = contentLength === undefined ? '' : `content-length:${contentLength}\n`;
-    const canonicalRequest = `${canonicalHead}${renderQuery(canonicalQuery, { partNumber: number })}\n${lengthHeader}${canonicalTail}`;
+    const checksumHeader = checksumCRC32C === undefined ? '' : `x-amz-checksum-crc32c:${checksumCRC32C}\n`;
+    const canonicalHeaders = `${lengthHeader}${hostHeader}${checksumHeader}`;
+    const canonicalRequest = `${canonicalHead}${renderQuery(canonicalQuery, { partNumber: number })}\n${canonicalHeaders}${canonicalTail}`;
     const signature = hmacSha256Hex(daySigningKey, stringToSignHead + sha256Hex(canonicalRequest));
     return { partNumber, url: urlHead + renderQuery(urlQuery, { partNumber: number, 'X-Amz-Signature': signature }) };
   });

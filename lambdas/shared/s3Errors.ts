@@ -7,6 +7,11 @@ function hasName(error: unknown, ...names: readonly string[]): boolean {
   return typeof error === 'object' && error !== null && names.includes((error as { name?: unknown }).name as string);
 }
 
+/** S3 computed another checksum than the one the request carried (a part's, or a whole file's at complete). */
+export function isBadDigest(error: unknown): boolean {
+  return hasName(error, 'BadDigest');
+}
+
 /** S3 no longer knows the multipart upload: it was completed or aborted. */
 export function isNoSuchUpload(error: unknown): boolean {
   return hasName(error, 'NoSuchUpload');

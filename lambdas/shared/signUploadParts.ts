@@ -18,8 +18,18 @@ const bucket = uploadsBucketName();
  * size. An `open` upload: the length is left unsigned, and no URL is handed out once S3 holds
  * more than the size limit (413 TOO_LARGE), so a client that does not declare its size can
  * overshoot the limit by at most the parts it holds URLs for; complete checks the total.
+ *
+ * A checksum upload (`checksumAlgorithm`): every part comes with its CRC-32C, which its URL
+ * signs (else 400 CHECKSUM_REQUIRED); an upload created without checksums takes none (400
+ * CHECKSUM_UNEXPECTED), as S3 would refuse a checksum its multipart upload was not created for.
  */
-export async function signUploadParts(record: UploadRecord, partNumbers: readonly number[], policy: UploadPolicy, now: Date): Promise<SignedPart[]> {
+export async function signUploadParts(
+  record: UploadRecord,
+  partNumbers: readonly number[],
+  policy: UploadPolicy,
+  now: Date,
+  checksums?: ReadonlyMap<number, string>,
+): Promise<SignedPart[]> {
   const { uploadId } = record;
   if (record.status !== 'initiated') {
     throw new InvalidStateError(`Upload ${uploadId} is ${record.status}; part URLs are only handed out while it is initiated`, record.status);
@@ -39,6 +49,16 @@ export async function signUploadParts(record: UploadRecord, partNumbers: readonl
     throw new InvalidStateError(`Upload ${uploadId} is one PUT of the whole file, not a multipart upload; it has no parts to sign`, record.status);
   }
 
+  if (record.checksumAlgorithm !== undefined && checksums === undefined) {
+    throw new ValidationError(
+      `Upload ${uploadId} was created with checksumAlgorithm ${record.checksumAlgorithm}: ask for its part URLs with { parts: [{ partNumber, checksumCRC32C }] }`,
+      'CHECKSUM_REQUIRED',
+    );
+  }
+  if (record.checksumAlgorithm === undefined && checksums !== undefined) {
+    throw new ValidationError(`Upload ${uploadId} was created without checksumAlgorithm; its part URLs sign no checksum`, 'CHECKSUM_UNEXPECTED');
+  }
+
   let parts: { partNumber: number; contentLength?: number }[];
   if (record.sizeMode === 'open') {
     const held = (await listUploadedParts(record.sourceKey, multipartUploadId)) ?? [];
@@ -51,8 +71,9 @@ export async function signUploadParts(record: UploadRecord, partNumbers: readonl
     const plan = partPlanOf(record.size, record.partSize);
     parts = partNumbers.map((partNumber) => ({ partNumber, contentLength: plan.partLength(partNumber) }));
   }
+  const withChecksums = checksums === undefined ? parts : parts.map((part) => ({ ...part, checksumCRC32C: checksums.get(part.partNumber) as string }));
   return presignParts(
-    { bucket, key: record.sourceKey, multipartUploadId, parts, expiresInSeconds: policy.partUrlExpirySeconds },
+    { bucket, key: record.sourceKey, multipartUploadId, parts: withChecksums, expiresInSeconds: policy.partUrlExpirySeconds },
     { signingDate: now },
   );
 }

@@ -1,5 +1,7 @@
 import type {
+  ChecksumAlgorithm,
   MediaInfo,
+  ObjectChecksum,
   ProcessingStage,
   PublicUpload,
   Rendition,
@@ -13,7 +15,7 @@ import type { PendingProcessingStatus } from './pendingProcessing.js';
 
 // The record's public shapes are the client package's contract; the server's modules keep
 // importing them from here, beside the record they make up.
-export type { MediaInfo, ProcessingStage, PublicUpload, Rendition, Transcoder, UploadErrorInfo, UploadStatus };
+export type { ChecksumAlgorithm, MediaInfo, ObjectChecksum, ProcessingStage, PublicUpload, Rendition, Transcoder, UploadErrorInfo, UploadStatus };
 
 export const UPLOAD_STATUSES: readonly UploadStatus[] = [
   'initiated',

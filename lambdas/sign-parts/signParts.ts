@@ -16,17 +16,18 @@ export interface SignedParts {
 
 /**
  * `POST /uploads/{id}/parts`: fresh URLs for the parts a client still has to send (to resume,
- * or because the first URLs expired). Only the owner gets them (anyone else gets 404); the
- * rules are `signUploadParts`'s.
+ * or because the first URLs expired), or for a checksum upload the URL of each part the client
+ * has read and hashed. Only the owner gets them (anyone else gets 404); the rules are
+ * `signUploadParts`'s.
  */
 export async function signParts(request: ApiRequest): Promise<ApiResponse> {
   const uploadId = uploadIdFromPath(request.pathParameters);
   const policy = uploadPolicy();
-  const partNumbers = parseSignPartsBody(request.body, policy.maxPartUrlsPerResponse);
+  const { partNumbers, checksums } = parseSignPartsBody(request.body, policy.maxPartUrlsPerResponse);
 
   const record = await getUploadRecord(uploadId, request.ownerId);
   const now = new Date();
-  const parts = await signUploadParts(record, partNumbers, policy, now);
+  const parts = await signUploadParts(record, partNumbers, policy, now, checksums);
   const signed: SignedParts = { parts, partUrlsExpireAt: presignedUrlExpiry(now, policy.partUrlExpirySeconds) };
   return { statusCode: 200, body: signed };
 }

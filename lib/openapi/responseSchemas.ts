@@ -25,6 +25,7 @@ export const mediaKindSchema = z.enum(MEDIA_KINDS as readonly [MediaKind, ...Med
 const uploadId = z.string().regex(UPLOAD_ID_PATTERN).describe('Made by POST /uploads (a lower-case UUID)');
 const timestamp = z.iso.datetime();
 const bytes = z.int().nonnegative();
+const checksumAlgorithmSchema = z.literal('CRC32C');
 
 export const uploadErrorInfoSchema = z
   .object({ code: z.string(), message: z.string() })
@@ -87,6 +88,11 @@ export const publicUploadSchema = z
       .enum(['ffmpeg', 'mediaconvert'])
       .optional()
       .describe('Which transcoder makes (or made) the outputs, from when processing chose it: long or large video goes to MediaConvert'),
+    checksumAlgorithm: checksumAlgorithmSchema.optional().describe('CRC32C when the client asked for end-to-end checksums at create'),
+    checksum: z
+      .object({ algorithm: checksumAlgorithmSchema, type: z.literal('FULL_OBJECT'), value: z.string() })
+      .optional()
+      .describe("The whole file's CRC-32C (base64) as S3 verified it at complete; from uploaded on"),
   })
   .register(responseComponents, { id: 'Upload' });
 
@@ -98,7 +104,12 @@ export const createdUploadSchema = z
     status: uploadStatusSchema,
     partSize: bytes,
     partCount: z.int().positive(),
-    parts: z.array(partUrlSchema).describe('URLs of parts 1 to min(partCount, parts.maxUrlsPerResponse of GET /config); the rest from POST /uploads/{id}/parts'),
+    checksumAlgorithm: checksumAlgorithmSchema.optional(),
+    parts: z
+      .array(partUrlSchema)
+      .describe(
+        'URLs of parts 1 to min(partCount, parts.maxUrlsPerResponse of GET /config), none for a checksum upload; the rest from POST /uploads/{id}/parts',
+      ),
     expiresAt: timestamp,
     partUrlsExpireAt: timestamp,
   })
@@ -111,7 +122,7 @@ export const signedPartsSchema = z
 export const uploadViewSchema = publicUploadSchema
   .extend({
     uploadedParts: z
-      .array(z.object({ partNumber: z.int().min(1), size: bytes, etag: z.string() }))
+      .array(z.object({ partNumber: z.int().min(1), size: bytes, etag: z.string(), checksumCRC32C: z.string().optional() }))
       .optional()
       .describe('While initiated: the parts S3 holds (the truth to resume from)'),
   })
@@ -152,6 +163,9 @@ export const pipelineConfigSchema = z
       maxStoredBytes: bytes,
       maxUploadsPerHour: z.int().nonnegative(),
     }),
+    checksums: z
+      .object({ algorithms: z.array(checksumAlgorithmSchema), required: z.boolean() })
+      .describe('required: POST /uploads refuses an upload without checksumAlgorithm (400 CHECKSUM_REQUIRED)'),
     webSocketUrl: z.url().optional().describe('Where live progress is served (docs/websocket.md); absent without it'),
   })
   .register(responseComponents, { id: 'PipelineConfig' });

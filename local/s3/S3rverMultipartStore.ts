@@ -1,4 +1,4 @@
-import { readdir, readFile, rm, stat } from 'node:fs/promises';
+import { readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export interface StoredPart {
@@ -7,6 +7,8 @@ export interface StoredPart {
   /** Quoted, as S3 returns ETags. */
   readonly etag: string;
   readonly lastModified: Date;
+  /** The CRC-32C (base64) the part was verified against on arrival, when it came with one. */
+  readonly checksumCRC32C?: string;
 }
 
 export interface StoredMultipartUpload {
@@ -19,13 +21,15 @@ export interface StoredMultipartUpload {
 const UPLOAD_ID = /^[A-Za-z0-9]{1,128}$/;
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const PART_FILE = /^[1-9]\d{0,4}$/;
-const PARTS_READ_AT_ONCE = 64;
+/** Two files read per part (its MD5 and its checksum), so 64 files at most. */
+const PARTS_READ_AT_ONCE = 32;
 
 /**
  * Reads and removes in-progress multipart uploads straight from s3rver 3.7.1's filesystem
  * store, whose ListParts and AbortMultipartUpload routes answer 405. Its layout:
  * `<root>/<bucket>/._S3rver_uploads/<uploadId>/` holding `key`, `metadata`, and each part as
- * `<n>` with its MD5 in `<n>.md5` (written once the part is fully stored).
+ * `<n>` with its MD5 in `<n>.md5` (written once the part is fully stored). The adapter adds
+ * `<n>.crc32c`, the CRC-32C a part was verified against, as S3 keeps a part's checksum.
  */
 export class S3rverMultipartStore {
   constructor(private readonly rootDirectory: string) {}
@@ -63,6 +67,25 @@ export class S3rverMultipartStore {
     return true;
   }
 
+  /** Where s3rver stores the part's bytes, or undefined for a name that cannot be one of its uploads. */
+  partPath(bucket: string, uploadId: string, partNumber: number): string | undefined {
+    const directory = this.uploadDirectory(bucket, uploadId);
+    return directory === undefined ? undefined : join(directory, String(partNumber));
+  }
+
+  /** Keeps the CRC-32C a stored part was verified against. */
+  async setPartChecksum(bucket: string, uploadId: string, partNumber: number, checksumCRC32C: string): Promise<void> {
+    const path = this.partPath(bucket, uploadId, partNumber);
+    if (path !== undefined) await writeFile(`${path}.crc32c`, checksumCRC32C);
+  }
+
+  /** Removes a part s3rver stored (bytes, MD5 and checksum), as if it had never arrived. */
+  async removePart(bucket: string, uploadId: string, partNumber: number): Promise<void> {
+    const path = this.partPath(bucket, uploadId, partNumber);
+    if (path === undefined) return;
+    await Promise.all(['', '.md5', '.crc32c'].map((suffix) => rm(`${path}${suffix}`, { force: true })));
+  }
+
   private uploadDirectory(bucket: string, uploadId: string): string | undefined {
     if (!BUCKET_NAME.test(bucket) || !UPLOAD_ID.test(uploadId)) return undefined;
     return join(this.rootDirectory, bucket, '._S3rver_uploads', uploadId);
@@ -73,8 +96,16 @@ export class S3rverMultipartStore {
 async function readPart(directory: string, partNumber: number): Promise<StoredPart | undefined> {
   const path = join(directory, String(partNumber));
   try {
-    const [md5, stats] = await Promise.all([readFile(`${path}.md5`, 'utf8'), stat(path)]);
-    return { partNumber, size: stats.size, etag: `"${md5.trim()}"`, lastModified: stats.mtime };
+    const [md5, stats, checksum] = await Promise.all([
+      readFile(`${path}.md5`, 'utf8'),
+      stat(path),
+      readFile(`${path}.crc32c`, 'utf8').catch((error: unknown) => {
+        if (isMissing(error)) return undefined;
+        throw error;
+      }),
+    ]);
+    const part = { partNumber, size: stats.size, etag: `"${md5.trim()}"`, lastModified: stats.mtime };
+    return checksum === undefined ? part : { ...part, checksumCRC32C: checksum };
   } catch (error) {
     if (isMissing(error)) return undefined;
     throw error;

@@ -25,7 +25,9 @@ export function listPartsXml({ bucket, uploadId, upload, maxParts = MAX_PARTS, p
     .map(
       (part) =>
         `<Part><PartNumber>${part.partNumber}</PartNumber><LastModified>${part.lastModified.toISOString()}</LastModified>` +
-        `<ETag>${escapeXml(part.etag)}</ETag><Size>${part.size}</Size></Part>`,
+        `<ETag>${escapeXml(part.etag)}</ETag><Size>${part.size}</Size>` +
+        (part.checksumCRC32C === undefined ? '' : `<ChecksumCRC32C>${escapeXml(part.checksumCRC32C)}</ChecksumCRC32C>`) +
+        '</Part>',
     )
     .join('');
   return (

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { Readable } from 'node:stream';
 import type { LocalCredentials } from '../localDefaults.js';
 import { percentDecoded } from '../percentDecoded.js';
 import { authorizeS3Request } from './authorizeS3Request.js';
@@ -8,6 +9,7 @@ import { type S3ErrorInfo, s3ErrorXml } from './s3ErrorXml.js';
 import { s3OperationContext } from './s3OperationContext.js';
 import type { S3rverMultipartStore } from './S3rverMultipartStore.js';
 import { storeEscapingName } from './storeEscapingName.js';
+import { badDigest, CHECKSUM_HEADER, completedPartNumbers, fullObjectChecksum, hashingBody, readBody, replaceBody } from './verifyChecksums.js';
 
 export interface S3rverAdapterOptions {
   readonly store: S3rverMultipartStore;
@@ -35,12 +37,14 @@ interface CorsConfigStore {
 /** The part of s3rver's Koa context the adapter uses. */
 export interface AdapterContext {
   readonly method: string;
-  readonly req: IncomingMessage;
+  /** Replaced by a stream of the same bytes when the adapter reads or hashes the body before s3rver. */
+  req: IncomingMessage;
   readonly store?: CorsConfigStore;
   status: number;
   body: unknown;
   type: string;
   set(field: string, value: string): void;
+  remove?(field: string): void;
 }
 
 const MAX_PART_NUMBER = 10_000;
@@ -53,8 +57,12 @@ const MULTIPART_PARAMS = ['uploadId', 'partNumber'] as const;
  * never checks a SigV4 signature), apart from plain reads of public-read buckets; ListParts
  * and AbortMultipartUpload are served from its filesystem store (s3rver answers 405), and
  * UploadPart / CompleteMultipartUpload to an upload that does not exist (aborted, completed)
- * fail with NoSuchUpload instead of writing stray parts or failing with a 500. Everything else
- * passes through to s3rver.
+ * fail with NoSuchUpload instead of writing stray parts or failing with a 500. Like S3, it
+ * checks `x-amz-checksum-crc32c`: a part whose bytes hash to another CRC-32C is refused (400
+ * BadDigest) and removed (s3rver has stored it by then; an earlier copy of the same part number
+ * is gone with it, where S3 would keep it), a verified part keeps its checksum for ListParts,
+ * and a CompleteMultipartUpload whose FULL_OBJECT checksum the parts do not combine to is
+ * refused before s3rver assembles anything. Everything else passes through to s3rver.
  */
 export function s3rverAdapter(options: S3rverAdapterOptions) {
   const now = options.now ?? (() => new Date());
@@ -135,10 +143,32 @@ export function s3rverAdapter(options: S3rverAdapterOptions) {
             detail: { ArgumentName: 'partNumber', ArgumentValue: partNumber },
           });
         }
-        return next();
+        const expected = headerValue(ctx.req.headers[CHECKSUM_HEADER]);
+        if (expected === undefined) return next();
+        const hashed = await hashingBody(ctx.req);
+        ctx.req = hashed.body;
+        await next();
+        if (ctx.status < 200 || ctx.status > 299) return;
+        const calculated = hashed.digest();
+        if (calculated !== expected) {
+          await options.store.removePart(bucket, uploadId, Number(partNumber));
+          ctx.remove?.('ETag');
+          return respondWithError(ctx, bucket, badDigest(expected, calculated));
+        }
+        await options.store.setPartChecksum(bucket, uploadId, Number(partNumber), calculated);
+        return;
       }
-      case 'POST':
+      case 'POST': {
+        const expected = headerValue(ctx.req.headers[CHECKSUM_HEADER]);
+        if (expected !== undefined) {
+          const body = await readBody(ctx.req);
+          const partNumbers = completedPartNumbers(body.toString('utf8'));
+          const calculated = await fullObjectChecksum(options.store, bucket, uploadId, upload.parts, partNumbers);
+          if (calculated !== undefined && calculated !== expected) return respondWithError(ctx, bucket, badDigest(expected, calculated));
+          ctx.req = replaceBody(ctx.req, Readable.from([body]));
+        }
         return s3OperationContext.run('CompleteMultipartUpload', next);
+      }
       default:
         return next();
     }

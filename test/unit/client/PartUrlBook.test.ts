@@ -1,15 +1,16 @@
 import { describe, expect, it, vi } from 'vitest';
 import { UploadFailedError } from '../../../client/errors.js';
 import { PartUrlBook } from '../../../client/PartUrlBook.js';
-import type { SignedParts } from '../../../client/types.js';
+import type { PartChecksum, SignedParts } from '../../../client/types.js';
 
 const NOW = Date.parse('2025-01-01T00:00:00Z');
 const LATER = '2025-01-01T00:15:00.000Z';
 
 function bookWith(batchSize = 3) {
   let round = 0;
-  const sign = vi.fn(async (partNumbers: number[]): Promise<SignedParts> => {
+  const sign = vi.fn(async (parts: number[] | PartChecksum[]): Promise<SignedParts> => {
     round += 1;
+    const partNumbers = parts.map((part) => (typeof part === 'number' ? part : part.partNumber));
     return { parts: partNumbers.map((partNumber) => ({ partNumber, url: `u${partNumber}-r${round}` })), partUrlsExpireAt: LATER };
   });
   return { sign, book: new PartUrlBook({ uploadId: 'up1', sign, batchSize, now: () => NOW }) };

@@ -24,6 +24,7 @@ describe('upload', () => {
       contentType: 'audio/mpeg',
       size: 10,
       metadata: { title: 'Song' },
+      checksumAlgorithm: 'CRC32C',
     });
     const upload = fake.upload('up1');
     expect(fake.callsTo('POST', /complete$/)[0]?.body).toEqual({

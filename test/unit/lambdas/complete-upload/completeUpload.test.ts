@@ -272,6 +272,65 @@ describe('completeUpload', () => {
     expect(s3).not.toHaveReceivedCommand(CompleteMultipartUploadCommand);
   });
 
+  describe('of a checksum upload', () => {
+    const CHECKSUMS = ['AAAAAQ==', 'AAAAAg==', 'AAAAAw=='];
+    const WHOLE = 'yZRlqg==';
+
+    beforeEach(() => {
+      dynamo.on(GetCommand).resolves({ Item: stored({ checksumAlgorithm: 'CRC32C' }) });
+      s3.on(ListPartsCommand).resolves({ Parts: S3_PARTS.map((part, index) => ({ ...part, ChecksumCRC32C: CHECKSUMS[index] })), IsTruncated: false });
+    });
+
+    it("has S3 check the whole file's FULL_OBJECT CRC-32C with each part's, and keeps the verified value on the record", async () => {
+      s3.on(CompleteMultipartUploadCommand).resolves({});
+      dynamo.on(UpdateCommand).resolves({ Attributes: after('uploaded', { checksumAlgorithm: 'CRC32C' }) });
+
+      const response = await complete({ checksumCRC32C: WHOLE });
+
+      expect(response.statusCode).toBe(200);
+      expect(s3).toHaveReceivedCommandExactlyOnceWith(CompleteMultipartUploadCommand, {
+        ChecksumCRC32C: WHOLE,
+        ChecksumType: 'FULL_OBJECT',
+        MultipartUpload: {
+          Parts: S3_PARTS.map((part, index) => ({ PartNumber: part.PartNumber, ETag: part.ETag, ChecksumCRC32C: CHECKSUMS[index] })),
+        },
+      });
+      expect(dynamo).toHaveReceivedCommandWith(UpdateCommand, {
+        ExpressionAttributeValues: expect.objectContaining({ ':to': 'uploaded', ':p0': { algorithm: 'CRC32C', type: 'FULL_OBJECT', value: WHOLE } }),
+      });
+    });
+
+    it('answers a complete without the checksum with 400 CHECKSUM_REQUIRED and changes nothing', async () => {
+      const response = await complete({});
+
+      expect(response).toMatchObject({ statusCode: 400, body: { error: { code: 'CHECKSUM_REQUIRED' } } });
+      expectNothingWritten();
+    });
+
+    it("fails the upload with CHECKSUM_MISMATCH, aborts it and answers 422 when S3 finds the parts make another file (BadDigest)", async () => {
+      s3.on(CompleteMultipartUploadCommand).rejects(Object.assign(new Error('The CRC32C you specified did not match the calculated checksum.'), { name: 'BadDigest' }));
+      dynamo.on(UpdateCommand).resolves({ Attributes: after('failed') });
+
+      const response = await complete({ checksumCRC32C: WHOLE });
+
+      expect(response).toMatchObject({ statusCode: 422, body: { error: { code: 'CHECKSUM_MISMATCH' } } });
+      expect(dynamo).toHaveReceivedCommandWith(UpdateCommand, {
+        ExpressionAttributeValues: expect.objectContaining({ ':to': 'failed', ':p0': expect.objectContaining({ code: 'CHECKSUM_MISMATCH' }) }),
+      });
+      expect(s3).toHaveReceivedCommandExactlyOnceWith(AbortMultipartUploadCommand, { Bucket: 'uploads-bucket', Key: KEY, UploadId: 'mpu-1' });
+    });
+  });
+
+  it('answers a checksum for an upload created without one with 400 CHECKSUM_UNEXPECTED and changes nothing', async () => {
+    dynamo.on(GetCommand).resolves({ Item: stored() });
+    s3.on(ListPartsCommand).resolves({ Parts: S3_PARTS, IsTruncated: false });
+
+    const response = await complete({ checksumCRC32C: 'yZRlqg==' });
+
+    expect(response).toMatchObject({ statusCode: 400, body: { error: { code: 'CHECKSUM_UNEXPECTED' } } });
+    expectNothingWritten();
+  });
+
   it('fails the upload with SIZE_MISMATCH when a part other than the last has another size', async () => {
     dynamo.on(GetCommand).resolves({ Item: stored() });
     s3.on(ListPartsCommand).resolves({

@@ -14,8 +14,13 @@ function codeOf(body: unknown): string | undefined {
 
 describe('parseCompleteBody', () => {
   it('takes no body or an empty object as "complete with what S3 holds"', () => {
-    expect(parseCompleteBody(undefined)).toBeUndefined();
-    expect(parseCompleteBody({})).toBeUndefined();
+    expect(parseCompleteBody(undefined)).toEqual({});
+    expect(parseCompleteBody({})).toEqual({});
+  });
+
+  it("returns the whole file's CRC-32C, and refuses one that is not 4 bytes in base64 with 400 INVALID_CHECKSUM", () => {
+    expect(parseCompleteBody({ checksumCRC32C: 'yZRlqg==' })).toEqual({ checksumCRC32C: 'yZRlqg==' });
+    for (const checksumCRC32C of ['yZRlqg', 'yZRlqh==', 'AAAAAAAA', 42, '']) expect(codeOf({ checksumCRC32C })).toBe('INVALID_CHECKSUM');
   });
 
   it("returns the client's parts", () => {
@@ -23,7 +28,7 @@ describe('parseCompleteBody', () => {
       { partNumber: 2, etag: '"b"' },
       { partNumber: 1, etag: 'a' },
     ];
-    expect(parseCompleteBody({ parts })).toEqual(parts);
+    expect(parseCompleteBody({ parts })).toEqual({ parts });
   });
 
   it.each([null, 'parts', 42, [], [{ partNumber: 1, etag: 'a' }], { parts: [], extra: true }, { Parts: [] }])(

@@ -11,6 +11,7 @@ vi.hoisted(() => {
   process.env.UPLOADS_BUCKET = 'uploads-bucket';
 });
 
+import { startNewUpload } from '../../../../lambdas/create-upload/createUpload.js';
 import { handler } from '../../../../lambdas/create-upload/handler.js';
 import { logger } from '../../../../lambdas/shared/logger.js';
 import { DEFAULT_UPLOAD_POLICY, GiB, MiB } from '../../../../lambdas/shared/mediaPolicy.js';
@@ -97,6 +98,28 @@ describe('createUpload', () => {
   afterEach(() => {
     vi.useRealTimers();
     vi.restoreAllMocks();
+  });
+
+  it('starts a checksum upload as a FULL_OBJECT CRC-32C multipart upload, keeps the algorithm on the record and signs no part URL yet', async () => {
+    const response = await post(valid({ checksumAlgorithm: 'CRC32C' }));
+
+    expect(response.statusCode).toBe(201);
+    expect(response.body).toMatchObject({ checksumAlgorithm: 'CRC32C', parts: [] });
+    expect(s3).toHaveReceivedCommandWith(CreateMultipartUploadCommand, { ChecksumAlgorithm: 'CRC32C', ChecksumType: 'FULL_OBJECT' });
+    expect(dynamo).toHaveReceivedCommandWith(PutCommand, { Item: expect.objectContaining({ checksumAlgorithm: 'CRC32C' }) });
+  });
+
+  it('refuses an unknown checksumAlgorithm with 400 INVALID_CHECKSUM_ALGORITHM and sends nothing', async () => {
+    const response = await post(valid({ checksumAlgorithm: 'MD5' }));
+
+    expect(response).toMatchObject({ statusCode: 400, body: { error: { code: 'INVALID_CHECKSUM_ALGORITHM' } } });
+    expectNothingSent();
+  });
+
+  it('refuses an upload without checksums with 400 CHECKSUM_REQUIRED where the deployment requires them, before anything is written', async () => {
+    const body = { filename: 'a.mp4', contentType: 'video/mp4', kind: 'video' as const, size: 10 * MiB };
+    await expect(startNewUpload(OWNER, body, { ...policy, requireChecksums: true })).rejects.toMatchObject({ code: 'CHECKSUM_REQUIRED', statusCode: 400 });
+    expectNothingSent();
   });
 
   it('reserves the upload in its owner usage, starts the multipart upload, writes the initiated record and answers 201 with every part URL', async () => {

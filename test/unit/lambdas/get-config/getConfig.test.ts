@@ -39,6 +39,7 @@ describe('getConfig', () => {
         filename: { maxLength: 255 },
         metadata: { maxBytes: 2_048, keyPattern: '^[A-Za-z0-9_.-]{1,64}$' },
         perUser: { maxActiveUploads: 5, maxBytesInFlight: 40 * GiB, maxStoredBytes: 100 * GiB, maxUploadsPerHour: 100 },
+        checksums: { algorithms: ['CRC32C'], required: false },
       },
     });
   });

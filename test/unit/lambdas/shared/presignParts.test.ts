@@ -70,12 +70,15 @@ async function sdkPresign(args: {
       'content-length': String(args.part.contentLength),
       // As S3RequestPresigner sets it; the signer hoists it into the query under this spelling.
       'X-Amz-Content-Sha256': 'UNSIGNED-PAYLOAD',
+      ...(args.part.checksumCRC32C === undefined ? {} : { 'x-amz-checksum-crc32c': args.part.checksumCRC32C }),
     },
   });
   const presigned = await signer.presign(request, {
     expiresIn: args.expiresIn,
     signingDate: args.signingDate,
-    signableHeaders: new Set(['content-length']),
+    signableHeaders: new Set(['content-length', 'x-amz-checksum-crc32c']),
+    // S3 refuses a checksum hoisted into the query (the client sends it as a header), so it stays a signed header.
+    unhoistableHeaders: new Set(['x-amz-checksum-crc32c']),
   });
   return formatPresigned(presigned as HttpRequest);
 }
@@ -315,6 +318,44 @@ describe('presignParts', () => {
     expect(url.searchParams.get('X-Amz-SignedHeaders')).toBe('content-length;host');
     expect(url.searchParams.get('X-Amz-Content-Sha256')).toBe('UNSIGNED-PAYLOAD');
     expect(url.searchParams.has('X-Amz-Security-Token')).toBe(false);
+  });
+
+  it('signs each part\'s CRC-32C as the x-amz-checksum-crc32c header, exactly as SignatureV4.presign does with it unhoisted', async () => {
+    const credentials = { accessKeyId: 'AKIAEXAMPLE000000000', secretAccessKey: 'secret' };
+    const signingDate = new Date('2026-11-28T10:00:00Z');
+    const parts = [
+      { partNumber: 1, contentLength: 8 * MiB, checksumCRC32C: 'yZRlqg==' },
+      { partNumber: 7, contentLength: 5, checksumCRC32C: 'AAAAAA==' },
+    ];
+    const signed = await presignParts(
+      { bucket: 'media-uploads', key: 'uploads/u-1/source', multipartUploadId: 'mpu-1', parts, expiresInSeconds: 900 },
+      { client: client(credentials, 'eu-west-1'), signingDate },
+    );
+    const expected = await Promise.all(
+      parts.map((part) =>
+        sdkPresign({
+          credentials,
+          region: 'eu-west-1',
+          protocol: 'https:',
+          hostname: 'media-uploads.s3.eu-west-1.amazonaws.com',
+          path: '/uploads/u-1/source',
+          multipartUploadId: 'mpu-1',
+          part,
+          expiresIn: 900,
+          signingDate,
+        }),
+      ),
+    );
+    expect(signed.map((part) => part.url)).toEqual(expected);
+    expect(new URL(signed[0]!.url).searchParams.get('X-Amz-SignedHeaders')).toBe('content-length;host;x-amz-checksum-crc32c');
+  });
+
+  it('refuses a checksum that is not 4 bytes in base64, and a mix of parts with and without one', async () => {
+    const input = { bucket: 'b', key: 'k', multipartUploadId: 'm', expiresInSeconds: 60 };
+    await expect(presignParts({ ...input, parts: [{ partNumber: 1, checksumCRC32C: 'yZRlqh==' }] })).rejects.toThrow(/4 bytes in base64/);
+    await expect(presignParts({ ...input, parts: [{ partNumber: 1, checksumCRC32C: 'yZRlqg==' }, { partNumber: 2 }] })).rejects.toThrow(
+      'Either every part to sign has a checksumCRC32C or none has',
+    );
   });
 
   it('carries the session token of temporary credentials as X-Amz-Security-Token', async () => {
