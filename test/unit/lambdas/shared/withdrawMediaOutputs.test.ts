@@ -22,7 +22,16 @@ describe('withdrawMediaOutputs', () => {
   });
 
   it('queues the invalidation, held back 60 s, before it deletes the outputs', async () => {
+    const order: string[] = [];
     s3.on(ListObjectsV2Command).resolves({ Contents: [{ Key: 'media/u1/poster.jpg' }], KeyCount: 1 });
+    sqs.on(SendMessageCommand).callsFake(async () => {
+      order.push('invalidate');
+      return { MessageId: 'invalidation-1' };
+    });
+    s3.on(DeleteObjectsCommand).callsFake(async () => {
+      order.push('delete');
+      return {};
+    });
 
     await expect(withdrawMediaOutputs('u1')).resolves.toBe(1);
 
@@ -31,7 +40,7 @@ describe('withdrawMediaOutputs', () => {
       MessageBody: JSON.stringify({ uploadId: 'u1' }),
       DelaySeconds: 60,
     });
-    expect(sqs.commandCalls(SendMessageCommand)[0]?.callId).toBeLessThan(s3.commandCalls(DeleteObjectsCommand)[0]?.callId ?? 0);
+    expect(order).toEqual(['invalidate', 'delete']);
   });
 
   it('asks for no invalidation when the upload has no outputs: a file refused before publishing, or outputs an earlier withdrawal already queued and removed, cost no CDN path', async () => {
