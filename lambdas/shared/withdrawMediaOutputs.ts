@@ -1,5 +1,11 @@
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { mediaBucketName } from './config.js';
 import { deleteMediaOutputs } from './deleteMediaOutputs.js';
+import { mediaPrefix } from './keys.js';
 import { requestInvalidation } from './requestInvalidation.js';
+import { s3 } from './s3.js';
+
+const bucket = mediaBucketName();
 
 /**
  * How long the invalidation request waits in the queue before the invalidator may see it: far
@@ -16,8 +22,14 @@ export const WITHDRAW_INVALIDATION_DELAY_SECONDS = 60;
  * `WITHDRAW_INVALIDATION_DELAY_SECONDS`) and the outputs deleted second, so a run that dies
  * between the two still has its invalidation on the way; the outputs it left are a failed
  * upload's, which the sweep's output pass removes. Returns how many outputs were deleted.
+ *
+ * An upload without outputs asks for no invalidation: each one is a billed CDN path, and the
+ * callers also run for files that never got as far as publishing (a retried crash, a dead
+ * letter, a redelivery) and for outputs an earlier withdrawal already queued and removed.
  */
 export async function withdrawMediaOutputs(uploadId: string): Promise<number> {
+  const { Contents } = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: mediaPrefix(uploadId), MaxKeys: 1 }));
+  if (Contents === undefined || Contents.length === 0) return 0;
   await requestInvalidation(uploadId, { delaySeconds: WITHDRAW_INVALIDATION_DELAY_SECONDS });
   return deleteMediaOutputs(uploadId);
 }

@@ -180,15 +180,15 @@ describe('sweepStalledUploads', () => {
       order.push('fail');
       return { Attributes: running({ status: 'failed' }) };
     });
-    s3.on(ListObjectsV2Command).callsFake(async () => {
-      order.push('list');
-      return { Contents: [{ Key: `media/${U2}/master.m3u8` }, { Key: `media/${U2}/720p/segment-0.ts` }] };
+    s3.on(ListObjectsV2Command).resolves({ Contents: [{ Key: `media/${U2}/master.m3u8` }, { Key: `media/${U2}/720p/segment-0.ts` }] });
+    s3.on(DeleteObjectsCommand).callsFake(async () => {
+      order.push('delete');
+      return {};
     });
-    s3.on(DeleteObjectsCommand).resolves({});
 
     await expect(sweepStalledUploads(NOW, SETTINGS)).resolves.toEqual({ requeued: 0, failed: 1, skipped: 0, errors: 0 });
 
-    expect(order).toEqual(['fail', 'invalidate', 'list']);
+    expect(order).toEqual(['fail', 'invalidate', 'delete']);
     expect(dynamo).toHaveReceivedCommandExactlyOnceWith(UpdateCommand, {
       Key: { uploadId: U2 },
       ConditionExpression: '#status IN (:from0) AND #writeId = :ifWriteId',
