@@ -163,7 +163,7 @@ describe('deleteUpload', () => {
     expect(dynamo).not.toHaveReceivedCommand(DeleteCommand);
   });
 
-  it("invalidates a cancelled processing upload's outputs in the CDN (its poster had a URL) once they are deleted", async () => {
+  it("queues the invalidation of a cancelled processing upload's outputs in the CDN (its poster had a URL), held back, before it deletes them", async () => {
     const order: string[] = [];
     dynamo.on(GetCommand).resolves({ Item: stored('processing', { kind: 'video', media: { kind: 'video', posterUrl: 'https://cdn/p.jpg' } }) });
     dynamo.on(UpdateCommand).resolves({ Attributes: stored('cancelled') });
@@ -177,16 +177,17 @@ describe('deleteUpload', () => {
     });
 
     expect((await remove()).statusCode).toBe(200);
-    expect(sqs).toHaveReceivedCommandExactlyOnceWith(SendMessageCommand, INVALIDATION_REQUEST);
-    expect(order).toEqual(['delete outputs', 'request invalidation']);
+    expect(sqs).toHaveReceivedCommandExactlyOnceWith(SendMessageCommand, { ...INVALIDATION_REQUEST, DelaySeconds: 60 });
+    expect(order).toEqual(['request invalidation', 'delete outputs']);
   });
 
-  it('answers a plain 500 when the invalidation request cannot be queued after a cancel; the retried DELETE removes the cancelled upload and requests it again', async () => {
+  it('answers a plain 500, deleting no output, when the invalidation request cannot be queued for a cancel; the retried DELETE removes the cancelled upload and requests it again', async () => {
     dynamo.on(GetCommand).resolves({ Item: stored('processing') });
     dynamo.on(UpdateCommand).resolves({ Attributes: stored('cancelled') });
     sqs.on(SendMessageCommand).rejectsOnce(new Error('Service unavailable'));
 
     expect((await remove()).statusCode).toBe(500);
+    expect(s3).not.toHaveReceivedCommand(DeleteObjectsCommand);
 
     dynamo.on(GetCommand).resolves({ Item: stored('cancelled') });
     expect((await remove()).statusCode).toBe(204);
@@ -215,7 +216,8 @@ describe('deleteUpload', () => {
 
     expect(response.statusCode).toBe(200);
     expect(mediaConvert).toHaveReceivedCommandExactlyOnceWith(CancelJobCommand, { Id: JOB_ID });
-    expect(order).toEqual(['transition', 'cancel job', 'list outputs']);
+    // Once to see whether there is anything to withdraw, once to delete it.
+    expect(order).toEqual(['transition', 'cancel job', 'list outputs', 'list outputs']);
     expect(s3).toHaveReceivedCommandExactlyOnceWith(DeleteObjectsCommand, { Bucket: 'media-bucket', Delete: { Objects: outputs, Quiet: true } });
   });
 
