@@ -60,7 +60,7 @@ describe('UploadEvents', () => {
       ],
     });
     s.template.hasResourceProperties('AWS::Events::Rule', { EventPattern: { source: ['media-pipeline'], 'detail-type': Match.absent() } });
-    const rule = s.resources[logicalId(s.events.webhookRules.get('backend')!)] as { Properties: { Targets: { InputTransformer: { InputPathsMap: Record<string, string> } }[] } };
+    const rule = s.resources[logicalId(s.events.webhookRules.get('backend')!)] as unknown as { Properties: { Targets: { InputTransformer: { InputPathsMap: Record<string, string> } }[] } };
     // The whole event, as EventBridge delivered it to the rule.
     expect(Object.values(rule.Properties.Targets[0]!.InputTransformer.InputPathsMap)).toEqual(['$']);
   });
