@@ -13,6 +13,7 @@ import { Processing, type ProcessingProps } from './Processing.js';
 import { ProgressApi } from './ProgressApi.js';
 import { Storage } from './Storage.js';
 import { UploadApi } from './UploadApi.js';
+import { UploadEvents, type WebhookProps } from './UploadEvents.js';
 import { UploadExpiry } from './UploadExpiry.js';
 import { UploadSweep, type UploadSweepSettingsProps } from './UploadSweep.js';
 import { uploadPolicyFromProps, type UploadPolicyProps } from './uploadPolicyFromProps.js';
@@ -87,6 +88,13 @@ export interface MediaPipelineProps extends UploadPolicyProps {
    * @default ['1']
    */
   readonly signingKeys?: readonly string[];
+  /**
+   * Endpoints that every matching upload state change is POSTed to, signed as Standard Webhooks
+   * has it, retried for over 24 hours (lib/UploadEvents.ts, docs/events.md). Every state change
+   * is on the pipeline's EventBridge bus (`events.bus`) either way.
+   * @default [] - none
+   */
+  readonly webhooks?: readonly WebhookProps[];
 }
 
 /** The live-progress settings of a pipeline. */
@@ -121,7 +129,8 @@ export type MediaPipelineProcessingProps = Pick<
  * events (`processing`), the sweep that leaves no upload stuck in processing and no output
  * behind (`sweep`), the CDN that serves the media bucket's outputs (`cdn`), the invalidation of
  * a deleted upload's outputs in it (`invalidation`) and the WebSocket API that pushes every
- * state change to the owner's devices (`progress`).
+ * state change to the owner's devices (`progress`), and the bus and webhooks that tell the
+ * deployer's backend of every state change (`events`).
  */
 export class MediaPipeline extends Construct {
   /** The policy every function enforces and `GET /config` reports. */
@@ -139,6 +148,8 @@ export class MediaPipeline extends Construct {
   readonly progress: ProgressApi | undefined;
   /** The demo page; undefined unless `demoPage` is true. */
   readonly demoPage: DemoPage | undefined;
+  /** Every state change on an EventBridge bus, and the webhooks (lib/UploadEvents.ts). */
+  readonly events: UploadEvents;
 
   constructor(scope: Construct, id: string, props: MediaPipelineProps = {}) {
     super(scope, id);
@@ -240,6 +251,9 @@ export class MediaPipeline extends Construct {
       if (!getConfig) throw new Error('MediaPipeline: the route table has no GetConfig route to report the WebSocket URL');
       getConfig.bindWebSocketUrl(this.progress.stage);
     }
+
+    // Beside live progress, on the same stream: events need no WebSocket API.
+    this.events = new UploadEvents(this, 'Events', { uploadsTable: this.storage.table, webhooks: props.webhooks, removalPolicy });
 
     // Signed access: every function that hands out media URLs signs them (the record keeps plain URLs).
     const signingKeys = this.cdn.signingKeys;

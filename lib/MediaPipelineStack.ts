@@ -1,10 +1,17 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { MediaPipeline, type MediaPipelineProps } from './MediaPipeline.js';
+import { importWebhooks, type WebhookContext } from './readWebhookContext.js';
 
 export interface MediaPipelineStackProps extends StackProps {
   /** @default - `MediaPipeline`'s defaults */
   readonly pipeline?: MediaPipelineProps;
+  /**
+   * Webhooks whose secrets are named by ARN (the `webhooks` context key), imported into this
+   * stack and added to `pipeline.webhooks`.
+   * @default - none
+   */
+  readonly webhooks?: readonly WebhookContext[];
 }
 
 /** The deployable stack: the pipeline, and the outputs a client or the CLI needs to reach it. */
@@ -13,7 +20,8 @@ export class MediaPipelineStack extends Stack {
 
   constructor(scope: Construct, id: string, props: MediaPipelineStackProps = {}) {
     super(scope, id, props);
-    this.pipeline = new MediaPipeline(this, 'Pipeline', props.pipeline);
+    const webhooks = [...(props.pipeline?.webhooks ?? []), ...importWebhooks(this, props.webhooks ?? [])];
+    this.pipeline = new MediaPipeline(this, 'Pipeline', { ...props.pipeline, webhooks });
     const { api, auth, storage, cdn, progress } = this.pipeline;
 
     new CfnOutput(this, 'ApiUrl', { value: api.url, description: 'Base URL of the uploads API' });
@@ -41,6 +49,7 @@ export class MediaPipelineStack extends Stack {
       new CfnOutput(this, 'MediaConvertQueueArn', { value: mediaConvert.queue.attrArn, description: 'MediaConvert queue of long and large video (npm run test:aws reads it)' });
       new CfnOutput(this, 'MediaConvertJobRoleArn', { value: mediaConvert.jobRole.roleArn, description: 'Role MediaConvert jobs run as (npm run test:aws reads it)' });
     }
+    new CfnOutput(this, 'EventBusName', { value: this.pipeline.events.bus.eventBusName, description: 'EventBridge bus of upload state changes (source media-pipeline)' });
     new CfnOutput(this, 'UploadsTableName', { value: storage.table.tableName, description: 'Uploads table' });
     new CfnOutput(this, 'UsageTableName', { value: storage.usageTable.tableName, description: 'Per-user usage counters' });
   }

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type { WebSocketStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { IDistribution } from 'aws-cdk-lib/aws-cloudfront';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { type ITable, StreamGrants, TableGrants } from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import {
@@ -19,10 +20,11 @@ import {
 import { type BundlingOptions, NodejsFunction, type NodejsFunctionProps, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { BucketGrants, type IBucket } from 'aws-cdk-lib/aws-s3';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
-import { CDN_ENV, ENV, MEDIA_ACCESS_ENV, PROGRESS_ENV, TRANSCODER_ENV } from '../lambdas/shared/config.js';
+import { CDN_ENV, ENV, EVENTS_ENV, MEDIA_ACCESS_ENV, PROGRESS_ENV, TRANSCODER_ENV } from '../lambdas/shared/config.js';
 import type { TranscoderSetting } from '../lambdas/process-upload/plan/transcoderRouting.js';
 import { MEDIA_ROOT, mediaPrefix, sourceKey } from '../lambdas/shared/keys.js';
 import type { UploadPolicy } from '../lambdas/shared/mediaPolicy.js';
@@ -581,6 +583,35 @@ export class PipelineFunction extends Construct implements iam.IGrantable {
   /** Sets `MEDIA_PUBLIC_KEYS`: the key group's public keys, for a function that checks signed URLs itself (no grant: they are public). */
   bindMediaVerifier(keys: MediaSigningKeys): this {
     this.function.addEnvironment(MEDIA_ACCESS_ENV.publicKeys, keys.publicKeysJson);
+    return this;
+  }
+
+  /** Sets `EVENT_BUS_NAME` and grants events:PutEvents on that bus only. */
+  bindEventBus(bus: IEventBus): this {
+    this.function.addEnvironment(EVENTS_ENV.eventBusName, bus.eventBusName);
+    bus.grantPutEventsTo(this);
+    return this;
+  }
+
+  /**
+   * Sets `WEBHOOKS` (each webhook's URL and secret ARN by id) and `WEBHOOK_QUEUE_URL`, and grants
+   * sqs:ChangeMessageVisibility on the queue (a failed delivery's backoff) and
+   * secretsmanager:GetSecretValue on each webhook's secret only (not `grantRead`, which adds
+   * DescribeSecret, which the code never calls), with decrypting when a secret has its own key.
+   */
+  bindWebhooks(queue: IQueue, webhooks: readonly { readonly id: string; readonly url: string; readonly secret: ISecret }[]): this {
+    if (webhooks.length === 0) throw new Error(`${this.node.path}: bindWebhooks needs at least one webhook`);
+    this.function.addEnvironment(EVENTS_ENV.webhookQueueUrl, queue.queueUrl);
+    queue.grant(this, QUEUE_ACTIONS.delay);
+    const targets: Record<string, { url: string; secretArn: string }> = {};
+    for (const webhook of webhooks) {
+      targets[webhook.id] = { url: webhook.url, secretArn: webhook.secret.secretArn };
+      // A secret imported by name has a partial ARN; Secrets Manager appends six characters to every secret's name.
+      const arn = webhook.secret.secretFullArn ?? `${webhook.secret.secretArn}-??????`;
+      iam.Grant.addToPrincipal({ grantee: this, actions: ['secretsmanager:GetSecretValue'], resourceArns: [arn] });
+      webhook.secret.encryptionKey?.grantDecrypt(this);
+    }
+    this.function.addEnvironment(EVENTS_ENV.webhooks, JSON.stringify(targets));
     return this;
   }
 

@@ -2,6 +2,7 @@ import { type App, Aspects } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { MediaPipelineStack } from './MediaPipelineStack.js';
 import { readPipelineContext } from './readPipelineContext.js';
+import { readWebhookContext } from './readWebhookContext.js';
 
 /**
  * Everything `bin/app.ts` deploys, in a function so the cdk-nag test checks the very same app:
@@ -13,6 +14,7 @@ export function buildPipelineApp(app: App): MediaPipelineStack {
     description: 'media-pipeline: multipart uploads straight to S3 behind a JWT-authorized HTTP API',
     env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
     pipeline: readPipelineContext(app.node),
+    webhooks: readWebhookContext(app.node),
   });
   Aspects.of(app).add(new AwsSolutionsChecks());
   return stack;

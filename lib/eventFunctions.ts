@@ -60,3 +60,20 @@ export const INVALIDATE_MEDIA_FUNCTION: EventFunctionDefinition = {
   handler: 'invalidate-media',
   description: "Invalidates deleted uploads' outputs in the CDN, one CloudFront invalidation per batch",
 };
+
+/**
+ * Fed by the Uploads table's stream (NEW_IMAGE), beside live progress's publisher: puts one
+ * event per state change on the pipeline's bus. Local mode feeds it the same stream records.
+ */
+export const PUBLISH_EVENTS_FUNCTION: EventFunctionDefinition = {
+  id: 'PublishEvents',
+  handler: 'publish-events',
+  description: 'Puts one EventBridge event on the pipeline bus for every upload state change',
+};
+
+/** Invoked with SQS batches of webhook deliveries, which the webhooks' rules put on the queue. */
+export const DELIVER_WEBHOOKS_FUNCTION: EventFunctionDefinition = {
+  id: 'DeliverWebhooks',
+  handler: 'deliver-webhooks',
+  description: 'Signs state-change events as Standard Webhooks and POSTs them to the webhooks, backing off failures',
+};

@@ -14,3 +14,5 @@ export { UploadApi, type UploadApiProps } from './UploadApi.js';
 export { UploadExpiry, type UploadExpiryProps } from './UploadExpiry.js';
 export { UploadSweep, type UploadSweepSettingsProps } from './UploadSweep.js';
 export type { UploadPolicyProps } from './uploadPolicyFromProps.js';
+export { UploadEvents, type UploadEventsProps, type WebhookProps } from './UploadEvents.js';
+export { EVENT_DETAIL_TYPES, EVENT_SOURCE, type UploadEventDetailType, type UploadStateEventDetail } from '../lambdas/shared/events/uploadStateEvent.js';

@@ -44,6 +44,8 @@ export const CONTEXT_KEYS = {
   access: 'public | signed',
   signedUrlLifetime: 'duration',
   signingKeys: 'list',
+  // Read by readWebhookContext.ts: the secrets are imported into the stack.
+  webhooks: 'JSON list of { id, url, secretArn, events? }',
 } as const;
 
 const SIZE_UNITS: Record<string, (amount: number) => Size> = {

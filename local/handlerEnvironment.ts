@@ -1,4 +1,4 @@
-import { ENV, MEDIA_ACCESS_ENV, PROCESSING_ENV, PROGRESS_ENV, SWEEP_ENV, TRANSCODER_ENV } from '../lambdas/shared/config.js';
+import { ENV, EVENTS_ENV, MEDIA_ACCESS_ENV, PROCESSING_ENV, PROGRESS_ENV, SWEEP_ENV, TRANSCODER_ENV } from '../lambdas/shared/config.js';
 import type { MediaConvertSettings } from '../lambdas/process-upload/mediaconvert/mediaConvertSettings.js';
 import type { TranscoderSetting } from '../lambdas/process-upload/plan/transcoderRouting.js';
 import type { UploadPolicy } from '../lambdas/shared/mediaPolicy.js';
@@ -54,6 +54,17 @@ export interface HandlerEnvironmentInput {
     readonly urlLifetimeSeconds: number;
     readonly secretsManagerEndpoint: string;
   };
+  /** The event publisher's bus (local mode's stand-in, behind a PutEvents endpoint) and, with webhooks, what the deliverer is told. */
+  readonly events: {
+    readonly eventBridgeEndpoint: string;
+    readonly eventBusName: string;
+    readonly webhooks?: {
+      readonly queueUrl: string;
+      readonly targets: Readonly<Record<string, { readonly url: string; readonly secretArn: string }>>;
+      readonly retryDelaysSeconds: readonly number[];
+      readonly secretsManagerEndpoint: string;
+    };
+  };
   /** The transcoder setting and MediaConvert (the emulator's) settings; absent: ffmpeg only. */
   readonly transcoder?: { readonly setting: TranscoderSetting; readonly mediaConvert: MediaConvertSettings };
 }
@@ -95,6 +106,16 @@ export function handlerEnvironment(input: HandlerEnvironmentInput): Record<strin
     [PROGRESS_ENV.jwksUrl]: input.progress.jwksUrl,
     [PROGRESS_ENV.webSocketUrl]: input.progress.webSocketUrl,
     ...(input.progress.maxConnectionsPerUser === undefined ? {} : { [PROGRESS_ENV.maxConnectionsPerUser]: String(input.progress.maxConnectionsPerUser) }),
+    [EVENTS_ENV.eventBridgeEndpoint]: input.events.eventBridgeEndpoint,
+    [EVENTS_ENV.eventBusName]: input.events.eventBusName,
+    ...(input.events.webhooks
+      ? {
+          [EVENTS_ENV.webhookQueueUrl]: input.events.webhooks.queueUrl,
+          [EVENTS_ENV.webhooks]: JSON.stringify(input.events.webhooks.targets),
+          [EVENTS_ENV.webhookRetryDelays]: JSON.stringify(input.events.webhooks.retryDelaysSeconds),
+          [MEDIA_ACCESS_ENV.secretsManagerEndpoint]: input.events.webhooks.secretsManagerEndpoint,
+        }
+      : {}),
     [TRANSCODER_ENV.transcoder]: input.transcoder?.setting ?? 'ffmpeg',
     ...(input.transcoder ? { [TRANSCODER_ENV.mediaConvertSettings]: JSON.stringify(input.transcoder.mediaConvert) } : {}),
     AWS_REGION: input.region,

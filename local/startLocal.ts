@@ -3,10 +3,12 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { DynamoDBBatchResponse, S3Event, SQSBatchResponse } from 'aws-lambda';
 import {
+  DELIVER_WEBHOOKS_FUNCTION,
   EXPIRE_UPLOADS_FUNCTION,
   FAIL_DEAD_LETTERS_FUNCTION,
   MEDIACONVERT_STATUS_FUNCTION,
   PROCESS_UPLOAD_FUNCTION,
+  PUBLISH_EVENTS_FUNCTION,
   SWEEP_UPLOADS_FUNCTION,
   UPLOADS_PREFIX,
 } from '../lib/eventFunctions.js';
@@ -18,6 +20,10 @@ import { UPLOADS_TABLE_SCHEMA } from '../lib/uploadsTableSchema.js';
 import { invalidationRequestSchema } from '../lambdas/shared/invalidationRequest.js';
 import type { UploadPolicy } from '../lambdas/shared/mediaPolicy.js';
 import { onStateChange } from '../lambdas/shared/stateChanges.js';
+import { WEBHOOK_RETRY_DELAYS_SECONDS, webhookMaxReceiveCount } from '../lambdas/shared/events/webhookRetrySchedule.js';
+import { checkLocalWebhooks, type LocalWebhook } from './events/checkLocalWebhooks.js';
+import { type BusEvent, LocalEventBus } from './events/LocalEventBus.js';
+import { startEventBridgeEndpoint } from './events/startEventBridgeEndpoint.js';
 import type { SweepSettings } from '../lambdas/shared/sweepSettings.js';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER, LocalJwtIssuer, type MintOptions } from './auth/LocalJwtIssuer.js';
 import { startDynamoEmulator } from './dynamodb/startDynamoEmulator.js';
@@ -144,6 +150,14 @@ export interface LocalOptions {
   readonly mediaPort?: number;
   /** The stack's `signedUrlLifetime`, in seconds. @default 21600 (6 hours) */
   readonly signedUrlLifetimeSeconds?: number;
+  /**
+   * The stack's `webhooks`, with each signing secret itself: every matching state change is
+   * delivered by the same function as on AWS, through local mode's bus and queue (docs/events.md).
+   * @default [] - none
+   */
+  readonly webhooks?: readonly LocalWebhook[];
+  /** Waits before each retry of a failed webhook delivery, in whole seconds; tests shorten them. @default the stack's: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h */
+  readonly webhookRetryDelaysSeconds?: readonly number[];
 }
 
 export interface LocalMode {
@@ -204,6 +218,14 @@ export interface LocalMode {
   readonly mediaAccess: MediaAccess;
   /** With signed access: the local media server (the base of media URLs); undefined with public access. */
   readonly mediaServerUrl: string | undefined;
+  /** The latest 1,000 events the publisher put on local mode's stand-in for the bus, oldest first, as EventBridge hands them to a rule. */
+  readonly busEvents: readonly BusEvent[];
+  /** The latest 1,000 webhook delivery reports, oldest first (each receive, its outcome and why it failed). */
+  readonly webhookDeliveries: readonly DeliveryReport[];
+  /** The bodies of webhook deliveries that failed every try (the stack's dead-letter queue), oldest first. */
+  readonly webhookDeadLetters: readonly string[];
+  /** Resolves once every write so far was published as an event and every webhook delivery is done or dead-lettered. */
+  webhooksIdle(): Promise<void>;
   /** Stops everything; events not yet delivered are kept for the next start. */
   stop(): Promise<void>;
 }
@@ -220,6 +242,12 @@ const STATUS_FUNCTION_TIMEOUT_MS = 5 * 60_000;
 let lastMediaConvertPort: number | undefined;
 let lastMediaPort: number | undefined;
 let lastSecretsPort: number | undefined;
+let lastEventBridgePort: number | undefined;
+const EVENT_BUS_NAME = 'media-pipeline-local-events';
+const WEBHOOK_QUEUE_NAME = 'media-pipeline-local-webhooks';
+const DELIVER_WEBHOOKS_TIMEOUT_MS = 30_000;
+/** Stands in for the ARN of a webhook's secret. */
+const localWebhookSecretArn = (id: string) => `arn:aws:secretsmanager:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:secret:media-pipeline-local-webhook-${id}`;
 const DEFAULT_MEDIA_PORT = 4571;
 const DEFAULT_SIGNED_URL_LIFETIME_SECONDS = 6 * 3600;
 const PLAYLIST_FUNCTION = 'serve-playlist';
@@ -254,6 +282,10 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
   const dataDir = resolve(options.dataDir ?? DEFAULT_DATA_DIR);
   const pendingEventsFile = join(dataDir, 'pending-events.json');
   const pendingDeadLettersFile = join(dataDir, 'pending-dead-letters.json');
+  const pendingWebhooksFile = join(dataDir, 'pending-webhooks.json');
+  const webhooks = options.webhooks ?? [];
+  checkLocalWebhooks(webhooks);
+  const webhookRetryDelays = options.webhookRetryDelaysSeconds ?? WEBHOOK_RETRY_DELAYS_SECONDS;
   const maxReceiveCount = options.maxReceiveCount ?? DEFAULT_MAX_RECEIVE_COUNT;
   const sweepIntervalSeconds = options.sweepIntervalSeconds ?? (options.processUploads === false ? 0 : DEFAULT_SWEEP_INTERVAL_SECONDS);
 
@@ -429,6 +461,36 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
       }
       return randomUUID();
     };
+    // Webhooks as in the stack: the bus's rules queue deliveries, the deliverer signs and POSTs
+    // them and backs off failures with ChangeMessageVisibility; the last failure is a dead letter.
+    const webhookDeliveries: DeliveryReport[] = [];
+    const webhookDeadLetters: string[] = [];
+    const webhookQueue = new SqsEventDelivery({
+      queue: { arn: `arn:aws:sqs:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:${WEBHOOK_QUEUE_NAME}`, region: LOCAL_REGION },
+      invoke: (event) => invokeFunction<SQSBatchResponse | undefined>(DELIVER_WEBHOOKS_FUNCTION.handler, event, DELIVER_WEBHOOKS_TIMEOUT_MS),
+      maxReceiveCount: webhookMaxReceiveCount(webhookRetryDelays),
+      onReport: (report) => {
+        webhookDeliveries.push(report);
+        if (webhookDeliveries.length > MAX_KEPT_REPORTS) webhookDeliveries.shift();
+        if (report.outcome === 'dead-lettered') {
+          webhookDeadLetters.push(...report.event.Records.filter((record) => record.messageId === report.messageId).map((record) => record.body));
+          if (webhookDeadLetters.length > MAX_KEPT_REPORTS) webhookDeadLetters.shift();
+          log.warn(`Webhook delivery ${report.messageId} dead-lettered after ${report.receiveCount} tries: ${report.error}`);
+        }
+      },
+    });
+    const bus = new LocalEventBus({
+      busName: EVENT_BUS_NAME,
+      account: LOCAL_ACCOUNT_ID,
+      region: LOCAL_REGION,
+      rules: webhooks,
+      sendToWebhookQueue: (body) => webhookQueue.send(body),
+    });
+    // Loopback only: it checks no signature. The publisher keeps the endpoint it was first imported with: a restart in this process reuses its port.
+    const eventBridge = await startEventBridgeEndpoint({ host: '127.0.0.1', port: lastEventBridgePort ?? 0, put: bus.put });
+    stops.push(eventBridge.stop);
+    lastEventBridgePort = Number(new URL(eventBridge.endpoint).port);
+
     // Loopback only, whatever the API's host: it checks no signature.
     const sqs = await startSqsEndpoint({
       host: '127.0.0.1',
@@ -437,9 +499,28 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
       queues: [
         { name: PROCESS_QUEUE_NAME, send: (body) => delivery.send(body), visibleCount: () => delivery.visibleCount() },
         { name: INVALIDATION_QUEUE_NAME, send: recordInvalidation, visibleCount: () => 0 },
+        {
+          name: WEBHOOK_QUEUE_NAME,
+          send: (body) => webhookQueue.send(body),
+          visibleCount: () => webhookQueue.visibleCount(),
+          changeVisibility: (receiptHandle, seconds) => webhookQueue.changeVisibility(receiptHandle, seconds),
+        },
       ],
     });
     stops.push(sqs.stop);
+    stops.push(async () => savePendingEvents(pendingWebhooksFile, await webhookQueue.stop(STOP_GRACE_MS)));
+
+    // One local Secrets Manager for the media signing key and the webhooks' secrets, on loopback
+    // only: it hands out whatever it holds, like the functions' own Secrets Manager would with their role.
+    const secretValues = new Map<string, string>(webhooks.map((webhook) => [localWebhookSecretArn(webhook.id), webhook.secret]));
+    const secrets =
+      mediaAccess === 'signed' || webhooks.length > 0
+        ? await startSecretsEndpoint({ host: '127.0.0.1', port: lastSecretsPort ?? 0, secrets: secretValues })
+        : undefined;
+    if (secrets) {
+      stops.push(secrets.stop);
+      lastSecretsPort = Number(new URL(secrets.endpoint).port);
+    }
 
     const resolveHandler = async (handlerDir: string) => {
       await environmentReady;
@@ -478,10 +559,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
     let signedMedia: Parameters<typeof handlerEnvironment>[0]['signedMedia'];
     if (mediaAccess === 'signed') {
       const key = await openLocalSigningKey(join(dataDir, 'media-signing-key.pem'));
-      // Loopback only: it hands the private key to whoever asks, like the functions' own Secrets Manager would with their role.
-      const secrets = await startSecretsEndpoint({ host: '127.0.0.1', port: lastSecretsPort ?? 0, secrets: new Map([[LOCAL_SIGNING_SECRET_ARN, key.privateKeyPem]]) });
-      stops.push(secrets.stop);
-      lastSecretsPort = Number(new URL(secrets.endpoint).port);
+      secretValues.set(LOCAL_SIGNING_SECRET_ARN, key.privateKeyPem);
       const mediaS3 = new S3Client({
         endpoint: `http://127.0.0.1:${s3.port}`,
         region: LOCAL_REGION,
@@ -516,7 +594,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
         secretArn: LOCAL_SIGNING_SECRET_ARN,
         publicKeysJson: JSON.stringify({ [key.keyPairId]: key.publicKeyPem }),
         urlLifetimeSeconds: options.signedUrlLifetimeSeconds ?? DEFAULT_SIGNED_URL_LIFETIME_SECONDS,
-        secretsManagerEndpoint: secrets.endpoint,
+        secretsManagerEndpoint: (secrets as NonNullable<typeof secrets>).endpoint,
       };
     }
     const webSocketUrl = `ws://${publicHost.includes(':') ? `[${publicHost}]` : publicHost}:${gateway.port}${WEBSOCKET_PATH}`;
@@ -549,6 +627,19 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
         },
         transcoder: mediaConvertSettings ? { setting: transcoder, mediaConvert: mediaConvertSettings } : undefined,
         signedMedia,
+        events: {
+          eventBridgeEndpoint: eventBridge.endpoint,
+          eventBusName: EVENT_BUS_NAME,
+          webhooks:
+            secrets && webhooks.length > 0
+              ? {
+                  queueUrl: sqs.queueUrl(WEBHOOK_QUEUE_NAME),
+                  targets: Object.fromEntries(webhooks.map((webhook) => [webhook.id, { url: webhook.url, secretArn: localWebhookSecretArn(webhook.id) }])),
+                  retryDelaysSeconds: webhookRetryDelays,
+                  secretsManagerEndpoint: secrets.endpoint,
+                }
+              : undefined,
+        },
       }),
     );
     environmentSet();
@@ -567,6 +658,21 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
       stopListening();
       await publisher.stop();
     });
+    // The same stream, read a second time as on AWS: the event publisher puts state changes on the bus.
+    const eventPublisher = new LocalStreamPublisher({
+      tableName: LOCAL_RESOURCES.uploadsTable,
+      log,
+      invoke: async (event) => {
+        const result = await invokeFunction<DynamoDBBatchResponse>(PUBLISH_EVENTS_FUNCTION.handler, event, PUBLISH_FUNCTION_TIMEOUT_MS);
+        return result === NO_HANDLER ? undefined : result;
+      },
+    });
+    const stopPublishingEvents = onStateChange(eventPublisher.listener);
+    stops.push(async () => {
+      stopPublishingEvents();
+      await eventPublisher.stop();
+    });
+    webhookQueue.restore(await takePendingEvents(pendingWebhooksFile));
 
     delivery.restore(await takePendingEvents(pendingEventsFile));
     deadLetters.restore(await takePendingEvents(pendingDeadLettersFile));
@@ -630,6 +736,13 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
       runSilentJobCheck: () => silentJobCheck.runNow(),
       mediaAccess,
       mediaServerUrl: mediaServer?.baseUrl,
+      busEvents: bus.events,
+      webhookDeliveries,
+      webhookDeadLetters,
+      webhooksIdle: async () => {
+        await eventPublisher.idle();
+        await webhookQueue.idle();
+      },
       stop: () => (stopping ??= stopAll()),
     };
   } catch (error) {

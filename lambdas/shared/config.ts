@@ -345,3 +345,76 @@ export function mediaPublicKeys(): ReadonlyMap<string, KeyObject> {
 export function secretsManagerEndpoint(): string | undefined {
   return optional(MEDIA_ACCESS_ENV.secretsManagerEndpoint);
 }
+
+/** Settings of the event publisher and the webhook deliverer (lib/UploadEvents.ts sets them; local mode too). */
+export const EVENTS_ENV = {
+  eventBusName: 'EVENT_BUS_NAME',
+  eventBridgeEndpoint: 'EVENTBRIDGE_ENDPOINT',
+  webhooks: 'WEBHOOKS',
+  webhookQueueUrl: 'WEBHOOK_QUEUE_URL',
+  webhookRetryDelays: 'WEBHOOK_RETRY_DELAYS',
+} as const;
+
+/** The bus every state change is put on. */
+export function eventBusName(): string {
+  return required(EVENTS_ENV.eventBusName);
+}
+
+/** Set only in local mode: the URL of local mode's stand-in for EventBridge's PutEvents. */
+export function eventBridgeEndpoint(): string | undefined {
+  return optional(EVENTS_ENV.eventBridgeEndpoint);
+}
+
+/** The queue webhook deliveries come from, whose messages a failed delivery hides for its backoff. */
+export function webhookQueueUrl(): string {
+  return required(EVENTS_ENV.webhookQueueUrl);
+}
+
+/** Where one webhook delivers, and the Secrets Manager secret (ARN) of its signing secret. */
+export interface WebhookTarget {
+  readonly url: string;
+  readonly secretArn: string;
+}
+
+/** The webhooks by id, from `WEBHOOKS` (JSON `{ id: { url, secretArn } }`): a message names its webhook by id only. */
+export function webhookTargets(): ReadonlyMap<string, WebhookTarget> {
+  const raw = required(EVENTS_ENV.webhooks);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch (cause) {
+    throw new ConfigError(`${EVENTS_ENV.webhooks} is not valid JSON: ${raw.slice(0, 80)}`, { cause });
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new ConfigError(`${EVENTS_ENV.webhooks} must be a JSON object of webhook ids, got ${raw.slice(0, 80)}`);
+  }
+  const targets = new Map<string, WebhookTarget>();
+  for (const [id, value] of Object.entries(parsed)) {
+    const { url, secretArn } = (value ?? {}) as Partial<WebhookTarget>;
+    if (typeof url !== 'string' || !/^https?:\/\//.test(url) || typeof secretArn !== 'string' || secretArn === '') {
+      throw new ConfigError(`${EVENTS_ENV.webhooks}: webhook ${id} needs a url (http or https) and a secretArn, got ${JSON.stringify(value).slice(0, 120)}`);
+    }
+    targets.set(id, { url, secretArn });
+  }
+  return targets;
+}
+
+/**
+ * The wait before each retry of a failed delivery, in seconds (`WEBHOOK_RETRY_DELAYS`, a JSON
+ * array; unset, `defaults`): the queue's maxReceiveCount is one more than their number.
+ */
+export function webhookRetryDelays(defaults: readonly number[]): readonly number[] {
+  const raw = optional(EVENTS_ENV.webhookRetryDelays);
+  if (raw === undefined) return defaults;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch (cause) {
+    throw new ConfigError(`${EVENTS_ENV.webhookRetryDelays} is not valid JSON: ${raw.slice(0, 80)}`, { cause });
+  }
+  // SQS hides a message for at most 12 hours at a time.
+  if (!Array.isArray(parsed) || parsed.length === 0 || !parsed.every((delay) => Number.isInteger(delay) && delay >= 0 && delay <= 43_200)) {
+    throw new ConfigError(`${EVENTS_ENV.webhookRetryDelays} must be a JSON array of whole seconds from 0 to 43200, got ${raw.slice(0, 80)}`);
+  }
+  return parsed as number[];
+}

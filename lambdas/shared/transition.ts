@@ -24,6 +24,7 @@ export type TransitionPatch = {
     | 'usageTracked'
     | 'seq'
     | 'unfinishedOwner'
+    | 'previousStatus'
     ? never
     : K]?: UploadRecord[K] | null;
 };
@@ -75,9 +76,11 @@ export async function transition(
   if (fromStatuses.length === 0) throw new TypeError('transition needs at least one from-status');
 
   const writeId = randomUUID();
-  const names: Record<string, string> = { '#status': 'status', '#updatedAt': 'updatedAt', '#writeId': 'writeId' };
+  const names: Record<string, string> = { '#status': 'status', '#updatedAt': 'updatedAt', '#writeId': 'writeId', '#previousStatus': 'previousStatus' };
   const values: Record<string, unknown> = { ':to': to, ':now': (options.now ?? new Date()).toISOString(), ':writeId': writeId };
-  const sets = ['#status = :to', '#updatedAt = :now', '#writeId = :writeId'];
+  // Operands are read from the item before the update, so this keeps the status the write
+  // found: with `from` listing several, the write itself is the only one that knows which.
+  const sets = ['#previousStatus = #status', '#status = :to', '#updatedAt = :now', '#writeId = :writeId'];
   // Every write moves `seq` on, so live-progress clients can put what they hear in order.
   names['#seq'] = 'seq';
   values[':one'] = 1;

@@ -103,6 +103,13 @@ export interface UploadRecord extends PublicUpload {
    * `transition` removes it when the upload leaves `processing`.
    */
   readonly runningJob?: 'mediaconvert';
+  /**
+   * The status before the record's last write, copied by that very write (`transition`); absent
+   * after the first write (`createUploadRecord`). The last write changed the state exactly when
+   * it differs from `status`, so whoever reads only the record as written (the table's stream,
+   * local mode's stand-in for it) can tell a state change from a progress write.
+   */
+  readonly previousStatus?: UploadStatus;
 }
 
 export function toPublicUpload(record: UploadRecord): PublicUpload {
@@ -119,6 +126,7 @@ export function toPublicUpload(record: UploadRecord): PublicUpload {
     transcodeJob: _job,
     runningJob: _running,
     completingSince: _completing,
+    previousStatus: _previous,
     bytesSent,
     ...rest
   } = record;

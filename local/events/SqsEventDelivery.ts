@@ -50,6 +50,8 @@ interface Entry {
   message: QueuedMessage;
   visibleAt: number;
   inFlight: boolean;
+  /** Set by `changeVisibility` while in flight: the wait before the next receive, instead of `retryDelayMs`. */
+  visibilityTimeoutMs?: number;
 }
 
 /**
@@ -91,6 +93,20 @@ export class SqsEventDelivery {
       this.entries.set(message.messageId, { message: { ...message, firstReceiveTimestamp: 0 }, visibleAt: 0, inFlight: false });
     }
     setImmediate(() => this.pump());
+  }
+
+  /**
+   * SQS's ChangeMessageVisibility of a message in flight, by the receipt handle its batch
+   * carried: if the function reports it failed, it comes back after `seconds` instead of the
+   * queue's retry delay. False when no message in flight has that handle (SQS's
+   * ReceiptHandleIsInvalid, or a handle of an earlier receive).
+   */
+  changeVisibility(receiptHandle: string, seconds: number): boolean {
+    const [messageId, receiveCount] = Buffer.from(receiptHandle, 'base64').toString('utf8').split(':');
+    const entry = messageId === undefined ? undefined : this.entries.get(messageId);
+    if (!entry?.inFlight || String(entry.message.receiveCount) !== receiveCount) return false;
+    entry.visibilityTimeoutMs = seconds * 1000;
+    return true;
   }
 
   /** Messages a receive would get now: SQS's ApproximateNumberOfMessages (not those in flight or waiting out a retry delay). */
@@ -188,7 +204,8 @@ export class SqsEventDelivery {
       const outcome = outcomeOf(entry);
       if (outcome === 'retrying') {
         entry.inFlight = false;
-        entry.visibleAt = Date.now() + this.retryDelayMs(entry.message.receiveCount);
+        entry.visibleAt = Date.now() + (entry.visibilityTimeoutMs ?? this.retryDelayMs(entry.message.receiveCount));
+        entry.visibilityTimeoutMs = undefined;
       } else {
         this.entries.delete(entry.message.messageId);
       }

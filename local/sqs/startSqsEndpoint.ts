@@ -9,6 +9,8 @@ export interface EndpointQueue {
   send(body: string): string;
   /** SQS's ApproximateNumberOfMessages. */
   visibleCount(): number;
+  /** SQS's ChangeMessageVisibility of a message in flight; false for a handle no message in flight has. @default - not served */
+  changeVisibility?(receiptHandle: string, seconds: number): boolean;
 }
 
 export interface SqsEndpointOptions {
@@ -31,8 +33,9 @@ const MAX_REQUEST_BYTES = 256 * 1024 + 4096;
 
 /**
  * The part of SQS's JSON protocol (`x-amz-target: AmazonSQS.<Operation>`) that local mode's
- * functions call: SendMessage, answered with the MD5 of the body the SDK checks, and
- * GetQueueAttributes for the message count. Messages sent go to the local event queues, so a
+ * functions call: SendMessage, answered with the MD5 of the body the SDK checks,
+ * GetQueueAttributes for the message count, and ChangeMessageVisibility (a delivery's backoff)
+ * on queues that serve it. Messages sent go to the local event queues, so a
  * function that sends to the process queue reaches the process function as on AWS.
  */
 export async function startSqsEndpoint(options: SqsEndpointOptions): Promise<SqsEndpoint> {
@@ -76,12 +79,22 @@ function handle(target: string | string[] | undefined, raw: string, queues: Read
     return failure(400, 'com.amazon.coral.service#SerializationException', 'The request body is not a JSON object');
   }
   const operation = typeof target === 'string' && target.startsWith('AmazonSQS.') ? target.slice('AmazonSQS.'.length) : undefined;
-  if (operation !== 'SendMessage' && operation !== 'GetQueueAttributes') {
+  if (operation !== 'SendMessage' && operation !== 'GetQueueAttributes' && operation !== 'ChangeMessageVisibility') {
     return failure(400, 'com.amazon.coral.service#UnknownOperationException', `Local mode's SQS does not serve ${String(target)}`);
   }
   const queue = typeof input.QueueUrl === 'string' ? queues.get(pathOf(input.QueueUrl)) : undefined;
   if (!queue) {
     return failure(400, 'com.amazonaws.sqs#QueueDoesNotExist', 'The specified queue does not exist.', 'AWS.SimpleQueueService.NonExistentQueue;Sender');
+  }
+  if (operation === 'ChangeMessageVisibility') {
+    const seconds = input.VisibilityTimeout;
+    if (typeof seconds !== 'number' || !Number.isInteger(seconds) || seconds < 0 || seconds > 43_200) {
+      return failure(400, 'com.amazonaws.sqs#InvalidParameterValue', 'VisibilityTimeout must be whole seconds from 0 to 43200', 'InvalidParameterValue;Sender');
+    }
+    if (typeof input.ReceiptHandle !== 'string' || !queue.changeVisibility?.(input.ReceiptHandle, seconds)) {
+      return failure(400, 'com.amazonaws.sqs#ReceiptHandleIsInvalid', 'The input receipt handle is invalid.', 'ReceiptHandleIsInvalid;Sender');
+    }
+    return { status: 200, body: {} };
   }
   if (operation === 'GetQueueAttributes') {
     return { status: 200, body: { Attributes: { ApproximateNumberOfMessages: String(queue.visibleCount()) } } };

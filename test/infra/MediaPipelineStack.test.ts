@@ -4,13 +4,14 @@ import { MediaPipelineStack } from '../../lib/MediaPipelineStack.js';
 import { logicalId, testApp } from './testApp.js';
 
 describe('MediaPipelineStack', () => {
-  it('outputs the API URL, the WebSocket URL, the user pool and client ids, both bucket names, the CDN base URL, the MediaConvert queue and job role, and the table names', () => {
+  it('outputs the API URL, the WebSocket URL, the user pool and client ids, both bucket names, the CDN base URL, the MediaConvert queue and job role, the table names and the event bus', () => {
     const stack = new MediaPipelineStack(testApp(), 'MediaPipeline');
     const { storage, auth } = stack.pipeline;
     const outputs = Template.fromStack(stack).toJSON().Outputs;
     expect(Object.keys(outputs).sort()).toEqual(
       [
         'ApiUrl',
+        'EventBusName',
         'MediaBaseUrl',
         'MediaBucketName',
         'MediaConvertJobRoleArn',
@@ -30,6 +31,7 @@ describe('MediaPipelineStack', () => {
     expect(outputs.MediaBucketName.Value).toEqual({ Ref: logicalId(storage.mediaBucket) });
     expect(outputs.UploadsTableName.Value).toEqual({ Ref: logicalId(storage.table) });
     expect(outputs.UsageTableName.Value).toEqual({ Ref: logicalId(storage.usageTable) });
+    expect(outputs.EventBusName.Value).toEqual({ Ref: logicalId(stack.pipeline.events.bus) });
     expect(outputs.UserPoolId.Value).toEqual({ Ref: logicalId(auth.userPool!) });
     expect(outputs.UserPoolClientId.Value).toEqual({ Ref: logicalId(auth.userPoolClient!) });
     expect(JSON.stringify(outputs.MediaBaseUrl.Value)).toContain(logicalId(stack.pipeline.cdn.distribution));

@@ -3,11 +3,13 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildPipelineApp } from '../../lib/buildPipelineApp.js';
 import {
+  DELIVER_WEBHOOKS_FUNCTION,
   EXPIRE_UPLOADS_FUNCTION,
   FAIL_DEAD_LETTERS_FUNCTION,
   INVALIDATE_MEDIA_FUNCTION,
   MEDIACONVERT_STATUS_FUNCTION,
   PROCESS_UPLOAD_FUNCTION,
+  PUBLISH_EVENTS_FUNCTION,
   SWEEP_UPLOADS_FUNCTION,
 } from '../../lib/eventFunctions.js';
 import { PipelineFunction, PROJECT_ROOT } from '../../lib/PipelineFunction.js';
@@ -53,8 +55,12 @@ function explain(resources: TemplateResources, fn: PipelineFunction, code: Bundl
 
 // With signed media access: every function of the default app is there, plus the playlist origin
 // and the key maker, and the functions that hand out media URLs call Secrets Manager in their
-// bundles under either access (under public access the code never reaches the call).
-const stack = buildPipelineApp(testApp({ context: { access: 'signed' } }));
+// bundles under either access (under public access the code never reaches the call). A webhook
+// adds the delivery function.
+const WEBHOOKS = JSON.stringify([
+  { id: 'backend', url: 'https://hooks.example.com/media', secretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:media-webhook-AbCdEf' },
+]);
+const stack = buildPipelineApp(testApp({ context: { access: 'signed', webhooks: WEBHOOKS } }));
 const resources = Template.fromStack(stack).toJSON().Resources as TemplateResources;
 const functions = stack.node.findAll().filter((construct): construct is PipelineFunction => construct instanceof PipelineFunction);
 const code = new Map<string, BundleCalls>();
@@ -66,7 +72,7 @@ beforeAll(async () => {
 });
 
 describe('least privilege, derived from the code each function bundles', () => {
-  it('covers every function the app deploys: one per route, processing, dead letters, expiry, the sweep, MediaConvert status, CDN invalidation, live progress and signed media', () => {
+  it('covers every function the app deploys: one per route, processing, dead letters, expiry, the sweep, MediaConvert status, CDN invalidation, live progress, signed media, events and webhooks', () => {
     const handlers = functions.map((fn) => relative(PROJECT_ROOT, fn.entry));
     const expected = [
       ...ROUTES.map((route) => route.handler),
@@ -79,6 +85,8 @@ describe('least privilege, derived from the code each function bundles', () => {
       ...WEBSOCKET_ROUTES.map((route) => route.handler),
       WEBSOCKET_AUTHORIZER_FUNCTION.handler,
       PUBLISH_PROGRESS_FUNCTION.handler,
+      PUBLISH_EVENTS_FUNCTION.handler,
+      DELIVER_WEBHOOKS_FUNCTION.handler,
       'serve-playlist',
       'make-signing-key',
     ];

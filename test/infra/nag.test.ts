@@ -27,6 +27,13 @@ describe('cdk-nag AwsSolutions over the whole app', () => {
     expect(findings({ context: { access: 'signed', signingKeys: '2,1' } })).toEqual([]);
   });
 
+  it('finds nothing unacknowledged with webhooks (their queue, dead letters, rules and deliverer)', () => {
+    const webhooks = JSON.stringify([
+      { id: 'backend', url: 'https://hooks.example.com/media', secretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:media-webhook-AbCdEf', events: ['Upload Ready'] },
+    ]);
+    expect(findings({ context: { webhooks } })).toEqual([]);
+  });
+
   it('finds nothing unacknowledged with threat protection on', () => {
     expect(findings({ context: { threatProtection: 'true' } })).toEqual([]);
   });

@@ -54,6 +54,9 @@ export const SDK_CALL_ACTIONS: Readonly<Record<string, Readonly<Record<string, r
     BatchWriteItemCommand: ['dynamodb:BatchWriteItem'],
     DescribeTableCommand: ['dynamodb:DescribeTable'],
   },
+  '@aws-sdk/client-eventbridge': {
+    PutEventsCommand: ['events:PutEvents'],
+  },
   '@aws-sdk/client-secrets-manager': {
     GetSecretValueCommand: ['secretsmanager:GetSecretValue'],
     PutSecretValueCommand: ['secretsmanager:PutSecretValue'],

@@ -47,6 +47,7 @@ const input = {
     jwksUrl: 'http://127.0.0.1:4000/.well-known/jwks.json',
     webSocketUrl: 'ws://127.0.0.1:4000/ws',
   },
+  events: { eventBridgeEndpoint: 'http://127.0.0.1:4572', eventBusName: 'media-pipeline-local-events' },
 };
 
 describe('handlerEnvironment', () => {
@@ -71,10 +72,27 @@ describe('handlerEnvironment', () => {
       JWT_AUDIENCE: 'media-pipeline-local',
       JWKS_URL: 'http://127.0.0.1:4000/.well-known/jwks.json',
       WEBSOCKET_URL: 'ws://127.0.0.1:4000/ws',
+      EVENTBRIDGE_ENDPOINT: 'http://127.0.0.1:4572',
+      EVENT_BUS_NAME: 'media-pipeline-local-events',
       TRANSCODER: 'ffmpeg',
       AWS_REGION: 'us-east-1',
       AWS_ACCESS_KEY_ID: 'S3RVER',
       AWS_SECRET_ACCESS_KEY: 'S3RVER',
+    });
+  });
+
+  it('tells the webhook deliverer its queue, webhooks, retry delays and the local Secrets Manager when there are webhooks', () => {
+    const webhooks = {
+      queueUrl: 'http://127.0.0.1:4570/000000000000/webhooks',
+      targets: { backend: { url: 'http://127.0.0.1:9000/hook', secretArn: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:hook' } },
+      retryDelaysSeconds: [0, 1],
+      secretsManagerEndpoint: 'http://127.0.0.1:4573',
+    };
+    expect(handlerEnvironment({ ...input, events: { ...input.events, webhooks } })).toMatchObject({
+      WEBHOOK_QUEUE_URL: webhooks.queueUrl,
+      WEBHOOKS: JSON.stringify(webhooks.targets),
+      WEBHOOK_RETRY_DELAYS: '[0,1]',
+      SECRETS_MANAGER_ENDPOINT: 'http://127.0.0.1:4573',
     });
   });
 

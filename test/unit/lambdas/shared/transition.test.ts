@@ -63,12 +63,13 @@ describe('transition', () => {
     expect(dynamo).toHaveReceivedCommandWith(UpdateCommand, {
       TableName: 'uploads-table',
       Key: { uploadId: 'u1' },
-      UpdateExpression: 'SET #status = :to, #updatedAt = :now, #writeId = :writeId, #pendingProcessing = :to REMOVE #pendingExpiry ADD #seq :one',
+      UpdateExpression: 'SET #previousStatus = #status, #status = :to, #updatedAt = :now, #writeId = :writeId, #pendingProcessing = :to REMOVE #pendingExpiry ADD #seq :one',
       ConditionExpression: '#status IN (:from0)',
       ExpressionAttributeNames: {
         '#status': 'status',
         '#updatedAt': 'updatedAt',
         '#writeId': 'writeId',
+        '#previousStatus': 'previousStatus',
         '#pendingExpiry': 'pendingExpiry',
         '#pendingProcessing': 'pendingProcessing',
         '#seq': 'seq',
@@ -108,11 +109,12 @@ describe('transition', () => {
     );
 
     expect(dynamo).toHaveReceivedCommandWith(UpdateCommand, {
-      UpdateExpression: 'SET #status = :to, #updatedAt = :now, #writeId = :writeId, #p0 = :p0 REMOVE #pendingExpiry, #unfinishedOwner, #pendingProcessing, #runningJob, #media, #p1 ADD #seq :one',
+      UpdateExpression: 'SET #previousStatus = #status, #status = :to, #updatedAt = :now, #writeId = :writeId, #p0 = :p0 REMOVE #pendingExpiry, #unfinishedOwner, #pendingProcessing, #runningJob, #media, #p1 ADD #seq :one',
       ExpressionAttributeNames: {
         '#status': 'status',
         '#updatedAt': 'updatedAt',
         '#writeId': 'writeId',
+        '#previousStatus': 'previousStatus',
         '#pendingExpiry': 'pendingExpiry',
         '#pendingProcessing': 'pendingProcessing',
         '#seq': 'seq',
@@ -133,23 +135,41 @@ describe('transition', () => {
     });
   });
 
+  it('copies the status it found into previousStatus in the same write (operands are read before the update), so the written record tells a state change from a progress write', async () => {
+    dynamo.on(UpdateCommand).resolves({ Attributes: record({ status: 'cancelled', previousStatus: 'uploaded' }) });
+
+    const result = await transition('u1', ['initiated', 'uploaded', 'processing'], 'cancelled', {}, { now: NOW });
+
+    const input = dynamo.commandCalls(UpdateCommand)[0]?.args[0].input;
+    expect(input?.UpdateExpression).toMatch(/^SET #previousStatus = #status, /);
+    expect(input?.ExpressionAttributeNames?.['#previousStatus']).toBe('previousStatus');
+    expect(result.previousStatus).toBe('uploaded');
+  });
+
   it('keeps pendingExpiry when the upload stays initiated', async () => {
     dynamo.on(UpdateCommand).resolves({ Attributes: record({ status: 'initiated', pendingExpiry: 'initiated' }) });
 
     await transition('u1', 'initiated', 'initiated', {}, { now: NOW });
 
     expect(dynamo).toHaveReceivedCommandWith(UpdateCommand, {
-      UpdateExpression: 'SET #status = :to, #updatedAt = :now, #writeId = :writeId REMOVE #pendingProcessing ADD #seq :one',
-      ExpressionAttributeNames: { '#status': 'status', '#updatedAt': 'updatedAt', '#writeId': 'writeId', '#seq': 'seq', '#pendingProcessing': 'pendingProcessing' },
+      UpdateExpression: 'SET #previousStatus = #status, #status = :to, #updatedAt = :now, #writeId = :writeId REMOVE #pendingProcessing ADD #seq :one',
+      ExpressionAttributeNames: {
+        '#status': 'status',
+        '#updatedAt': 'updatedAt',
+        '#writeId': 'writeId',
+        '#previousStatus': 'previousStatus',
+        '#seq': 'seq',
+        '#pendingProcessing': 'pendingProcessing',
+      },
     });
   });
 
   it.each([
-    ['uploaded', 'processing', 'SET #status = :to, #updatedAt = :now, #writeId = :writeId, #pendingProcessing = :to REMOVE #pendingExpiry ADD #seq :one'],
-    ['processing', 'processing', 'SET #status = :to, #updatedAt = :now, #writeId = :writeId, #pendingProcessing = :to REMOVE #pendingExpiry ADD #seq :one'],
-    ['processing', 'ready', 'SET #status = :to, #updatedAt = :now, #writeId = :writeId REMOVE #pendingExpiry, #unfinishedOwner, #pendingProcessing, #runningJob ADD #seq :one'],
-    ['processing', 'cancelled', 'SET #status = :to, #updatedAt = :now, #writeId = :writeId REMOVE #pendingExpiry, #unfinishedOwner, #pendingProcessing, #runningJob, #media ADD #seq :one'],
-    ['uploaded', 'failed', 'SET #status = :to, #updatedAt = :now, #writeId = :writeId REMOVE #pendingExpiry, #unfinishedOwner, #pendingProcessing, #media ADD #seq :one'],
+    ['uploaded', 'processing', 'SET #previousStatus = #status, #status = :to, #updatedAt = :now, #writeId = :writeId, #pendingProcessing = :to REMOVE #pendingExpiry ADD #seq :one'],
+    ['processing', 'processing', 'SET #previousStatus = #status, #status = :to, #updatedAt = :now, #writeId = :writeId, #pendingProcessing = :to REMOVE #pendingExpiry ADD #seq :one'],
+    ['processing', 'ready', 'SET #previousStatus = #status, #status = :to, #updatedAt = :now, #writeId = :writeId REMOVE #pendingExpiry, #unfinishedOwner, #pendingProcessing, #runningJob ADD #seq :one'],
+    ['processing', 'cancelled', 'SET #previousStatus = #status, #status = :to, #updatedAt = :now, #writeId = :writeId REMOVE #pendingExpiry, #unfinishedOwner, #pendingProcessing, #runningJob, #media ADD #seq :one'],
+    ['uploaded', 'failed', 'SET #previousStatus = #status, #status = :to, #updatedAt = :now, #writeId = :writeId REMOVE #pendingExpiry, #unfinishedOwner, #pendingProcessing, #media ADD #seq :one'],
   ] as const)('keeps the sweep index key equal to the status while %s becomes %s, and only then', async (from, to, expression) => {
     dynamo.on(UpdateCommand).resolves({ Attributes: record({ status: to }) });
 

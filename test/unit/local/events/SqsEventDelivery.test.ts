@@ -228,4 +228,31 @@ describe('SqsEventDelivery', () => {
     await vi.waitFor(() => expect(events.visibleCount()).toBe(0));
     await events.stop(0);
   });
+
+  it('brings a failed message back after the visibility the function set for it (ChangeMessageVisibility), not the queue delay, and only by the handle of its current receive', async () => {
+    const handles: string[] = [];
+    let queueUnderTest: SqsEventDelivery | undefined;
+    const invoke = vi.fn(async (event: SQSEvent): Promise<SQSBatchResponse> => {
+      const [record] = event.Records;
+      handles.push(record!.receiptHandle);
+      if (handles.length === 1) {
+        expect(queueUnderTest?.changeVisibility(record!.receiptHandle, 3600)).toBe(true);
+        return { batchItemFailures: [{ itemIdentifier: record!.messageId }] };
+      }
+      return { batchItemFailures: [] };
+    });
+    const { queue: events, reports } = delivery(invoke);
+    queueUnderTest = events;
+
+    events.send('body');
+    await vi.waitFor(() => expect(reports).toHaveLength(1));
+
+    expect(reports[0]?.outcome).toBe('retrying');
+    // Hidden for an hour: not visible, and not received again, although the queue's own delay is 5 ms.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(events.visibleCount()).toBe(0);
+    expect(invoke).toHaveBeenCalledTimes(1);
+    expect(events.changeVisibility(handles[0]!, 0)).toBe(false);
+    await events.stop(0);
+  });
 });

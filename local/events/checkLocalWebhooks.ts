@@ -1,0 +1,47 @@
+import { UPLOAD_EVENT_DETAIL_TYPES, type UploadEventDetailType } from '../../lambdas/shared/events/uploadStateEvent.js';
+import { isLoopbackAddress } from '../isLoopbackAddress.js';
+
+/** A webhook of local mode: the stack's webhook with the signing secret itself instead of a secret's ARN. */
+export interface LocalWebhook {
+  readonly id: string;
+  /** `http://` on a loopback host (a receiver on this machine), or `https://` anywhere. */
+  readonly url: string;
+  /** The Standard Webhooks signing secret (`whsec_…`), served to the deliverer by the local Secrets Manager endpoint. */
+  readonly secret: string;
+  /** @default - every state change */
+  readonly events?: readonly UploadEventDetailType[];
+}
+
+const WEBHOOK_ID = /^[A-Za-z0-9][A-Za-z0-9-]{0,63}$/;
+
+/**
+ * Throws, naming the option and its value, on a webhook local mode would not deliver to. The
+ * stack's rule (lib/UploadEvents.ts) takes only https; local mode also takes plain http to a
+ * receiver on loopback, where nothing crosses a network.
+ */
+export function checkLocalWebhooks(webhooks: readonly LocalWebhook[]): void {
+  const seen = new Set<string>();
+  webhooks.forEach((webhook, index) => {
+    const name = `webhooks[${index}]`;
+    if (!WEBHOOK_ID.test(webhook.id)) throw new Error(`${name}.id must be 1 to 64 letters, digits and hyphens, got '${webhook.id}'`);
+    if (seen.has(webhook.id)) throw new Error(`${name}.id must be unique among the webhooks, got '${webhook.id}' twice`);
+    seen.add(webhook.id);
+    let url: URL | undefined;
+    try {
+      url = new URL(webhook.url);
+    } catch {
+      url = undefined;
+    }
+    const host = url?.hostname.replace(/^\[|\]$/g, '');
+    const loopback = host !== undefined && (host === 'localhost' || isLoopbackAddress(host));
+    if (!url || !(url.protocol === 'https:' || (url.protocol === 'http:' && loopback))) {
+      throw new Error(`${name}.url must be https://, or http:// on a loopback host (127.0.0.1, ::1, localhost), got '${webhook.url}'`);
+    }
+    if (typeof webhook.secret !== 'string' || !webhook.secret.startsWith('whsec_')) {
+      throw new Error(`${name}.secret must be a Standard Webhooks secret (whsec_ and base64), got a value that does not start with whsec_`);
+    }
+    for (const type of webhook.events ?? []) {
+      if (!UPLOAD_EVENT_DETAIL_TYPES.includes(type)) throw new Error(`${name}.events has '${type}', which is none of ${UPLOAD_EVENT_DETAIL_TYPES.join(', ')}`);
+    }
+  });
+}
