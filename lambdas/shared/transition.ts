@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { uploadsTableName } from './config.js';
 import { dynamo } from './dynamo.js';
 import { InvalidStateError, NotFoundError } from './errors.js';
 import { findUploadRecord } from './getUploadRecord.js';
 import { logger } from './logger.js';
 import { isPendingProcessing } from './pendingProcessing.js';
+import { RECORD_TTL_ATTRIBUTE } from './retentionSettings.js';
+import { retentionSettings, uploadsTableName } from './config.js';
 import { notifyStateChange } from './stateChanges.js';
 import { FINAL_STATUSES, type UploadRecord, type UploadStatus } from './uploadRecord.js';
 import { settleUsage } from './usage/settleUsage.js';
@@ -24,6 +25,7 @@ export type TransitionPatch = {
     | 'usageTracked'
     | 'seq'
     | 'unfinishedOwner'
+    | 'removeAt'
     ? never
     : K]?: UploadRecord[K] | null;
 };
@@ -75,8 +77,9 @@ export async function transition(
   if (fromStatuses.length === 0) throw new TypeError('transition needs at least one from-status');
 
   const writeId = randomUUID();
+  const now = options.now ?? new Date();
   const names: Record<string, string> = { '#status': 'status', '#updatedAt': 'updatedAt', '#writeId': 'writeId' };
-  const values: Record<string, unknown> = { ':to': to, ':now': (options.now ?? new Date()).toISOString(), ':writeId': writeId };
+  const values: Record<string, unknown> = { ':to': to, ':now': now.toISOString(), ':writeId': writeId };
   const sets = ['#status = :to', '#updatedAt = :now', '#writeId = :writeId'];
   // Every write moves `seq` on, so live-progress clients can put what they hear in order.
   names['#seq'] = 'seq';
@@ -106,6 +109,22 @@ export async function transition(
   if (FINAL_STATUSES.includes(to) && to !== 'ready' && patch.media === undefined) {
     names['#media'] = 'media';
     removes.push('#media');
+  }
+  // Retention (lambdas/shared/retentionSettings.ts), decided once, on entering the state: an
+  // upload that ended without media gets its record's removal time; one whose original the
+  // retention job is to delete joins the job's sparse index.
+  if (!fromStatuses.includes(to)) {
+    const retention = retentionSettings();
+    if (to === 'failed' || to === 'cancelled' || to === 'expired') {
+      names['#removeAt'] = RECORD_TTL_ATTRIBUTE;
+      values[':removeAt'] = Math.floor(now.getTime() / 1000) + retention.recordsSeconds;
+      sets.push('#removeAt = :removeAt');
+    }
+    if (patch.pendingRetention === undefined && (to === 'failed' || (to === 'ready' && retention.readyOriginals === 'delete'))) {
+      names['#pendingRetention'] = 'pendingRetention';
+      values[':pendingRetention'] = to;
+      sets.push('#pendingRetention = :pendingRetention');
+    }
   }
 
   Object.entries(patch).forEach(([field, value], index) => {
