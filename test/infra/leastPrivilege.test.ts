@@ -3,6 +3,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildPipelineApp } from '../../lib/buildPipelineApp.js';
 import {
+  APPLY_RETENTION_FUNCTION,
   EXPIRE_UPLOADS_FUNCTION,
   FAIL_DEAD_LETTERS_FUNCTION,
   INVALIDATE_MEDIA_FUNCTION,
@@ -66,7 +67,7 @@ beforeAll(async () => {
 });
 
 describe('least privilege, derived from the code each function bundles', () => {
-  it('covers every function the app deploys: one per route, processing, dead letters, expiry, the sweep, MediaConvert status, CDN invalidation, live progress and signed media', () => {
+  it('covers every function the app deploys: one per route, processing, dead letters, expiry, the sweep, retention, MediaConvert status, CDN invalidation, live progress and signed media', () => {
     const handlers = functions.map((fn) => relative(PROJECT_ROOT, fn.entry));
     const expected = [
       ...ROUTES.map((route) => route.handler),
@@ -74,6 +75,7 @@ describe('least privilege, derived from the code each function bundles', () => {
       FAIL_DEAD_LETTERS_FUNCTION.handler,
       EXPIRE_UPLOADS_FUNCTION.handler,
       SWEEP_UPLOADS_FUNCTION.handler,
+      APPLY_RETENTION_FUNCTION.handler,
       MEDIACONVERT_STATUS_FUNCTION.handler,
       INVALIDATE_MEDIA_FUNCTION.handler,
       ...WEBSOCKET_ROUTES.map((route) => route.handler),
