@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { retentionSettings, uploadsTableName } from './config.js';
 import { dynamo } from './dynamo.js';
 import { InvalidStateError, NotFoundError } from './errors.js';
 import { findUploadRecord } from './getUploadRecord.js';
 import { logger } from './logger.js';
 import { isPendingProcessing } from './pendingProcessing.js';
 import { RECORD_TTL_ATTRIBUTE } from './retentionSettings.js';
-import { retentionSettings, uploadsTableName } from './config.js';
 import { notifyStateChange } from './stateChanges.js';
 import { FINAL_STATUSES, type UploadRecord, type UploadStatus } from './uploadRecord.js';
 import { settleUsage } from './usage/settleUsage.js';
@@ -58,7 +58,10 @@ const tableName = uploadsTableName();
  * twice. `from` may equal `to` for progress updates within a state. After the write, every
  * state-change listener hears of it (local mode's live-progress publisher; on AWS the table's
  * stream) and the winner settles the owner's usage (a completed upload's bytes stop being in
- * flight, a finished one releases its share), so no writer can forget either.
+ * flight, a finished one releases its share), so no writer can forget either. Entering
+ * `cancelled`, `expired` or `failed` stamps the record's removal time (`removeAt`, the table's
+ * TTL), and entering a state whose original the retention job deletes puts it in the job's index
+ * (`RETENTION_SETTINGS`, lambdas/shared/retentionSettings.ts): no writer can forget those either.
  *
  * Throws NotFoundError when the upload does not exist (or is another owner's) and
  * InvalidStateError, carrying the current status, when it is in none of `from` (or, with
