@@ -43,8 +43,8 @@ export interface StorageProps {
 /**
  * Where uploads live: the uploads bucket (originals, written by clients through presigned part
  * URLs), the media bucket (outputs, served through a CDN), the bucket both log their access to,
- * and the Uploads table (its records of uploads that ended without media removed by TTL on
- * `removeAt`). Originals and outputs never share a bucket, so a processor writing
+ * and the Uploads table (TTL on `removeAt`: records of uploads that ended without media go after
+ * their retention). Originals and outputs never share a bucket, so a processor writing
  * outputs can never trigger itself. The Uploads table streams every write (its new image). The Usage table holds one item per user: the counters the
  * per-user limits are checked against.
  *
