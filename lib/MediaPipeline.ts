@@ -15,6 +15,8 @@ import { Storage } from './Storage.js';
 import { UploadApi } from './UploadApi.js';
 import { UploadEvents, type WebhookProps } from './UploadEvents.js';
 import { UploadExpiry } from './UploadExpiry.js';
+import { type RetentionProps, retentionFromProps } from './retentionFromProps.js';
+import { UploadRetention } from './UploadRetention.js';
 import { UploadSweep, type UploadSweepSettingsProps } from './UploadSweep.js';
 import { uploadPolicyFromProps, type UploadPolicyProps } from './uploadPolicyFromProps.js';
 
@@ -95,6 +97,12 @@ export interface MediaPipelineProps extends UploadPolicyProps {
    * @default [] - none
    */
   readonly webhooks?: readonly WebhookProps[];
+  /**
+   * How long originals, outputs and records outlive their upload (lib/retentionFromProps.ts,
+   * lib/UploadRetention.ts).
+   * @default - ready uploads kept whole; failed uploads' originals and outputs deleted after 7 days; records of cancelled, expired and failed uploads removed after 30 days
+   */
+  readonly retention?: RetentionProps;
 }
 
 /** The live-progress settings of a pipeline. */
@@ -128,9 +136,10 @@ export type MediaPipelineProcessingProps = Pick<
  * route), the job that expires abandoned uploads, ffmpeg processing of the uploads bucket's
  * events (`processing`), the sweep that leaves no upload stuck in processing and no output
  * behind (`sweep`), the CDN that serves the media bucket's outputs (`cdn`), the invalidation of
- * a deleted upload's outputs in it (`invalidation`) and the WebSocket API that pushes every
- * state change to the owner's devices (`progress`), and the bus and webhooks that tell the
- * deployer's backend of every state change (`events`).
+ * a deleted upload's outputs in it (`invalidation`), the WebSocket API that pushes every
+ * state change to the owner's devices (`progress`), the bus and webhooks that tell the
+ * deployer's backend of every state change (`events`) and the retention of what uploads leave
+ * behind (`retention`).
  */
 export class MediaPipeline extends Construct {
   /** The policy every function enforces and `GET /config` reports. */
@@ -150,6 +159,8 @@ export class MediaPipeline extends Construct {
   readonly demoPage: DemoPage | undefined;
   /** Every state change on an EventBridge bus, and the webhooks (lib/UploadEvents.ts). */
   readonly events: UploadEvents;
+  /** The retention job, and the rules every record writer is told. */
+  readonly retention: UploadRetention;
 
   constructor(scope: Construct, id: string, props: MediaPipelineProps = {}) {
     super(scope, id);
@@ -158,9 +169,11 @@ export class MediaPipeline extends Construct {
     checkPipelineProps(props);
     this.uploadPolicy = uploadPolicyFromProps(props);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const retention = retentionFromProps(props.retention);
 
     this.storage = new Storage(this, 'Storage', {
       corsOrigins: props.corsOrigins,
+      archiveOriginals: retention.archive,
       abortIncompleteMultipartUploadAfter: abortAfter(props.abortIncompleteMultipartUploadAfter, this.uploadPolicy),
       removalPolicy,
     });
@@ -267,6 +280,18 @@ export class MediaPipeline extends Construct {
       if (signers[0] === undefined || signers[1] === undefined) throw new Error('MediaPipeline: the route table has no GetUpload or ListUploads route to sign media URLs in');
       for (const fn of signers) fn?.bindMediaSigner(signingKeys, this.cdn.mediaBaseUrl, signedUrlLifetime);
     }
+
+    // Retention: what S3's lifecycle (archive) and DynamoDB's TTL cannot decide, the job does;
+    // every function that writes records stamps them by the same rules.
+    this.retention = new UploadRetention(this, 'Retention', {
+      retention,
+      table: this.storage.table,
+      usageTable: this.storage.usageTable,
+      uploadsBucket: this.storage.uploadsBucket,
+      mediaBucket: this.storage.mediaBucket,
+      removalPolicy,
+    });
+    this.retention.bindRecordWriters(this);
 
     this.demoPage = props.demoPage
       ? new DemoPage(this, 'DemoPage', { distribution: this.cdn.distribution, apiUrl: this.api.url, removalPolicy })

@@ -24,7 +24,8 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
-import { CDN_ENV, ENV, EVENTS_ENV, MEDIA_ACCESS_ENV, PROGRESS_ENV, TRANSCODER_ENV } from '../lambdas/shared/config.js';
+import { CDN_ENV, ENV, EVENTS_ENV, MEDIA_ACCESS_ENV, PROGRESS_ENV, RETENTION_ENV, TRANSCODER_ENV } from '../lambdas/shared/config.js';
+import type { RetentionSettings } from '../lambdas/shared/retentionSettings.js';
 import type { TranscoderSetting } from '../lambdas/process-upload/plan/transcoderRouting.js';
 import { MEDIA_ROOT, mediaPrefix, sourceKey } from '../lambdas/shared/keys.js';
 import type { UploadPolicy } from '../lambdas/shared/mediaPolicy.js';
@@ -287,6 +288,15 @@ export class PipelineFunction extends Construct implements iam.IGrantable {
    * or in the construct package its prebuilt bundle (`bundles/<handlerDir>/index.mjs`).
    */
   readonly entry: string;
+  /**
+   * Whether the function may update upload records (`bindUploadsTable` with `update`): every
+   * state change goes through `transition`, which applies the retention rules
+   * (`bindRetentionSettings`), so every such function must be told them.
+   */
+  get writesUploadRecords(): boolean {
+    return this.updatesUploads;
+  }
+  private updatesUploads = false;
 
   constructor(scope: Construct, id: string, props: PipelineFunctionProps) {
     super(scope, id);
@@ -348,8 +358,15 @@ export class PipelineFunction extends Construct implements iam.IGrantable {
       throw new Error(`${this.node.path}: bindUploadsTable needs at least one item operation or index to query`);
     }
     this.function.addEnvironment(ENV.uploadsTable, table.tableName);
+    if (items.includes('update')) this.updatesUploads = true;
     this.grantItemOperations(table, items);
     this.grantIndexQueries(table, queries);
+    return this;
+  }
+
+  /** Sets `RETENTION_SETTINGS`: the rules `transition` stamps records by and the retention job applies (no grant). */
+  bindRetentionSettings(settings: RetentionSettings): this {
+    this.function.addEnvironment(RETENTION_ENV.retentionSettings, JSON.stringify(settings));
     return this;
   }
 

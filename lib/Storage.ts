@@ -1,7 +1,8 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { StreamViewType, type Table } from 'aws-cdk-lib/aws-dynamodb';
-import { BlockPublicAccess, Bucket, BucketEncryption, HttpMethods, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { BlockPublicAccess, Bucket, BucketEncryption, HttpMethods, type LifecycleRule, ObjectOwnership, type StorageClass } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { UPLOADS_PREFIX } from './eventFunctions.js';
 import { USAGE_TABLE_SCHEMA } from './usageTableSchema.js';
 import { tableFromSchema } from './tableFromSchema.js';
 import { UPLOADS_TABLE_SCHEMA } from './uploadsTableSchema.js';
@@ -19,6 +20,14 @@ export interface StorageProps {
    */
   readonly abortIncompleteMultipartUploadAfter?: Duration;
   /**
+   * Moves every original under `uploads/` that is `after` old (since its upload) to
+   * `storageClass`: the `archive` choice of retention (lib/retentionFromProps.ts). By then the
+   * originals left are those of `ready` uploads (failed ones are deleted sooner by default);
+   * any other, moved too, stays readable, as only classes that serve a GET at once are allowed.
+   * @default - originals stay in S3 Standard
+   */
+  readonly archiveOriginals?: { readonly after: Duration; readonly storageClass: StorageClass };
+  /**
    * How long S3 server access logs are kept.
    * @default Duration.days(90)
    */
@@ -34,7 +43,8 @@ export interface StorageProps {
 /**
  * Where uploads live: the uploads bucket (originals, written by clients through presigned part
  * URLs), the media bucket (outputs, served through a CDN), the bucket both log their access to,
- * and the Uploads table. Originals and outputs never share a bucket, so a processor writing
+ * and the Uploads table (TTL on `removeAt`: records of uploads that ended without media go after
+ * their retention). Originals and outputs never share a bucket, so a processor writing
  * outputs can never trigger itself. The Uploads table streams every write (its new image). The Usage table holds one item per user: the counters the
  * per-user limits are checked against.
  *
@@ -86,6 +96,7 @@ export class Storage extends Construct {
       ],
       lifecycleRules: [
         { abortIncompleteMultipartUploadAfter: props.abortIncompleteMultipartUploadAfter ?? Duration.days(2) },
+        ...archiveRules(props.archiveOriginals),
       ],
       serverAccessLogsBucket: this.accessLogsBucket,
       serverAccessLogsPrefix: 'uploads/',
@@ -113,4 +124,9 @@ export class Storage extends Construct {
     this.table = tableFromSchema(this, 'UploadsTable', UPLOADS_TABLE_SCHEMA, { removalPolicy, stream: StreamViewType.NEW_IMAGE });
     this.usageTable = tableFromSchema(this, 'UsageTable', USAGE_TABLE_SCHEMA, { removalPolicy });
   }
+}
+
+function archiveRules(archive: StorageProps['archiveOriginals']): LifecycleRule[] {
+  if (archive === undefined) return [];
+  return [{ id: 'ArchiveOriginals', prefix: UPLOADS_PREFIX, transitions: [{ storageClass: archive.storageClass, transitionAfter: archive.after }] }];
 }

@@ -1,4 +1,5 @@
 import type { ThrottleSettings } from 'aws-cdk-lib/aws-apigatewayv2';
+import { type RetentionProps, retentionFromProps } from './retentionFromProps.js';
 
 /** A browser's Origin header: a scheme, a host and maybe a port; no path, no trailing slash. */
 const ORIGIN = /^https?:\/\/[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d{1,5})?$/;
@@ -8,12 +9,14 @@ export interface CheckedPipelineProps {
   readonly corsOrigins?: readonly string[];
   readonly throttle?: ThrottleSettings;
   readonly progress?: { readonly throttle?: ThrottleSettings };
+  readonly retention?: RetentionProps;
 }
 
 /**
  * Throws at synth, naming the prop and its value, on settings that would otherwise deploy and
  * fail quietly or fail the deploy: an origin the browser never sends (a trailing slash or a path
- * never matches, so CORS fails on every request) and throttle limits API Gateway refuses.
+ * never matches, so CORS fails on every request), throttle limits API Gateway refuses, and
+ * retention periods out of range (lib/retentionFromProps.ts).
  */
 export function checkPipelineProps(props: CheckedPipelineProps): void {
   if (props.corsOrigins !== undefined) {
@@ -26,6 +29,7 @@ export function checkPipelineProps(props: CheckedPipelineProps): void {
   }
   checkThrottle('throttle', props.throttle);
   checkThrottle('progress.throttle', props.progress?.throttle);
+  retentionFromProps(props.retention);
 }
 
 function checkThrottle(name: string, throttle: ThrottleSettings | undefined): void {

@@ -41,6 +41,13 @@ export const SWEEP_UPLOADS_FUNCTION: EventFunctionDefinition = {
   description: 'Re-sends lost processing events, fails stalled processing and removes outputs left behind',
 };
 
+/** Invoked on a schedule; the rules apply as of the event's `time`. */
+export const APPLY_RETENTION_FUNCTION: EventFunctionDefinition = {
+  id: 'ApplyRetention',
+  handler: 'apply-retention',
+  description: "Deletes failed uploads' bytes after their retention, and ready uploads' originals when so configured",
+};
+
 /** S3 key prefix whose ObjectCreated events start processing. */
 export const UPLOADS_PREFIX = 'uploads/';
 

@@ -12,6 +12,8 @@ export { ProgressApi, type ProgressApiProps } from './ProgressApi.js';
 export { Storage, type StorageProps } from './Storage.js';
 export { UploadApi, type UploadApiProps } from './UploadApi.js';
 export { UploadExpiry, type UploadExpiryProps } from './UploadExpiry.js';
+export { UploadRetention, type UploadRetentionProps } from './UploadRetention.js';
+export { type Retention, type RetentionProps, retentionFromProps } from './retentionFromProps.js';
 export { UploadSweep, type UploadSweepSettingsProps } from './UploadSweep.js';
 export type { UploadPolicyProps } from './uploadPolicyFromProps.js';
 export { UploadEvents, type UploadEventsProps, type WebhookProps } from './UploadEvents.js';

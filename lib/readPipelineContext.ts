@@ -1,9 +1,11 @@
 import { Duration, RemovalPolicy, Size } from 'aws-cdk-lib';
 import { Architecture } from 'aws-cdk-lib/aws-lambda';
+import { StorageClass } from 'aws-cdk-lib/aws-s3';
 import type { Node } from 'constructs';
 import type { MediaKind } from '../lambdas/shared/mediaPolicy.js';
 import { TRANSCODER_SETTINGS, type TranscoderSetting } from '../lambdas/process-upload/plan/transcoderRouting.js';
 import type { MediaAccess } from '../lambdas/shared/config.js';
+import type { ReadyOriginalAction } from '../lambdas/shared/retentionSettings.js';
 import type { MediaPipelineProps } from './MediaPipeline.js';
 
 /**
@@ -46,6 +48,12 @@ export const CONTEXT_KEYS = {
   signingKeys: 'list',
   // Read by readWebhookContext.ts: the secrets are imported into the stack.
   webhooks: 'JSON list of { id, url, secretArn, events? }',
+  readyOriginals: 'keep | archive | delete',
+  archiveAfter: 'duration',
+  archiveStorageClass: 'GLACIER_IR | STANDARD_IA | INTELLIGENT_TIERING',
+  deleteFailedAfter: 'duration',
+  removeRecordsAfter: 'duration',
+  retentionInterval: 'duration',
 } as const;
 
 const SIZE_UNITS: Record<string, (amount: number) => Size> = {
@@ -101,6 +109,15 @@ export function readPipelineContext(node: Node): MediaPipelineProps {
   const sweepInterval = optional(read('sweepInterval'), (v) => duration('sweepInterval', v));
   const stallMargin = optional(read('stallMargin'), (v) => duration('stallMargin', v));
   const progress = optional(read('progress'), (v) => boolean('progress', v));
+  const retention = {
+    // The construct checks the choice and the class, naming the value it refuses.
+    readyOriginals: read('readyOriginals') as ReadyOriginalAction | undefined,
+    archiveAfter: optional(read('archiveAfter'), (v) => duration('archiveAfter', v)),
+    archiveStorageClass: optional(read('archiveStorageClass'), (v) => new StorageClass(v)),
+    deleteFailedAfter: optional(read('deleteFailedAfter'), (v) => duration('deleteFailedAfter', v)),
+    removeRecordsAfter: optional(read('removeRecordsAfter'), (v) => duration('removeRecordsAfter', v)),
+    interval: optional(read('retentionInterval'), (v) => duration('retentionInterval', v)),
+  };
 
   return {
     maxFileSize: optional(read('maxFileSize'), (v) => size('maxFileSize', v)),
@@ -131,6 +148,7 @@ export function readPipelineContext(node: Node): MediaPipelineProps {
     access: read('access') as MediaAccess | undefined,
     signedUrlLifetime: optional(read('signedUrlLifetime'), (v) => duration('signedUrlLifetime', v)),
     signingKeys: optional(read('signingKeys'), list),
+    retention: Object.values(retention).some((value) => value !== undefined) ? retention : undefined,
   };
 }
 

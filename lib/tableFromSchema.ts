@@ -13,7 +13,7 @@ export interface TableFromSchemaOptions {
   readonly pointInTimeRecovery?: boolean;
   /** @default - no stream */
   readonly stream?: StreamViewType;
-  /** Attribute (epoch seconds) after which DynamoDB deletes an item. @default - no TTL */
+  /** Attribute (epoch seconds) after which DynamoDB deletes an item. @default - the schema's, if any */
   readonly timeToLiveAttribute?: string;
 }
 
@@ -29,7 +29,7 @@ export function tableFromSchema(scope: Construct, id: string, schema: TableSchem
     pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: options.pointInTimeRecovery ?? true },
     encryption: TableEncryption.AWS_MANAGED,
     stream: options.stream,
-    timeToLiveAttribute: options.timeToLiveAttribute,
+    timeToLiveAttribute: options.timeToLiveAttribute ?? schema.timeToLiveAttribute,
     // A retained table is one worth keeping: also guard it against deletion outside CloudFormation.
     deletionProtection: options.removalPolicy === RemovalPolicy.RETAIN,
     removalPolicy: options.removalPolicy,

@@ -1,4 +1,5 @@
-import { ENV, EVENTS_ENV, MEDIA_ACCESS_ENV, PROCESSING_ENV, PROGRESS_ENV, SWEEP_ENV, TRANSCODER_ENV } from '../lambdas/shared/config.js';
+import { ENV, EVENTS_ENV, MEDIA_ACCESS_ENV, PROCESSING_ENV, PROGRESS_ENV, RETENTION_ENV, SWEEP_ENV, TRANSCODER_ENV } from '../lambdas/shared/config.js';
+import type { RetentionSettings } from '../lambdas/shared/retentionSettings.js';
 import type { MediaConvertSettings } from '../lambdas/process-upload/mediaconvert/mediaConvertSettings.js';
 import type { TranscoderSetting } from '../lambdas/process-upload/plan/transcoderRouting.js';
 import type { UploadPolicy } from '../lambdas/shared/mediaPolicy.js';
@@ -28,6 +29,8 @@ export interface HandlerEnvironmentInput {
   readonly ffmpeg?: { readonly ffmpeg: string; readonly ffprobe: string };
   /** What the sweep function is told. */
   readonly sweepSettings: SweepSettings;
+  /** The retention rules (`RETENTION_SETTINGS`): every function that writes records, and the retention job. */
+  readonly retentionSettings: RetentionSettings;
   /** What the live-progress functions are told, and `GET /config`'s `webSocketUrl`. */
   readonly progress: {
     readonly connectionsTable: string;
@@ -99,6 +102,7 @@ export function handlerEnvironment(input: HandlerEnvironmentInput): Record<strin
     [PROCESSING_ENV.maxReceiveCount]: String(input.maxReceiveCount),
     ...(input.ffmpeg ? { [PROCESSING_ENV.ffmpegPath]: input.ffmpeg.ffmpeg, [PROCESSING_ENV.ffprobePath]: input.ffmpeg.ffprobe } : {}),
     [SWEEP_ENV.sweepSettings]: JSON.stringify(input.sweepSettings),
+    [RETENTION_ENV.retentionSettings]: JSON.stringify(input.retentionSettings),
     [PROGRESS_ENV.connectionsTable]: input.progress.connectionsTable,
     [PROGRESS_ENV.callbackUrl]: input.progress.callbackUrl,
     [PROGRESS_ENV.jwtIssuer]: input.progress.jwtIssuer,

@@ -19,6 +19,7 @@ Runs the HTTP API, an S3 emulator and a DynamoDB emulator on this machine.
   --expire-interval <s>     seconds between runs of the expiry job, 0 to turn it off          [LOCAL_EXPIRE_INTERVAL, default 60]
   --sweep-interval <s>      seconds between runs of the sweep, 0 to turn it off               [LOCAL_SWEEP_INTERVAL, default 60]
   --stall-margin <s>        seconds a stall must last before the sweep acts                   [LOCAL_STALL_MARGIN, default 60]
+  --retention-interval <s>  seconds between runs of the retention job (and the table's TTL), 0 to turn it off [LOCAL_RETENTION_INTERVAL, default 60]
   --upload-policy <json>    UPLOAD_POLICY for the functions, e.g. '{"partUrlExpirySeconds":60}' [UPLOAD_POLICY]
   --transcoder <which>      auto, ffmpeg or mediaconvert (MediaConvert is emulated with ffmpeg) [LOCAL_TRANSCODER, default auto]
   --route-longer-than <s>   with auto, video longer than this goes to MediaConvert             [LOCAL_ROUTE_LONGER_THAN, default 600]
@@ -55,6 +56,7 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
         'expire-interval': { type: 'string' },
         'sweep-interval': { type: 'string' },
         'stall-margin': { type: 'string' },
+        'retention-interval': { type: 'string' },
         'upload-policy': { type: 'string' },
         transcoder: { type: 'string' },
         'route-longer-than': { type: 'string' },
@@ -85,6 +87,7 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
       expireIntervalSeconds: seconds(setting(values['expire-interval'], 'LOCAL_EXPIRE_INTERVAL'), '--expire-interval'),
       sweepIntervalSeconds: seconds(setting(values['sweep-interval'], 'LOCAL_SWEEP_INTERVAL'), '--sweep-interval'),
       stallMarginSeconds: seconds(setting(values['stall-margin'], 'LOCAL_STALL_MARGIN'), '--stall-margin'),
+      retentionIntervalSeconds: seconds(setting(values['retention-interval'], 'LOCAL_RETENTION_INTERVAL'), '--retention-interval'),
       uploadPolicy: policy === undefined ? undefined : uploadPolicy(policy),
       transcoder: transcoder(setting(values.transcoder, 'LOCAL_TRANSCODER')),
       mediaConvertRouting: routing(seconds(setting(values['route-longer-than'], 'LOCAL_ROUTE_LONGER_THAN'), '--route-longer-than')),

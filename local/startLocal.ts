@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import type { DynamoDBBatchResponse, S3Event, SQSBatchResponse } from 'aws-lambda';
 import {
   DELIVER_WEBHOOKS_FUNCTION,
+  APPLY_RETENTION_FUNCTION,
   EXPIRE_UPLOADS_FUNCTION,
   FAIL_DEAD_LETTERS_FUNCTION,
   MEDIACONVERT_STATUS_FUNCTION,
@@ -25,6 +26,9 @@ import { checkLocalWebhooks, type LocalWebhook } from './events/checkLocalWebhoo
 import { type BusEvent, LocalEventBus } from './events/LocalEventBus.js';
 import { startEventBridgeEndpoint } from './events/startEventBridgeEndpoint.js';
 import type { SweepSettings } from '../lambdas/shared/sweepSettings.js';
+import { DEFAULT_RETENTION_SETTINGS, type RetentionSettings } from '../lambdas/shared/retentionSettings.js';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { removeExpiredItems } from './dynamodb/removeExpiredItems.js';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER, LocalJwtIssuer, type MintOptions } from './auth/LocalJwtIssuer.js';
 import { startDynamoEmulator } from './dynamodb/startDynamoEmulator.js';
 import { normalizeS3Event } from './events/normalizeS3Event.js';
@@ -104,6 +108,14 @@ export interface LocalOptions {
    * @default 60
    */
   readonly stallMarginSeconds?: number;
+  /**
+   * How often the retention job runs (and, with it, the Uploads table's TTL, which the emulator
+   * lacks); 0 runs it only through `runRetention()`.
+   * @default 60
+   */
+  readonly retentionIntervalSeconds?: number;
+  /** The stack's retention rules, in seconds (`RETENTION_SETTINGS`). @default - the stack's defaults */
+  readonly retention?: Partial<RetentionSettings>;
   /** Passed to the functions as `UPLOAD_POLICY`. @default - the variable as set in the environment */
   readonly uploadPolicy?: Partial<UploadPolicy>;
   /** Receives of an S3 event before it is dead-lettered. @default 3 */
@@ -210,6 +222,12 @@ export interface LocalMode {
   runExpiry(): Promise<void>;
   /** Runs the sweep now. */
   runSweep(): Promise<void>;
+  /**
+   * Runs the retention job now, as of `now` (the tick's time, whole seconds), then removes the
+   * Uploads table's items whose TTL (`removeAt`) is before it, as DynamoDB's TTL would.
+   * @default now - the current time
+   */
+  runRetention(now?: Date): Promise<void>;
   /** The MediaConvert emulator (its test hooks), or undefined with `transcoder: 'ffmpeg'` or processing off. */
   readonly mediaConvert: MediaConvertEmulator | undefined;
   /** Has the status function ask about silent MediaConvert jobs now. */
@@ -237,6 +255,8 @@ const PROCESS_FUNCTION_TIMEOUT_MS = 15 * 60_000;
 const DEAD_LETTER_FUNCTION_TIMEOUT_MS = 10_000;
 const EXPIRE_FUNCTION_TIMEOUT_MS = 60_000;
 const SWEEP_FUNCTION_TIMEOUT_MS = 5 * 60_000;
+const RETENTION_FUNCTION_TIMEOUT_MS = 5 * 60_000;
+const DEFAULT_RETENTION_INTERVAL_SECONDS = 60;
 const PUBLISH_FUNCTION_TIMEOUT_MS = 30_000;
 const STATUS_FUNCTION_TIMEOUT_MS = 5 * 60_000;
 let lastMediaConvertPort: number | undefined;
@@ -273,7 +293,7 @@ const STOP_GRACE_MS = 5_000;
  * buckets, the HTTP API built from the route table with a local JWT issuer in front, S3 events
  * delivered to the process function like SQS would (and, once every receive failed, to the
  * dead-letter function), an SQS endpoint through which functions send to that queue, and the
- * expiry job and the sweep on timers.
+ * expiry job, the sweep and the retention job on timers.
  */
 export async function startLocal(options: LocalOptions = {}): Promise<LocalMode> {
   const log = options.log ?? consoleLog;
@@ -616,6 +636,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
         maxReceiveCount,
         ffmpeg: processor,
         sweepSettings: localSweepSettings(sweepIntervalSeconds, options.stallMarginSeconds ?? DEFAULT_STALL_MARGIN_SECONDS),
+        retentionSettings: { ...DEFAULT_RETENTION_SETTINGS, ...options.retention },
         progress: {
           connectionsTable: LOCAL_RESOURCES.connectionsTable,
           callbackUrl,
@@ -692,6 +713,22 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
     });
     // Stops before the queue: a run in progress may still send to it.
     stops.push(sweep.stop);
+    // The stack's retention job; DynamoDB's TTL, which the emulator lacks, is applied after each
+    // run as of the same tick. S3's lifecycle has nothing to do here: the emulator has one
+    // storage class, and the expiry job aborts what the abort rule would.
+    const ttlClient = new DynamoDBClient({ endpoint: dynamo.endpoint, region: LOCAL_REGION, credentials });
+    stops.push(async () => ttlClient.destroy());
+    const retention = scheduleJob({
+      job: { name: 'the retention job', handler: APPLY_RETENTION_FUNCTION.handler, whenMissing: "failed uploads' bytes are kept" },
+      intervalMs: (options.retentionIntervalSeconds ?? DEFAULT_RETENTION_INTERVAL_SECONDS) * 1000,
+      invoke: async (event) => {
+        const result = await invokeFunction(APPLY_RETENTION_FUNCTION.handler, event, RETENTION_FUNCTION_TIMEOUT_MS);
+        await removeExpiredItems(ttlClient, LOCAL_RESOURCES.uploadsTable, UPLOADS_TABLE_SCHEMA, new Date(event.time));
+        return result;
+      },
+      log,
+    });
+    stops.push(retention.stop);
     const silentJobCheck = scheduleJob({
       job: { name: 'the silent-job check', handler: MEDIACONVERT_STATUS_FUNCTION.handler, whenMissing: 'silent MediaConvert jobs are not asked about' },
       intervalMs: mediaConvert ? (options.silentJobCheckIntervalSeconds ?? DEFAULT_SILENT_JOB_CHECK_SECONDS) * 1000 : 0,
@@ -732,6 +769,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
       },
       runExpiry: () => expiry.runNow(),
       runSweep: () => sweep.runNow(),
+      runRetention: (now) => retention.runNow(now),
       mediaConvert,
       runSilentJobCheck: () => silentJobCheck.runNow(),
       mediaAccess,

@@ -34,12 +34,16 @@ export interface DownloadLink {
  * authorizer, so a browser cannot simply navigate to it, and a `fetch` that follows a 302 to
  * another origin gets an opaque answer it cannot save. 409 INVALID_STATE naming the state when
  * there is no original: not completed yet (`initiated`), gone with the upload (`cancelled`,
- * `expired`), or never made (a `failed` complete: S3 refused the parts).
+ * `expired`), never made (a `failed` complete: S3 refused the parts), or deleted by the
+ * retention rules (a failed upload's after its days, a ready one's when originals are deleted).
  */
 export async function downloadUpload(request: ApiRequest): Promise<ApiResponse> {
   const uploadId = uploadIdFromPath(request.pathParameters);
   const record = await getUploadRecord(uploadId, request.ownerId);
   assertDownloadable(record);
+  if (record.originalRemovedAt !== undefined) {
+    throw new InvalidStateError(`Upload ${uploadId} is ${describeState(record)}; its original was deleted at ${record.originalRemovedAt} by the retention rules`, record.status);
+  }
   // The state says the original should exist; S3 says whether it does (a complete that failed never made one).
   if ((await sourceObjectSize(record.sourceKey)) === undefined) {
     throw new InvalidStateError(`Upload ${uploadId} is ${describeState(record)} and S3 holds no original of it to download`, record.status);

@@ -4,6 +4,7 @@ import { MAX_CONNECTIONS_PER_OWNER as DEFAULT_MAX_CONNECTIONS_PER_USER } from '.
 import { DEFAULT_UPLOAD_POLICY, type UploadPolicy } from './mediaPolicy.js';
 import { type ProcessingLimits, resolveProcessingLimits } from '../process-upload/plan/processingLimits.js';
 import { parseSweepSettings, type SweepSettings } from './sweepSettings.js';
+import { DEFAULT_RETENTION_SETTINGS, parseRetentionSettings, type RetentionSettings } from './retentionSettings.js';
 import { type MediaConvertSettings, parseMediaConvertSettings } from '../process-upload/mediaconvert/mediaConvertSettings.js';
 import { TRANSCODER_SETTINGS, type TranscoderSetting } from '../process-upload/plan/transcoderRouting.js';
 
@@ -116,6 +117,7 @@ export function uploadPolicy(): UploadPolicy {
 /** Tests change the environment between cases; this forgets what was read. */
 export function resetConfigCache(): void {
   cachedPolicy = undefined;
+  cachedRetention = undefined;
 }
 
 /** Settings only the process function reads. */
@@ -216,6 +218,32 @@ export function sweepSettings(): SweepSettings {
     throw new ConfigError(`${SWEEP_ENV.sweepSettings} is not valid JSON: ${raw.slice(0, 80)}`, { cause });
   }
   return parseSweepSettings(parsed, SWEEP_ENV.sweepSettings);
+}
+
+/** The retention rules: read by the retention job and by `transition` (which stamps a record's TTL). */
+export const RETENTION_ENV = {
+  retentionSettings: 'RETENTION_SETTINGS',
+} as const;
+
+let cachedRetention: RetentionSettings | undefined;
+
+/**
+ * The retention rules from `RETENTION_SETTINGS` (JSON, every field required). Unset, the
+ * construct's defaults: a function outside a `MediaPipeline` (a test harness, a bench) writes
+ * records as a default pipeline would; the stack sets it on every function that writes records.
+ */
+export function retentionSettings(): RetentionSettings {
+  if (cachedRetention) return cachedRetention;
+  const raw = optional(RETENTION_ENV.retentionSettings);
+  if (raw === undefined) return (cachedRetention = DEFAULT_RETENTION_SETTINGS);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch (cause) {
+    throw new ConfigError(`${RETENTION_ENV.retentionSettings} is not valid JSON: ${raw.slice(0, 80)}`, { cause });
+  }
+  cachedRetention = parseRetentionSettings(parsed, RETENTION_ENV.retentionSettings);
+  return cachedRetention;
 }
 
 /** Settings only the live-progress functions read (lib/ProgressApi.ts sets them; local mode too). */

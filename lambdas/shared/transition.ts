@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { uploadsTableName } from './config.js';
+import { retentionSettings, uploadsTableName } from './config.js';
 import { dynamo } from './dynamo.js';
 import { InvalidStateError, NotFoundError } from './errors.js';
 import { findUploadRecord } from './getUploadRecord.js';
 import { logger } from './logger.js';
 import { isPendingProcessing } from './pendingProcessing.js';
+import { RECORD_TTL_ATTRIBUTE } from './retentionSettings.js';
 import { notifyStateChange } from './stateChanges.js';
 import { FINAL_STATUSES, type UploadRecord, type UploadStatus } from './uploadRecord.js';
 import { settleUsage } from './usage/settleUsage.js';
@@ -25,6 +26,7 @@ export type TransitionPatch = {
     | 'seq'
     | 'unfinishedOwner'
     | 'previousStatus'
+    | 'removeAt'
     ? never
     : K]?: UploadRecord[K] | null;
 };
@@ -57,7 +59,10 @@ const tableName = uploadsTableName();
  * twice. `from` may equal `to` for progress updates within a state. After the write, every
  * state-change listener hears of it (local mode's live-progress publisher; on AWS the table's
  * stream) and the winner settles the owner's usage (a completed upload's bytes stop being in
- * flight, a finished one releases its share), so no writer can forget either.
+ * flight, a finished one releases its share), so no writer can forget either. Entering
+ * `cancelled`, `expired` or `failed` stamps the record's removal time (`removeAt`, the table's
+ * TTL), and entering a state whose original the retention job deletes puts it in the job's index
+ * (`RETENTION_SETTINGS`, lambdas/shared/retentionSettings.ts): no writer can forget those either.
  *
  * Throws NotFoundError when the upload does not exist (or is another owner's) and
  * InvalidStateError, carrying the current status, when it is in none of `from` (or, with
@@ -76,8 +81,9 @@ export async function transition(
   if (fromStatuses.length === 0) throw new TypeError('transition needs at least one from-status');
 
   const writeId = randomUUID();
+  const now = options.now ?? new Date();
   const names: Record<string, string> = { '#status': 'status', '#updatedAt': 'updatedAt', '#writeId': 'writeId', '#previousStatus': 'previousStatus' };
-  const values: Record<string, unknown> = { ':to': to, ':now': (options.now ?? new Date()).toISOString(), ':writeId': writeId };
+  const values: Record<string, unknown> = { ':to': to, ':now': now.toISOString(), ':writeId': writeId };
   // Operands are read from the item before the update, so this keeps the status the write
   // found: with `from` listing several, the write itself is the only one that knows which.
   const sets = ['#previousStatus = #status', '#status = :to', '#updatedAt = :now', '#writeId = :writeId'];
@@ -109,6 +115,22 @@ export async function transition(
   if (FINAL_STATUSES.includes(to) && to !== 'ready' && patch.media === undefined) {
     names['#media'] = 'media';
     removes.push('#media');
+  }
+  // Retention (lambdas/shared/retentionSettings.ts), decided once, on entering the state: an
+  // upload that ended without media gets its record's removal time; one whose original the
+  // retention job is to delete joins the job's sparse index.
+  if (!fromStatuses.includes(to)) {
+    const retention = retentionSettings();
+    if (to === 'failed' || to === 'cancelled' || to === 'expired') {
+      names['#removeAt'] = RECORD_TTL_ATTRIBUTE;
+      values[':removeAt'] = Math.floor(now.getTime() / 1000) + retention.recordsSeconds;
+      sets.push('#removeAt = :removeAt');
+    }
+    if (patch.pendingRetention === undefined && (to === 'failed' || (to === 'ready' && retention.readyOriginals === 'delete'))) {
+      names['#pendingRetention'] = 'pendingRetention';
+      values[':pendingRetention'] = to;
+      sets.push('#pendingRetention = :pendingRetention');
+    }
   }
 
   Object.entries(patch).forEach(([field, value], index) => {

@@ -12,6 +12,7 @@ import type {
 import type { VideoPlan } from '../process-upload/plan/videoPlan.js';
 import type { ValidMedia } from '../process-upload/probe/validateMedia.js';
 import type { PendingProcessingStatus } from './pendingProcessing.js';
+import type { PendingRetentionStatus } from './retentionSettings.js';
 
 // The record's public shapes are the client package's contract; the server's modules keep
 // importing them from here, beside the record they make up.
@@ -110,6 +111,24 @@ export interface UploadRecord extends PublicUpload {
    * local mode's stand-in for it) can tell a state change from a progress write.
    */
   readonly previousStatus?: UploadStatus;
+  /**
+   * The status while the retention job still has to delete the upload's original (`failed`
+   * ones; `ready` ones when ready originals are deleted), absent otherwise: the key of the sparse
+   * `byPendingRetention` index. `transition` sets it on entering the state; the job removes it.
+   */
+  readonly pendingRetention?: PendingRetentionStatus;
+  /** When the retention job deleted the original (ISO-8601): a download finds none after it. */
+  readonly originalRemovedAt?: string;
+  /**
+   * `true` once the retention job released the bytes the upload held in its owner's usage (it
+   * deleted a failed upload's original and outputs), so a later DELETE releases nothing twice.
+   */
+  readonly usageReleased?: true;
+  /**
+   * When DynamoDB removes the record (epoch seconds, the table's TTL attribute): set by
+   * `transition` on entering `cancelled`, `expired` or `failed`; `ready` records have none.
+   */
+  readonly removeAt?: number;
 }
 
 export function toPublicUpload(record: UploadRecord): PublicUpload {
@@ -127,6 +146,10 @@ export function toPublicUpload(record: UploadRecord): PublicUpload {
     runningJob: _running,
     completingSince: _completing,
     previousStatus: _previous,
+    pendingRetention: _pendingRetention,
+    originalRemovedAt: _originalRemoved,
+    usageReleased: _released,
+    removeAt: _removeAt,
     bytesSent,
     ...rest
   } = record;

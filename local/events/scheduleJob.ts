@@ -26,8 +26,13 @@ export interface JobScheduleOptions {
 }
 
 export interface JobSchedule {
-  /** Runs the job now, or joins the run already going (runs never overlap, like a rule with one target). */
-  runNow(): Promise<void>;
+  /**
+   * Runs the job now, or joins the run already going (runs never overlap, like a rule with one
+   * target). `at` is the tick's time the event carries (its `time`, whole seconds) for a job
+   * that applies rules as of the tick: tests inject a time this way (a run already going keeps
+   * its own). @default - now
+   */
+  runNow(at?: Date): Promise<void>;
   /** Stops the timer and waits for a run in progress. */
   stop(): Promise<void>;
 }
@@ -37,8 +42,8 @@ export function scheduleJob({ job, intervalMs, invoke, log }: JobScheduleOptions
   let running: Promise<void> | undefined;
   let warnedMissing = false;
 
-  const runNow = (): Promise<void> => {
-    running ??= invoke(scheduledEvent(job))
+  const runNow = (at?: Date): Promise<void> => {
+    running ??= invoke(scheduledEvent(job, at))
       .then((result) => {
         if (result === NO_HANDLER && !warnedMissing) {
           warnedMissing = true;
@@ -62,14 +67,14 @@ export function scheduleJob({ job, intervalMs, invoke, log }: JobScheduleOptions
   };
 }
 
-function scheduledEvent(job: ScheduledJob): ScheduledEvent {
+function scheduledEvent(job: ScheduledJob, at: Date = new Date()): ScheduledEvent {
   return {
     version: '0',
     id: randomUUID(),
     'detail-type': 'Scheduled Event',
     source: 'aws.events',
     account: '000000000000',
-    time: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    time: at.toISOString().replace(/\.\d{3}Z$/, 'Z'),
     region: LOCAL_REGION,
     resources: [`arn:aws:events:${LOCAL_REGION}:000000000000:rule/media-pipeline-local-${job.handler}`],
     detail: {},

@@ -67,6 +67,8 @@ describe('MediaPipeline', () => {
       pipeline.progress!.functions.get('Message')!,
       // MediaConvert job events end uploads ready or failed.
       processing.mediaConvert!.statusFunction,
+      // It releases the bytes of the failed uploads whose bytes it deletes.
+      pipeline.retention.function,
     ];
     expect(Object.keys(withUsage).sort()).toEqual(movers.map((fn) => logicalId(fn.function)).sort());
   });

@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { buildPipelineApp } from '../../lib/buildPipelineApp.js';
 import {
   DELIVER_WEBHOOKS_FUNCTION,
+  APPLY_RETENTION_FUNCTION,
   EXPIRE_UPLOADS_FUNCTION,
   FAIL_DEAD_LETTERS_FUNCTION,
   INVALIDATE_MEDIA_FUNCTION,
@@ -72,7 +73,7 @@ beforeAll(async () => {
 });
 
 describe('least privilege, derived from the code each function bundles', () => {
-  it('covers every function the app deploys: one per route, processing, dead letters, expiry, the sweep, MediaConvert status, CDN invalidation, live progress, signed media, events and webhooks', () => {
+  it('covers every function the app deploys: one per route, processing, dead letters, expiry, the sweep, retention, MediaConvert status, CDN invalidation, live progress, signed media, events and webhooks', () => {
     const handlers = functions.map((fn) => relative(PROJECT_ROOT, fn.entry));
     const expected = [
       ...ROUTES.map((route) => route.handler),
@@ -80,6 +81,7 @@ describe('least privilege, derived from the code each function bundles', () => {
       FAIL_DEAD_LETTERS_FUNCTION.handler,
       EXPIRE_UPLOADS_FUNCTION.handler,
       SWEEP_UPLOADS_FUNCTION.handler,
+      APPLY_RETENTION_FUNCTION.handler,
       MEDIACONVERT_STATUS_FUNCTION.handler,
       INVALIDATE_MEDIA_FUNCTION.handler,
       ...WEBSOCKET_ROUTES.map((route) => route.handler),

@@ -77,6 +77,16 @@ describe('readPipelineContext', () => {
     expect(read({ stallMargin: '600' }).sweep).toEqual({ interval: undefined, stallMargin: expect.anything() });
   });
 
+  it('reads the retention keys into the retention props', () => {
+    const props = read({ readyOriginals: 'archive', archiveAfter: '60d', archiveStorageClass: 'INTELLIGENT_TIERING', deleteFailedAfter: '3d', removeRecordsAfter: '90d', retentionInterval: '30m' });
+    expect(props.retention?.readyOriginals).toBe('archive');
+    expect(props.retention?.archiveAfter?.toDays()).toBe(60);
+    expect(props.retention?.archiveStorageClass?.value).toBe('INTELLIGENT_TIERING');
+    expect([props.retention?.deleteFailedAfter?.toDays(), props.retention?.removeRecordsAfter?.toDays(), props.retention?.interval?.toMinutes()]).toEqual([3, 90, 30]);
+    expect(read({ deleteFailedAfter: '2d' }).retention).toMatchObject({ readyOriginals: undefined, removeRecordsAfter: undefined });
+    expect(() => read({ removeRecordsAfter: 'a month' })).toThrow("context removeRecordsAfter must be seconds or a duration like 15m, 24h or 2d, got 'a month'");
+  });
+
   it('turns live progress off with progress=false, and leaves it to the default otherwise', () => {
     expect(read({ progress: 'false' }).progress).toEqual({ enabled: false });
     expect(read({ progress: true }).progress).toEqual({ enabled: true });

@@ -48,12 +48,14 @@ export async function settleUsage({ previousStatus, record }: StateChange): Prom
 }
 
 /**
- * Before a finished upload's record is deleted: settles a share a crashed writer left behind,
- * then releases the bytes a `ready` or `failed` upload held. Throws on failure, so the delete
+ * Before a finished upload's record is deleted (or, for a failed one, its bytes by the retention
+ * job): settles a share a crashed writer left behind, then releases the bytes a `ready` or
+ * `failed` upload held. Throws on failure, so the delete
  * stops before the record goes and a retried delete does it again (each step applies once).
  */
 export async function releaseRemovedUpload(record: UploadRecord, now: Date = new Date()): Promise<void> {
-  if (record.usageTracked !== true) return;
+  // The retention job released it when it deleted the upload's bytes; `released` may have forgotten the id since.
+  if (record.usageTracked !== true || record.usageReleased === true) return;
   await settleShare(record, now);
   if (SHARE_CHANGES[record.status] === 'kept') {
     await changeUsage(record.ownerId, (usage) => planStoredRelease(usage, record.uploadId, record.size, now));

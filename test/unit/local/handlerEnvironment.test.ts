@@ -13,6 +13,7 @@ import {
   processQueueUrl,
   invalidationQueueUrl,
   sweepSettings,
+  retentionSettings,
   resetConfigCache,
 } from '../../../lambdas/shared/config.js';
 
@@ -24,6 +25,8 @@ const SWEEP = {
   maxRequeues: 3,
   outputScanCycleSeconds: 60,
 };
+
+const RETENTION = { readyOriginals: 'delete', failedUploadsSeconds: 86_400, recordsSeconds: 172_800 } as const;
 
 const input = {
   s3Endpoint: 'http://192.168.1.20:4568',
@@ -39,6 +42,7 @@ const input = {
   credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
   maxReceiveCount: 3,
   sweepSettings: SWEEP,
+  retentionSettings: RETENTION,
   progress: {
     connectionsTable: 'media-pipeline-connections',
     callbackUrl: 'http://127.0.0.1:4000',
@@ -66,6 +70,7 @@ describe('handlerEnvironment', () => {
       UPLOAD_POLICY: '{"partUrlExpirySeconds":3}',
       PROCESS_MAX_RECEIVE_COUNT: '3',
       SWEEP_SETTINGS: JSON.stringify(SWEEP),
+      RETENTION_SETTINGS: JSON.stringify(RETENTION),
       CONNECTIONS_TABLE: 'media-pipeline-connections',
       WEBSOCKET_CALLBACK_URL: 'http://127.0.0.1:4000',
       JWT_ISSUER: 'https://media-pipeline.local/issuer',
@@ -132,6 +137,7 @@ describe('applyHandlerEnvironment', () => {
       'http://127.0.0.1:4570/000000000000/invalidations',
       SWEEP,
     ]);
+    expect(retentionSettings()).toEqual(RETENTION);
 
     expect(() => applyHandlerEnvironment(env)).not.toThrow();
     expect(() => applyHandlerEnvironment({ ...env, S3_ENDPOINT: 'http://127.0.0.1:9999' })).toThrow(/other settings \(S3_ENDPOINT\)/);

@@ -28,7 +28,7 @@ describe('parseCliArgs', () => {
       [
         '--host', '0.0.0.0', '--public-host', '192.168.1.20', '--port', '0', '--s3-port', '9000', '--dynamodb-port', '9001',
         '--sqs-port', '9002', '--data-dir', '/tmp/d', '--reset', '--expire-interval', '5', '--sweep-interval', '30',
-        '--stall-margin', '120', '--upload-policy', '{"partUrlExpirySeconds":60}', '--verbose',
+        '--stall-margin', '120', '--retention-interval', '600', '--upload-policy', '{"partUrlExpirySeconds":60}', '--verbose',
       ],
       {},
     );
@@ -46,6 +46,7 @@ describe('parseCliArgs', () => {
         expireIntervalSeconds: 5,
         sweepIntervalSeconds: 30,
         stallMarginSeconds: 120,
+        retentionIntervalSeconds: 600,
         uploadPolicy: { partUrlExpirySeconds: 60 },
         verbose: true,
       },
@@ -61,6 +62,7 @@ describe('parseCliArgs', () => {
       LOCAL_DATA_DIR: '/data',
       LOCAL_SWEEP_INTERVAL: '0',
       LOCAL_STALL_MARGIN: '300',
+      LOCAL_RETENTION_INTERVAL: '0',
       UPLOAD_POLICY: '{"maxFileSize":10}',
     };
     const command = parseCliArgs(['--port', '4400'], env);
@@ -73,6 +75,7 @@ describe('parseCliArgs', () => {
         dataDir: '/data',
         sweepIntervalSeconds: 0,
         stallMarginSeconds: 300,
+        retentionIntervalSeconds: 0,
         uploadPolicy: { maxFileSize: 10 },
       },
     });

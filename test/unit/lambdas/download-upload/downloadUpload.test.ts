@@ -102,6 +102,18 @@ describe('downloadUpload', () => {
     });
   });
 
+  it('answers 409 INVALID_STATE saying when the retention rules deleted the original, and asks S3 nothing', async () => {
+    dynamo.on(GetCommand).resolves({ Item: stored({ originalRemovedAt: '2026-11-20T08:00:00.000Z' }) });
+
+    const response = await download(ID);
+
+    expect(response).toEqual({
+      statusCode: 409,
+      body: { error: { code: 'INVALID_STATE', message: `Upload ${ID} is ready; its original was deleted at 2026-11-20T08:00:00.000Z by the retention rules` } },
+    });
+    expect(s3).not.toHaveReceivedAnyCommand();
+  });
+
   it("answers another owner's upload with 404 NOT_FOUND, exactly like a missing one, and asks S3 nothing", async () => {
     dynamo.on(GetCommand).resolves({ Item: stored() });
     const foreign = await download(ID, 'owner-2');

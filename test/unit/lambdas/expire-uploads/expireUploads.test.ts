@@ -79,9 +79,17 @@ describe('expireUploads', () => {
     });
     expect(dynamo).toHaveReceivedCommandExactlyOnceWith(UpdateCommand, {
       Key: { uploadId: 'u1' },
-      UpdateExpression: 'SET #status = :to, #updatedAt = :now, #writeId = :writeId REMOVE #pendingExpiry, #unfinishedOwner, #pendingProcessing, #media ADD #seq :one',
+      UpdateExpression: 'SET #status = :to, #updatedAt = :now, #writeId = :writeId, #removeAt = :removeAt REMOVE #pendingExpiry, #unfinishedOwner, #pendingProcessing, #media ADD #seq :one',
       ConditionExpression: '#status IN (:from0)',
-      ExpressionAttributeValues: { ':to': 'expired', ':now': NOW.toISOString(), ':writeId': expect.any(String), ':one': 1, ':from0': 'initiated' },
+      ExpressionAttributeValues: {
+        ':to': 'expired',
+        ':now': NOW.toISOString(),
+        ':writeId': expect.any(String),
+        ':one': 1,
+        ':from0': 'initiated',
+        // The record goes 30 days after it expired (the default retention).
+        ':removeAt': NOW.getTime() / 1000 + 30 * 86_400,
+      },
     });
     expect(s3).toHaveReceivedCommandExactlyOnceWith(AbortMultipartUploadCommand, {
       Bucket: 'uploads-bucket',

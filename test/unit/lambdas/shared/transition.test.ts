@@ -9,6 +9,7 @@ vi.hoisted(() => {
   process.env.USAGE_TABLE = 'usage-table';
 });
 
+import { resetConfigCache } from '../../../../lambdas/shared/config.js';
 import { InvalidStateError, NotFoundError } from '../../../../lambdas/shared/errors.js';
 import { logger } from '../../../../lambdas/shared/logger.js';
 import type { UploadEvent } from '../../../../client/protocol.js';
@@ -109,7 +110,8 @@ describe('transition', () => {
     );
 
     expect(dynamo).toHaveReceivedCommandWith(UpdateCommand, {
-      UpdateExpression: 'SET #previousStatus = #status, #status = :to, #updatedAt = :now, #writeId = :writeId, #p0 = :p0 REMOVE #pendingExpiry, #unfinishedOwner, #pendingProcessing, #runningJob, #media, #p1 ADD #seq :one',
+      UpdateExpression:
+        'SET #previousStatus = #status, #status = :to, #updatedAt = :now, #writeId = :writeId, #removeAt = :removeAt, #pendingRetention = :pendingRetention, #p0 = :p0 REMOVE #pendingExpiry, #unfinishedOwner, #pendingProcessing, #runningJob, #media, #p1 ADD #seq :one',
       ExpressionAttributeNames: {
         '#status': 'status',
         '#updatedAt': 'updatedAt',
@@ -121,6 +123,8 @@ describe('transition', () => {
         '#unfinishedOwner': 'unfinishedOwner',
         '#runningJob': 'runningJob',
         '#media': 'media',
+        '#removeAt': 'removeAt',
+        '#pendingRetention': 'pendingRetention',
         '#p0': 'error',
         '#p1': 'progress',
       },
@@ -129,6 +133,8 @@ describe('transition', () => {
         ':now': NOW.toISOString(),
         ':writeId': expect.any(String),
         ':one': 1,
+        ':removeAt': Math.floor(NOW.getTime() / 1000) + 30 * 86_400,
+        ':pendingRetention': 'failed',
         ':p0': { code: 'TOO_LONG', message: 'The video is 7200 s long; at most 3600 s are accepted' },
         ':from0': 'processing',
       },
@@ -168,8 +174,12 @@ describe('transition', () => {
     ['uploaded', 'processing', 'SET #previousStatus = #status, #status = :to, #updatedAt = :now, #writeId = :writeId, #pendingProcessing = :to REMOVE #pendingExpiry ADD #seq :one'],
     ['processing', 'processing', 'SET #previousStatus = #status, #status = :to, #updatedAt = :now, #writeId = :writeId, #pendingProcessing = :to REMOVE #pendingExpiry ADD #seq :one'],
     ['processing', 'ready', 'SET #previousStatus = #status, #status = :to, #updatedAt = :now, #writeId = :writeId REMOVE #pendingExpiry, #unfinishedOwner, #pendingProcessing, #runningJob ADD #seq :one'],
-    ['processing', 'cancelled', 'SET #previousStatus = #status, #status = :to, #updatedAt = :now, #writeId = :writeId REMOVE #pendingExpiry, #unfinishedOwner, #pendingProcessing, #runningJob, #media ADD #seq :one'],
-    ['uploaded', 'failed', 'SET #previousStatus = #status, #status = :to, #updatedAt = :now, #writeId = :writeId REMOVE #pendingExpiry, #unfinishedOwner, #pendingProcessing, #media ADD #seq :one'],
+    ['processing', 'cancelled', 'SET #previousStatus = #status, #status = :to, #updatedAt = :now, #writeId = :writeId, #removeAt = :removeAt REMOVE #pendingExpiry, #unfinishedOwner, #pendingProcessing, #runningJob, #media ADD #seq :one'],
+    [
+      'uploaded',
+      'failed',
+      'SET #previousStatus = #status, #status = :to, #updatedAt = :now, #writeId = :writeId, #removeAt = :removeAt, #pendingRetention = :pendingRetention REMOVE #pendingExpiry, #unfinishedOwner, #pendingProcessing, #media ADD #seq :one',
+    ],
   ] as const)('keeps the sweep index key equal to the status while %s becomes %s, and only then', async (from, to, expression) => {
     dynamo.on(UpdateCommand).resolves({ Attributes: record({ status: to }) });
 
@@ -483,5 +493,77 @@ describe('transition', () => {
         { numRuns: 200 },
       );
     });
+  });
+});
+
+describe('transition: retention', () => {
+  const epochSeconds = Math.floor(NOW.getTime() / 1000);
+
+  beforeEach(() => {
+    dynamo.reset();
+    dynamo.on(UpdateCommand).resolves({ Attributes: record() });
+  });
+
+  afterEach(() => {
+    delete process.env.RETENTION_SETTINGS;
+    resetConfigCache();
+  });
+
+  function sent(): { UpdateExpression?: string; ExpressionAttributeNames?: Record<string, string>; ExpressionAttributeValues?: Record<string, unknown> } {
+    return dynamo.commandCalls(UpdateCommand)[0]!.args[0].input;
+  }
+
+  it.each(['cancelled', 'expired'] as const)('stamps a record entering %s with its removal time, the default 30 days on', async (to) => {
+    await transition('u1', 'initiated', to, {}, { now: NOW });
+
+    expect(sent().UpdateExpression).toContain('#removeAt = :removeAt');
+    expect(sent().ExpressionAttributeNames).toMatchObject({ '#removeAt': 'removeAt' });
+    expect(sent().ExpressionAttributeValues).toMatchObject({ ':removeAt': epochSeconds + 30 * 86_400 });
+    expect(sent().ExpressionAttributeNames).not.toHaveProperty('#pendingRetention');
+  });
+
+  it('stamps a record entering failed with its removal time and puts it in the retention index', async () => {
+    await transition('u1', 'processing', 'failed', { error: { code: 'X', message: 'no' } }, { now: NOW });
+
+    expect(sent().UpdateExpression).toMatch(/^SET .*#removeAt = :removeAt, #pendingRetention = :pendingRetention/);
+    expect(sent().ExpressionAttributeValues).toMatchObject({ ':removeAt': epochSeconds + 30 * 86_400, ':pendingRetention': 'failed' });
+  });
+
+  it('gives a ready record no removal time, and puts it in the retention index only when ready originals are deleted', async () => {
+    await transition('u1', 'processing', 'ready', {}, { now: NOW });
+    expect(sent().ExpressionAttributeNames).not.toHaveProperty('#removeAt');
+    expect(sent().ExpressionAttributeNames).not.toHaveProperty('#pendingRetention');
+
+    dynamo.resetHistory();
+    process.env.RETENTION_SETTINGS = JSON.stringify({ readyOriginals: 'delete', failedUploadsSeconds: 86_400, recordsSeconds: 2 * 86_400 });
+    resetConfigCache();
+    await transition('u1', 'processing', 'ready', {}, { now: NOW });
+    expect(sent().ExpressionAttributeNames).not.toHaveProperty('#removeAt');
+    expect(sent().ExpressionAttributeValues).toMatchObject({ ':pendingRetention': 'ready' });
+  });
+
+  it('takes the removal time from RETENTION_SETTINGS', async () => {
+    process.env.RETENTION_SETTINGS = JSON.stringify({ readyOriginals: 'keep', failedUploadsSeconds: 86_400, recordsSeconds: 2 * 86_400 });
+    resetConfigCache();
+
+    await transition('u1', 'initiated', 'expired', {}, { now: NOW });
+
+    expect(sent().ExpressionAttributeValues).toMatchObject({ ':removeAt': epochSeconds + 2 * 86_400 });
+  });
+
+  it('stamps nothing on a write within a state: the time was set when the record entered it', async () => {
+    await transition('u1', 'failed', 'failed', { pendingRetention: null }, { now: NOW });
+
+    expect(sent().ExpressionAttributeNames).not.toHaveProperty('#removeAt');
+    expect(sent().UpdateExpression).toMatch(/REMOVE .*#p0/);
+    expect(sent().ExpressionAttributeNames).toMatchObject({ '#p0': 'pendingRetention' });
+  });
+
+  it('fails on RETENTION_SETTINGS that are not the settings, naming the variable', async () => {
+    process.env.RETENTION_SETTINGS = JSON.stringify({ readyOriginals: 'shred', failedUploadsSeconds: 86_400, recordsSeconds: 86_400 });
+    resetConfigCache();
+
+    await expect(transition('u1', 'initiated', 'expired', {}, { now: NOW })).rejects.toThrow(/RETENTION_SETTINGS: readyOriginals is invalid/);
+    expect(dynamo).not.toHaveReceivedCommand(UpdateCommand);
   });
 });

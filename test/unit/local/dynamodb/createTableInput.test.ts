@@ -5,6 +5,7 @@ import {
   BY_OWNER_INDEX,
   BY_PENDING_EXPIRY_INDEX,
   BY_PENDING_PROCESSING_INDEX,
+  BY_PENDING_RETENTION_INDEX,
   BY_RUNNING_JOB_INDEX,
   BY_UNFINISHED_OWNER_INDEX,
   UPLOADS_TABLE_SCHEMA,
@@ -26,6 +27,7 @@ describe('createTableInput', () => {
         { AttributeName: 'pendingProcessing', AttributeType: 'S' },
         { AttributeName: 'updatedAt', AttributeType: 'S' },
         { AttributeName: 'runningJob', AttributeType: 'S' },
+        { AttributeName: 'pendingRetention', AttributeType: 'S' },
       ],
       KeySchema: [{ AttributeName: 'uploadId', KeyType: 'HASH' }],
       GlobalSecondaryIndexes: [
@@ -65,6 +67,14 @@ describe('createTableInput', () => {
           IndexName: BY_RUNNING_JOB_INDEX,
           KeySchema: [
             { AttributeName: 'runningJob', KeyType: 'HASH' },
+            { AttributeName: 'updatedAt', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+        {
+          IndexName: BY_PENDING_RETENTION_INDEX,
+          KeySchema: [
+            { AttributeName: 'pendingRetention', KeyType: 'HASH' },
             { AttributeName: 'updatedAt', KeyType: 'RANGE' },
           ],
           Projection: { ProjectionType: 'ALL' },

@@ -56,6 +56,17 @@ describe('scheduleJob', () => {
     expect(invoke).toHaveBeenCalledTimes(2);
   });
 
+  it("sends the tick's time in the event, now or the time a run is asked for, in whole seconds", async () => {
+    vi.setSystemTime(new Date('2025-03-01T12:00:00.750Z'));
+    const invoke = vi.fn(async (_event: ScheduledEvent) => undefined);
+    const schedule = scheduleJob({ job, intervalMs: 0, invoke, log: recordingLog() });
+
+    await schedule.runNow();
+    await schedule.runNow(new Date('2025-04-01T00:00:09.999Z'));
+
+    expect(invoke.mock.calls.map(([event]) => event.time)).toEqual(['2025-03-01T12:00:00Z', '2025-04-01T00:00:09Z']);
+  });
+
   it('runs only when asked with an interval of 0', async () => {
     const invoke = vi.fn(async () => undefined);
     const schedule = scheduleJob({ job, intervalMs: 0, invoke, log: recordingLog() });

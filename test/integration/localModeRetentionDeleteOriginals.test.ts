@@ -1,0 +1,87 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { silentLog } from '../../local/localLog.js';
+import { type LocalMode, startLocal } from '../../local/startLocal.js';
+import { callApi, emulatorS3, putPart } from './support/localHttp.js';
+
+/**
+ * Local mode told to delete ready uploads' originals (`retention.readyOriginals: 'delete'`), the
+ * retention job run on request at injected times. A process of its own: handlers keep the
+ * settings of the first start in a process.
+ */
+let local: LocalMode;
+let dataDir: string;
+let token: string;
+let s3: S3Client;
+let transition: typeof import('../../lambdas/shared/transition.js').transition;
+
+beforeAll(async () => {
+  process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
+  dataDir = await mkdtemp(join(tmpdir(), 'local-mode-retention-delete-'));
+  local = await startLocal({
+    port: 0,
+    s3Port: 0,
+    dynamoDbPort: 0,
+    sqsPort: 0,
+    dataDir,
+    expireIntervalSeconds: 0,
+    sweepIntervalSeconds: 0,
+    retentionIntervalSeconds: 0,
+    retention: { readyOriginals: 'delete' },
+    processUploads: false,
+    log: silentLog,
+  });
+  token = await local.mintToken('alice');
+  s3 = emulatorS3(local);
+  ({ transition } = await import('../../lambdas/shared/transition.js'));
+});
+
+afterAll(async () => {
+  s3?.destroy();
+  await local?.stop();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+async function uploaded(): Promise<string> {
+  const answer = await callApi(local, 'POST', '/uploads', { token, body: { filename: 'still.png', contentType: 'image/png', size: 2048 } });
+  expect((await putPart(answer.body.parts[0].url, randomBytes(2048))).status).toBe(200);
+  expect((await callApi(local, 'POST', `/uploads/${answer.body.uploadId}/complete`, { token, body: {} })).status).toBe(200);
+  return answer.body.uploadId as string;
+}
+
+async function hasOriginal(uploadId: string): Promise<boolean> {
+  try {
+    await s3.send(new HeadObjectCommand({ Bucket: local.uploadsBucket, Key: `uploads/${uploadId}/source` }));
+    return true;
+  } catch (error) {
+    if ((error as Error).name === 'NotFound') return false;
+    throw error;
+  }
+}
+
+describe('local mode: retention that deletes ready originals', () => {
+  it("deletes a processed upload's original at the first run after it became ready, and nothing else", async () => {
+    const readyId = await uploaded();
+    const waitingId = await uploaded();
+    const before = Date.now() - 2000;
+    await transition(readyId, 'uploaded', 'processing', { progress: 0, stage: 'probe' });
+    await s3.send(new PutObjectCommand({ Bucket: local.mediaBucket, Key: `media/${readyId}/poster.jpg`, Body: 'poster' }));
+    await transition(readyId, 'processing', 'ready', { progress: null, stage: null });
+
+    await local.runRetention(new Date(before));
+    expect(await hasOriginal(readyId)).toBe(true);
+
+    await local.runRetention(new Date(Date.now() + 2000));
+    expect([await hasOriginal(readyId), await hasOriginal(waitingId)]).toEqual([false, true]);
+    const { Contents } = await s3.send(new ListObjectsV2Command({ Bucket: local.mediaBucket, Prefix: `media/${readyId}/` }));
+    expect(Contents?.map((object) => object.Key)).toEqual([`media/${readyId}/poster.jpg`]);
+    expect((await callApi(local, 'GET', `/uploads/${readyId}`, { token })).body).toMatchObject({ status: 'ready' });
+    const download = await callApi(local, 'GET', `/uploads/${readyId}/download`, { token });
+    expect(download.status).toBe(409);
+    expect(download.body.error.message).toMatch(/its original was deleted at .* by the retention rules$/);
+  });
+});
