@@ -53,8 +53,12 @@ function explain(resources: TemplateResources, fn: PipelineFunction, code: Bundl
 
 // With signed media access: every function of the default app is there, plus the playlist origin
 // and the key maker, and the functions that hand out media URLs call Secrets Manager in their
-// bundles under either access (under public access the code never reaches the call).
-const stack = buildPipelineApp(testApp({ context: { access: 'signed' } }));
+// bundles under either access (under public access the code never reaches the call). With the
+// malware scan on, likewise: the process function's bundle reads the verdict tag and deletes
+// infected originals either way, and the grants for it exist only with the scan on
+// (test/infra/MalwareScan.test.ts holds them away from the default).
+const APP_CONTEXT = { access: 'signed', malwareScan: 'true' };
+const stack = buildPipelineApp(testApp({ context: APP_CONTEXT }));
 const resources = Template.fromStack(stack).toJSON().Resources as TemplateResources;
 const functions = stack.node.findAll().filter((construct): construct is PipelineFunction => construct instanceof PipelineFunction);
 const code = new Map<string, BundleCalls>();
@@ -119,7 +123,7 @@ describe('least privilege, derived from the code each function bundles', () => {
   });
 
   it('catches a grant beyond the code and a call without a grant (the check itself can fail)', () => {
-    const app = testApp({ context: { access: 'signed' } });
+    const app = testApp({ context: APP_CONTEXT });
     const wider = buildPipelineApp(app);
     const getUpload = wider.node.findAll().find((construct): construct is PipelineFunction => construct instanceof PipelineFunction && construct.entry.endsWith('get-upload/handler.ts'))!;
     const pipeline = wider.pipeline;
