@@ -56,6 +56,8 @@ export interface HandlerEnvironmentInput {
   };
   /** The transcoder setting and MediaConvert (the emulator's) settings; absent: ffmpeg only. */
   readonly transcoder?: { readonly setting: TranscoderSetting; readonly mediaConvert: MediaConvertSettings };
+  /** Originals wait for the (local double's) malware scan verdict: `MALWARE_SCAN=on`. */
+  readonly malwareScan?: boolean;
 }
 
 /**
@@ -86,6 +88,7 @@ export function handlerEnvironment(input: HandlerEnvironmentInput): Record<strin
     [ENV.invalidationQueueUrl]: input.invalidationQueueUrl,
     ...(input.uploadPolicy ? { [ENV.uploadPolicy]: JSON.stringify(input.uploadPolicy) } : {}),
     [PROCESSING_ENV.maxReceiveCount]: String(input.maxReceiveCount),
+    [PROCESSING_ENV.malwareScan]: input.malwareScan ? 'on' : 'off',
     ...(input.ffmpeg ? { [PROCESSING_ENV.ffmpegPath]: input.ffmpeg.ffmpeg, [PROCESSING_ENV.ffprobePath]: input.ffmpeg.ffprobe } : {}),
     [SWEEP_ENV.sweepSettings]: JSON.stringify(input.sweepSettings),
     [PROGRESS_ENV.connectionsTable]: input.progress.connectionsTable,
