@@ -113,8 +113,8 @@ export interface ProcessingProps {
 }
 
 /**
- * Processing of uploaded originals: S3 `ObjectCreated` events under `uploads/` go to an
- * encrypted, TLS-only queue; the process function (arm64 by default, with the ffmpeg layer) takes them
+ * Processing of uploaded originals: S3 `ObjectCreated` events under `uploads/` (with
+ * `malwareScan`, GuardDuty's scan results for them instead) go to an encrypted, TLS-only queue; the process function (arm64 by default, with the ffmpeg layer) takes them
  * one at a time and reports failed messages individually; after `maxReceiveCount` receives an
  * event moves to a dead-letter queue. The function reads originals (GetObject, served to ffmpeg on loopback),
  * writes and deletes outputs under `media/`, and moves records through `transition`.
