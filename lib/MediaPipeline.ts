@@ -55,6 +55,14 @@ export interface MediaPipelineProps extends UploadPolicyProps {
    */
   readonly processing?: MediaPipelineProcessingProps;
   /**
+   * Scan every new original with Amazon GuardDuty Malware Protection for S3 before processing
+   * (lib/MalwareScan.ts): only originals found clean are processed; a threat ends the upload
+   * `failed` with `MALWARE_DETECTED` and deletes the original; no verdict within the sweep's
+   * stall margin ends it `MALWARE_SCAN_TIMED_OUT` (docs/processing.md).
+   * @default false
+   */
+  readonly malwareScan?: boolean;
+  /**
    * The sweep that re-sends lost processing events, fails stalled processing and removes
    * outputs left behind (lib/UploadSweep.ts).
    * @default - UploadSweep's defaults: every 15 minutes, a 15-minute stall margin, 3 re-sends, outputs checked once a day
@@ -219,6 +227,7 @@ export class MediaPipeline extends Construct {
       mediaBucket: this.storage.mediaBucket,
       table: this.storage.table,
       mediaBaseUrl: this.cdn.mediaBaseUrl,
+      malwareScan: props.malwareScan,
       removalPolicy,
     });
     // Every state change settles the owner's usage counters (lambdas/shared/transition.ts), and

@@ -124,10 +124,11 @@ export interface TableAccess {
  * - `listParts`: s3:ListMultipartUploadParts (ListParts);
  * - `abort`: s3:AbortMultipartUpload;
  * - `delete`: s3:DeleteObject;
+ * - `readTags`: s3:GetObjectTagging (the malware scan's verdict tag);
  * - `find`: s3:ListBucket under one original's key only (an `s3:prefix` condition), to learn
  *   whether it exists and its size (`sourceObjectSize`).
  */
-export type OriginalsOperation = 'write' | 'read' | 'listParts' | 'abort' | 'delete' | 'find';
+export type OriginalsOperation = 'write' | 'read' | 'listParts' | 'abort' | 'delete' | 'readTags' | 'find';
 
 const ORIGINALS_ACTIONS: Record<Exclude<OriginalsOperation, 'find'>, string> = {
   write: 's3:PutObject',
@@ -135,6 +136,7 @@ const ORIGINALS_ACTIONS: Record<Exclude<OriginalsOperation, 'find'>, string> = {
   listParts: 's3:ListMultipartUploadParts',
   abort: 's3:AbortMultipartUpload',
   delete: 's3:DeleteObject',
+  readTags: 's3:GetObjectTagging',
 };
 
 /**

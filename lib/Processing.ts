@@ -13,6 +13,7 @@ import { videoPixelBudget } from '../lambdas/process-upload/plan/videoWorkBudget
 import { FAIL_DEAD_LETTERS_FUNCTION, PROCESS_UPLOAD_FUNCTION, UPLOADS_PREFIX } from './eventFunctions.js';
 import { TRANSCODER_SETTINGS, type TranscoderSetting } from '../lambdas/process-upload/plan/transcoderRouting.js';
 import { FfmpegLayer, LAYER_FFMPEG_PATH, LAYER_FFPROBE_PATH } from './FfmpegLayer.js';
+import { MalwareScan } from './MalwareScan.js';
 import { type MediaConvertProps, MediaConvertTranscoder } from './MediaConvertTranscoder.js';
 import { PipelineFunction } from './PipelineFunction.js';
 
@@ -97,6 +98,14 @@ export interface ProcessingProps {
    */
   readonly mediaConvert?: MediaConvertProps;
   /**
+   * Scan every new original with Amazon GuardDuty Malware Protection for S3 (lib/MalwareScan.ts)
+   * and process only those it finds clean: processing is then woken by GuardDuty's scan result
+   * instead of S3's object event; a threat fails the upload `MALWARE_DETECTED` and deletes the
+   * original (docs/processing.md). GuardDuty bills per GB scanned and per object.
+   * @default false
+   */
+  readonly malwareScan?: boolean;
+  /**
    * What happens to the log group and the ffmpeg layer when they leave the stack.
    * @default RemovalPolicy.RETAIN
    */
@@ -104,8 +113,8 @@ export interface ProcessingProps {
 }
 
 /**
- * Processing of uploaded originals: S3 `ObjectCreated` events under `uploads/` go to an
- * encrypted, TLS-only queue; the process function (arm64 by default, with the ffmpeg layer) takes them
+ * Processing of uploaded originals: S3 `ObjectCreated` events under `uploads/` (with
+ * `malwareScan`, GuardDuty's scan results for them instead) go to an encrypted, TLS-only queue; the process function (arm64 by default, with the ffmpeg layer) takes them
  * one at a time and reports failed messages individually; after `maxReceiveCount` receives an
  * event moves to a dead-letter queue. The function reads originals (GetObject, served to ffmpeg on loopback),
  * writes and deletes outputs under `media/`, and moves records through `transition`.
@@ -131,6 +140,8 @@ export class Processing extends Construct {
   readonly queueAgeAlarm: Alarm;
   /** The layer the function runs ffmpeg from: the one passed in, or the FfmpegLayer made here. */
   readonly ffmpegLayer: ILayerVersion;
+  /** GuardDuty's protection plan, its role and the scan-result rule; undefined unless `malwareScan`. */
+  readonly malwareScan: MalwareScan | undefined;
   /** MediaConvert's queue, job role and status function; undefined with `transcoder: 'ffmpeg'`. */
   readonly mediaConvert: MediaConvertTranscoder | undefined;
   /** How long a received event stays hidden: after it, an event whose run died is delivered again. */
@@ -170,8 +181,21 @@ export class Processing extends Construct {
       retentionPeriod: this.queueRetention,
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount },
     });
-    props.uploadsBucket.addEventNotification(EventType.OBJECT_CREATED, new SqsDestination(this.queue), { prefix: UPLOADS_PREFIX });
-    acknowledgeNotificationsHandler(this);
+    const malwareScan = props.malwareScan ?? false;
+    // With the scan on, an original's first event is its verdict: S3's own event would only wake
+    // the function to find nothing it may do yet.
+    this.malwareScan = malwareScan
+      ? new MalwareScan(this, 'MalwareScan', {
+          bucket: props.uploadsBucket,
+          objectPrefix: UPLOADS_PREFIX,
+          queue: this.queue,
+          deadLetterQueue: this.deadLetterQueue,
+        })
+      : undefined;
+    if (!malwareScan) {
+      props.uploadsBucket.addEventNotification(EventType.OBJECT_CREATED, new SqsDestination(this.queue), { prefix: UPLOADS_PREFIX });
+      acknowledgeNotificationsHandler(this);
+    }
 
     const architecture = props.architecture ?? Architecture.ARM_64;
     if (props.ffmpegLayer) checkLayerArchitecture(props.ffmpegLayer, architecture);
@@ -192,12 +216,14 @@ export class Processing extends Construct {
         [PROCESSING_ENV.ffprobePath]: LAYER_FFPROBE_PATH,
         [PROCESSING_ENV.processingLimits]: JSON.stringify(limits),
         [PROCESSING_ENV.maxReceiveCount]: String(maxReceiveCount),
+        [PROCESSING_ENV.malwareScan]: malwareScan ? 'on' : 'off',
         [ENV.mediaBaseUrl]: props.mediaBaseUrl,
       },
     })
       .bindUploadsTable(props.table, { items: ['get', 'update'] })
-      // Reads the original (ffprobe/ffmpeg), and checks it is whole before claiming an initiated upload.
-      .bindUploadsBucket(props.uploadsBucket, ['read', 'find'])
+      // Reads the original (ffprobe/ffmpeg), and checks it is whole before claiming an initiated
+      // upload; with the scan on, reads the verdict tag and deletes an original found infected.
+      .bindUploadsBucket(props.uploadsBucket, malwareScan ? ['read', 'find', 'readTags', 'delete'] : ['read', 'find'])
       // Publishes outputs, and deletes them when the upload was cancelled meanwhile; following a
       // MediaConvert job that ended (a redelivered event) reads what the job wrote.
       .bindMediaBucket(props.mediaBucket, transcoder === 'ffmpeg' ? ['write', 'delete'] : ['read', 'write', 'delete']);

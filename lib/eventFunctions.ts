@@ -10,7 +10,10 @@ export interface EventFunctionDefinition {
   readonly description: string;
 }
 
-/** Invoked with SQS batches of S3 `ObjectCreated` events for keys under `uploads/`. */
+/**
+ * Invoked with SQS batches of S3 `ObjectCreated` events for keys under `uploads/` (with the
+ * malware scan on, of GuardDuty's scan-result events for them).
+ */
 export const PROCESS_UPLOAD_FUNCTION: EventFunctionDefinition = {
   id: 'ProcessUpload',
   handler: 'process-upload',

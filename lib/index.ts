@@ -3,6 +3,7 @@ export { Auth, type AuthProps, type CreatedUserPoolAuth, type ExternalJwtAuth, t
 export { Cdn, type CdnProps } from './Cdn.js';
 export { DemoPage, type DemoPageProps } from './DemoPage.js';
 export { FfmpegLayer, type FfmpegLayerProps } from './FfmpegLayer.js';
+export { MalwareScan, type MalwareScanProps } from './MalwareScan.js';
 export { type MediaConvertProps, MediaConvertTranscoder } from './MediaConvertTranscoder.js';
 export { MediaPipeline, type MediaPipelineProcessingProps, type MediaPipelineProgressProps, type MediaPipelineProps } from './MediaPipeline.js';
 export { MediaPipelineStack, type MediaPipelineStackProps } from './MediaPipelineStack.js';

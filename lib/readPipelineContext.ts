@@ -40,6 +40,7 @@ export const CONTEXT_KEYS = {
   apiBurstLimit: 'integer',
   processingArchitecture: 'arm64 | x86_64',
   transcoder: 'auto | ffmpeg | mediaconvert',
+  malwareScan: 'boolean',
   sweepInterval: 'duration',
   stallMargin: 'duration',
   progress: 'boolean',
@@ -144,6 +145,7 @@ export function readPipelineContext(node: Node): MediaPipelineProps {
     processing: architecture !== undefined || transcoder !== undefined ? { architecture, transcoder } : undefined,
     sweep: sweepInterval !== undefined || stallMargin !== undefined ? { interval: sweepInterval, stallMargin } : undefined,
     progress: progress !== undefined ? { enabled: progress } : undefined,
+    malwareScan: optional(read('malwareScan'), (v) => boolean('malwareScan', v)),
     // The construct checks the value and names it when it is neither public nor signed.
     access: read('access') as MediaAccess | undefined,
     signedUrlLifetime: optional(read('signedUrlLifetime'), (v) => duration('signedUrlLifetime', v)),

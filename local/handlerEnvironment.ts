@@ -70,6 +70,8 @@ export interface HandlerEnvironmentInput {
   };
   /** The transcoder setting and MediaConvert (the emulator's) settings; absent: ffmpeg only. */
   readonly transcoder?: { readonly setting: TranscoderSetting; readonly mediaConvert: MediaConvertSettings };
+  /** Originals wait for the (local double's) malware scan verdict: `MALWARE_SCAN=on`. */
+  readonly malwareScan?: boolean;
 }
 
 /**
@@ -100,6 +102,7 @@ export function handlerEnvironment(input: HandlerEnvironmentInput): Record<strin
     [ENV.invalidationQueueUrl]: input.invalidationQueueUrl,
     ...(input.uploadPolicy ? { [ENV.uploadPolicy]: JSON.stringify(input.uploadPolicy) } : {}),
     [PROCESSING_ENV.maxReceiveCount]: String(input.maxReceiveCount),
+    [PROCESSING_ENV.malwareScan]: input.malwareScan ? 'on' : 'off',
     ...(input.ffmpeg ? { [PROCESSING_ENV.ffmpegPath]: input.ffmpeg.ffmpeg, [PROCESSING_ENV.ffprobePath]: input.ffmpeg.ffprobe } : {}),
     [SWEEP_ENV.sweepSettings]: JSON.stringify(input.sweepSettings),
     [RETENTION_ENV.retentionSettings]: JSON.stringify(input.retentionSettings),

@@ -25,6 +25,7 @@ Runs the HTTP API, an S3 emulator and a DynamoDB emulator on this machine.
   --route-longer-than <s>   with auto, video longer than this goes to MediaConvert             [LOCAL_ROUTE_LONGER_THAN, default 600]
   --media-access <which>    public or signed (the stack's access; signed: a media server checks CloudFront signatures) [LOCAL_MEDIA_ACCESS, default public]
   --media-port <n>          port of the media server with signed access                        [LOCAL_MEDIA_PORT, default 4571]
+  --malware-scan            hold processing for a malware verdict, from a DOUBLE that flags only the EICAR test file [LOCAL_MALWARE_SCAN=true]
   --verbose                 print the S3 emulator's request log
   --help                    print this help`;
 
@@ -62,6 +63,7 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
         'route-longer-than': { type: 'string' },
         'media-access': { type: 'string' },
         'media-port': { type: 'string' },
+        'malware-scan': { type: 'boolean' },
         verbose: { type: 'boolean' },
         help: { type: 'boolean' },
       },
@@ -93,6 +95,7 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
       mediaConvertRouting: routing(seconds(setting(values['route-longer-than'], 'LOCAL_ROUTE_LONGER_THAN'), '--route-longer-than')),
       mediaAccess: mediaAccess(setting(values['media-access'], 'LOCAL_MEDIA_ACCESS')),
       mediaPort: port(setting(values['media-port'], 'LOCAL_MEDIA_PORT'), '--media-port'),
+      malwareScan: values['malware-scan'] ?? flag(env.LOCAL_MALWARE_SCAN, 'LOCAL_MALWARE_SCAN'),
       verbose: values.verbose ?? false,
     },
   };
@@ -109,6 +112,13 @@ function seconds(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
   if (!/^\d+(\.\d+)?$/.test(value)) throw new CliArgsError(`${flag} must be a number of seconds, got "${value}"`);
   return Number(value);
+}
+
+function flag(value: string | undefined, variable: string): boolean | undefined {
+  const trimmed = value?.trim();
+  if (trimmed === undefined || trimmed === '') return undefined;
+  if (trimmed === 'true' || trimmed === 'false') return trimmed === 'true';
+  throw new CliArgsError(`${variable} must be true or false, got "${trimmed}"`);
 }
 
 function mediaAccess(value: string | undefined): MediaAccess | undefined {

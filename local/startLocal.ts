@@ -67,6 +67,7 @@ import { demoPageFiles } from './web/demoPageFiles.js';
 import { MEDIA_BUCKET_CORS, UPLOADS_BUCKET_CORS } from './s3/bucketCors.js';
 import type { AdaptedS3Operation } from './s3/s3OperationContext.js';
 import { startS3Emulator } from './s3/startS3Emulator.js';
+import { EicarScannerDouble } from './scanner/EicarScannerDouble.js';
 import { startSqsEndpoint } from './sqs/startSqsEndpoint.js';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
@@ -170,6 +171,13 @@ export interface LocalOptions {
   readonly webhooks?: readonly LocalWebhook[];
   /** Waits before each retry of a failed webhook delivery, in whole seconds; tests shorten them. @default the stack's: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h */
   readonly webhookRetryDelaysSeconds?: readonly number[];
+  /**
+   * The stack's `malwareScan`, with a double for GuardDuty: it flags the EICAR test file and
+   * nothing else, tags the object and sends the scan-result event as GuardDuty does
+   * (local/scanner/EicarScannerDouble.ts), so processing waits for its verdict like on AWS.
+   * @default false
+   */
+  readonly malwareScan?: boolean;
 }
 
 export interface LocalMode {
@@ -400,12 +408,15 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
         keep(report);
       },
     });
+    // With the malware scan on, as on AWS, an original's event for processing is its verdict.
+    let scanner: EicarScannerDouble | undefined;
     const onS3Event = (event: S3Event, operation: AdaptedS3Operation | undefined) => {
       if (!processor) return;
       for (const record of event.Records) {
         const created = record.eventName.startsWith('ObjectCreated:');
         if (!created || record.s3.bucket.name !== LOCAL_RESOURCES.uploadsBucket || !record.s3.object.key.startsWith(UPLOADS_PREFIX)) continue;
-        delivery.send(JSON.stringify(normalizeS3Event({ Records: [record] }, { region: LOCAL_REGION, operation })));
+        if (scanner) scanner.scan(record.s3.object.key);
+        else delivery.send(JSON.stringify(normalizeS3Event({ Records: [record] }, { region: LOCAL_REGION, operation })));
       }
     };
     const s3 = await startS3Emulator({
@@ -429,6 +440,31 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
     stops.push(async () => savePendingEvents(pendingDeadLettersFile, await deadLetters.stop(STOP_GRACE_MS)));
     stops.push(async () => savePendingEvents(pendingEventsFile, await delivery.stop(STOP_GRACE_MS)));
     const s3Endpoint = `http://${publicHost}:${s3.port}`;
+    if (options.malwareScan) {
+      const scannerS3 = new S3Client({
+        endpoint: `http://127.0.0.1:${s3.port}`,
+        region: LOCAL_REGION,
+        credentials,
+        forcePathStyle: true,
+        requestChecksumCalculation: 'WHEN_REQUIRED',
+        responseChecksumValidation: 'WHEN_REQUIRED',
+      });
+      scanner = new EicarScannerDouble({
+        s3: scannerS3,
+        bucket: LOCAL_RESOURCES.uploadsBucket,
+        region: LOCAL_REGION,
+        account: LOCAL_ACCOUNT_ID,
+        send: (body) => delivery.send(body),
+        log,
+      });
+      // Before the queue stops (stops run in reverse), so a verdict in flight is still queued.
+      const idleScanner = scanner;
+      stops.push(async () => {
+        await idleScanner.idle();
+        scannerS3.destroy();
+      });
+      log.warn('malware scan: a DOUBLE stands in for GuardDuty; it flags only the EICAR test file and passes everything else (docs/local-mode.md)');
+    }
 
     // As in the stack: MediaConvert (here ffmpeg behind its API, on loopback) reads originals
     // and writes outputs in S3 itself, and its job events reach the status function.
@@ -661,6 +697,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
                 }
               : undefined,
         },
+        malwareScan: options.malwareScan,
       }),
     );
     environmentSet();
@@ -764,6 +801,7 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
       },
       // The events queue first: its last dead letters are queued by the time it is idle.
       eventsIdle: async () => {
+        await scanner?.idle();
         await delivery.idle();
         await deadLetters.idle();
       },

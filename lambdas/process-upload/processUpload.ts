@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import {
   ffmpegPath,
   ffprobePath,
+  malwareScanEnabled,
   mediaBaseUrl,
   mediaBucketName,
   processingLimits,
@@ -13,8 +14,9 @@ import {
   uploadsBucketName,
 } from '../shared/config.js';
 import { withdrawMediaOutputs } from '../shared/withdrawMediaOutputs.js';
+import { deleteSourceObject } from '../shared/deleteSourceObject.js';
 import { InvalidStateError, NotFoundError, ProcessingError } from '../shared/errors.js';
-import { mediaPrefix } from '../shared/keys.js';
+import { mediaPrefix, sourceKey } from '../shared/keys.js';
 import { logger } from '../shared/logger.js';
 import { FAILURE_CODES } from '../shared/failureCodes.js';
 import { describeMedia } from './probe/mediaFacts.js';
@@ -35,6 +37,8 @@ import { chooseTranscoder, DEFAULT_MEDIACONVERT_ROUTING, mediaConvertLimits } fr
 import { planVideo } from './plan/videoPlan.js';
 import { ProgressReporter } from './ProgressReporter.js';
 import { resizeImage } from './ffmpeg/resizeImage.js';
+import { readScanVerdict, type ScanVerdict } from './scanVerdict.js';
+import { settleMissingScan } from './settleMissingScan.js';
 import { SourceServer } from './source/SourceServer.js';
 import { transcodeAudio } from './ffmpeg/transcodeAudio.js';
 import { transcodeVideo } from './ffmpeg/transcodeVideo.js';
@@ -48,6 +52,8 @@ const mediaBucket = mediaBucketName();
 const uploadsBucket = uploadsBucketName();
 const baseUrl = mediaBaseUrl();
 const transcoder = transcoderSetting();
+const malwareScan = malwareScanEnabled();
+const CLEAN: ScanVerdict = { kind: 'clean' };
 // Read at cold start when MediaConvert may be used, so a misconfigured stack fails at once.
 const routing = transcoder === 'ffmpeg' ? DEFAULT_MEDIACONVERT_ROUTING : mediaConvertSettings().routing;
 
@@ -63,10 +69,15 @@ export interface Attempt {
   readonly receiveCount: number;
   /** Epoch milliseconds by which processing must end, leaving time to record a failure. */
   readonly deadline: number;
+  /** The malware scan's result status the message reported (GuardDuty's scan-result event), if any. */
+  readonly scanStatus?: string;
 }
 
 /**
- * Processes one uploaded original: claim, probe and validate, transcode by kind (a video
+ * Processes one uploaded original: with the malware scan on, the gate first (nothing reads the
+ * original before the scan let it through: no verdict yet leaves the upload to settleMissingScan;
+ * a threat deletes the original and fails the upload MALWARE_DETECTED before anything is probed
+ * or published), then claim, probe and validate, transcode by kind (a video
  * publishes its poster ahead, through `publishNow`), publish the outputs, then `ready` with the
  * media description. ffmpeg reads the original only through a
  * SourceServer on loopback, which serves that one object. Resolves when the event is done with
@@ -74,8 +85,14 @@ export interface Attempt {
  * The per-invocation work folder under /tmp is removed whatever happens.
  */
 export async function processUpload(uploadId: string, attempt: Attempt): Promise<void> {
+  const verdict = malwareScan ? await readScanVerdict(s3, { bucket: uploadsBucket, key: sourceKey(uploadId) }, attempt.scanStatus) : CLEAN;
+  if (verdict.kind === 'pending') return settleMissingScan(uploadId);
   const record = await claimUpload(uploadId, attempt.receiveCount);
   if (!record) return;
+  if (verdict.kind === 'rejected') {
+    await refuseOriginal(record, verdict, attempt);
+    return;
+  }
   if (record.runningJob !== undefined) {
     // A redelivery after the job was submitted and recorded: follow that job, never submit another.
     await adoptRunningJob(record);
@@ -178,6 +195,24 @@ async function processClaimed(
   return { media: info };
 }
 
+/**
+ * A claimed upload the malware gate refused: an infected original is deleted first (the key is
+ * the only copy, and a failed delete is retried like any fault, so the upload never ends
+ * MALWARE_DETECTED with the file still there), then the upload is failed with the verdict's code.
+ * This run published nothing; a redelivery's outputs are looked for all the same, as after any failure.
+ */
+async function refuseOriginal(record: UploadRecord, verdict: Extract<ScanVerdict, { kind: 'rejected' }>, attempt: Attempt): Promise<void> {
+  let failure: unknown = verdict.error;
+  if (verdict.infected) {
+    try {
+      await deleteSourceObject(record.sourceKey);
+      logger.warn('Deleted an original the malware scan found a threat in', { uploadId: record.uploadId, key: record.sourceKey });
+    } catch (error) {
+      failure = error;
+    }
+  }
+  await handleFailure(record.uploadId, failure, attempt, attempt.receiveCount > 1);
+}
 
 /**
  * `mayHaveOutputs`: this run published, or an earlier attempt of the message may have.

@@ -126,7 +126,18 @@ export const PROCESSING_ENV = {
   ffprobePath: 'FFPROBE_PATH',
   processingLimits: 'PROCESSING_LIMITS',
   maxReceiveCount: 'PROCESS_MAX_RECEIVE_COUNT',
+  malwareScan: 'MALWARE_SCAN',
 } as const;
+
+/**
+ * Whether originals wait for a malware scan verdict before processing (`MALWARE_SCAN=on`: the
+ * stack with `malwareScan.enabled`, local mode with its scanner double); unset or `off`, not.
+ */
+export function malwareScanEnabled(): boolean {
+  const raw = optional(PROCESSING_ENV.malwareScan) ?? 'off';
+  if (raw !== 'on' && raw !== 'off') throw new ConfigError(`${PROCESSING_ENV.malwareScan} must be on or off, got ${raw}`);
+  return raw === 'on';
+}
 
 /** The ffmpeg binary: `/opt/bin/ffmpeg` from the layer as the stack sets it; unset, `ffmpeg` on PATH (local mode). */
 export function ffmpegPath(): string {

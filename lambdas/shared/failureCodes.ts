@@ -22,6 +22,12 @@ export const FAILURE_CODES = {
    * stopped (crashed, killed) and no retry came to finish it.
    */
   processingStalled: 'PROCESSING_STALLED',
+  /** The malware scan found a threat in the original; the original was deleted and nothing was published. */
+  malwareDetected: 'MALWARE_DETECTED',
+  /** The malware scan could not vouch for the original (UNSUPPORTED, ACCESS_DENIED, FAILED): it is not processed. */
+  malwareScanFailed: 'MALWARE_SCAN_FAILED',
+  /** No malware scan result came within the sweep's stall margin after the upload completed. */
+  malwareScanTimedOut: 'MALWARE_SCAN_TIMED_OUT',
 } as const;
 
 export type FailureCode = (typeof FAILURE_CODES)[keyof typeof FAILURE_CODES];

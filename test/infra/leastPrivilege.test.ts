@@ -56,12 +56,16 @@ function explain(resources: TemplateResources, fn: PipelineFunction, code: Bundl
 
 // With signed media access: every function of the default app is there, plus the playlist origin
 // and the key maker, and the functions that hand out media URLs call Secrets Manager in their
-// bundles under either access (under public access the code never reaches the call). A webhook
-// adds the delivery function.
+// bundles under either access (under public access the code never reaches the call). With the
+// malware scan on, likewise: the process function's bundle reads the verdict tag and deletes
+// infected originals either way, and the grants for it exist only with the scan on
+// (test/infra/MalwareScan.test.ts holds them away from the default). A webhook adds the
+// delivery function.
 const WEBHOOKS = JSON.stringify([
   { id: 'backend', url: 'https://hooks.example.com/media', secretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:media-webhook-AbCdEf' },
 ]);
-const stack = buildPipelineApp(testApp({ context: { access: 'signed', webhooks: WEBHOOKS } }));
+const APP_CONTEXT = { access: 'signed', malwareScan: 'true', webhooks: WEBHOOKS };
+const stack = buildPipelineApp(testApp({ context: APP_CONTEXT }));
 const resources = Template.fromStack(stack).toJSON().Resources as TemplateResources;
 const functions = stack.node.findAll().filter((construct): construct is PipelineFunction => construct instanceof PipelineFunction);
 const code = new Map<string, BundleCalls>();
@@ -129,7 +133,7 @@ describe('least privilege, derived from the code each function bundles', () => {
   });
 
   it('catches a grant beyond the code and a call without a grant (the check itself can fail)', () => {
-    const app = testApp({ context: { access: 'signed' } });
+    const app = testApp({ context: APP_CONTEXT });
     const wider = buildPipelineApp(app);
     const getUpload = wider.node.findAll().find((construct): construct is PipelineFunction => construct instanceof PipelineFunction && construct.entry.endsWith('get-upload/handler.ts'))!;
     const pipeline = wider.pipeline;

@@ -37,4 +37,8 @@ describe('cdk-nag AwsSolutions over the whole app', () => {
   it('finds nothing unacknowledged with threat protection on', () => {
     expect(findings({ context: { threatProtection: 'true' } })).toEqual([]);
   });
+
+  it('finds nothing unacknowledged with the GuardDuty malware scan on', () => {
+    expect(findings({ context: { malwareScan: 'true' } })).toEqual([]);
+  });
 });

@@ -25,6 +25,8 @@ export const SDK_CALL_ACTIONS: Readonly<Record<string, Readonly<Record<string, r
     paginateListParts: ['s3:ListMultipartUploadParts'],
     ListMultipartUploadsCommand: ['s3:ListBucketMultipartUploads'],
     DeleteObjectCommand: ['s3:DeleteObject'],
+    GetObjectTaggingCommand: ['s3:GetObjectTagging'],
+    PutObjectTaggingCommand: ['s3:PutObjectTagging'],
     DeleteObjectsCommand: ['s3:DeleteObject'],
     ListObjectsV2Command: ['s3:ListBucket'],
     paginateListObjectsV2: ['s3:ListBucket'],

@@ -69,6 +69,7 @@ describe('handlerEnvironment', () => {
       INVALIDATION_QUEUE_URL: 'http://127.0.0.1:4570/000000000000/invalidations',
       UPLOAD_POLICY: '{"partUrlExpirySeconds":3}',
       PROCESS_MAX_RECEIVE_COUNT: '3',
+      MALWARE_SCAN: 'off',
       SWEEP_SETTINGS: JSON.stringify(SWEEP),
       RETENTION_SETTINGS: JSON.stringify(RETENTION),
       CONNECTIONS_TABLE: 'media-pipeline-connections',
@@ -114,6 +115,10 @@ describe('handlerEnvironment', () => {
       TRANSCODER: 'auto',
       MEDIACONVERT_SETTINGS: JSON.stringify(mediaConvert),
     });
+  });
+
+  it('turns the malware gate on for the functions when the scanner double is on', () => {
+    expect(handlerEnvironment({ ...input, malwareScan: true })).toMatchObject({ MALWARE_SCAN: 'on' });
   });
 
   it('leaves UPLOAD_POLICY alone when no policy is given', () => {

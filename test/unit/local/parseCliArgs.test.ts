@@ -95,6 +95,13 @@ describe('parseCliArgs', () => {
     expect(() => parseCliArgs(['--media-access', 'private'], {})).toThrow(new CliArgsError('--media-access must be one of public, signed, got "private"'));
   });
 
+  it('turns on the malware scan double by flag or LOCAL_MALWARE_SCAN, and refuses a value that is not true or false', () => {
+    expect(parseCliArgs(['--malware-scan'], {})).toMatchObject({ options: { malwareScan: true } });
+    expect(parseCliArgs([], { LOCAL_MALWARE_SCAN: 'true' })).toMatchObject({ options: { malwareScan: true } });
+    expect(parseCliArgs([], {})).toMatchObject({ options: { malwareScan: undefined } });
+    expect(() => parseCliArgs([], { LOCAL_MALWARE_SCAN: 'yes' })).toThrow(new CliArgsError('LOCAL_MALWARE_SCAN must be true or false, got "yes"'));
+  });
+
   it('asks for help', () => {
     expect(parseCliArgs(['--help'], {})).toEqual({ help: true });
   });

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { decodeEventKey, uploadIdsFromMessage } from '../../../../lambdas/shared/uploadIdsFromMessage.js';
+import { decodeEventKey, uploadEventsFromMessage, uploadIdsFromMessage } from '../../../../lambdas/shared/uploadIdsFromMessage.js';
 import { logger } from '../../../../lambdas/shared/logger.js';
 
 const event = (...records: { eventName: string; key: string }[]) =>
@@ -39,5 +39,33 @@ describe('uploadIdsFromMessage', () => {
   it('names an upload once even when the event repeats it', () => {
     const created = { eventName: 'ObjectCreated:Put', key: 'uploads/u1/source' };
     expect(uploadIdsFromMessage(event(created, created))).toEqual(['u1']);
+  });
+});
+
+describe('uploadEventsFromMessage', () => {
+  const scanResult = (detail: unknown) => JSON.stringify({ source: 'aws.guardduty', 'detail-type': 'GuardDuty Malware Protection Object Scan Result', detail });
+
+  beforeEach(() => {
+    vi.spyOn(logger, 'info').mockImplementation(() => undefined);
+    vi.spyOn(logger, 'warn').mockImplementation(() => undefined);
+  });
+  afterEach(() => vi.restoreAllMocks());
+
+  it('takes the upload and its scan status from GuardDuty’s scan result for an original', () => {
+    const body = scanResult({ s3ObjectDetails: { objectKey: 'uploads/u1/source' }, scanResultDetails: { scanResultStatus: 'THREATS_FOUND' } });
+    expect(uploadEventsFromMessage(body)).toEqual([{ uploadId: 'u1', scanStatus: 'THREATS_FOUND' }]);
+    expect(uploadIdsFromMessage(body)).toEqual(['u1']);
+  });
+
+  it('gives S3 events no scan status', () => {
+    expect(uploadEventsFromMessage(event({ eventName: 'ObjectCreated:Put', key: 'uploads/u1/source' }))).toEqual([{ uploadId: 'u1' }]);
+  });
+
+  it('ignores scan results for other keys, without a status, and events of other sources or types', () => {
+    expect(uploadEventsFromMessage(scanResult({ s3ObjectDetails: { objectKey: 'media/u1/master.m3u8' }, scanResultDetails: { scanResultStatus: 'NO_THREATS_FOUND' } }))).toEqual([]);
+    expect(uploadEventsFromMessage(scanResult({ s3ObjectDetails: { objectKey: 'uploads/u1/source' } }))).toEqual([]);
+    const otherSource = JSON.stringify({ source: 'my.app', 'detail-type': 'GuardDuty Malware Protection Object Scan Result', detail: {} });
+    expect(uploadEventsFromMessage(otherSource)).toEqual([]);
+    expect(uploadEventsFromMessage('null')).toEqual([]);
   });
 });
