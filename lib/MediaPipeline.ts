@@ -301,6 +301,8 @@ export class MediaPipeline extends Construct {
       removalPolicy,
     });
     this.retention.bindRecordWriters(this);
+    // Outputs a failure left behind may have been served; the job withdraws them like the rest.
+    this.invalidation.bindRequester(this.retention.function);
 
     this.demoPage = props.demoPage
       ? new DemoPage(this, 'DemoPage', { distribution: this.cdn.distribution, apiUrl: this.api.url, removalPolicy })

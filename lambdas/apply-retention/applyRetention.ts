@@ -1,5 +1,4 @@
 import { abortMultipartUpload } from '../shared/abortMultipartUpload.js';
-import { deleteMediaOutputs } from '../shared/deleteMediaOutputs.js';
 import { deleteSourceObject } from '../shared/deleteSourceObject.js';
 import { InvalidStateError, NotFoundError } from '../shared/errors.js';
 import { logger } from '../shared/logger.js';
@@ -8,6 +7,7 @@ import { transition } from '../shared/transition.js';
 import type { UploadRecord } from '../shared/uploadRecord.js';
 import { releaseRemovedUpload } from '../shared/usage/settleUsage.js';
 import { findPendingRetention } from './findPendingRetention.js';
+import { withdrawMediaOutputs } from '../shared/withdrawMediaOutputs.js';
 
 /** What one run did. `errors` are uploads that hit an unexpected fault and stay due for the next run. */
 export interface RetentionCounts {
@@ -64,7 +64,8 @@ async function removeFailedUpload(record: UploadRecord, now: Date): Promise<Outc
   // A complete that S3 refused leaves parts behind; the bucket's abort rule may come later than this.
   if (record.multipartUploadId !== undefined) await abortMultipartUpload(record.sourceKey, record.multipartUploadId);
   await deleteSourceObject(record.sourceKey);
-  const outputs = await deleteMediaOutputs(record.uploadId);
+  // Normally gone at the failure already; what is left may have been served, so it is withdrawn.
+  const outputs = await withdrawMediaOutputs(record.uploadId);
   await releaseRemovedUpload(record, now);
   await transition(record.uploadId, 'failed', 'failed', { pendingRetention: null, originalRemovedAt: now.toISOString(), usageReleased: true }, { now });
   logger.info('Removed the bytes of a failed upload', { uploadId: record.uploadId, failedAt: record.updatedAt, outputs });

@@ -87,6 +87,8 @@ describe('MediaPipeline', () => {
       processing.mediaConvert!.statusFunction,
       // It fails stalled uploads and removes outputs left behind.
       sweep.function,
+      // It deletes what a failed upload left, which may have been served.
+      pipeline.retention.function,
       // It reads the queue; it sends nothing.
       invalidation.function,
     ];
