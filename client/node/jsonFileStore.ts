@@ -1,4 +1,4 @@
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { QueueRecord, QueueStore } from '../queue/QueueStore.js';
 import { openFileSource } from './fileSource.js';
@@ -24,7 +24,12 @@ export function createJsonFileStore(path: string): QueueStore<string> {
   const write = async (next: Map<string, QueueRecord<string>>) => {
     const temporary = `${file}.${process.pid}.tmp`;
     const contents: StoreFile = { version: FORMAT_VERSION, items: [...next.values()] };
-    await writeFile(temporary, `${JSON.stringify(contents, null, 2)}\n`);
+    // The temporary name is predictable: whatever sits there (a symlink planted in a shared
+    // folder, a crashed run's leftover) is removed, not written through, and a file that
+    // reappears before the exclusive create fails this write instead. The list names the
+    // user's files and upload ids, so only its user reads it.
+    await rm(temporary, { force: true });
+    await writeFile(temporary, `${JSON.stringify(contents, null, 2)}\n`, { flag: 'wx', mode: 0o600 });
     await rename(temporary, file);
     items = next;
   };

@@ -430,12 +430,30 @@ export function webhookTargets(): ReadonlyMap<string, WebhookTarget> {
   const targets = new Map<string, WebhookTarget>();
   for (const [id, value] of Object.entries(parsed)) {
     const { url, secretArn } = (value ?? {}) as Partial<WebhookTarget>;
-    if (typeof url !== 'string' || !/^https?:\/\//.test(url) || typeof secretArn !== 'string' || secretArn === '') {
-      throw new ConfigError(`${EVENTS_ENV.webhooks}: webhook ${id} needs a url (http or https) and a secretArn, got ${JSON.stringify(value).slice(0, 120)}`);
+    if (typeof url !== 'string' || !isDeliverableUrl(url) || typeof secretArn !== 'string' || secretArn === '') {
+      throw new ConfigError(
+        `${EVENTS_ENV.webhooks}: webhook ${id} needs a url (https, or http to a loopback host as in local mode) and a secretArn, got ${JSON.stringify(value).slice(0, 120)}`,
+      );
     }
     targets.set(id, { url, secretArn });
   }
   return targets;
+}
+
+const LOOPBACK_HOST = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;
+
+/**
+ * https anywhere; plain http only to a receiver on this machine (local mode). Synth checks a
+ * literal URL, but not one that is a deploy-time token, so the deliverer checks again rather
+ * than send upload records in clear text.
+ */
+function isDeliverableUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOST.test(url.hostname));
+  } catch {
+    return false;
+  }
 }
 
 /**

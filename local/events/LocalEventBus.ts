@@ -53,6 +53,8 @@ export class LocalEventBus {
 
   readonly put = (entries: readonly PutEventsEntry[]): ({ eventId: string } | { errorCode: string; errorMessage: string })[] =>
     entries.map((entry) => {
+      // The endpoint checks no signature, so an entry may be anything JSON can hold.
+      if (typeof entry !== 'object' || entry === null) return { errorCode: 'InvalidArgument', errorMessage: 'An entry must be an object.' };
       if (entry.EventBusName !== this.options.busName) {
         return { errorCode: 'ResourceNotFoundException', errorMessage: `Event bus ${String(entry.EventBusName)} does not exist.` };
       }
@@ -65,6 +67,8 @@ export class LocalEventBus {
       if (typeof entry.Source !== 'string' || typeof entry.DetailType !== 'string') {
         return { errorCode: 'InvalidArgument', errorMessage: 'Source and DetailType are required.' };
       }
+      const time = entry.Time === undefined ? new Date() : new Date(typeof entry.Time === 'number' ? entry.Time * 1000 : Number.NaN);
+      if (Number.isNaN(time.getTime())) return { errorCode: 'InvalidArgument', errorMessage: `Time ${String(entry.Time)} is not a date in epoch seconds.` };
       const event: BusEvent = {
         version: '0',
         id: randomUUID(),
@@ -72,7 +76,7 @@ export class LocalEventBus {
         source: entry.Source,
         account: this.options.account,
         // EventBridge states the time to the second.
-        time: new Date(typeof entry.Time === 'number' ? entry.Time * 1000 : Date.now()).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+        time: time.toISOString().replace(/\.\d{3}Z$/, 'Z'),
         region: this.options.region,
         resources: entry.Resources ?? [],
         detail,

@@ -56,7 +56,14 @@ export async function startEventBridgeEndpoint(options: EventBridgeEndpointOptio
           send(400, { __type: 'ValidationException', message: 'Entries must hold 1 to 10 entries' });
           return;
         }
-        const results = options.put(entries as PutEventsEntry[]);
+        let results: ReturnType<EventBridgeEndpointOptions['put']>;
+        try {
+          results = options.put(entries as PutEventsEntry[]);
+        } catch (error) {
+          // Thrown out of this callback it would hang the request and reject unhandled, ending local mode.
+          send(500, { __type: 'InternalException', message: (error as Error).message });
+          return;
+        }
         const failed = results.filter((result) => 'errorCode' in result).length;
         send(200, {
           FailedEntryCount: failed,

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -35,6 +35,30 @@ describe('createJsonFileStore', () => {
     expect(await next.load()).toEqual([record('a', join(dir, 'a.mp4'), { uploadId: 'up1' })]);
     expect(JSON.parse(await readFile(path, 'utf8'))).toMatchObject({ version: 1 });
     expect(await readdir(dir)).toEqual(['queue.json']);
+  });
+
+  it('writes through no file planted at its temporary name (a symlink in a shared folder would aim the list at any file its user can write)', async () => {
+    const path = join(dir, 'queue.json');
+    const victim = join(dir, 'victim.txt');
+    await writeFile(victim, 'keep me\n');
+    await symlink(victim, `${path}.${process.pid}.tmp`);
+    const store = createJsonFileStore(path);
+    await store.load();
+
+    await store.put(record('a', join(dir, 'a.mp4')));
+
+    expect(await readFile(victim, 'utf8')).toBe('keep me\n');
+    expect(await createJsonFileStore(path).load()).toEqual([record('a', join(dir, 'a.mp4'))]);
+  });
+
+  it("keeps the list readable by its user alone: it names the user's files and upload ids", async () => {
+    const path = join(dir, 'queue.json');
+    const store = createJsonFileStore(path);
+    await store.load();
+
+    await store.put(record('a', join(dir, 'a.mp4')));
+
+    expect((await stat(path)).mode & 0o777).toBe(0o600);
   });
 
   it('reopens a kept path as a file source, read by byte range', async () => {

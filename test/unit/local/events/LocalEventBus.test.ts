@@ -52,6 +52,20 @@ describe('LocalEventBus', () => {
     expect(results.map((result) => ('errorCode' in result ? result.errorCode : 'ok'))).toEqual(['ResourceNotFoundException', 'MalformedDetail', 'ok']);
     expect(queued()).toEqual([]);
   });
+
+  it('refuses, per entry and without throwing, an entry that is not an object and a Time that is no date (the endpoint is unsigned: one such request took local mode down)', () => {
+    const { events, queued } = bus();
+
+    const results = events.put([
+      null as never,
+      { EventBusName: 'local-bus', Source: 'media-pipeline', DetailType: 'Upload Ready', Detail: detail('ready'), Time: 1e20 },
+      { EventBusName: 'local-bus', Source: 'media-pipeline', DetailType: 'Upload Ready', Detail: detail('ready'), Time: '2025' as never },
+      { EventBusName: 'local-bus', Source: 'media-pipeline', DetailType: 'Upload Ready', Detail: detail('ready') },
+    ]);
+
+    expect(results.map((result) => ('errorCode' in result ? result.errorCode : 'ok'))).toEqual(['InvalidArgument', 'InvalidArgument', 'InvalidArgument', 'ok']);
+    expect(queued().map((message) => message.webhook)).toEqual(['all', 'finished']);
+  });
 });
 
 describe('checkLocalWebhooks', () => {
