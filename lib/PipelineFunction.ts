@@ -32,16 +32,16 @@ import type { MediaSigningKeys } from './MediaSigningKeys.js';
 import type { ConnectionsAccess } from './webSocketRoutes.js';
 
 /**
- * The repository root: NodejsFunction's project root and the base of every entry path. In the
+ * The repository root: the folder handlers are bundled from and the base of every entry path. In the
  * construct package (packages/construct) it is the package's `dist/`, which mirrors the tree.
  */
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /**
  * Where the construct package keeps one prebuilt bundle per handler, `<handlerDir>/index.mjs`
- * and its source map, made at pack time with `pipelineEsbuildOptions` (the very bundle
- * NodejsFunction makes here; scripts/buildConstructPackage.ts). A clone has no such folder and
- * bundles the sources at synth.
+ * and its source map, made at pack time with `pipelineEsbuildOptions` (the very bundle a clone
+ * makes at synth; scripts/buildConstructPackage.ts). A clone has no such folder and bundles the
+ * sources at synth (`handlerBundling`).
  */
 export const HANDLER_BUNDLES_DIR = join(PROJECT_ROOT, 'bundles');
 
