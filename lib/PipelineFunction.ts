@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { AssetHashType, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type { WebSocketStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { IDistribution } from 'aws-cdk-lib/aws-cloudfront';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
@@ -29,21 +29,22 @@ import type { RetentionSettings } from '../lambdas/shared/retentionSettings.js';
 import type { TranscoderSetting } from '../lambdas/process-upload/plan/transcoderRouting.js';
 import { MEDIA_ROOT, mediaPrefix, sourceKey } from '../lambdas/shared/keys.js';
 import type { UploadPolicy } from '../lambdas/shared/mediaPolicy.js';
+import { handlerBundling } from './handlerBundling.js';
 import { iamResourceFinding } from './iamResourceFinding.js';
 import type { MediaSigningKeys } from './MediaSigningKeys.js';
 import type { ConnectionsAccess } from './webSocketRoutes.js';
 
 /**
- * The repository root: NodejsFunction's project root and the base of every entry path. In the
+ * The repository root: the folder handlers are bundled from and the base of every entry path. In the
  * construct package (packages/construct) it is the package's `dist/`, which mirrors the tree.
  */
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /**
  * Where the construct package keeps one prebuilt bundle per handler, `<handlerDir>/index.mjs`
- * and its source map, made at pack time with `pipelineEsbuildOptions` (the very bundle
- * NodejsFunction makes here; scripts/buildConstructPackage.ts). A clone has no such folder and
- * bundles the sources at synth.
+ * and its source map, made at pack time with `pipelineEsbuildOptions` (the very bundle a clone
+ * makes at synth; scripts/buildConstructPackage.ts). A clone has no such folder and bundles the
+ * sources at synth (`handlerBundling`).
  */
 export const HANDLER_BUNDLES_DIR = join(PROJECT_ROOT, 'bundles');
 
@@ -51,7 +52,8 @@ export const HANDLER_BUNDLES_DIR = join(PROJECT_ROOT, 'bundles');
 export const PIPELINE_RUNTIME = Runtime.NODEJS_24_X;
 
 /**
- * How CDK bundles every function; `bench/bundles.ts` bundles with exactly these options.
+ * How every function is bundled, as esbuild flags (`pipelineEsbuildOptions` turns them into the
+ * options of esbuild's API and adds the SDK schema fix, `literalTraitKeys`).
  *
  * The AWS SDK is bundled, not left external to use the runtime's copy: our lockfile pins the
  * SDK version the tests ran against (the runtime's copy changes under us), esbuild keeps only
@@ -314,11 +316,12 @@ export class PipelineFunction extends Construct implements iam.IGrantable {
     this.grantPrincipal = this.role;
     const bundleDir = prebuiltBundleDir(handlerDir);
     this.entry = bundleDir === undefined ? join(PROJECT_ROOT, 'lambdas', handlerDir, 'handler.ts') : join(bundleDir, 'index.mjs');
-    // A prebuilt bundle is the asset as it is: the user's synth runs no esbuild and needs none of the handlers' dependencies.
+    // A prebuilt bundle is the asset as it is: the user's synth runs no esbuild and needs none of
+    // the handlers' dependencies. A clone bundles the handler the same way, at synth.
     const code =
       bundleDir === undefined
-        ? { entry: this.entry, handler: 'handler', projectRoot: PROJECT_ROOT, depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'), bundling: PIPELINE_BUNDLING }
-        : { code: Code.fromAsset(bundleDir), handler: 'index.handler' };
+        ? Code.fromAsset(PROJECT_ROOT, { assetHashType: AssetHashType.OUTPUT, bundling: handlerBundling(this.entry, PROJECT_ROOT) })
+        : Code.fromAsset(bundleDir);
 
     this.function = new NodejsFunction(this, 'Function', {
       architecture: Architecture.ARM_64,
@@ -327,7 +330,8 @@ export class PipelineFunction extends Construct implements iam.IGrantable {
       loggingFormat: LoggingFormat.JSON,
       applicationLogLevelV2: ApplicationLogLevel.INFO,
       ...functionProps,
-      ...code,
+      code,
+      handler: 'index.handler',
       runtime: PIPELINE_RUNTIME,
       role: this.role,
       logGroup: this.logGroup,

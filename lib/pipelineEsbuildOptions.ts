@@ -1,12 +1,14 @@
 import { join, relative } from 'node:path';
 import type { BuildOptions } from 'esbuild';
+import { literalTraitKeysPlugin } from './literalTraitKeys.js';
 import { PIPELINE_BUNDLING, PROJECT_ROOT } from './PipelineFunction.js';
 
 /**
- * esbuild's API options that produce the same bundle NodejsFunction produces for a
- * PipelineFunction: CDK runs `esbuild --bundle <entry relative to the project root>` there
- * with flags made from `PIPELINE_BUNDLING`, and writes `index.mjs` (ESM) into the asset folder.
- * Benchmarks bundle through this so they measure what is deployed.
+ * esbuild's API options for a PipelineFunction's bundle, `index.mjs` (ESM) in `outdir`: the
+ * flags of `PIPELINE_BUNDLING`, and `literalTraitKeysPlugin`, which lets esbuild drop the SDK
+ * schemas a function never uses. The one way every handler is bundled: at synth in a clone
+ * (`bundleHandler`), when the construct package is packed, and by the benchmarks and the
+ * least-privilege test, so they measure and check what is deployed.
  */
 export function pipelineEsbuildOptions(entry: string, outdir: string): BuildOptions & { outfile: string } {
   const bundling = PIPELINE_BUNDLING;
@@ -24,5 +26,6 @@ export function pipelineEsbuildOptions(entry: string, outdir: string): BuildOpti
     external: [...bundling.externalModules],
     mainFields: [...bundling.mainFields],
     banner: { js: bundling.banner },
+    plugins: [literalTraitKeysPlugin],
   };
 }

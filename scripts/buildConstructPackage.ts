@@ -7,7 +7,7 @@
  * - `layers/ffmpeg/build.sh`, byte for byte: its hash is the ffmpeg build cache's key, so the
  *   package finds the same cached build as a clone does, and the Docker path runs it;
  * - `bundles/<handler>/index.mjs` (+ map): every handler bundled with `pipelineEsbuildOptions`,
- *   the bundle NodejsFunction makes in a clone (test/infra/pipelineEsbuildOptions.test.ts), so
+ *   the bundle a clone makes at synth (test/infra/pipelineEsbuildOptions.test.ts), so
  *   the user's synth runs no esbuild and installs none of the handlers' dependencies;
  * - `demo-page/`: the demo page (web/demo/), bundled with its browser dependencies.
  */

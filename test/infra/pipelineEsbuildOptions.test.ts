@@ -9,7 +9,7 @@ import { pipelineEsbuildOptions } from '../../lib/pipelineEsbuildOptions.js';
 import { testStack } from './testApp.js';
 
 describe('pipelineEsbuildOptions', () => {
-  it('produces byte for byte the bundle NodejsFunction deploys', async () => {
+  it('produces byte for byte the bundle a PipelineFunction deploys', async () => {
     const stack = testStack({ bundle: true });
     const fn = new PipelineFunction(stack, 'Fn', { handlerDir: 'get-upload' });
     Stage.of(stack)!.synth();

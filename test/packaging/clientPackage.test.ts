@@ -182,7 +182,7 @@ describe(`${PACKAGE} installed from its tarball`, () => {
     expect(existsSync(join(project, 'node_modules/.bin/media-pipeline'))).toBe(true);
   });
 
-  it('its declarations type-check in a TypeScript app: the core and the queue with no Node types, the Node entry with them', async () => {
+  it('its declarations type-check in a TypeScript app: the core and the queue with no Node types, the Node entry with them, also under node10 resolution', async () => {
     const compilerOptions = { module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', strict: true, noEmit: true };
     await writeFile(join(project, 'core.ts'), CORE_CONSUMER);
     await writeFile(join(project, 'node.ts'), NODE_CONSUMER);
@@ -202,7 +202,16 @@ describe(`${PACKAGE} installed from its tarball`, () => {
       }),
     );
 
-    const configs = ['tsconfig.core.json', 'tsconfig.node.json'];
+    // TypeScript's older `node10` resolution reads no `exports`: the Node entry's types come from `typesVersions`.
+    await writeFile(
+      join(project, 'tsconfig.node10.json'),
+      JSON.stringify({
+        compilerOptions: { ...compilerOptions, module: 'ESNext', moduleResolution: 'node10', lib: ['ES2022'], types: ['node'], typeRoots: [join(ROOT, 'node_modules/@types')], skipLibCheck: true },
+        files: ['node.ts'],
+      }),
+    );
+
+    const configs = ['tsconfig.core.json', 'tsconfig.node.json', 'tsconfig.node10.json'];
     const results = await Promise.all(configs.map((config) => runInProject(project, process.execPath, [TSC, '-p', config])));
     results.forEach((result, index) => {
       expect(result.stdout + result.stderr, configs[index]).toBe('');
