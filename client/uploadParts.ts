@@ -154,7 +154,7 @@ async function sendPart(
 export async function readHashedPart(part: PartPlan, options: PartReading): Promise<{ readonly bytes: Uint8Array; readonly crc: number }> {
   const body = await readPart(part, options);
   const bytes = body instanceof Uint8Array ? body : new Uint8Array(await readBlob(body, part, options));
-  return { bytes, crc: await crc32c(bytes) };
+  return { bytes, crc: crc32c(bytes) };
 }
 
 async function readBlob(blob: Blob, part: PartPlan, options: PartReading): Promise<ArrayBuffer> {
