@@ -7,7 +7,10 @@
  * off). A further run sends the SDK's parts to a server that
  * discards them, which shows what the client itself can push, apart from the emulator. Each
  * transfer runs in a child process that does nothing else, so its peak RSS is the client's
- * own and it does not share an event loop with the emulator.
+ * own and it does not share an event loop with the emulator. Each row also shows the CPU time
+ * the transfer cost the client and local mode (API handlers, S3 and DynamoDB emulators, and local
+ * S3's checksum verification, which AWS does on its own machines): on a busy machine the
+ * throughput follows the CPU time, so the load average is printed with the figures.
  *
  *   npx tsx bench/upload.ts [--size-mib 1024] [--concurrency 4]
  *
@@ -20,7 +23,7 @@ import type { AddressInfo } from 'node:net';
 import { randomFillSync } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdtemp, open, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism as availableCpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -42,6 +45,12 @@ interface TransferFigures {
   readonly partSizeMiB?: number;
   /** Until S3 held every part; the rest is `complete`. */
   readonly partsSeconds?: number;
+  /** `POST /uploads/{id}/parts` requests the SDK made. */
+  readonly signRequests?: number;
+  /** CPU time (user + system) the transfer cost its own process. */
+  readonly cpuSeconds: number;
+  /** CPU time local mode's process (API, S3 and DynamoDB emulators) spent meanwhile: set by the parent. */
+  readonly serverCpuSeconds?: number;
 }
 
 interface ChildSettings {
@@ -100,6 +109,8 @@ async function main(): Promise<void> {
         secretAccessKey: local.credentials.secretAccessKey,
         checksums: false,
       };
+      // The machine's load moves these figures: it is printed with them.
+      const loadAtStart = loadavg()[0] as number;
       const single = await runChild('put-child', settings);
       const sdk = await runChild('sdk-child', settings);
       const sdkChecksums = await runChild('sdk-child', { ...settings, checksums: true });
@@ -111,6 +122,7 @@ async function main(): Promise<void> {
         discard.server.close();
       }
       report(size, concurrency, sdk, single, ceiling, sdkChecksums);
+      console.log(`1-minute load average: ${loadAtStart.toFixed(1)} at start, ${(loadavg()[0] as number).toFixed(1)} at end (${availableCpus()} CPUs)`);
     } finally {
       await local.stop();
     }
@@ -164,7 +176,15 @@ async function startDiscardApi(size: number): Promise<{ server: Server; url: str
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }
 
-function runChild(role: 'sdk-child' | 'put-child', settings: ChildSettings): Promise<TransferFigures> {
+/** Runs one transfer in a child process and adds what local mode (this process) spent on it. */
+async function runChild(role: 'sdk-child' | 'put-child', settings: ChildSettings): Promise<TransferFigures> {
+  const cpuBefore = process.cpuUsage();
+  const figures = await childFigures(role, settings);
+  const cpu = process.cpuUsage(cpuBefore);
+  return { ...figures, serverCpuSeconds: (cpu.user + cpu.system) / 1e6 };
+}
+
+function childFigures(role: 'sdk-child' | 'put-child', settings: ChildSettings): Promise<TransferFigures> {
   return new Promise((resolve, reject) => {
     execFile(
       process.execPath,
@@ -179,8 +199,9 @@ function runChild(role: 'sdk-child' | 'put-child', settings: ChildSettings): Pro
 }
 
 /** Samples heap and RSS while `transfer` runs; maxRSS also catches peaks between samples. */
-async function measured(transfer: () => Promise<Pick<TransferFigures, 'parts' | 'partSizeMiB' | 'partsSeconds'>>): Promise<TransferFigures> {
+async function measured(transfer: () => Promise<Pick<TransferFigures, 'parts' | 'partSizeMiB' | 'partsSeconds' | 'signRequests'>>): Promise<TransferFigures> {
   const startRss = process.memoryUsage().rss;
+  const cpuBefore = process.cpuUsage();
   let peakHeap = 0;
   const sampler = setInterval(() => {
     peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
@@ -189,7 +210,9 @@ async function measured(transfer: () => Promise<Pick<TransferFigures, 'parts' | 
   try {
     const extra = await transfer();
     const seconds = (performance.now() - started) / 1000;
+    const cpu = process.cpuUsage(cpuBefore);
     return {
+      cpuSeconds: (cpu.user + cpu.system) / 1e6,
       seconds,
       maxRssMiB: (process.resourceUsage().maxRSS * 1024) / MiB,
       peakHeapMiB: peakHeap / MiB,
@@ -202,7 +225,15 @@ async function measured(transfer: () => Promise<Pick<TransferFigures, 'parts' | 
 }
 
 async function sdkUpload(settings: ChildSettings): Promise<TransferFigures> {
-  const client = createClient({ apiUrl: settings.apiUrl, token: settings.token });
+  let signRequests = 0;
+  const client = createClient({
+    apiUrl: settings.apiUrl,
+    token: settings.token,
+    fetch: (input, init) => {
+      if (init?.method === 'POST' && String(input).endsWith('/parts')) signRequests += 1;
+      return globalThis.fetch(input, init);
+    },
+  });
   const source = await openFileSource(settings.file, { type: 'video/mp4' });
   try {
     return await measured(async () => {
@@ -223,7 +254,7 @@ async function sdkUpload(settings: ChildSettings): Promise<TransferFigures> {
         },
       });
       if (record.status !== 'uploaded') throw new Error(`Upload ended ${record.status}`);
-      return { parts, partSizeMiB: partSize / MiB, partsSeconds: (partsSentAt - started) / 1000 };
+      return { parts, partSizeMiB: partSize / MiB, partsSeconds: (partsSentAt - started) / 1000, signRequests };
     });
   } finally {
     await source.close();
@@ -265,14 +296,19 @@ function report(
   const rate = (figures: TransferFigures) => size / MiB / figures.seconds;
   const row = (name: string, figures: TransferFigures) =>
     `${name.padEnd(34)} ${figures.seconds.toFixed(2).padStart(7)} s ${rate(figures).toFixed(1).padStart(8)} MiB/s` +
-    `   peak RSS ${figures.maxRssMiB.toFixed(0).padStart(4)} MiB (${figures.startRssMiB.toFixed(0)} at start), peak heap ${figures.peakHeapMiB.toFixed(0)} MiB`;
+    `   peak RSS ${figures.maxRssMiB.toFixed(0).padStart(4)} MiB (${figures.startRssMiB.toFixed(0)} at start), peak heap ${figures.peakHeapMiB.toFixed(0).padStart(3)} MiB` +
+    `   CPU ${figures.cpuSeconds.toFixed(1).padStart(5)} s client, ${(figures.serverCpuSeconds ?? 0).toFixed(1).padStart(5)} s local mode`;
   console.log(`\nUpload of ${size / MiB} MiB to local mode (loopback)`);
   console.log(row('single-stream PutObject (baseline)', single));
   console.log(row(`SDK, ${sdk.parts} × ${sdk.partSizeMiB} MiB parts, ${concurrency} in flight`, sdk));
   console.log(row('SDK with checksums (CRC-32C)', sdkChecksums));
   console.log(row('SDK to a discarding server', ceiling));
-  if (sdk.partsSeconds !== undefined) {
-    console.log(`SDK phases: parts ${sdk.partsSeconds.toFixed(2)} s, complete ${(sdk.seconds - sdk.partsSeconds).toFixed(2)} s`);
+  for (const [name, figures] of [['SDK', sdk], ['SDK with checksums', sdkChecksums]] as const) {
+    if (figures.partsSeconds === undefined) continue;
+    console.log(
+      `${name} phases: parts ${figures.partsSeconds.toFixed(2)} s, complete ${(figures.seconds - figures.partsSeconds).toFixed(2)} s; ` +
+        `${figures.signRequests ?? 0} signing requests`,
+    );
   }
   console.log(`SDK / baseline throughput: ${(rate(sdk) / rate(single)).toFixed(2)}×`);
   console.log(`SDK with checksums / without: ${(rate(sdkChecksums) / rate(sdk)).toFixed(2)}× (goal ≥ 0.90×)`);

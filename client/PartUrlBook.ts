@@ -11,6 +11,12 @@ interface Entry {
 /** A URL this close to its expiry is re-signed rather than used: a part PUT can take that long to start. */
 const EXPIRY_MARGIN_MS = 30_000;
 
+/**
+ * Hashed parts signed together ahead of their PUTs: two halve the signing requests, and with
+ * parts read two ahead (`READ_AHEAD`) a pair is still signed before the first of it is needed.
+ */
+const AHEAD_BATCH = 2;
+
 export interface PartUrlBookOptions {
   readonly uploadId: string;
   /** Fresh URLs for these parts (`POST /uploads/{id}/parts`), with their checksums when they have them. */
@@ -23,13 +29,17 @@ export interface PartUrlBookOptions {
 /**
  * The presigned part URLs an upload holds. A part without a usable URL gets one on demand,
  * together with the next parts that will need one, in a single request; parts that ask while
- * that request is in flight wait for it instead of asking again. A part with a checksum asks
- * alone, once it has been read and hashed: its URL signs that checksum.
+ * that request is in flight wait for it instead of asking again. A part with a checksum can only
+ * be signed once it has been read and hashed (its URL signs that checksum): `signAhead` asks for
+ * it then, before its PUT, together with the next hashed part, so signing overlaps with the
+ * transfers and costs one request per two parts.
  */
 export class PartUrlBook {
   private readonly entries = new Map<number, Entry>();
   private readonly pending = new Map<number, Promise<void>>();
   private readonly now: () => number;
+  /** Hashed parts whose URLs `signAhead` has not asked for yet. */
+  private readonly gathered: PartChecksum[] = [];
 
   constructor(private readonly options: PartUrlBookOptions) {
     this.now = options.now ?? Date.now;
@@ -52,15 +62,15 @@ export class PartUrlBook {
   async urlFor(partNumber: number, upcoming: () => readonly number[], checksum?: string): Promise<string> {
     const usable = this.usableUrl(partNumber, checksum);
     if (usable) return usable;
+    if (this.gathered.some((part) => part.partNumber === partNumber)) this.sendGathered();
     const inFlight = this.pending.get(partNumber);
     if (inFlight) {
       await inFlight;
     } else if (checksum !== undefined) {
-      await this.signBatch([partNumber], [{ partNumber, checksumCRC32C: checksum }]);
+      await this.signBatch([{ partNumber, checksumCRC32C: checksum }]);
     } else {
       const batch = [partNumber, ...upcoming().filter((n) => n !== partNumber && !this.usableUrl(n) && !this.pending.has(n))];
-      const numbers = batch.slice(0, this.options.batchSize);
-      await this.signBatch(numbers, numbers);
+      await this.signBatch(batch.slice(0, this.options.batchSize));
     }
     // Whatever the API just signed is used even if the local clock calls it stale: a skewed
     // clock must cost an extra request, not a loop. S3's 403 is the final word (`expire`).
@@ -72,6 +82,17 @@ export class PartUrlBook {
       });
     }
     return entry.url;
+  }
+
+  /**
+   * Has the URL of a part that was just hashed signed before the part is sent. Parts gather
+   * until `AHEAD_BATCH` of them can go in one request, or until a PUT needs one of them
+   * (`urlFor`). A part whose request fails learns it from `urlFor`, which throws that error.
+   */
+  signAhead(partNumber: number, checksum: string): void {
+    if (this.usableUrl(partNumber, checksum) || this.pending.has(partNumber)) return;
+    this.gathered.push({ partNumber, checksumCRC32C: checksum });
+    if (this.gathered.length >= AHEAD_BATCH) this.sendGathered();
   }
 
   /**
@@ -91,15 +112,27 @@ export class PartUrlBook {
     return entry && entry.checksum === checksum && this.now() < entry.expiresAtMs - EXPIRY_MARGIN_MS ? entry.url : undefined;
   }
 
-  private async signBatch(partNumbers: number[], toSign: number[] | PartChecksum[]): Promise<void> {
+  private sendGathered(): void {
+    while (this.gathered.length > 0) {
+      // Nobody may wait for it (the upload failed meanwhile): its error then goes nowhere.
+      this.signBatch(this.gathered.splice(0, this.options.batchSize)).catch(() => undefined);
+    }
+  }
+
+  /** Signs `toSign`; its parts wait for this request rather than asking again. */
+  private signBatch(toSign: number[] | PartChecksum[]): Promise<void> {
     const checksums = new Map(toSign.flatMap((part) => (typeof part === 'number' ? [] : [[part.partNumber, part.checksumCRC32C] as const])));
     const request = this.options
       .sign(toSign)
       .then((signed) => this.add(signed.parts, signed.partUrlsExpireAt, checksums))
       .finally(() => {
-        for (const n of partNumbers) this.pending.delete(n);
+        for (const n of partNumbersOf(toSign)) if (this.pending.get(n) === request) this.pending.delete(n);
       });
-    for (const n of partNumbers) this.pending.set(n, request);
-    await request;
+    for (const n of partNumbersOf(toSign)) this.pending.set(n, request);
+    return request;
   }
+}
+
+function partNumbersOf(parts: readonly number[] | readonly PartChecksum[]): number[] {
+  return parts.map((part) => (typeof part === 'number' ? part : part.partNumber));
 }

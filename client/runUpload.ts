@@ -28,6 +28,16 @@ export async function runUpload(
   if (!contentType) throw new TypeError(`Cannot tell the content type of "${filename}" from its name; pass options.contentType`);
 
   const { signal } = context;
+  const checksums = options.checksums !== false;
+  // A checksum upload's URLs are signed in batches as parts are hashed (the create answer has
+  // none); how many one request may carry is the deployer's setting, asked alongside create. If
+  // that fails, one part per request still works.
+  const batchLimit = checksums
+    ? api.getConfig({ signal }).then(
+        (config) => config.parts.maxUrlsPerResponse,
+        () => 1,
+      )
+    : undefined;
   const created = await withRetries(
     () =>
       api.createUpload(
@@ -37,7 +47,7 @@ export async function runUpload(
           size: source.size,
           ...(options.metadata === undefined ? {} : { metadata: options.metadata }),
           ...(options.partSize === undefined ? {} : { partSize: options.partSize }),
-          ...(options.checksums === false ? {} : { checksumAlgorithm: 'CRC32C' as const }),
+          ...(checksums && { checksumAlgorithm: 'CRC32C' as const }),
         },
         { signal },
       ),
@@ -54,7 +64,7 @@ export async function runUpload(
   const urls = new PartUrlBook({
     uploadId: created.uploadId,
     // The first answer carries as many URLs as the API hands out at once: ask for no more.
-    batchSize: Math.max(1, created.parts.length),
+    batchSize: Math.max(1, created.parts.length, (await batchLimit) ?? 0),
     sign: (partNumbers) =>
       withRetries(() => api.signParts(created.uploadId, partNumbers, { signal }), {
         retries: context.options.retries,

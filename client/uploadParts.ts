@@ -3,6 +3,7 @@ import { crc32c, crc32cBase64 } from './crc32c.js';
 import { AbortError, UploadFailedError } from './errors.js';
 import { linkSignal } from './linkSignal.js';
 import type { PartUrlBook } from './PartUrlBook.js';
+import { type HashedPart, PartReadAhead } from './PartReadAhead.js';
 import { putPart } from './putPart.js';
 import { abortErrorFor, backoffDelay, type RetryDelay, sleep } from './retry.js';
 import type { PartBody, UploadSource } from './uploadSource.js';
@@ -39,7 +40,8 @@ export interface UploadPartsOptions {
   readonly signal?: AbortSignal;
   /**
    * Hash each part's bytes (CRC-32C) as they are read, have its URL sign the checksum and send
-   * it with the part, so S3 refuses bytes that changed on the way.
+   * it with the part, so S3 refuses bytes that changed on the way. Parts are then read, hashed
+   * and signed up to `READ_AHEAD` parts ahead of the PUTs.
    */
   readonly checksums: boolean;
   /** `crc` is the part's CRC-32C when `checksums` is on. */
@@ -48,10 +50,17 @@ export interface UploadPartsOptions {
 }
 
 /**
- * Sends the parts through at most `concurrency` PUTs at a time. Each part is read from the
- * source just before it is sent and held only until it is stored, so memory stays near
- * concurrency × part size whatever the file size. The first part that fails for good stops
- * the others and is the error thrown.
+ * Parts read and hashed beyond the last one a PUT took (checksum uploads): two keep the next PUT
+ * from waiting for its read, hash or URL on a fast link, at the cost of two more parts in memory.
+ */
+export const READ_AHEAD = 2;
+
+/**
+ * Sends the parts through at most `concurrency` PUTs at a time. Without checksums each part is
+ * read from the source just before it is sent; with them, parts are read, hashed and signed
+ * `READ_AHEAD` parts ahead. Each is held only until it is stored, so memory stays near
+ * (concurrency + READ_AHEAD) × part size whatever the file size. The first part that fails for
+ * good stops the others and is the error thrown.
  */
 export async function uploadParts(options: UploadPartsOptions): Promise<void> {
   const { parts } = options;
@@ -60,13 +69,26 @@ export async function uploadParts(options: UploadPartsOptions): Promise<void> {
   let next = 0;
   let failure: { readonly error: unknown } | undefined;
   const upcoming = () => parts.slice(next).map((part) => part.partNumber);
+  const hashedParts = options.checksums
+    ? new PartReadAhead({
+        parts,
+        read: (part) => readHashedPart(part, options),
+        onHashed: (part, hashed) => options.urls.signAhead(part.partNumber, crc32cBase64(hashed.crc)),
+        ahead: READ_AHEAD,
+        signal: controller.signal,
+      })
+    : undefined;
 
   const worker = async () => {
     while (next < parts.length && !failure) {
-      const part = parts[next++] as PartPlan;
+      const index = next++;
+      const part = parts[index] as PartPlan;
       try {
-        const { etag, crc } = await sendPart(part, options, controller.signal, upcoming);
-        options.onPartDone(part, etag, crc);
+        // No await without checksums: parts that start together must reach `urlFor` in the same
+        // tick to join one signing request.
+        const hashed = hashedParts && (await hashedParts.take(index));
+        const etag = await sendPart(part, hashed, options, controller.signal, upcoming);
+        options.onPartDone(part, etag, hashed?.crc);
       } catch (error) {
         if (!failure) {
           failure = { error };
@@ -84,24 +106,24 @@ export async function uploadParts(options: UploadPartsOptions): Promise<void> {
   if (failure) throw failure.error;
 }
 
+/** `hashed` is the part read and hashed already (checksum uploads): its URL signs the checksum. */
 async function sendPart(
   part: PartPlan,
+  hashed: HashedPart | undefined,
   options: UploadPartsOptions,
   signal: AbortSignal,
   upcoming: () => readonly number[],
-): Promise<{ readonly etag: string | undefined; readonly crc: number | undefined }> {
+): Promise<string | undefined> {
   const { uploadId, retries } = options;
   const { partNumber } = part;
-  let body: PartBody | undefined;
-  // A checksum part is read and hashed first: its URL signs the checksum.
-  const hashed = options.checksums ? await readHashedPart(part, options) : undefined;
+  let body: PartBody | undefined = hashed?.bytes;
   const checksum = hashed && crc32cBase64(hashed.crc);
   for (let attempt = 0; ; attempt++) {
     if (signal.aborted) throw abortErrorFor(signal);
     // Without checksums the URL is asked for before the first await, so parts that start
     // together join one signing request instead of racing to make their own.
     const url = await options.urls.urlFor(partNumber, upcoming, checksum);
-    body ??= hashed?.bytes ?? (await readPart(part, options));
+    body ??= await readPart(part, options);
     const retriesLeft = attempt < retries;
     let result;
     try {
@@ -117,7 +139,7 @@ async function sendPart(
       await sleep(backoffDelay(attempt, options.retryDelay, options.random), signal);
       continue;
     }
-    if (result.ok) return { etag: result.etag, crc: hashed?.crc };
+    if (result.ok) return result.etag;
     // S3 hashed other bytes than the ones the checksum was taken of: they changed on the way.
     // The bytes in memory are still the source's, so sending them again can succeed.
     if (checksum !== undefined && result.code === 'BadDigest') {
@@ -150,11 +172,11 @@ async function sendPart(
   }
 }
 
-/** The part's bytes in memory and their CRC-32C: read once, hashed, then sent (and re-sent on retry) as they are. */
-export async function readHashedPart(part: PartPlan, options: PartReading): Promise<{ readonly bytes: Uint8Array; readonly crc: number }> {
+/** The part's bytes in memory and their CRC-32C. */
+export async function readHashedPart(part: PartPlan, options: PartReading): Promise<HashedPart> {
   const body = await readPart(part, options);
   const bytes = body instanceof Uint8Array ? body : new Uint8Array(await readBlob(body, part, options));
-  return { bytes, crc: await crc32c(bytes) };
+  return { bytes, crc: crc32c(bytes) };
 }
 
 async function readBlob(blob: Blob, part: PartPlan, options: PartReading): Promise<ArrayBuffer> {

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { crc32c, crc32cBase64 } from '../../client/crc32c.js';
 import { errorsOnlyLog } from '../../local/localLog.js';
 import { type LocalMode, startLocal } from '../../local/startLocal.js';
 import { bundleBrowserPage } from './support/browserBundle.js';
@@ -110,10 +111,13 @@ describe.skipIf(skipReason !== undefined)(`the SDK in headless Chromium${skipRea
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  it('bundles only the browser core of the SDK: no client/node, no CLI, no server code', () => {
+  it('bundles only the browser core of the SDK and its CRC-32C: no client/node, no CLI, no server code', () => {
     expect(bundledInputs).toContain('client/index.ts');
     const foreign = bundledInputs.filter(
-      (input) => input !== 'test/integration/support/browserPage.ts' && (!input.startsWith('client/') || /^client\/(node|cli)\//.test(input)),
+      (input) =>
+        input !== 'test/integration/support/browserPage.ts' &&
+        !input.endsWith('node_modules/crc-32/crc32c.js') &&
+        (!input.startsWith('client/') || /^client\/(node|cli)\//.test(input)),
     );
     expect(foreign).toEqual([]);
   });
@@ -140,9 +144,11 @@ describe.skipIf(skipReason !== undefined)(`the SDK in headless Chromium${skipRea
     expect(stored.byteLength).toBe(SIZE);
     expect(hash('sha256', stored)).toBe(sha256);
 
-    // CORS exposed ETag, so the page completed with the part list: each ETag is S3's, the MD5 of its part.
+    // CORS exposed ETag, so the page completed with the part list: each ETag is S3's, the MD5 of
+    // its part; and with the whole file's CRC-32C, combined in the page from its parts'.
     expect(completeRequests).toEqual([
       {
+        checksumCRC32C: crc32cBase64(crc32c(stored)),
         parts: [0, 1, 2].map((index) => ({
           partNumber: index + 1,
           etag: `"${hash('md5', stored.subarray(index * PART_SIZE, (index + 1) * PART_SIZE))}"`,

@@ -78,4 +78,55 @@ describe('PartUrlBook', () => {
     expect(error).toBeInstanceOf(UploadFailedError);
     expect(error).toMatchObject({ code: 'PART_URL_MISSING', partNumber: 7, uploadId: 'up1' });
   });
+
+  describe('signAhead (parts hashed before their turn)', () => {
+    it('signs two hashed parts together, each URL signing its own checksum, before either is asked for', async () => {
+      const { sign, book } = bookWith(10);
+
+      book.signAhead(1, 'AAAAAQ==');
+      expect(sign).not.toHaveBeenCalled();
+      book.signAhead(2, 'AAAAAg==');
+
+      expect(sign.mock.calls.map(([parts]) => parts)).toEqual([
+        [
+          { partNumber: 1, checksumCRC32C: 'AAAAAQ==' },
+          { partNumber: 2, checksumCRC32C: 'AAAAAg==' },
+        ],
+      ]);
+      await expect(Promise.all([book.urlFor(1, () => [], 'AAAAAQ=='), book.urlFor(2, () => [], 'AAAAAg==')])).resolves.toEqual(['u1-r1', 'u2-r1']);
+      expect(sign).toHaveBeenCalledTimes(1);
+    });
+
+    it('sends a lone hashed part at once when its PUT asks for it', async () => {
+      const { sign, book } = bookWith(10);
+
+      book.signAhead(3, 'AAAAAw==');
+
+      await expect(book.urlFor(3, () => [], 'AAAAAw==')).resolves.toBe('u3-r1');
+      expect(sign).toHaveBeenCalledWith([{ partNumber: 3, checksumCRC32C: 'AAAAAw==' }]);
+    });
+
+    it('hands the error of a failed request ahead to the part that asks for its URL', async () => {
+      const refused = new Error('signing refused');
+      const sign = vi.fn(async (): Promise<SignedParts> => {
+        throw refused;
+      });
+      const book = new PartUrlBook({ uploadId: 'up1', sign, batchSize: 10 });
+
+      book.signAhead(1, 'AAAAAQ==');
+      book.signAhead(2, 'AAAAAg==');
+
+      await expect(book.urlFor(2, () => [], 'AAAAAg==')).rejects.toBe(refused);
+      expect(sign).toHaveBeenCalledTimes(1);
+    });
+
+    it('never asks for more parts in one request than the API takes', () => {
+      const { sign, book } = bookWith(1);
+
+      book.signAhead(1, 'AAAAAQ==');
+      book.signAhead(2, 'AAAAAg==');
+
+      expect(sign.mock.calls.map(([parts]) => parts.length)).toEqual([1, 1]);
+    });
+  });
 });

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { FetchFunction } from '../../../client/apiTransport.js';
+import { crc32c, crc32cBase64 } from '../../../client/crc32c.js';
 
 /**
  * The HTTP API and S3's presigned part PUTs, faked behind an injected `fetch`: tests see every
@@ -13,6 +14,8 @@ export interface FakeUpload {
   readonly partSize: number;
   readonly partCount: number;
   readonly metadata?: Record<string, string>;
+  /** Created with checksums: part URLs sign a CRC-32C, PUTs must carry it and match it. */
+  readonly checksumAlgorithm?: 'CRC32C';
   status: string;
   readonly parts: Map<number, Uint8Array>;
 }
@@ -46,6 +49,8 @@ export interface FakePipelineOptions {
   readonly maxPartUrls?: number;
   /** How long each PUT takes, so that PUTs overlap. */
   readonly putDelayMs?: number;
+  /** Honour `checksumAlgorithm: 'CRC32C'` as the API does (else the upload is created without checksums). */
+  readonly checksums?: boolean;
 }
 
 export const API_URL = 'https://api.example.test';
@@ -65,6 +70,7 @@ export class FakePipeline {
   private readonly partSize: number;
   private readonly maxPartUrls: number;
   private readonly putDelayMs: number;
+  private readonly checksums: boolean;
   private putsInFlight = 0;
   private nextId = 1;
   private signatures = 0;
@@ -74,6 +80,7 @@ export class FakePipeline {
     this.partSize = options.partSize ?? 4;
     this.maxPartUrls = options.maxPartUrls ?? 1000;
     this.putDelayMs = options.putDelayMs ?? 0;
+    this.checksums = options.checksums ?? false;
   }
 
   readonly fetch: FetchFunction = async (input, init = {}) => {
@@ -147,6 +154,12 @@ export class FakePipeline {
       if (intercepted) return intercepted;
       const upload = this.uploads.get(uploadId);
       if (!upload || upload.status !== 'initiated') return xmlError(404, 'NoSuchUpload', 'The specified upload does not exist');
+      if (upload.checksumAlgorithm) {
+        const signed = url.searchParams.get('checksum');
+        const sent = new Headers(init.headers).get('x-amz-checksum-crc32c');
+        if (signed === null || sent !== signed) return xmlError(403, 'AccessDenied', 'There were headers present in the request which were not signed');
+        if (crc32cBase64(crc32c(bytes)) !== sent) return xmlError(400, 'BadDigest', 'The CRC32C you specified did not match the calculated checksum.');
+      }
       upload.parts.set(put.partNumber, bytes);
       return new Response(null, { status: 200, headers: { etag: this.etagOf(bytes) } });
     } finally {
@@ -184,11 +197,15 @@ export class FakePipeline {
       case 'POST /uploads':
         return this.create(body);
       case 'POST /uploads/{id}/parts':
-        return this.sign(uploadId, body.partNumbers as number[]);
+        return body.parts === undefined
+          ? this.sign(uploadId, body.partNumbers as number[])
+          : this.signChecksums(uploadId, body.parts as { partNumber: number; checksumCRC32C: string }[]);
       case 'GET /uploads/{id}':
         return this.withUpload(uploadId, (upload) => json(200, this.details(upload)));
       case 'POST /uploads/{id}/complete':
-        return this.withUpload(uploadId, (upload) => this.complete(upload, body.parts as { partNumber: number; etag: string }[] | undefined));
+        return this.withUpload(uploadId, (upload) =>
+          this.complete(upload, body.parts as { partNumber: number; etag: string }[] | undefined, body.checksumCRC32C as string | undefined),
+        );
       case 'DELETE /uploads/{id}':
         return this.withUpload(uploadId, (upload) => {
           upload.status = 'cancelled';
@@ -222,6 +239,7 @@ export class FakePipeline {
     const partSize = (body.partSize as number | undefined) ?? this.partSize;
     const partCount = Math.max(1, Math.ceil(size / partSize));
     const uploadId = `up${this.nextId++}`;
+    const checksums = this.checksums && body.checksumAlgorithm === 'CRC32C';
     const upload: FakeUpload = {
       uploadId,
       filename: body.filename as string,
@@ -230,16 +248,19 @@ export class FakePipeline {
       partSize,
       partCount,
       ...(body.metadata ? { metadata: body.metadata as Record<string, string> } : {}),
+      ...(checksums && { checksumAlgorithm: 'CRC32C' as const }),
       status: 'initiated',
       parts: new Map(),
     };
     this.uploads.set(uploadId, upload);
-    const first = Array.from({ length: Math.min(partCount, this.maxPartUrls) }, (_, index) => index + 1);
+    // Like the API: a checksum upload's URLs must sign checksums it does not know yet.
+    const first = checksums ? [] : Array.from({ length: Math.min(partCount, this.maxPartUrls) }, (_, index) => index + 1);
     return json(201, {
       uploadId,
       status: 'initiated',
       partSize,
       partCount,
+      ...(checksums && { checksumAlgorithm: 'CRC32C' }),
       parts: this.partUrls(uploadId, first),
       expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
       partUrlsExpireAt: new Date(Date.now() + 900_000).toISOString(),
@@ -255,7 +276,20 @@ export class FakePipeline {
     );
   }
 
-  private complete(upload: FakeUpload, parts: { partNumber: number; etag: string }[] | undefined): Response {
+  private signChecksums(uploadId: string, parts: { partNumber: number; checksumCRC32C: string }[]): Response {
+    if (parts.length > this.maxPartUrls) {
+      return json(400, { error: { code: 'INVALID_PART_NUMBERS', message: `At most ${this.maxPartUrls} parts per request` } });
+    }
+    return this.withUpload(uploadId, () => {
+      const urls = this.partUrls(uploadId, parts.map((part) => part.partNumber));
+      return json(200, {
+        parts: urls.map((part, index) => ({ ...part, url: `${part.url}&checksum=${encodeURIComponent(parts[index]?.checksumCRC32C ?? '')}` })),
+        partUrlsExpireAt: new Date(Date.now() + 900_000).toISOString(),
+      });
+    });
+  }
+
+  private complete(upload: FakeUpload, parts: { partNumber: number; etag: string }[] | undefined, checksum: string | undefined): Response {
     // Like the real API: completing a completed upload answers with its record.
     if (upload.status === 'uploaded') return json(200, this.record(upload));
     if (upload.status !== 'initiated') {
@@ -270,6 +304,9 @@ export class FakePipeline {
     const total = [...upload.parts.values()].reduce((sum, bytes) => sum + bytes.length, 0);
     if (total !== upload.size) {
       return json(422, { error: { code: 'SIZE_MISMATCH', message: `Expected ${upload.size} bytes, S3 holds ${total}` } });
+    }
+    if (upload.checksumAlgorithm && checksum !== crc32cBase64(crc32c(this.bytesOf(upload.uploadId)))) {
+      return json(422, { error: { code: 'CHECKSUM_MISMATCH', message: `The parts do not make a file whose CRC-32C is ${checksum}` } });
     }
     upload.status = 'uploaded';
     return json(200, this.record(upload));

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { createClient } from '../../../client/createClient.js';
 import { AbortError, ApiError, UploadFailedError } from '../../../client/errors.js';
+import { crc32c, crc32cBase64 } from '../../../client/crc32c.js';
 import type { UploadProgress } from '../../../client/uploadOptions.js';
+import { READ_AHEAD } from '../../../client/uploadParts.js';
 import { API_URL, FakePipeline, json, patternBytes, xmlError } from './fakePipeline.js';
 
 const FAST_RETRIES = { baseMs: 1, maxMs: 4 };
@@ -271,5 +273,67 @@ describe('upload', () => {
     });
 
     expect(seen).toEqual([{ id: 'up1', putsSoFar: 0 }]);
+  });
+
+  describe('with checksums', () => {
+    it('hashes every part, sends its CRC-32C under a URL that signs it, and completes with the whole file\'s', async () => {
+      const fake = new FakePipeline({ partSize: 4, checksums: true });
+      const bytes = patternBytes(18);
+
+      const record = await clientFor(fake).upload(bytes, { filename: 'song.mp3' });
+
+      expect(record.status).toBe('uploaded');
+      expect(fake.callsTo('POST', /^\/uploads$/)[0]?.body).toMatchObject({ checksumAlgorithm: 'CRC32C' });
+      expect(fake.callsTo('POST', /complete$/)[0]?.body).toMatchObject({ checksumCRC32C: crc32cBase64(crc32c(bytes)) });
+      expect(fake.bytesOf('up1')).toEqual(Buffer.from(bytes));
+    });
+
+    it('reads, hashes and signs parts ahead of their PUTs, signing in pairs, with at most concurrency + READ_AHEAD parts in memory', async () => {
+      const fake = new FakePipeline({ partSize: 4, checksums: true, putDelayMs: 5 });
+      const bytes = patternBytes(4 * 24);
+      let read = 0;
+      let mostHeld = 0;
+      const source = {
+        size: bytes.length,
+        slice: (start: number, end: number) => {
+          read += 1;
+          // Parts read but not yet stored: the part being read now, and those before it.
+          mostHeld = Math.max(mostHeld, read - fake.upload('up1').parts.size);
+          return bytes.slice(start, end);
+        },
+      };
+
+      await clientFor(fake).upload(source, { filename: 'song.mp3', concurrency: 3 });
+
+      expect(fake.bytesOf('up1')).toEqual(Buffer.from(bytes));
+      expect(mostHeld).toBeGreaterThan(3);
+      expect(mostHeld).toBeLessThanOrEqual(3 + READ_AHEAD);
+      const batches = fake.callsTo('POST', /\/parts$/).map((call) => (call.body as { parts: unknown[] }).parts.length);
+      expect(batches.reduce((sum, size) => sum + size, 0)).toBe(24);
+      // Only the first parts (PUTs waiting for them) and the last go alone.
+      expect(batches.length).toBeLessThanOrEqual(24 / 2 + 4);
+    });
+
+    it('asks for no more URLs in one request than GET /config allows', async () => {
+      const fake = new FakePipeline({ partSize: 4, checksums: true, putDelayMs: 2, maxPartUrls: 1 });
+
+      await clientFor(fake).upload(patternBytes(40), { filename: 'song.mp3' });
+
+      const batches = fake.callsTo('POST', /\/parts$/).map((call) => (call.body as { parts: unknown[] }).parts.length);
+      expect(batches).toEqual(Array.from({ length: 10 }, () => 1));
+    });
+
+    it('fails with CHECKSUM_MISMATCH when storage keeps refusing the bytes as changed, and completes nothing', async () => {
+      const fake = new FakePipeline({ partSize: 4, checksums: true });
+      fake.onPut = (put) => (put.partNumber === 2 ? xmlError(400, 'BadDigest', 'The CRC32C you specified did not match the calculated checksum.') : undefined);
+
+      const error = await clientFor(fake)
+        .upload(patternBytes(12), { filename: 'song.mp3', retries: 2 })
+        .catch((caught: unknown) => caught);
+
+      expect(error).toMatchObject({ name: 'UploadFailedError', code: 'CHECKSUM_MISMATCH', partNumber: 2 });
+      expect(fake.puts.filter((put) => put.partNumber === 2)).toHaveLength(3);
+      expect(fake.callsTo('POST', /complete$/)).toHaveLength(0);
+    });
   });
 });
