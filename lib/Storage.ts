@@ -88,7 +88,7 @@ export class Storage extends Construct {
         {
           allowedMethods: [HttpMethods.PUT, HttpMethods.GET, HttpMethods.HEAD],
           allowedOrigins: [...(props.corsOrigins ?? ['*'])],
-          allowedHeaders: ['content-type', 'content-length', 'x-amz-checksum-crc32c'],
+          allowedHeaders: ['content-type', 'content-length', 'x-amz-checksum-crc32c', 'if-none-match'],
           // A browser can read a part's ETag (needed to complete the upload) only if S3 exposes it.
           exposedHeaders: ['ETag'],
           maxAge: 3000,

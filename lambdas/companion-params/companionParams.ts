@@ -4,6 +4,7 @@ import { uploadPolicy } from '../shared/config.js';
 import { ValidationError } from '../shared/errors.js';
 import type { ApiRequest } from '../shared/http/apiRequest.js';
 import type { ApiResponse } from '../shared/http/httpHandler.js';
+import { PUT_ONCE_HEADERS } from '../shared/presignPutObject.js';
 
 /** `GET /s3/params` answer: how Uppy PUTs the whole file. */
 export interface CompanionUploadParameters {
@@ -11,7 +12,8 @@ export interface CompanionUploadParameters {
   readonly url: string;
   /** Uppy reads the object's key from here: the upload id, as on the multipart routes. */
   readonly fields: { readonly key: string };
-  readonly headers: { readonly 'content-type': string };
+  /** Uppy sends these with the PUT; the URL signs `if-none-match`, so S3 writes the original once. */
+  readonly headers: { readonly 'content-type': string; readonly 'if-none-match': '*' };
 }
 
 const METADATA_PARAMETER = /^metadata\[(.+)\]$/;
@@ -47,7 +49,7 @@ export async function companionParams(request: ApiRequest): Promise<ApiResponse>
     method: 'PUT',
     url: started.putUrl,
     fields: { key: started.uploadId },
-    headers: { 'content-type': body.contentType },
+    headers: { 'content-type': body.contentType, ...PUT_ONCE_HEADERS },
   };
   return { statusCode: 200, body: answer };
 }

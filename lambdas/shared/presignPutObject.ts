@@ -23,11 +23,22 @@ export interface PutObjectToSign {
   readonly signingDate: Date;
 }
 
-/** A presigned PUT of a whole object of exactly `contentLength` bytes (a single-request upload). */
+/**
+ * What the client must send with the PUT, as signed: S3's conditional write refuses (412) to
+ * replace an object under the key, so the URL writes the original once. Without it, a client
+ * could PUT other bytes over an original that was already scanned, checked or being processed,
+ * for as long as the URL is valid.
+ */
+export const PUT_ONCE_HEADERS = { 'if-none-match': '*' } as const;
+
+/**
+ * A presigned PUT of a whole object of exactly `contentLength` bytes (a single-request upload),
+ * which must carry `PUT_ONCE_HEADERS`.
+ */
 export function presignPutObject(input: PutObjectToSign): Promise<string> {
-  return getSignedUrl(signer, new PutObjectCommand({ Bucket: input.bucket, Key: input.key, ContentLength: input.contentLength }), {
+  return getSignedUrl(signer, new PutObjectCommand({ Bucket: input.bucket, Key: input.key, ContentLength: input.contentLength, IfNoneMatch: '*' }), {
     expiresIn: input.expiresInSeconds,
     signingDate: input.signingDate,
-    signableHeaders: new Set(['content-length']),
+    signableHeaders: new Set(['content-length', 'if-none-match']),
   });
 }

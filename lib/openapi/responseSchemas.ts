@@ -198,9 +198,11 @@ export const companionCompletedSchema = z
 export const companionUploadParametersSchema = z
   .object({
     method: z.literal('PUT'),
-    url: z.url().describe("A presigned PUT of the whole file, signing its declared length"),
+    url: z.url().describe("A presigned PUT of the whole file, signing its declared length and If-None-Match"),
     fields: z.object({ key: uploadId.describe('The upload id') }),
-    headers: z.object({ 'content-type': z.string() }),
+    headers: z
+      .object({ 'content-type': z.string(), 'if-none-match': z.literal('*') })
+      .describe('Send these with the PUT: the URL signs If-None-Match, so S3 writes the original once and refuses to replace it (412)'),
   })
   .register(responseComponents, { id: 'CompanionUploadParameters' });
 

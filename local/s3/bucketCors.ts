@@ -4,7 +4,7 @@
  * media bucket has none in the stack (the CDN serves outputs); locally a browser player reads
  * playlists and segments straight from the emulator, so it may GET them from any origin.
  */
-export const UPLOADS_BUCKET_CORS = corsConfiguration(['PUT', 'GET', 'HEAD'], ['content-type', 'content-length', 'x-amz-checksum-crc32c'], ['ETag']);
+export const UPLOADS_BUCKET_CORS = corsConfiguration(['PUT', 'GET', 'HEAD'], ['content-type', 'content-length', 'x-amz-checksum-crc32c', 'if-none-match'], ['ETag']);
 
 export const MEDIA_BUCKET_CORS = corsConfiguration(['GET', 'HEAD'], ['*'], ['ETag', 'Content-Length', 'Content-Range']);
 

@@ -29,9 +29,10 @@ interface CorsRule {
   readonly exposeHeaders: readonly string[];
 }
 
-/** s3rver's store, as far as reading a bucket's CORS configuration goes. */
+/** s3rver's store, as far as reading a bucket's CORS configuration and whether an object exists go. */
 interface CorsConfigStore {
   getSubresource(bucket: string, key: undefined, type: 'cors'): Promise<{ matchRule(origin: string, method: string): CorsRule | undefined } | null>;
+  existsObject(bucket: string, key: string): Promise<boolean>;
 }
 
 /** The part of s3rver's Koa context the adapter uses. */
@@ -62,7 +63,9 @@ const MULTIPART_PARAMS = ['uploadId', 'partNumber'] as const;
  * BadDigest) and removed (s3rver has stored it by then; an earlier copy of the same part number
  * is gone with it, where S3 would keep it), a verified part keeps its checksum for ListParts,
  * and a CompleteMultipartUpload whose FULL_OBJECT checksum the parts do not combine to is
- * refused before s3rver assembles anything. Everything else passes through to s3rver.
+ * refused before s3rver assembles anything. A PUT with `If-None-Match: *` over an object that
+ * exists is refused (412 PreconditionFailed), as S3's conditional write does. Everything else
+ * passes through to s3rver.
  */
 export function s3rverAdapter(options: S3rverAdapterOptions) {
   const now = options.now ?? (() => new Date());
@@ -109,6 +112,15 @@ export function s3rverAdapter(options: S3rverAdapterOptions) {
     }
 
     const uploadId = query.get('uploadId');
+    // S3's conditional write (the single-PUT URL signs it): an object under the key is not replaced.
+    if (ctx.method === 'PUT' && uploadId === null && key && headerValue(ctx.req.headers['if-none-match']) === '*' && (await ctx.store?.existsObject(bucket, key))) {
+      return respondWithError(ctx, bucket, {
+        status: 412,
+        code: 'PreconditionFailed',
+        message: 'At least one of the pre-conditions you specified did not hold',
+        detail: { Condition: 'If-None-Match' },
+      });
+    }
     if (uploadId === null || !key) return next();
 
     const upload = await options.store.get(bucket, uploadId);

@@ -69,7 +69,7 @@ describe('Storage', () => {
         {
           AllowedMethods: ['PUT', 'GET', 'HEAD'],
           AllowedOrigins: ['*'],
-          AllowedHeaders: ['content-type', 'content-length', 'x-amz-checksum-crc32c'],
+          AllowedHeaders: ['content-type', 'content-length', 'x-amz-checksum-crc32c', 'if-none-match'],
           ExposedHeaders: ['ETag'],
           MaxAge: 3000,
         },

@@ -373,7 +373,7 @@ describe.skipIf(skipReason !== undefined)(`Uppy 5 (@uppy/aws-s3) in headless Chr
     expect(pageErrors).toEqual([]);
   });
 
-  it('6. a single PUT (shouldUseMultipart: false) with the size in the meta: GET /s3/params, one PUT signing its length, no complete', async () => {
+  it('6. a single PUT (shouldUseMultipart: false) with the size in the meta: GET /s3/params, one PUT signing its length that cannot replace the original, no complete', async () => {
     const from = requests.length;
     const size = 3 * MiB + 7;
     const { sha256: pageSha256 } = await call('create', { apiUrl: local.apiUrl, token, size, multipart: false, meta: { size: String(size) } });
@@ -384,8 +384,15 @@ describe.skipIf(skipReason !== undefined)(`Uppy 5 (@uppy/aws-s3) in headless Chr
     expect(labelsSince(from)).toEqual(['params', 'PUT object']);
     const params = requests.slice(from).find((request) => label(request, local) === 'params')!;
     const { url, fields } = await (await params.response())!.json();
-    expect(url).toContain('X-Amz-SignedHeaders=content-length%3Bhost');
+    expect(url).toContain('X-Amz-SignedHeaders=content-length%3Bhost%3Bif-none-match');
     const uploadId = fields.key as string;
+    expect(await storedSha256(uploadId)).toBe(pageSha256);
+    // The URL writes the original once: the same PUT again is 412, one without the signed header 403.
+    const other = new Uint8Array(size).fill(7);
+    const again = await fetch(url, { method: 'PUT', headers: { 'if-none-match': '*' }, body: other, signal: AbortSignal.timeout(10_000) });
+    expect(again.status).toBe(412);
+    const unconditional = await fetch(url, { method: 'PUT', body: other, signal: AbortSignal.timeout(10_000) });
+    expect(unconditional.status).toBe(403);
     expect(await storedSha256(uploadId)).toBe(pageSha256);
     // Processing (off here) claims an initiated upload whose original has the declared size; so does complete.
     expect(await record(uploadId)).toMatchObject({ status: 'initiated', size, partCount: 1 });

@@ -41,7 +41,7 @@ describe('GET /s3/params (Companion single PUT)', () => {
     vi.useRealTimers();
   });
 
-  it('writes an initiated record without a multipart upload and answers a PUT of the whole file that signs its length', async () => {
+  it('writes an initiated record without a multipart upload and answers a PUT of the whole file that signs its length and that it writes only once (If-None-Match: *)', async () => {
     const response = await params({ filename: 'clip.mp4', type: 'video/mp4', 'metadata[size]': String(SIZE), 'metadata[title]': 'One go', 'metadata[name]': 'clip.mp4' });
 
     expect(response.statusCode).toBe(200);
@@ -52,11 +52,11 @@ describe('GET /s3/params (Companion single PUT)', () => {
     expect(s3).not.toHaveReceivedCommand(CreateMultipartUploadCommand);
     const expected = await getSignedUrl(
       new S3Client({ region: 'eu-west-1', requestChecksumCalculation: 'WHEN_REQUIRED' }),
-      new PutObjectCommand({ Bucket: 'uploads-bucket', Key: `uploads/${uploadId}/source`, ContentLength: SIZE }),
-      { expiresIn: 900, signingDate: NOW, signableHeaders: new Set(['content-length']) },
+      new PutObjectCommand({ Bucket: 'uploads-bucket', Key: `uploads/${uploadId}/source`, ContentLength: SIZE, IfNoneMatch: '*' }),
+      { expiresIn: 900, signingDate: NOW, signableHeaders: new Set(['content-length', 'if-none-match']) },
     );
-    expect(response.body).toEqual({ method: 'PUT', url: expected, fields: { key: uploadId }, headers: { 'content-type': 'video/mp4' } });
-    expect(response.body.url).toContain('X-Amz-SignedHeaders=content-length%3Bhost');
+    expect(response.body).toEqual({ method: 'PUT', url: expected, fields: { key: uploadId }, headers: { 'content-type': 'video/mp4', 'if-none-match': '*' } });
+    expect(response.body.url).toContain('X-Amz-SignedHeaders=content-length%3Bhost%3Bif-none-match');
     expect(response.body.url).not.toContain('x-amz-checksum');
   });
 

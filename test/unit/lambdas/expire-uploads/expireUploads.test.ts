@@ -79,7 +79,7 @@ describe('expireUploads', () => {
     });
     expect(dynamo).toHaveReceivedCommandExactlyOnceWith(UpdateCommand, {
       Key: { uploadId: 'u1' },
-      UpdateExpression: 'SET #status = :to, #updatedAt = :now, #writeId = :writeId, #removeAt = :removeAt REMOVE #pendingExpiry, #unfinishedOwner, #pendingProcessing, #media ADD #seq :one',
+      UpdateExpression: 'SET #previousStatus = #status, #status = :to, #updatedAt = :now, #writeId = :writeId, #removeAt = :removeAt REMOVE #pendingExpiry, #unfinishedOwner, #pendingProcessing, #media ADD #seq :one',
       ConditionExpression: '#status IN (:from0)',
       ExpressionAttributeValues: {
         ':to': 'expired',

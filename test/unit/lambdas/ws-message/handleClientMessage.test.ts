@@ -375,7 +375,7 @@ describe('handleClientMessage', () => {
       expect(dynamo).toHaveReceivedCommandExactlyOnceWith(UpdateCommand, {
         TableName: 'uploads-table',
         Key: { uploadId: FIXTURE_UPLOAD_ID },
-        UpdateExpression: 'SET #status = :to, #updatedAt = :now, #writeId = :writeId, #p0 = :p0 REMOVE #pendingProcessing ADD #seq :one',
+        UpdateExpression: 'SET #previousStatus = #status, #status = :to, #updatedAt = :now, #writeId = :writeId, #p0 = :p0 REMOVE #pendingProcessing ADD #seq :one',
         ConditionExpression: '#status IN (:from0) AND #ownerId = :ownerId AND #writeId = :ifWriteId',
         ExpressionAttributeValues: {
           ':to': 'initiated',

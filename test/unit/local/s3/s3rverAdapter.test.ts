@@ -250,6 +250,22 @@ describe('s3rverAdapter: names that would leave the data folder', () => {
   });
 });
 
+describe('s3rverAdapter: conditional writes', () => {
+  it('refuses a PUT with If-None-Match: * over an object that exists (412 PreconditionFailed), as S3 does, and lets one through where none exists', async () => {
+    const path = `/${BUCKET}/uploads/u1/source`;
+    const existing = await context('PUT', path, { 'content-length': '3', 'if-none-match': '*' });
+    const exists = vi.fn(async () => true);
+    const refused = await run(Object.assign(existing, { store: { getSubresource: vi.fn(async () => null), existsObject: exists } }));
+    expect(refused.passedThrough).toBe(false);
+    expect(existing.status).toBe(412);
+    expect(String(existing.body)).toMatch(/<Code>PreconditionFailed<\/Code>/);
+    expect(exists).toHaveBeenCalledWith(BUCKET, 'uploads/u1/source');
+
+    const fresh = await context('PUT', path, { 'content-length': '3', 'if-none-match': '*' });
+    expect((await run(Object.assign(fresh, { store: { getSubresource: vi.fn(async () => null), existsObject: vi.fn(async () => false) } }))).passedThrough).toBe(true);
+  });
+});
+
 describe('s3rverAdapter: presigned URLs', () => {
   const s3 = new S3Client({ region: 'us-east-1', endpoint: 'http://127.0.0.1:4568', forcePathStyle: true, credentials: CREDENTIALS });
   const signedAt = new Date('2026-03-01T12:00:00Z');
@@ -283,7 +299,7 @@ describe('s3rverAdapter: presigned URLs', () => {
     const url = await partUrl();
     const ctx = await context('PUT', url.pathname + url.search, { 'content-length': '4', origin: 'http://localhost:5173' }, { signed: false });
     const matchRule = vi.fn(() => ({ hasWildcardOrigin: true, exposeHeaders: ['ETag'] }));
-    const withStore = { ...ctx, store: { getSubresource: vi.fn(async () => ({ matchRule })) } };
+    const withStore = { ...ctx, store: { getSubresource: vi.fn(async () => ({ matchRule })), existsObject: vi.fn(async () => false) } };
 
     await run(withStore, new Date(signedAt.getTime() + 1000));
 
