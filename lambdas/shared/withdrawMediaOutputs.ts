@@ -28,7 +28,7 @@ export const WITHDRAW_INVALIDATION_DELAY_SECONDS = 60;
  * letter, a redelivery) and for outputs an earlier withdrawal already queued and removed.
  */
 export async function withdrawMediaOutputs(uploadId: string): Promise<number> {
-  const { Contents } = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: mediaPrefix(uploadId), MaxKeys: 1 }));
+  const { Contents } = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: mediaPrefix(uploadId) }));
   if (Contents === undefined || Contents.length === 0) return 0;
   await requestInvalidation(uploadId, { delaySeconds: WITHDRAW_INVALIDATION_DELAY_SECONDS });
   return deleteMediaOutputs(uploadId);
