@@ -1,5 +1,6 @@
 import { AbortMultipartUploadCommand, DeleteObjectCommand, DeleteObjectsCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -9,6 +10,7 @@ vi.hoisted(() => {
   process.env.USAGE_TABLE = 'usage-table';
   process.env.UPLOADS_BUCKET = 'uploads-bucket';
   process.env.MEDIA_BUCKET = 'media-bucket';
+  process.env.INVALIDATION_QUEUE_URL = 'https://sqs.eu-west-1.amazonaws.com/123456789012/invalidations';
 });
 
 import { applyRetention, MAX_PER_STATUS } from '../../../../lambdas/apply-retention/applyRetention.js';
@@ -22,6 +24,7 @@ import { uploadRecord } from '../../support/uploadRecord.js';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
 const s3 = mockClient(S3Client);
+const sqs = mockClient(SQSClient);
 
 const NOW = new Date('2025-03-20T12:00:00.000Z');
 const DAY = 86_400_000;
@@ -54,6 +57,8 @@ describe('applyRetention', () => {
   beforeEach(() => {
     dynamo.reset();
     s3.reset();
+    sqs.reset();
+    sqs.on(SendMessageCommand).resolves({ MessageId: 'invalidation-1' });
     s3.on(ListObjectsV2Command).resolves({ Contents: [] });
     s3.on(DeleteObjectCommand).resolves({});
     dynamo.on(UpdateCommand).resolves({ Attributes: {} });
@@ -86,7 +91,7 @@ describe('applyRetention', () => {
     expect(dynamo).not.toHaveReceivedCommand(UpdateCommand);
   });
 
-  it("deletes a due failed upload's original and outputs, then takes it out of the index, marking the original removed", async () => {
+  it("deletes a due failed upload's original, withdraws its outputs (CDN invalidation queued first), then takes it out of the index, marking the original removed", async () => {
     const order: string[] = [];
     queried([failed('f1')]);
     s3.on(DeleteObjectCommand).callsFake(async () => void order.push('original'));
@@ -105,6 +110,11 @@ describe('applyRetention', () => {
     expect(s3).toHaveReceivedCommandWith(DeleteObjectCommand, { Bucket: 'uploads-bucket', Key: 'uploads/f1/source' });
     expect(s3).toHaveReceivedCommandWith(ListObjectsV2Command, { Bucket: 'media-bucket', Prefix: 'media/f1/' });
     expect(s3).toHaveReceivedCommandWith(DeleteObjectsCommand, { Bucket: 'media-bucket', Delete: { Objects: [{ Key: 'media/f1/poster.jpg' }], Quiet: true } });
+    expect(sqs).toHaveReceivedCommandExactlyOnceWith(SendMessageCommand, {
+      QueueUrl: 'https://sqs.eu-west-1.amazonaws.com/123456789012/invalidations',
+      MessageBody: JSON.stringify({ uploadId: 'f1' }),
+      DelaySeconds: 60,
+    });
     expect(s3).not.toHaveReceivedCommand(AbortMultipartUploadCommand);
     const write = dynamo.commandCalls(UpdateCommand)[0]!.args[0].input;
     expect(write).toMatchObject({ Key: { uploadId: 'f1' }, ConditionExpression: '#status IN (:from0)' });
