@@ -53,7 +53,7 @@ export interface TranscodeJob {
 /**
  * One item in the Uploads table (partition key `uploadId`, GSI `byOwner` on `ownerId` + `createdAt`):
  * what clients see (`PublicUpload`, the client package's contract) and the fields only the
- * pipeline uses, which `toPublicUpload` removes.
+ * pipeline uses, which `toPublicUpload` never copies.
  */
 export interface UploadRecord extends PublicUpload {
   readonly ownerId: string;
@@ -131,28 +131,44 @@ export interface UploadRecord extends PublicUpload {
   readonly removeAt?: number;
 }
 
+/**
+ * Every field clients may see, and nothing else: the type makes adding a field to
+ * `PublicUpload` fail to compile until it is listed here, and a field added to the record alone
+ * is never shown (events and API answers are built from this list).
+ */
+const PUBLIC_UPLOAD_FIELDS = {
+  uploadId: true,
+  status: true,
+  filename: true,
+  contentType: true,
+  kind: true,
+  size: true,
+  sizeMode: true,
+  partSize: true,
+  partCount: true,
+  metadata: true,
+  createdAt: true,
+  updatedAt: true,
+  expiresAt: true,
+  seq: true,
+  bytesSent: true,
+  progress: true,
+  stage: true,
+  media: true,
+  error: true,
+  transcoder: true,
+  checksumAlgorithm: true,
+  checksum: true,
+} as const satisfies { readonly [Field in keyof Required<PublicUpload>]: true };
+
+const PUBLIC_FIELD_NAMES = Object.keys(PUBLIC_UPLOAD_FIELDS) as (keyof PublicUpload)[];
+
 export function toPublicUpload(record: UploadRecord): PublicUpload {
-  const {
-    multipartUploadId: _multipart,
-    ownerId: _owner,
-    sourceKey: _key,
-    pendingExpiry: _pending,
-    pendingProcessing: _pendingProcessing,
-    unfinishedOwner: _unfinishedOwner,
-    requeueCount: _requeues,
-    writeId: _write,
-    usageTracked: _tracked,
-    transcodeJob: _job,
-    runningJob: _running,
-    completingSince: _completing,
-    previousStatus: _previous,
-    pendingRetention: _pendingRetention,
-    originalRemovedAt: _originalRemoved,
-    usageReleased: _released,
-    removeAt: _removeAt,
-    bytesSent,
-    ...rest
-  } = record;
+  const shown: Record<string, unknown> = {};
+  for (const field of PUBLIC_FIELD_NAMES) {
+    if (record[field] !== undefined) shown[field] = record[field];
+  }
   // The uploader's count means something only while the bytes are arriving; S3's size rules after.
-  return record.status === 'initiated' && bytesSent !== undefined ? { ...rest, bytesSent } : rest;
+  if (record.status !== 'initiated') delete shown.bytesSent;
+  return shown as unknown as PublicUpload;
 }

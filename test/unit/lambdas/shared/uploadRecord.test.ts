@@ -17,4 +17,13 @@ describe('toPublicUpload', () => {
     expect(shown).not.toHaveProperty('multipartUploadId');
     expect(shown).not.toHaveProperty('ownerId');
   });
+
+  it('shows only the fields of the public contract: a field added to the record alone stays inside', () => {
+    const record = { ...uploadRecord({ status: 'ready' }), futureInternalField: 'secret' };
+    expect(toPublicUpload(record)).not.toHaveProperty('futureInternalField');
+  });
+
+  it('leaves out fields that are absent rather than showing them as undefined', () => {
+    expect(Object.values(toPublicUpload(uploadRecord({ status: 'ready' })))).not.toContain(undefined);
+  });
 });
