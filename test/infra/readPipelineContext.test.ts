@@ -93,6 +93,13 @@ describe('readPipelineContext', () => {
     expect(read({}).progress).toBeUndefined();
   });
 
+  it('requires checksums with requireChecksums=true, and leaves it to the default otherwise', () => {
+    expect(read({ requireChecksums: 'true' }).requireChecksums).toBe(true);
+    expect(read({ requireChecksums: false }).requireChecksums).toBe(false);
+    expect(read({}).requireChecksums).toBeUndefined();
+    expect(() => read({ requireChecksums: 'on' })).toThrow("context requireChecksums must be true or false, got 'on'");
+  });
+
   it('deploys the demo page with demoPage=true only', () => {
     expect(read({ demoPage: 'true' }).demoPage).toBe(true);
     expect(read({ demoPage: false }).demoPage).toBe(false);
