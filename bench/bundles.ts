@@ -25,13 +25,18 @@
  * Goals (issues 2 and 13): every API handler ≤ 500 KB minified, ≤ +70 ms init over hello-world,
  * and init ≤ 0.5× its naive bundle's.
  *
- *   npx tsx bench/bundles.ts [runs]
+ * `--node PATH` times the imports with another Node binary, such as the version Lambda runs
+ * (`npm install --prefix /tmp/node24 node@24`, then `--node /tmp/node24/node_modules/.bin/node`):
+ * how V8 compiles and Node loads source maps changes between versions.
+ *
+ *   npx tsx bench/bundles.ts [runs] [--node PATH]
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
 import { build, type Metafile } from 'esbuild';
 import { ENV } from '../lambdas/shared/config.js';
 import { DEFAULT_UPLOAD_POLICY } from '../lambdas/shared/mediaPolicy.js';
@@ -40,7 +45,9 @@ import { PIPELINE_NODE_OPTIONS, PROJECT_ROOT } from '../lib/PipelineFunction.js'
 import { pipelineEsbuildOptions } from '../lib/pipelineEsbuildOptions.js';
 import { ROUTES, type RouteAccess } from '../lib/routes.js';
 
-const RUNS = Number(process.argv[2] ?? 15);
+const { values: OPTIONS, positionals: ARGS } = parseArgs({ allowPositionals: true, options: { node: { type: 'string' } } });
+const RUNS = Number(ARGS[0] ?? 15);
+const NODE = OPTIONS.node ?? process.execPath;
 const SIZE_GOAL_BYTES = 500 * 1000;
 const INIT_GOAL_MS = 70;
 const NAIVE_RATIO_GOAL = 0.5;
@@ -146,7 +153,7 @@ async function naiveBundle(entry: string, outdir: string): Promise<NonNullable<B
 }
 
 function timeImport(b: Bundle, nodeOptions: string, into: Timing, file = b.file): void {
-  const output = execFileSync(process.execPath, ['--input-type=module', '-e', IMPORT_TIMER, pathToFileURL(file).href], {
+  const output = execFileSync(NODE, ['--input-type=module', '-e', IMPORT_TIMER, pathToFileURL(file).href], {
     env: { ...b.environment, NODE_OPTIONS: nodeOptions },
     encoding: 'utf8',
   });
@@ -213,7 +220,7 @@ async function main(): Promise<void> {
     cpu: median(hello.withMaps.cpu),
     wallNoMaps: median(hello.withoutMaps.wall),
   };
-  console.log(`node ${process.version}, ${RUNS} runs each, medians; deployed NODE_OPTIONS='${PIPELINE_NODE_OPTIONS}'`);
+  console.log(`node ${execFileSync(NODE, ['--version'], { encoding: 'utf8' }).trim()}, ${RUNS} runs each, medians; deployed NODE_OPTIONS='${PIPELINE_NODE_OPTIONS}'`);
   console.log(`load average (1, 5, 15 min): ${loadAtStart} at the start, ${load()} at the end\n`);
   console.log(
     `${'bundle'.padEnd(16)}${'size'.padStart(10)}${'init'.padStart(10)}${'Δ hello'.padStart(11)}` +
