@@ -222,8 +222,9 @@ export class Processing extends Construct {
     })
       .bindUploadsTable(props.table, { items: ['get', 'update'] })
       // Reads the original (ffprobe/ffmpeg), and checks it is whole before claiming an initiated
-      // upload; with the scan on, reads the verdict tag and deletes an original found infected.
-      .bindUploadsBucket(props.uploadsBucket, malwareScan ? ['read', 'find', 'readTags', 'delete'] : ['read', 'find'])
+      // upload; deletes an original that arrived after its upload ended (a single-PUT URL outlives
+      // a cancel) and, with the scan on, reads the verdict tag and deletes an original found infected.
+      .bindUploadsBucket(props.uploadsBucket, malwareScan ? ['read', 'find', 'readTags', 'delete'] : ['read', 'find', 'delete'])
       // Publishes outputs, and deletes them when the upload was cancelled meanwhile; following a
       // MediaConvert job that ended (a redelivered event) reads what the job wrote.
       .bindMediaBucket(props.mediaBucket, transcoder === 'ffmpeg' ? ['write', 'delete'] : ['read', 'write', 'delete']);

@@ -1,9 +1,10 @@
 import { InvalidStateError, NotFoundError } from '../shared/errors.js';
-import { getUploadRecord } from '../shared/getUploadRecord.js';
+import { findUploadRecord, getUploadRecord } from '../shared/getUploadRecord.js';
 import { logger } from '../shared/logger.js';
 import { sourceObjectSize } from '../shared/sourceObjectSize.js';
 import { type TransitionPatch, transition } from '../shared/transition.js';
-import type { UploadRecord } from '../shared/uploadRecord.js';
+import { FINAL_STATUSES, type UploadRecord } from '../shared/uploadRecord.js';
+import { dropOutlivedOriginal } from './dropOutlivedOriginal.js';
 
 const CLAIM: TransitionPatch = { stage: 'probe', progress: 0 };
 
@@ -19,7 +20,8 @@ const CLAIM: TransitionPatch = { stage: 'probe', progress: 0 };
  *   timeout (six times the function timeout), so it is reclaimed and redone; unless that attempt
  *   submitted and recorded a MediaConvert job: then the record is returned as it is (with
  *   `runningJob`) for the caller to follow the job.
- * - anything else (a duplicate or late event, a cancelled, finished or missing upload): no-op.
+ * - anything else (a duplicate or late event, a cancelled, finished or missing upload): no-op,
+ *   except that an original which outlived its upload (`dropOutlivedOriginal`) is deleted.
  */
 export async function claimUpload(uploadId: string, receiveCount: number): Promise<UploadRecord | undefined> {
   try {
@@ -27,6 +29,7 @@ export async function claimUpload(uploadId: string, receiveCount: number): Promi
   } catch (error) {
     if (error instanceof NotFoundError) {
       logger.warn('Ignoring an event for an upload without a record', { uploadId });
+      await dropOutlivedOriginal(uploadId, undefined);
       return undefined;
     }
     if (!(error instanceof InvalidStateError)) throw error;
@@ -41,6 +44,7 @@ export async function claimUpload(uploadId: string, receiveCount: number): Promi
       return ignoreStateConflict(uploadId, () => transition(uploadId, 'processing', 'processing', CLAIM));
     }
     logger.info('Ignoring an event for an upload that is not waiting for processing', { uploadId, status: error.currentStatus });
+    if ((FINAL_STATUSES as readonly string[]).includes(error.currentStatus)) await dropOutlivedOriginal(uploadId, await findUploadRecord(uploadId));
     return undefined;
   }
 }
@@ -60,6 +64,8 @@ async function claimCompletedUpload(uploadId: string): Promise<UploadRecord | un
     // A concurrent complete moved it to `uploaded` first: claim it all the same.
     if (error.currentStatus !== 'uploaded') {
       logger.info('Another writer changed the upload first', { uploadId, status: error.currentStatus });
+      // The expiry job, which checked for the original just before it arrived.
+      await dropOutlivedOriginal(uploadId, await findUploadRecord(uploadId));
       return undefined;
     }
   }

@@ -3,6 +3,7 @@ import { FAILURE_CODES } from '../shared/failureCodes.js';
 import { findUploadRecord } from '../shared/getUploadRecord.js';
 import { logger } from '../shared/logger.js';
 import { transition } from '../shared/transition.js';
+import { dropOutlivedOriginal } from './dropOutlivedOriginal.js';
 
 /**
  * An event for an original the malware scan has not answered for. With the scan on, processing
@@ -14,11 +15,13 @@ import { transition } from '../shared/transition.js';
  *   within the stall margin after the upload completed, and GuardDuty sends it once, so none is
  *   coming: `failed` with MALWARE_SCAN_TIMED_OUT (the write holds only if nothing wrote since).
  * - `uploaded`, never re-sent: a stray event ahead of the scan; it keeps waiting.
- * - anything else (initiated, processing, finished, missing): not this event's to settle.
+ * - anything else (initiated, processing, finished, missing): not this event's to settle, except
+ *   an original that outlived its upload, which is deleted at once rather than scanned and kept.
  */
 export async function settleMissingScan(uploadId: string, now = new Date()): Promise<void> {
   const record = await findUploadRecord(uploadId);
   if (record?.status !== 'uploaded') {
+    if (await dropOutlivedOriginal(uploadId, record)) return;
     logger.info('No malware scan result yet, and the upload is not waiting for one', { uploadId, status: record?.status });
     return;
   }

@@ -178,7 +178,7 @@ describe('Processing', () => {
     });
   });
 
-  it('may read and find originals, write and delete outputs under media/, read and update records, and poll its queue', () => {
+  it('may read, find and delete originals, write and delete outputs under media/, read and update records, and poll its queue', () => {
     const policy = s.template.toJSON().Resources[logicalId(s.processing.function.role.node.findChild('DefaultPolicy'))];
     const statements = policy.Properties.PolicyDocument.Statement as Statement[];
     const arn = (construct: Parameters<typeof logicalId>[0]) => ({ 'Fn::GetAtt': [logicalId(construct), 'Arn'] });
@@ -186,7 +186,8 @@ describe('Processing', () => {
     expect(statements).toEqual(
       expect.arrayContaining([
         { Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], Effect: 'Allow', Resource: arn(s.storage.table) },
-        { Action: 's3:GetObject', Effect: 'Allow', Resource: on(s.storage.uploadsBucket, '/uploads/*/source') },
+        // Deleting: an original that arrived after its upload ended (a single-PUT URL outlives a cancel).
+        { Action: ['s3:DeleteObject', 's3:GetObject'], Effect: 'Allow', Resource: on(s.storage.uploadsBucket, '/uploads/*/source') },
         {
           Action: 's3:ListBucket',
           Condition: { StringLike: { 's3:prefix': ['uploads/*/source'] } },
@@ -204,9 +205,9 @@ describe('Processing', () => {
         { Action: ['sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage'], Effect: 'Allow', Resource: queueArn(s.processing.queue) },
       ]),
     );
-    // Originals stay read-only: nothing but GetObject and the listing reaches the uploads bucket.
+    // Originals are never written: nothing but reading, deleting and the listing reaches the uploads bucket.
     const onUploads = statements.filter((st) => JSON.stringify(st.Resource).includes(logicalId(s.storage.uploadsBucket)));
-    expect(onUploads.flatMap((st) => st.Action)).toEqual(['s3:GetObject', 's3:ListBucket']);
+    expect(onUploads.flatMap((st) => st.Action)).toEqual(['s3:DeleteObject', 's3:GetObject', 's3:ListBucket']);
   });
 
   it("lets the dead-letter function read and update records, remove a dead run's outputs and poll its queue; nothing more", () => {

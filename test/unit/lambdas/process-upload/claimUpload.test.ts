@@ -1,4 +1,4 @@
-import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -94,7 +94,7 @@ describe('claimUpload', () => {
     expect(table.get('u1')).toMatchObject({ stage: 'transcode', progress: 40 });
   });
 
-  it.each<UploadStatus>(['ready', 'failed', 'cancelled', 'expired'])('does nothing for a %s upload, on any delivery', async (status) => {
+  it.each<UploadStatus>(['ready', 'failed'])('does nothing for a %s upload, on any delivery', async (status) => {
     const table = fakeUploadsTable(dynamo, [uploadRecord({ status })]);
     expect(await claimUpload('u1', 1)).toBeUndefined();
     expect(await claimUpload('u1', 3)).toBeUndefined();
@@ -102,9 +102,37 @@ describe('claimUpload', () => {
     expect(s3.calls()).toEqual([]);
   });
 
-  it('does nothing for an upload without a record', async () => {
+  // A single-PUT URL stays good after a cancel or a removal gave the upload's bytes back: the
+  // object PUT then would be kept forever, outside every per-user limit, unless its event drops it.
+  it.each<UploadStatus>(['cancelled', 'expired'])('deletes the original that arrived for an upload already %s, and changes nothing else', async (status) => {
+    const table = fakeUploadsTable(dynamo, [uploadRecord({ status })]);
+    expect(await claimUpload('u1', 1)).toBeUndefined();
+    expect(s3).toHaveReceivedCommandWith(DeleteObjectCommand, { Bucket: 'uploads-bucket', Key: 'uploads/u1/source' });
+    expect(table.get('u1')?.status).toBe(status);
+  });
+
+  it('deletes an original that arrived for an upload whose record was removed', async () => {
     fakeUploadsTable(dynamo, []);
     expect(await claimUpload('ghost', 1)).toBeUndefined();
+    expect(s3).toHaveReceivedCommandWith(DeleteObjectCommand, { Bucket: 'uploads-bucket', Key: 'uploads/ghost/source' });
+  });
+
+  it.each<UploadStatus>(['ready', 'failed'])('deletes an original that came back after the retention job deleted the %s upload’s', async (status) => {
+    fakeUploadsTable(dynamo, [uploadRecord({ status, originalRemovedAt: '2026-11-28T00:00:00.000Z' })]);
+    expect(await claimUpload('u1', 1)).toBeUndefined();
+    expect(s3).toHaveReceivedCommandWith(DeleteObjectCommand, { Bucket: 'uploads-bucket', Key: 'uploads/u1/source' });
+  });
+
+  it('deletes the original of an initiated upload the expiry job expired while its PUT arrived', async () => {
+    const table = fakeUploadsTable(dynamo, [uploadRecord({ status: 'initiated', size: 1234 })]);
+    s3.on(ListObjectsV2Command).callsFake(async () => {
+      // The expiry job wins the race between the listing and the claim's write.
+      table.set('u1', { ...table.get('u1')!, status: 'expired' });
+      return originalListing('uploads/u1/source', 1234);
+    });
+    expect(await claimUpload('u1', 1)).toBeUndefined();
+    expect(s3).toHaveReceivedCommandWith(DeleteObjectCommand, { Bucket: 'uploads-bucket', Key: 'uploads/u1/source' });
+    expect(table.get('u1')?.status).toBe('expired');
   });
 
   it('rethrows a DynamoDB fault, so the event is delivered again', async () => {
