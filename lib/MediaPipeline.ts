@@ -194,6 +194,7 @@ export class MediaPipeline extends Construct {
       jwtIssuer: this.auth.jwtIssuer,
       jwtAudience: this.auth.jwtAudience,
       uploadPolicy: this.uploadPolicy,
+      malwareScan: props.malwareScan,
       corsOrigins: props.corsOrigins,
       throttle: props.throttle,
       removalPolicy,

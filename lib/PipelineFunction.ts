@@ -24,7 +24,7 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
-import { CDN_ENV, ENV, EVENTS_ENV, MEDIA_ACCESS_ENV, PROGRESS_ENV, RETENTION_ENV, TRANSCODER_ENV } from '../lambdas/shared/config.js';
+import { CDN_ENV, ENV, EVENTS_ENV, MEDIA_ACCESS_ENV, PROCESSING_ENV, PROGRESS_ENV, RETENTION_ENV, TRANSCODER_ENV } from '../lambdas/shared/config.js';
 import type { RetentionSettings } from '../lambdas/shared/retentionSettings.js';
 import type { TranscoderSetting } from '../lambdas/process-upload/plan/transcoderRouting.js';
 import { MEDIA_ROOT, mediaPrefix, sourceKey } from '../lambdas/shared/keys.js';
@@ -464,6 +464,15 @@ export class PipelineFunction extends Construct implements iam.IGrantable {
     }
     if (operations.includes('find')) this.grantListingUnder(bucket, originals);
     return this;
+  }
+
+  /**
+   * Tells the function whether originals pass a malware scan (`MALWARE_SCAN`), and when they do
+   * lets it read the verdict, the `GuardDutyMalwareScanStatus` tag on originals (`readTags`).
+   */
+  bindMalwareScan(bucket: IBucket, enabled: boolean): this {
+    this.function.addEnvironment(PROCESSING_ENV.malwareScan, enabled ? 'on' : 'off');
+    return enabled ? this.bindUploadsBucket(bucket, ['readTags']) : this;
   }
 
   /** Sets `MEDIA_BUCKET` and grants the actions of `operations` on outputs under `media/` only. */

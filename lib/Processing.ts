@@ -216,7 +216,6 @@ export class Processing extends Construct {
         [PROCESSING_ENV.ffprobePath]: LAYER_FFPROBE_PATH,
         [PROCESSING_ENV.processingLimits]: JSON.stringify(limits),
         [PROCESSING_ENV.maxReceiveCount]: String(maxReceiveCount),
-        [PROCESSING_ENV.malwareScan]: malwareScan ? 'on' : 'off',
         [ENV.mediaBaseUrl]: props.mediaBaseUrl,
       },
     })
@@ -224,7 +223,8 @@ export class Processing extends Construct {
       // Reads the original (ffprobe/ffmpeg), and checks it is whole before claiming an initiated
       // upload; deletes an original that arrived after its upload ended (a single-PUT URL outlives
       // a cancel) and, with the scan on, reads the verdict tag and deletes an original found infected.
-      .bindUploadsBucket(props.uploadsBucket, malwareScan ? ['read', 'find', 'readTags', 'delete'] : ['read', 'find', 'delete'])
+      .bindUploadsBucket(props.uploadsBucket, ['read', 'find', 'delete'])
+      .bindMalwareScan(props.uploadsBucket, malwareScan)
       // Publishes outputs, and deletes them when the upload was cancelled meanwhile; following a
       // MediaConvert job that ended (a redelivered event) reads what the job wrote.
       .bindMediaBucket(props.mediaBucket, transcoder === 'ffmpeg' ? ['write', 'delete'] : ['read', 'write', 'delete']);

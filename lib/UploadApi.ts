@@ -33,6 +33,12 @@ export interface UploadApiProps {
   /** The limits the functions enforce (`UPLOAD_POLICY`). */
   readonly uploadPolicy: UploadPolicy;
   /**
+   * Whether originals pass GuardDuty's malware scan: routes that hand out originals then read
+   * the verdict and give out only clean ones.
+   * @default false
+   */
+  readonly malwareScan?: boolean;
+  /**
    * Origins whose browsers may call the API.
    * @default ['*']
    */
@@ -135,11 +141,12 @@ export class UploadApi extends Construct {
       description: route.description,
       logRemovalPolicy: removalPolicy,
     }).bindUploadPolicy(props.uploadPolicy);
-    const { table, usageTable, uploadsBucket, mediaBucket } = route.access;
+    const { table, usageTable, uploadsBucket, mediaBucket, scanVerdict } = route.access;
     if (table) fn.bindUploadsTable(props.table, table);
     if (usageTable) fn.bindUsageTable(props.usageTable, usageTable);
     if (uploadsBucket) fn.bindUploadsBucket(props.uploadsBucket, uploadsBucket);
     if (mediaBucket) fn.bindMediaBucket(props.mediaBucket, mediaBucket);
+    if (scanVerdict) fn.bindMalwareScan(props.uploadsBucket, props.malwareScan ?? false);
     return fn;
   }
 }

@@ -25,6 +25,11 @@ export interface RouteAccess {
   readonly uploadsBucket?: readonly OriginalsOperation[];
   /** Operations on outputs. @default - none, no `MEDIA_BUCKET` */
   readonly mediaBucket?: readonly OutputsOperation[];
+  /**
+   * Reads the malware scan's verdict on an original (its `GuardDutyMalwareScanStatus` tag) when
+   * the stack scans uploads: told `MALWARE_SCAN` and granted `readTags` only then.
+   */
+  readonly scanVerdict?: true;
 }
 
 /**
@@ -104,7 +109,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     handler: 'download-upload',
     description: "Returns a short-lived presigned GET of the original, saved under the client's filename",
     // Signs GetObject of the original (read), after asking S3 whether it exists (find).
-    access: { table: { items: ['get'] }, uploadsBucket: ['read', 'find'] },
+    access: { table: { items: ['get'] }, uploadsBucket: ['read', 'find'], scanVerdict: true },
   },
   {
     id: 'ListUploads',

@@ -1,7 +1,7 @@
-import { GetObjectTaggingCommand, NoSuchKey, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { ProcessingError } from '../shared/errors.js';
 import { FAILURE_CODES } from '../shared/failureCodes.js';
-import { SCAN_STATUS_TAG } from '../shared/malwareScanResult.js';
+import { readScanStatusTag } from '../shared/readScanStatusTag.js';
 
 /** What the malware gate lets processing do with an original. */
 export type ScanVerdict =
@@ -51,13 +51,11 @@ export async function readScanVerdict(
   return scanVerdict((await scanStatusTag(s3, location)) ?? reportedStatus);
 }
 
-async function scanStatusTag(s3: S3Client, { bucket, key }: { readonly bucket: string; readonly key: string }): Promise<string | undefined> {
+async function scanStatusTag(s3: S3Client, location: { readonly bucket: string; readonly key: string }): Promise<string | undefined> {
   try {
-    const { TagSet } = await s3.send(new GetObjectTaggingCommand({ Bucket: bucket, Key: key }));
-    return TagSet?.find((tag) => tag.Key === SCAN_STATUS_TAG)?.Value;
+    // Gone (deleted or cancelled meanwhile): the claim that follows finds out what became of the upload.
+    return await readScanStatusTag(s3, location);
   } catch (error) {
-    // Deleted or cancelled meanwhile: the claim that follows finds out what became of the upload.
-    if (error instanceof NoSuchKey || (error as { name?: string }).name === 'NoSuchKey') return undefined;
     throw new ProcessingError(FAILURE_CODES.sourceUnavailable, 'The malware scan result of the file could not be read', { cause: error, retryable: true });
   }
 }

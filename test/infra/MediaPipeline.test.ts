@@ -95,6 +95,17 @@ describe('MediaPipeline', () => {
     expect(Object.keys(requesters).sort()).toEqual(removers.map((fn) => logicalId(fn.function)).sort());
   });
 
+  it.each([true, false])('with malwareScan %s, gives the download route the gate and, only when on, the verdict tag', (malwareScan) => {
+    const { pipeline, template } = synth({ malwareScan });
+    const download = pipeline.api.functions.get('DownloadUpload')!;
+    const fn = template.toJSON().Resources[logicalId(download.function)];
+    expect(fn.Properties.Environment.Variables.MALWARE_SCAN).toBe(malwareScan ? 'on' : 'off');
+    const actions = Object.values(template.findResources('AWS::IAM::Policy'))
+      .filter((policy) => policy.Properties.Roles.some((role: { Ref: string }) => role.Ref === logicalId(download.role)))
+      .flatMap((policy) => policy.Properties.PolicyDocument.Statement.flatMap((statement: { Action: string | string[] }) => statement.Action));
+    expect(actions.includes('s3:GetObjectTagging')).toBe(malwareScan);
+  });
+
   it('throws at synth on a prop S3 cannot honour, naming the value', () => {
     expect(() => synth({ maxPartSize: Size.gibibytes(6) })).toThrow('maxPartSize must be at most S3\'s 5 GiB');
   });

@@ -1,4 +1,4 @@
-import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectTaggingCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -74,6 +74,8 @@ describe('downloadUpload', () => {
       expect(query.get('X-Amz-Signature')).toMatch(/^[0-9a-f]{64}$/);
       expect([...query.keys()].filter((name) => name.toLowerCase().includes('checksum'))).toEqual([]);
       expect(s3).toHaveReceivedCommandExactlyOnceWith(ListObjectsV2Command, { Bucket: 'uploads-bucket', Prefix: KEY, MaxKeys: 1 });
+      // Without the malware gate there is no verdict to ask for.
+      expect(s3).not.toHaveReceivedCommand(GetObjectTaggingCommand);
     },
   );
 
