@@ -3,7 +3,7 @@ export * from '../index.js';
 export { createClient } from './createClient.js';
 export { openFileSource, type FileSource } from './fileSource.js';
 export { downloadToFile, type DownloadOptions, type DownloadProgress, type DownloadResult } from './downloadToFile.js';
-export { createUploadQueue, DEFAULT_QUEUE_RETRY_DELAY } from '../queue/createUploadQueue.js';
+export { createUploadQueue, DEFAULT_QUEUE_MAX_ATTEMPTS, DEFAULT_QUEUE_RETRY_DELAY } from '../queue/createUploadQueue.js';
 export type {
   QueueAddOptions,
   QueueClient,

@@ -1,12 +1,17 @@
 import type { UploadSource } from '../uploadSource.js';
 
-/** Why an item stopped for good, kept in plain fields so it survives a restart. */
+/** Why an item stopped for good (or what it waits out), kept in plain fields so it survives a restart. */
 export interface QueueItemError {
   /** The error's class name, e.g. `UploadFailedError`, `ApiError`. */
   readonly name: string;
   /** The stable code when the error had one (`SIZE_MISMATCH`, `QUOTA_EXCEEDED`, …). */
   readonly code?: string;
   readonly message: string;
+  /**
+   * Set for a failure worth retrying (no answer, 429, 5xx): the attempts in a row that ended so,
+   * on a `queued` item waiting to try again, and on a `failed` one the queue gave up on.
+   */
+  readonly attempts?: number;
 }
 
 /**

@@ -9,7 +9,8 @@ import type { QueueItemError, QueueStore } from './QueueStore.js';
 /**
  * `queued`: waits for its turn (or, with `error` set, out a failure worth retrying);
  * `uploading`; `paused`: offline, resumes when back; `uploaded`: complete, gone from the queue;
- * `failed`: stopped for good with `error`, kept until `retry` or `remove`.
+ * `failed`: stopped with `error` (a failure that cannot succeed on retry, or `maxAttempts`
+ * failures worth retrying in a row), kept until `retry` or `remove`.
  */
 export type QueueItemState = 'queued' | 'uploading' | 'paused' | 'uploaded' | 'failed';
 
@@ -66,6 +67,14 @@ export interface UploadQueueOptions<S> {
   readonly transfer?: Pick<TransferOptions, 'concurrency' | 'retries'>;
   /** Backoff before a file tries again after its upload failed in a way worth retrying (no answer, 5xx, 429). @default { baseMs: 2000, maxMs: 60000 } */
   readonly retryDelay?: RetryDelay;
+  /**
+   * Attempts per file that may end in a failure worth retrying, in a row, before the file is
+   * `failed` with the last one's error. Attempts stopped by going offline do not count, nor does
+   * a failure with no answer that the offline event follows; an attempt that got parts into S3
+   * starts the count anew, and so do a restart and `retry(id)`. `Infinity` never gives up.
+   * @default 15 (with the default `retryDelay`, 5 to 10 minutes of waits in all)
+   */
+  readonly maxAttempts?: number;
   /** Hears every event from the start, including those of restoring the store. */
   readonly onEvent?: (event: UploadQueueEvent) => void;
 }
@@ -81,7 +90,7 @@ export interface UploadQueue<S> {
   add(source: S, options?: QueueAddOptions): Promise<QueueItem>;
   /** Every item not yet uploaded, in the order added. */
   items(): readonly QueueItem[];
-  /** Queues a `failed` item again: it resumes its upload, or starts a new one if that upload takes no more parts. */
+  /** Queues a `failed` item again, with `maxAttempts` anew: it resumes its upload, or starts a new one if that upload takes no more parts. */
   retry(id: string): void;
   /**
    * Stops and forgets an item, and deletes its unfinished upload so S3 drops the parts (when

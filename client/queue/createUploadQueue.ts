@@ -1,5 +1,5 @@
 import { contentTypeFor } from '../contentTypeFor.js';
-import { AbortError, ApiError, QueueStoreError, type QueueStoreOperation, UploadFailedError } from '../errors.js';
+import { AbortError, ApiError, NetworkError, QueueStoreError, type QueueStoreOperation, UploadFailedError } from '../errors.js';
 import { backoffDelay, isTransient, type RetryDelay } from '../retry.js';
 import type { PublicUpload } from '../types.js';
 import type { TransferOptions, UploadProgress } from '../uploadOptions.js';
@@ -9,6 +9,8 @@ import type { OpenedSource, QueueItemError, QueueRecord, QueueStore } from './Qu
 import type { QueueAddOptions, QueueClient, QueueItem, QueueItemState, UploadQueue, UploadQueueEvent, UploadQueueOptions } from './UploadQueue.js';
 
 export const DEFAULT_QUEUE_RETRY_DELAY: RetryDelay = { baseMs: 2_000, maxMs: 60_000 };
+/** With the default delay, the 14 waits between 15 attempts add up to 5 to 10 minutes. */
+export const DEFAULT_QUEUE_MAX_ATTEMPTS = 15;
 
 /**
  * An upload queue that survives lost connections, app restarts and page reloads: every file is
@@ -23,6 +25,10 @@ export function createUploadQueue<S>(options: UploadQueueOptions<S>): UploadQueu
 interface Attempt {
   stopped: boolean;
   task?: UploadTask;
+  /** Parts done at the task's first report: those S3 held before it started. */
+  partsAtStart?: number;
+  /** The attempt got a part into S3: whatever failed after, the way through works. */
+  progressed: boolean;
 }
 
 interface Entry<S> {
@@ -33,7 +39,10 @@ interface Entry<S> {
   uploaded?: PublicUpload;
   /** The last failure worth retrying; cleared when an attempt succeeds. */
   waitingOut?: QueueItemError;
+  /** Attempts in a row that ended in a failure worth retrying; `maxAttempts` of them fail the item. */
   failuresInARow: number;
+  /** The last counted failure got no answer: an offline event after it says why, so it stops counting. */
+  lastFailureUnanswered: boolean;
   retryTimer?: ReturnType<typeof setTimeout>;
   /** The attempt under way or still settling: a new one starts only after it ends. */
   attempt?: Attempt;
@@ -61,9 +70,19 @@ function describeError(error: unknown): QueueItemError {
   return { name: 'Error', message: String(error) };
 }
 
-/** Worth another try later: no answer, throttling, a server fault, or parts that kept failing so. */
+/**
+ * Worth another try later: no answer, throttling, a server fault, parts that kept failing so, or
+ * a complete that found parts missing in S3 (the upload is unchanged: a resume sends them).
+ */
 function isWorthRetrying(error: unknown): boolean {
-  return isTransient(error) || (error instanceof UploadFailedError && error.code === 'PART_FAILED');
+  if (isTransient(error)) return true;
+  if (error instanceof UploadFailedError) return error.code === 'PART_FAILED';
+  return error instanceof ApiError && error.code === 'PARTS_MISSING';
+}
+
+/** No HTTP answer came, from the API or from S3 (a part that failed with a status had one). */
+function isUnanswered(error: unknown): boolean {
+  return error instanceof NetworkError || (error instanceof UploadFailedError && error.code === 'PART_FAILED' && error.status === undefined);
 }
 
 class UploadQueueRunner<S> implements UploadQueue<S> {
@@ -74,6 +93,7 @@ class UploadQueueRunner<S> implements UploadQueue<S> {
   private readonly concurrency: number;
   private readonly transfer: Pick<TransferOptions, 'concurrency' | 'retries'>;
   private readonly retryDelay: RetryDelay;
+  private readonly maxAttempts: number;
   private readonly entries = new Map<string, Entry<S>>();
   private readonly listeners = new Set<(event: UploadQueueEvent) => void>();
   private readonly idleWaiters: { resolve: () => void; reject: (error: unknown) => void }[] = [];
@@ -91,6 +111,11 @@ class UploadQueueRunner<S> implements UploadQueue<S> {
     if (!Number.isInteger(concurrency) || concurrency < 1) {
       throw new RangeError(`concurrency must be a whole number ≥ 1, got ${concurrency}`);
     }
+    const maxAttempts = options.maxAttempts ?? DEFAULT_QUEUE_MAX_ATTEMPTS;
+    if (maxAttempts !== Number.POSITIVE_INFINITY && !(Number.isInteger(maxAttempts) && maxAttempts >= 1)) {
+      throw new RangeError(`maxAttempts must be a whole number ≥ 1 or Infinity, got ${maxAttempts}`);
+    }
+    this.maxAttempts = maxAttempts;
     this.client = options.client;
     this.store = options.store;
     this.concurrency = concurrency;
@@ -128,7 +153,7 @@ class UploadQueueRunner<S> implements UploadQueue<S> {
       ...(options.partSize === undefined ? {} : { partSize: options.partSize }),
       addedAt: new Date().toISOString(),
     };
-    const entry: Entry<S> = { record, state: this.isOnline ? 'queued' : 'paused', persisted: false, failuresInARow: 0 };
+    const entry: Entry<S> = { record, state: this.isOnline ? 'queued' : 'paused', persisted: false, failuresInARow: 0, lastFailureUnanswered: false };
     this.entries.set(record.id, entry);
     // Kept before it starts, so a reload at any later moment finds it.
     await this.persist(entry, 'put');
@@ -148,6 +173,7 @@ class UploadQueueRunner<S> implements UploadQueue<S> {
     // An upload that takes no more parts (cancelled elsewhere) cannot be resumed: start over.
     entry.record = error?.code === 'INVALID_STATE' ? withoutUploadId(record) : record;
     entry.failuresInARow = 0;
+    entry.lastFailureUnanswered = false;
     entry.state = this.isOnline ? 'queued' : 'paused';
     void this.persist(entry, 'put');
     this.emitState(entry);
@@ -209,7 +235,7 @@ class UploadQueueRunner<S> implements UploadQueue<S> {
     }
     for (const record of records) {
       const state = record.error ? 'failed' : this.isOnline ? 'queued' : 'paused';
-      const entry: Entry<S> = { record, state, persisted: true, failuresInARow: 0 };
+      const entry: Entry<S> = { record, state, persisted: true, failuresInARow: 0, lastFailureUnanswered: false };
       this.entries.set(record.id, entry);
       this.emitState(entry);
     }
@@ -226,9 +252,14 @@ class UploadQueueRunner<S> implements UploadQueue<S> {
     for (const entry of this.entries.values()) {
       if (!online && (entry.state === 'queued' || entry.state === 'uploading')) {
         this.stop(entry);
+        // The connection was lost, not the pipeline failing: that attempt does not count.
+        if (entry.lastFailureUnanswered) {
+          entry.failuresInARow -= 1;
+          entry.lastFailureUnanswered = false;
+          entry.waitingOut = undefined;
+        }
         this.setState(entry, 'paused');
       } else if (online && entry.state === 'paused') {
-        entry.failuresInARow = 0;
         this.setState(entry, 'queued');
       }
     }
@@ -254,7 +285,7 @@ class UploadQueueRunner<S> implements UploadQueue<S> {
   }
 
   private async run(entry: Entry<S>): Promise<void> {
-    const attempt: Attempt = { stopped: false };
+    const attempt: Attempt = { stopped: false, progressed: false };
     entry.attempt = attempt;
     this.running += 1;
     this.setState(entry, 'uploading');
@@ -266,7 +297,7 @@ class UploadQueueRunner<S> implements UploadQueue<S> {
       if (attempt.stopped) return;
       this.finish(entry, record);
     } catch (error) {
-      if (!attempt.stopped) this.handleFailure(entry, error);
+      if (!attempt.stopped) this.handleFailure(entry, attempt, error);
     } finally {
       await opened?.close?.().catch(() => undefined);
       entry.attempt = undefined;
@@ -293,6 +324,8 @@ class UploadQueueRunner<S> implements UploadQueue<S> {
   /** Resumes the item's upload from the parts S3 holds, or starts one; an upload that expired or is gone is started anew. */
   private async upload(entry: Entry<S>, attempt: Attempt, opened: OpenedSource): Promise<PublicUpload> {
     const onProgress = (progress: UploadProgress) => {
+      if (attempt.partsAtStart === undefined) attempt.partsAtStart = progress.partsDone;
+      else if (progress.partsDone > attempt.partsAtStart) attempt.progressed = true;
       entry.progress = progress;
       this.emit({ type: 'progress', item: this.snapshot(entry) });
     };
@@ -312,6 +345,7 @@ class UploadQueueRunner<S> implements UploadQueue<S> {
       }
     }
     const { filename, contentType, metadata, partSize } = entry.record;
+    attempt.partsAtStart = undefined;
     attempt.task = this.client.startUpload(opened.source, {
       ...this.transfer,
       filename,
@@ -345,21 +379,38 @@ class UploadQueueRunner<S> implements UploadQueue<S> {
     this.setState(entry, 'uploaded');
   }
 
-  private handleFailure(entry: Entry<S>, error: unknown): void {
-    if (isWorthRetrying(error)) {
-      entry.failuresInARow += 1;
-      entry.waitingOut = describeError(error);
-      const askedSeconds = error instanceof ApiError ? (error.retryAfterSeconds ?? 0) : 0;
-      const wait = Math.max(backoffDelay(entry.failuresInARow - 1, this.retryDelay), askedSeconds * 1000);
-      entry.retryTimer = setTimeout(() => {
-        entry.retryTimer = undefined;
-        this.pump();
-      }, wait);
-      this.setState(entry, 'queued');
+  /**
+   * A failure that cannot succeed on retry (a 4xx with its code, a source that changed) fails
+   * the item at once; one worth retrying waits `retryDelay` (or what the API asked for) and
+   * tries again, until `maxAttempts` of them in a row fail the item with the last one's error.
+   */
+  private handleFailure(entry: Entry<S>, attempt: Attempt, error: unknown): void {
+    if (!isWorthRetrying(error)) {
+      entry.lastFailureUnanswered = false;
+      this.fail(entry, describeError(error));
       return;
     }
+    entry.failuresInARow = attempt.progressed ? 1 : entry.failuresInARow + 1;
+    entry.lastFailureUnanswered = isUnanswered(error);
+    const failure: QueueItemError = { ...describeError(error), attempts: entry.failuresInARow };
+    if (entry.failuresInARow >= this.maxAttempts) {
+      this.fail(entry, failure);
+      return;
+    }
+    entry.waitingOut = failure;
+    const askedSeconds = error instanceof ApiError ? (error.retryAfterSeconds ?? 0) : 0;
+    const wait = Math.max(backoffDelay(entry.failuresInARow - 1, this.retryDelay), askedSeconds * 1000);
+    entry.retryTimer = setTimeout(() => {
+      entry.retryTimer = undefined;
+      this.pump();
+    }, wait);
+    this.setState(entry, 'queued');
+  }
+
+  /** Stops the item for good, kept in the store with its error, until `retry` or `remove`. */
+  private fail(entry: Entry<S>, error: QueueItemError): void {
     entry.waitingOut = undefined;
-    entry.record = { ...entry.record, error: describeError(error) };
+    entry.record = { ...entry.record, error };
     void this.persist(entry, 'put');
     this.setState(entry, 'failed');
   }

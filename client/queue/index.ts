@@ -1,4 +1,4 @@
-export { createUploadQueue, DEFAULT_QUEUE_RETRY_DELAY } from './createUploadQueue.js';
+export { createUploadQueue, DEFAULT_QUEUE_MAX_ATTEMPTS, DEFAULT_QUEUE_RETRY_DELAY } from './createUploadQueue.js';
 export type {
   QueueAddOptions,
   QueueClient,
