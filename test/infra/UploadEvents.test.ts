@@ -112,6 +112,14 @@ describe('UploadEvents', () => {
     });
   });
 
+  it("never lets the deployed deliverer send to loopback: WEBHOOK_LOOPBACK is local mode's alone", () => {
+    const deliverer = Object.values(s.resources).find(
+      (resource) => resource.Type === 'AWS::Lambda::Function' && JSON.stringify(resource.Properties?.Role ?? '').includes(logicalId(s.events.deliveryFunction!.role)),
+    );
+    expect(deliverer?.Properties?.Environment?.Variables).toHaveProperty('WEBHOOKS');
+    expect(deliverer?.Properties?.Environment?.Variables).not.toHaveProperty('WEBHOOK_LOOPBACK');
+  });
+
   it('makes no queue, deliverer or rule without webhooks, and still the bus and its publisher', () => {
     const bare = synth([]);
     expect(bare.events.deliveryFunction).toBeUndefined();
