@@ -8,6 +8,7 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
+import { internalHostReason } from '../lambdas/shared/events/internalHostReason.js';
 import { EVENT_SOURCE, UPLOAD_EVENT_DETAIL_TYPES, type UploadEventDetailType } from '../lambdas/shared/events/uploadStateEvent.js';
 import { WEBHOOK_RETRY_DELAYS_SECONDS, webhookMaxReceiveCount } from '../lambdas/shared/events/webhookRetrySchedule.js';
 import { DELIVER_WEBHOOKS_FUNCTION, PUBLISH_EVENTS_FUNCTION } from './eventFunctions.js';
@@ -20,7 +21,14 @@ export interface WebhookProps {
    * webhooks. It names the webhook's rule and is how a queued delivery names its webhook.
    */
   readonly id: string;
-  /** Where deliveries are POSTed: an `https://` URL. */
+  /**
+   * Where deliveries are POSTed: an `https://` URL. A host that is an IP literal in a loopback,
+   * private (10/8, 172.16/12, 192.168/16), link-local (169.254/16, the metadata address
+   * included, fe80::/10), carrier-grade NAT (100.64/10), unspecified or unique-local (fc00::/7)
+   * range, in any spelling, or `localhost` and names under it, fails synth: a delivery would
+   * reach the deployer's own network or the Lambda runtime, not a receiver. The deliverer
+   * refuses such a URL again before each send, so one made at deploy time is covered too.
+   */
   readonly url: string;
   /**
    * The Secrets Manager secret whose string is the signing secret, as Standard Webhooks gives
@@ -232,9 +240,13 @@ export function checkWebhooks(webhooks: readonly WebhookProps[]): void {
     }
     if (seen.has(webhook.id)) throw new Error(`${name}.id must be unique among the webhooks, got '${webhook.id}' twice`);
     seen.add(webhook.id);
-    // A URL made at deploy time (a token) cannot be read here; the deliverer sends only over http(s) either way.
-    if (!Token.isUnresolved(webhook.url) && !isHttpsUrl(webhook.url)) {
-      throw new Error(`${name}.url must be an https:// URL with a host and no credentials (over plain http anyone on the path reads the upload records and can replay them), got '${webhook.url}'`);
+    // A URL made at deploy time (a token) cannot be read here; the deliverer checks it before every send.
+    if (!Token.isUnresolved(webhook.url)) {
+      if (!isHttpsUrl(webhook.url)) {
+        throw new Error(`${name}.url must be an https:// URL with a host and no credentials (over plain http anyone on the path reads the upload records and can replay them), got '${webhook.url}'`);
+      }
+      const internal = internalHostReason(webhook.url);
+      if (internal) throw new Error(`${name}.url must point at a receiver outside the deployer's network, got '${webhook.url}': ${internal}`);
     }
     if (webhook.events !== undefined) {
       if (webhook.events.length === 0) throw new Error(`${name}.events needs at least one event type (leave it out for every state change), got []`);

@@ -121,6 +121,8 @@ export function handlerEnvironment(input: HandlerEnvironmentInput): Record<strin
           [EVENTS_ENV.webhooks]: JSON.stringify(input.events.webhooks.targets),
           [EVENTS_ENV.webhookRetryDelays]: JSON.stringify(input.events.webhooks.retryDelaysSeconds),
           [MEDIA_ACCESS_ENV.secretsManagerEndpoint]: input.events.webhooks.secretsManagerEndpoint,
+          // Local mode's receivers are on this machine; the stack never sets this.
+          [EVENTS_ENV.webhookLoopback]: 'allow',
         }
       : {}),
     [TRANSCODER_ENV.transcoder]: input.transcoder?.setting ?? 'ffmpeg',

@@ -542,15 +542,16 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
       rules: webhooks,
       sendToWebhookQueue: (body) => webhookQueue.send(body),
     });
-    // Loopback only: it checks no signature. The publisher keeps the endpoint it was first imported with: a restart in this process reuses its port.
-    const eventBridge = await startEventBridgeEndpoint({ host: '127.0.0.1', port: lastEventBridgePort ?? 0, put: bus.put });
+    // Loopback only, and only requests signed with the local key. The publisher keeps the endpoint it was first imported with: a restart in this process reuses its port.
+    const eventBridge = await startEventBridgeEndpoint({ host: '127.0.0.1', port: lastEventBridgePort ?? 0, credentials, put: bus.put });
     stops.push(eventBridge.stop);
     lastEventBridgePort = Number(new URL(eventBridge.endpoint).port);
 
-    // Loopback only, whatever the API's host: it checks no signature.
+    // Loopback only, whatever the API's host, and only requests signed with the local key.
     const sqs = await startSqsEndpoint({
       host: '127.0.0.1',
       port: options.sqsPort ?? DEFAULT_SQS_PORT,
+      credentials,
       accountId: LOCAL_ACCOUNT_ID,
       queues: [
         { name: PROCESS_QUEUE_NAME, send: (body) => delivery.send(body), visibleCount: () => delivery.visibleCount() },
@@ -567,11 +568,12 @@ export async function startLocal(options: LocalOptions = {}): Promise<LocalMode>
     stops.push(async () => savePendingEvents(pendingWebhooksFile, await webhookQueue.stop(STOP_GRACE_MS)));
 
     // One local Secrets Manager for the media signing key and the webhooks' secrets, on loopback
-    // only: it hands out whatever it holds, like the functions' own Secrets Manager would with their role.
+    // only: it hands out whatever it holds to a request signed with the local key, like the
+    // functions' own Secrets Manager would with their role.
     const secretValues = new Map<string, string>(webhooks.map((webhook) => [localWebhookSecretArn(webhook.id), webhook.secret]));
     const secrets =
       mediaAccess === 'signed' || webhooks.length > 0
-        ? await startSecretsEndpoint({ host: '127.0.0.1', port: lastSecretsPort ?? 0, secrets: secretValues })
+        ? await startSecretsEndpoint({ host: '127.0.0.1', port: lastSecretsPort ?? 0, credentials, secrets: secretValues })
         : undefined;
     if (secrets) {
       stops.push(secrets.stop);

@@ -1,17 +1,19 @@
 import { ChangeMessageVisibilityCommand } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
-import { webhookQueueUrl, webhookRetryDelays, webhookTargets } from '../shared/config.js';
+import { webhookLoopbackAllowed, webhookQueueUrl, webhookRetryDelays, webhookTargets } from '../shared/config.js';
+import { internalHostReason } from '../shared/events/internalHostReason.js';
 import { WEBHOOK_RETRY_DELAYS_SECONDS, webhookMaxReceiveCount } from '../shared/events/webhookRetrySchedule.js';
 import { logger } from '../shared/logger.js';
 import { sqs } from '../shared/sqs.js';
 import { sendWebhook } from './sendWebhook.js';
 import { parseWebhookDelivery } from './webhookMessage.js';
-import { webhookSecret } from './webhookSecrets.js';
+import { webhookKey } from './webhookSecrets.js';
 
 const queueUrl = webhookQueueUrl();
 const targets = webhookTargets();
 const delays = webhookRetryDelays(WEBHOOK_RETRY_DELAYS_SECONDS);
 const maxReceiveCount = webhookMaxReceiveCount(delays);
+const allowLoopback = webhookLoopbackAllowed();
 
 /**
  * Delivers a batch of webhook messages side by side. A delivery that fails is hidden for the
@@ -21,6 +23,13 @@ const maxReceiveCount = webhookMaxReceiveCount(delays);
  * dedupes by `webhook-id`. A message that is no delivery, or names a webhook this function does
  * not know, can never succeed: it comes back at once, without a wait, and ends in the
  * dead-letter queue after the same number of receives.
+ *
+ * Before a send the webhook's URL is checked again as synth checks it (`internalHostReason`),
+ * since a URL made at deploy time reached no check: one that points inside (loopback, a private
+ * or link-local range, the metadata address) is not sent to, and fails with the reason like a
+ * receiver that is down, so a redeploy with a corrected URL within the retries delivers it. A
+ * signing secret that cannot be read or is refused (`webhookKey`) fails the same way, naming
+ * the secret and why, never its value.
  */
 export async function deliverWebhooks(records: readonly SQSRecord[]): Promise<SQSBatchResponse> {
   const failed = await Promise.all(records.map(async (record) => ((await deliverOne(record)) ? undefined : record)));
@@ -43,15 +52,20 @@ async function deliverOne(record: SQSRecord): Promise<boolean> {
   }
 
   let reason: string;
-  try {
-    const outcome = await sendWebhook(target.url, await webhookSecret(target.secretArn), delivery);
-    if (outcome.delivered) {
-      logger.info('Delivered a webhook', { webhook: delivery.webhookId, webhookId: delivery.messageId, status: outcome.status, attempt: receiveCount });
-      return true;
+  const internal = internalHostReason(target.url, { allowLoopback });
+  if (internal) {
+    reason = `the webhook's URL ${target.url} is refused: ${internal}`;
+  } else {
+    try {
+      const outcome = await sendWebhook(target.url, await webhookKey(target.secretArn), delivery);
+      if (outcome.delivered) {
+        logger.info('Delivered a webhook', { webhook: delivery.webhookId, webhookId: delivery.messageId, status: outcome.status, attempt: receiveCount });
+        return true;
+      }
+      reason = outcome.reason;
+    } catch (error) {
+      reason = (error as Error).message;
     }
-    reason = outcome.reason;
-  } catch (error) {
-    reason = `the signing secret could not be read: ${(error as Error).message}`;
   }
 
   const last = receiveCount >= maxReceiveCount;

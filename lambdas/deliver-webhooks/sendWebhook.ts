@@ -9,17 +9,12 @@ export type SendOutcome = { readonly delivered: true; readonly status: number } 
 /**
  * One try of a delivery, as Standard Webhooks has it: a POST of the payload with `webhook-id`,
  * `webhook-timestamp` (this try's time, which receivers hold to a few minutes) and
- * `webhook-signature` (`v1,` HMAC-SHA256 of `id.timestamp.payload` with the secret). Delivered
+ * `webhook-signature` (`v1,` HMAC-SHA256 of `id.timestamp.payload` with the secret's key). Delivered
  * on any 2xx answer; anything else, a redirect included (the spec counts it a failure), a
  * timeout or a network error is a failure the caller retries later.
  */
-export async function sendWebhook(url: string, secret: string, delivery: WebhookDelivery, now: Date = new Date()): Promise<SendOutcome> {
-  let signature: string;
-  try {
-    signature = new Webhook(secret).sign(delivery.messageId, now, delivery.payload);
-  } catch (error) {
-    return { delivered: false, reason: `the signing secret is not a Standard Webhooks secret (whsec_ and base64): ${(error as Error).message}` };
-  }
+export async function sendWebhook(url: string, key: Uint8Array, delivery: WebhookDelivery, now: Date = new Date()): Promise<SendOutcome> {
+  const signature = new Webhook(key, { format: 'raw' }).sign(delivery.messageId, now, delivery.payload);
   try {
     const response = await fetch(url, {
       method: 'POST',

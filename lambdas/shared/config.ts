@@ -392,6 +392,7 @@ export const EVENTS_ENV = {
   webhooks: 'WEBHOOKS',
   webhookQueueUrl: 'WEBHOOK_QUEUE_URL',
   webhookRetryDelays: 'WEBHOOK_RETRY_DELAYS',
+  webhookLoopback: 'WEBHOOK_LOOPBACK',
 } as const;
 
 /** The bus every state change is put on. */
@@ -407,6 +408,14 @@ export function eventBridgeEndpoint(): string | undefined {
 /** The queue webhook deliveries come from, whose messages a failed delivery hides for its backoff. */
 export function webhookQueueUrl(): string {
   return required(EVENTS_ENV.webhookQueueUrl);
+}
+
+/**
+ * Set only in local mode (`allow`): its receivers run on this machine, so the deliverer sends to
+ * loopback hosts. The stack never sets it: there a loopback URL reaches the Lambda runtime.
+ */
+export function webhookLoopbackAllowed(): boolean {
+  return optional(EVENTS_ENV.webhookLoopback) === 'allow';
 }
 
 /** Where one webhook delivers, and the Secrets Manager secret (ARN) of its signing secret. */

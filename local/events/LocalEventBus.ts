@@ -53,7 +53,7 @@ export class LocalEventBus {
 
   readonly put = (entries: readonly PutEventsEntry[]): ({ eventId: string } | { errorCode: string; errorMessage: string })[] =>
     entries.map((entry) => {
-      // The endpoint checks no signature, so an entry may be anything JSON can hold.
+      // The endpoint checks the signature, not the shape: an entry may be anything JSON can hold.
       if (typeof entry !== 'object' || entry === null) return { errorCode: 'InvalidArgument', errorMessage: 'An entry must be an object.' };
       if (entry.EventBusName !== this.options.busName) {
         return { errorCode: 'ResourceNotFoundException', errorMessage: `Event bus ${String(entry.EventBusName)} does not exist.` };

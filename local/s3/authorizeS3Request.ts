@@ -1,7 +1,7 @@
 import type { LocalCredentials } from '../localDefaults.js';
 import type { S3ErrorInfo } from './s3ErrorXml.js';
-import type { ReceivedRequest } from './sigV4Checks.js';
-import { verifyAuthorizationHeader } from './verifyAuthorizationHeader.js';
+import type { ReceivedRequest } from '../sigv4/sigV4Checks.js';
+import { verifyAuthorizationHeader } from '../sigv4/verifyAuthorizationHeader.js';
 import { isPresigned, verifyPresignedUrl } from './verifyPresignedUrl.js';
 
 /** A request with the bucket and key its path names. */

@@ -14,7 +14,7 @@ import {
   signatureDoesNotMatch,
   signedHeaderValues,
   unsignedAmzHeaders,
-} from './sigV4Checks.js';
+} from '../sigv4/sigV4Checks.js';
 
 /** A request that carries SigV4 query authentication, as it arrived on the wire. */
 export type PresignedRequest = ReceivedRequest;

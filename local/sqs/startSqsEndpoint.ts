@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AwsJsonAnswer, startAwsJsonEndpoint } from '../awsJson/startAwsJsonEndpoint.js';
+import type { LocalCredentials } from '../localDefaults.js';
 
 /** A local queue as the endpoint serves it. */
 export interface EndpointQueue {
@@ -14,9 +14,11 @@ export interface EndpointQueue {
 }
 
 export interface SqsEndpointOptions {
-  /** Always a loopback address: the endpoint checks no signature, so it must not face a network. */
+  /** Always a loopback address: it serves local mode's functions only. */
   readonly host: string;
   readonly port: number;
+  /** Local mode's key pair: only requests signed with it are taken. */
+  readonly credentials: LocalCredentials;
   readonly accountId: string;
   readonly queues: readonly EndpointQueue[];
 }
@@ -35,53 +37,37 @@ const MAX_REQUEST_BYTES = 256 * 1024 + 4096;
  * The part of SQS's JSON protocol (`x-amz-target: AmazonSQS.<Operation>`) that local mode's
  * functions call: SendMessage, answered with the MD5 of the body the SDK checks,
  * GetQueueAttributes for the message count, and ChangeMessageVisibility (a delivery's backoff)
- * on queues that serve it. Messages sent go to the local event queues, so a
- * function that sends to the process queue reaches the process function as on AWS.
+ * on queues that serve it. Messages sent go to the local event queues, so a function that
+ * sends to the process queue reaches the process function as on AWS. Only requests signed with
+ * local mode's key get there (startAwsJsonEndpoint): a message on the webhook queue is signed
+ * with the webhook's real secret and POSTed.
  */
 export async function startSqsEndpoint(options: SqsEndpointOptions): Promise<SqsEndpoint> {
   const byPath = new Map(options.queues.map((queue) => [`/${options.accountId}/${queue.name}`, queue]));
-
-  const server = createServer((request, response) => {
-    readBody(request).then(
-      (body) => answer(response, handle(request.headers['x-amz-target'], body, byPath)),
-      (error: unknown) => answer(response, failure(413, 'RequestEntityTooLarge', (error as Error).message)),
-    );
+  const operation = (name: Operation) => (input: Readonly<Record<string, unknown>>) => handle(name, input, byPath);
+  const server = await startAwsJsonEndpoint({
+    host: options.host,
+    port: options.port,
+    signingName: 'sqs',
+    credentials: options.credentials,
+    contentType: 'application/x-amz-json-1.0',
+    maxRequestBytes: MAX_REQUEST_BYTES,
+    operations: {
+      'AmazonSQS.SendMessage': operation('SendMessage'),
+      'AmazonSQS.GetQueueAttributes': operation('GetQueueAttributes'),
+      'AmazonSQS.ChangeMessageVisibility': operation('ChangeMessageVisibility'),
+    },
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  const endpoint = `http://${options.host}:${port}`;
   return {
-    endpoint,
-    queueUrl: (name) => `${endpoint}/${options.accountId}/${name}`,
-    stop: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeIdleConnections();
-      }),
+    endpoint: server.endpoint,
+    queueUrl: (name) => `${server.endpoint}/${options.accountId}/${name}`,
+    stop: server.stop,
   };
 }
 
-interface Answer {
-  readonly status: number;
-  readonly body: Record<string, unknown>;
-  readonly queryError?: string;
-}
+type Operation = 'SendMessage' | 'GetQueueAttributes' | 'ChangeMessageVisibility';
 
-function handle(target: string | string[] | undefined, raw: string, queues: ReadonlyMap<string, EndpointQueue>): Answer {
-  let input: Record<string, unknown>;
-  try {
-    input = JSON.parse(raw) as Record<string, unknown>;
-    if (typeof input !== 'object' || input === null) throw new TypeError('not an object');
-  } catch {
-    return failure(400, 'com.amazon.coral.service#SerializationException', 'The request body is not a JSON object');
-  }
-  const operation = typeof target === 'string' && target.startsWith('AmazonSQS.') ? target.slice('AmazonSQS.'.length) : undefined;
-  if (operation !== 'SendMessage' && operation !== 'GetQueueAttributes' && operation !== 'ChangeMessageVisibility') {
-    return failure(400, 'com.amazon.coral.service#UnknownOperationException', `Local mode's SQS does not serve ${String(target)}`);
-  }
+function handle(operation: Operation, input: Readonly<Record<string, unknown>>, queues: ReadonlyMap<string, EndpointQueue>): AwsJsonAnswer {
   const queue = typeof input.QueueUrl === 'string' ? queues.get(pathOf(input.QueueUrl)) : undefined;
   if (!queue) {
     return failure(400, 'com.amazonaws.sqs#QueueDoesNotExist', 'The specified queue does not exist.', 'AWS.SimpleQueueService.NonExistentQueue;Sender');
@@ -106,16 +92,9 @@ function handle(target: string | string[] | undefined, raw: string, queues: Read
   return { status: 200, body: { MessageId: messageId, MD5OfMessageBody: createHash('md5').update(input.MessageBody).digest('hex') } };
 }
 
-function failure(status: number, type: string, message: string, queryError?: string): Answer {
-  return { status, body: { __type: type, message }, queryError };
-}
-
-function answer(response: ServerResponse, { status, body, queryError }: Answer): void {
-  response.writeHead(status, {
-    'content-type': 'application/x-amz-json-1.0',
-    ...(queryError === undefined ? {} : { 'x-amzn-query-error': queryError }),
-  });
-  response.end(JSON.stringify(body));
+/** An SQS error, with the query-protocol code the SDK maps it to (`x-amzn-query-error`). */
+function failure(status: number, type: string, message: string, queryError: string): AwsJsonAnswer {
+  return { status, body: { __type: type, message }, headers: { 'x-amzn-query-error': queryError } };
 }
 
 function pathOf(queueUrl: string): string {
@@ -124,20 +103,4 @@ function pathOf(queueUrl: string): string {
   } catch {
     return '';
   }
-}
-
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      // Past the limit the rest is read and dropped, so the answer still reaches the client.
-      if (size <= MAX_REQUEST_BYTES) chunks.push(chunk);
-    });
-    request.on('end', () =>
-      size > MAX_REQUEST_BYTES ? reject(new Error(`The request is over ${MAX_REQUEST_BYTES} bytes`)) : resolve(Buffer.concat(chunks).toString('utf8')),
-    );
-    request.on('error', reject);
-  });
 }

@@ -1,4 +1,4 @@
-import { Aspects, type Stack } from 'aws-cdk-lib';
+import { Aspects, CfnParameter, type Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -112,6 +112,14 @@ describe('UploadEvents', () => {
     });
   });
 
+  it("never lets the deployed deliverer send to loopback: WEBHOOK_LOOPBACK is local mode's alone", () => {
+    const deliverer = Object.values(s.resources).find(
+      (resource) => resource.Type === 'AWS::Lambda::Function' && JSON.stringify(resource.Properties?.Role ?? '').includes(logicalId(s.events.deliveryFunction!.role)),
+    );
+    expect(deliverer?.Properties?.Environment?.Variables).toHaveProperty('WEBHOOKS');
+    expect(deliverer?.Properties?.Environment?.Variables).not.toHaveProperty('WEBHOOK_LOOPBACK');
+  });
+
   it('makes no queue, deliverer or rule without webhooks, and still the bus and its publisher', () => {
     const bare = synth([]);
     expect(bare.events.deliveryFunction).toBeUndefined();
@@ -141,5 +149,34 @@ describe('UploadEvents', () => {
     [[{ ...BACKEND, url: `https://hooks.example.com/${'a'.repeat(3000)}` }], /webhooks need about \d+ characters of the delivery function's 4 KB environment, over 3000/],
   ] as const)('fails synth naming the prop and value (case %#)', (webhooks, message) => {
     expect(() => synth(webhooks as readonly WebhookInput[])).toThrow(message);
+  });
+
+  it.each([
+    ['https://127.0.0.1/hooks', '127.0.0.1 is a loopback address'],
+    ['https://0x7f.1/hooks', '127.0.0.1 is a loopback address'],
+    ['https://2130706433/hooks', '127.0.0.1 is a loopback address'],
+    ['https://[::ffff:127.0.0.1]/hooks', '[::ffff:7f00:1] is a loopback address'],
+    ['https://169.254.169.254/latest/meta-data/', '169.254.169.254 is a link-local address'],
+    ['https://[::ffff:169.254.169.254]/', '[::ffff:a9fe:a9fe] is a link-local address'],
+    ['https://10.0.0.5/hooks', '10.0.0.5 is a private address'],
+    ['https://172.20.1.1/hooks', '172.20.1.1 is a private address'],
+    ['https://192.168.1.20/hooks', '192.168.1.20 is a private address'],
+    ['https://100.64.0.1/hooks', '100.64.0.1 is a carrier-grade NAT (shared) address'],
+    ['https://0.0.0.0/hooks', '0.0.0.0 is an unspecified address'],
+    ['https://[::]/hooks', '[::] is an unspecified address'],
+    ['https://[fe80::1]/hooks', '[fe80::1] is a link-local address'],
+    ['https://[fd00::1]/hooks', '[fd00::1] is a unique-local address'],
+    ['https://localhost/hooks', 'localhost names this machine (loopback)'],
+    ['https://hooks.localhost/in', 'hooks.localhost names this machine (loopback)'],
+  ])('fails synth on a URL that points inside, naming the prop, the value and why: %s', (url, why) => {
+    expect(() => synth([{ ...BACKEND, url }])).toThrow(
+      `webhooks[0].url must point at a receiver outside the deployer's network, got '${url}': its host ${why}: a delivery would reach the deployer's own network or the Lambda runtime, not a receiver`,
+    );
+  });
+
+  it('leaves a URL made at deploy time to the deliverer, which checks it before each send', () => {
+    const stack = testStack();
+    const host = new CfnParameter(stack, 'HookHost', { default: '127.0.0.1' }).valueAsString;
+    expect(() => synth([{ ...BACKEND, url: `https://${host}/hooks` }], stack)).not.toThrow();
   });
 });

@@ -6,8 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EVENTS_ENV, MEDIA_ACCESS_ENV } from '../../lambdas/shared/config.js';
 import { silentLog } from '../../local/localLog.js';
 import { type LocalMode, startLocal } from '../../local/startLocal.js';
+import { signedJsonHeaders } from '../unit/support/awsJsonSigning.js';
 import { callApi, putPart } from './support/localHttp.js';
 
 const BACKEND_SECRET = `whsec_${randomBytes(32).toString('base64')}`;
@@ -134,6 +136,49 @@ describe('local mode: events and webhooks', () => {
     ]);
     const deadLetters = local.webhookDeadLetters.map((body) => JSON.parse(body) as { webhook: string; event: { 'detail-type': string; detail: { eventId: string } } });
     expect(deadLetters).toEqual([expect.objectContaining({ webhook: 'down', event: expect.objectContaining({ 'detail-type': 'Upload Cancelled', detail: expect.objectContaining({ eventId: `${uploadId}.cancelled` }) }) })]);
+  });
+
+  it("refuses unsigned and wrongly signed PutEvents, SendMessage and GetSecretValue on local mode's endpoints with 403: nothing is put, queued, delivered or handed out", async () => {
+    const eventBridge = process.env[EVENTS_ENV.eventBridgeEndpoint] as string;
+    const queueUrl = process.env[EVENTS_ENV.webhookQueueUrl] as string;
+    const secretsManager = process.env[MEDIA_ACCESS_ENV.secretsManagerEndpoint] as string;
+    const forgedId = `forged-${randomBytes(4).toString('hex')}`;
+    const event = { source: 'media-pipeline', 'detail-type': 'Upload Ready', time: '2026-11-28T00:00:00Z', detail: { eventId: `${forgedId}.ready`, upload: { uploadId: forgedId } } };
+    const requests = [
+      { url: eventBridge, target: 'AWSEvents.PutEvents', service: 'events', body: { Entries: [{ EventBusName: process.env[EVENTS_ENV.eventBusName], Source: 'media-pipeline', DetailType: 'Upload Ready', Detail: JSON.stringify(event.detail) }] } },
+      { url: new URL(queueUrl).origin, target: 'AmazonSQS.SendMessage', service: 'sqs', body: { QueueUrl: queueUrl, MessageBody: JSON.stringify({ webhook: 'backend', event }) } },
+      { url: secretsManager, target: 'secretsmanager.GetSecretValue', service: 'secretsmanager', body: { SecretId: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:media-pipeline-local-webhook-backend' } },
+    ];
+    const busBefore = local.busEvents.length;
+    const deliveriesBefore = local.webhookDeliveries.length;
+
+    for (const request of requests) {
+      const body = JSON.stringify(request.body);
+      const wrongKey = { ...local.credentials, secretAccessKey: 'S3RVER' };
+      const attempts = [
+        { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': request.target },
+        await signedJsonHeaders(request.url, body, { credentials: wrongKey, service: request.service, target: request.target }),
+        await signedJsonHeaders(request.url, body, { credentials: local.credentials, service: request.service, target: request.target, date: new Date(Date.now() - 20 * 60_000) }),
+      ];
+      for (const headers of attempts) {
+        const response = await fetch(request.url, { method: 'POST', headers, body });
+        const answer = await response.text();
+        expect([request.target, response.status]).toEqual([request.target, 403]);
+        expect(JSON.parse(answer)).toEqual({ __type: expect.stringMatching(/^(MissingAuthenticationToken|InvalidSignature)Exception$/), message: expect.any(String) });
+        expect(answer).not.toContain(BACKEND_SECRET.slice('whsec_'.length));
+      }
+    }
+    await local.webhooksIdle();
+
+    // Signed with the local key, as the functions sign, the same request is served.
+    const read = requests[2] as (typeof requests)[number];
+    const readBody = JSON.stringify(read.body);
+    const served = await fetch(read.url, { method: 'POST', headers: await signedJsonHeaders(read.url, readBody, { credentials: local.credentials, service: read.service, target: read.target }), body: readBody });
+    expect(served.status).toBe(200);
+    expect(await served.json()).toMatchObject({ SecretString: BACKEND_SECRET });
+    expect(local.busEvents.length).toBe(busBefore);
+    expect(local.webhookDeliveries.length).toBe(deliveriesBefore);
+    expect(backend.received.filter((request) => request.body.includes(forgedId))).toEqual([]);
   });
 
   it('refuses to start with a webhook that is plain http off loopback, naming it', async () => {

@@ -2,9 +2,16 @@ import { GetQueueAttributesCommand, QueueDoesNotExist, SendMessageCommand, SQSCl
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_ACCESS_KEY_ID, LOCAL_REGION, type LocalCredentials } from '../../local/localDefaults.js';
 import { type SqsEndpoint, startSqsEndpoint } from '../../local/sqs/startSqsEndpoint.js';
+import { signedJsonHeaders } from '../unit/support/awsJsonSigning.js';
 
-/** Any key pair signs requests here: the endpoint checks no signature. */
+/** The key pair the endpoint takes signatures from, as local mode gives it its data folder's. */
 const CREDENTIALS: LocalCredentials = { accessKeyId: LOCAL_ACCESS_KEY_ID, secretAccessKey: 'test-secret' };
+
+/** A request to the endpoint signed with the local key, as the SDK signs (for requests the SDK would not send). */
+async function signedPost(target: string, body: string, credentials = CREDENTIALS) {
+  const headers = await signedJsonHeaders(endpoint.endpoint, body, { credentials, service: 'sqs', target });
+  return fetch(endpoint.endpoint, { method: 'POST', headers, body });
+}
 
 const sent: string[] = [];
 let waiting = 0;
@@ -15,6 +22,7 @@ beforeAll(async () => {
   endpoint = await startSqsEndpoint({
     host: '127.0.0.1',
     port: 0,
+    credentials: CREDENTIALS,
     accountId: '000000000000',
     queues: [
       {
@@ -60,27 +68,46 @@ describe("local mode's SQS endpoint, through the AWS SDK", () => {
   });
 
   it('refuses operations it does not serve and bodies that are not JSON', async () => {
-    const unknown = await fetch(endpoint.endpoint, {
-      method: 'POST',
-      headers: { 'x-amz-target': 'AmazonSQS.PurgeQueue', 'content-type': 'application/x-amz-json-1.0' },
-      body: JSON.stringify({ QueueUrl: endpoint.queueUrl('events') }),
-    });
+    const unknown = await signedPost('AmazonSQS.PurgeQueue', JSON.stringify({ QueueUrl: endpoint.queueUrl('events') }));
     expect(unknown.status).toBe(400);
-    expect(await unknown.json()).toMatchObject({ __type: 'com.amazon.coral.service#UnknownOperationException' });
+    expect(await unknown.json()).toMatchObject({ __type: 'UnknownOperationException' });
 
-    const garbled = await fetch(endpoint.endpoint, { method: 'POST', headers: { 'x-amz-target': 'AmazonSQS.SendMessage' }, body: '{' });
+    const garbled = await signedPost('AmazonSQS.SendMessage', '{');
     expect(garbled.status).toBe(400);
-    expect(await garbled.json()).toMatchObject({ __type: 'com.amazon.coral.service#SerializationException' });
+    expect(await garbled.json()).toMatchObject({ __type: 'SerializationException' });
   });
 
   it('refuses a request larger than a message can be, and queues nothing', async () => {
     const before = sent.length;
-    const huge = await fetch(endpoint.endpoint, {
-      method: 'POST',
-      headers: { 'x-amz-target': 'AmazonSQS.SendMessage' },
-      body: JSON.stringify({ QueueUrl: endpoint.queueUrl('events'), MessageBody: 'x'.repeat(300 * 1024) }),
-    });
+    const huge = await signedPost('AmazonSQS.SendMessage', JSON.stringify({ QueueUrl: endpoint.queueUrl('events'), MessageBody: 'x'.repeat(300 * 1024) }));
     expect(huge.status).toBe(413);
+    expect(sent).toHaveLength(before);
+  });
+
+  it('refuses an unsigned SendMessage with 403 and an AWS-shaped JSON error, and queues nothing', async () => {
+    const before = sent.length;
+    const unsigned = await fetch(endpoint.endpoint, {
+      method: 'POST',
+      headers: { 'x-amz-target': 'AmazonSQS.SendMessage', 'content-type': 'application/x-amz-json-1.0' },
+      body: JSON.stringify({ QueueUrl: endpoint.queueUrl('events'), MessageBody: '{"webhook":"backend"}' }),
+    });
+    expect(unsigned.status).toBe(403);
+    expect(unsigned.headers.get('content-type')).toBe('application/x-amz-json-1.0');
+    expect(await unsigned.json()).toMatchObject({ __type: 'MissingAuthenticationTokenException', message: expect.stringContaining('Request is missing Authentication Token') });
+    expect(sent).toHaveLength(before);
+  });
+
+  it('refuses a SendMessage the SDK signed with another secret: 403 InvalidSignatureException, nothing queued', async () => {
+    const before = sent.length;
+    const forger = new SQSClient({ endpoint: endpoint.endpoint, region: LOCAL_REGION, credentials: { ...CREDENTIALS, secretAccessKey: 'S3RVER' }, maxAttempts: 1 });
+    try {
+      await expect(forger.send(new SendMessageCommand({ QueueUrl: endpoint.queueUrl('events'), MessageBody: 'forged' }))).rejects.toMatchObject({
+        name: 'InvalidSignatureException',
+        $metadata: { httpStatusCode: 403 },
+      });
+    } finally {
+      forger.destroy();
+    }
     expect(sent).toHaveLength(before);
   });
 });

@@ -87,7 +87,7 @@ describe('handlerEnvironment', () => {
     });
   });
 
-  it('tells the webhook deliverer its queue, webhooks, retry delays and the local Secrets Manager when there are webhooks', () => {
+  it('tells the webhook deliverer its queue, webhooks, retry delays, the local Secrets Manager and that its receivers may be on loopback when there are webhooks', () => {
     const webhooks = {
       queueUrl: 'http://127.0.0.1:4570/000000000000/webhooks',
       targets: { backend: { url: 'http://127.0.0.1:9000/hook', secretArn: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:hook' } },
@@ -99,7 +99,9 @@ describe('handlerEnvironment', () => {
       WEBHOOKS: JSON.stringify(webhooks.targets),
       WEBHOOK_RETRY_DELAYS: '[0,1]',
       SECRETS_MANAGER_ENDPOINT: 'http://127.0.0.1:4573',
+      WEBHOOK_LOOPBACK: 'allow',
     });
+    expect(handlerEnvironment(input)).not.toHaveProperty('WEBHOOK_LOOPBACK');
   });
 
   it('passes the transcoder and the MediaConvert emulator settings when MediaConvert is on', () => {

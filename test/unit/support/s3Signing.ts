@@ -5,7 +5,7 @@ import { Hash } from '@smithy/hash-node';
 import { type HttpRequest, HttpResponse } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { LocalCredentials } from '../../../local/localDefaults.js';
-import type { ReceivedRequest } from '../../../local/s3/sigV4Checks.js';
+import type { ReceivedRequest } from '../../../local/sigv4/sigV4Checks.js';
 
 /**
  * The request an S3 client for local mode (path-style, `endpoint`, `credentials`) sends for

@@ -12,6 +12,10 @@ vi.hoisted(() => {
   process.env.WEBHOOK_QUEUE_URL = 'https://sqs.eu-west-1.amazonaws.com/123456789012/webhooks';
   process.env.WEBHOOKS = JSON.stringify({
     backend: { url: 'https://hooks.example.com/media', secretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:backend-AbCdEf' },
+    // URLs made at deploy time reach the deliverer unchecked by synth.
+    metadata: { url: 'https://169.254.169.254/latest/meta-data/', secretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:backend-AbCdEf' },
+    runtime: { url: 'http://127.0.0.1:9001/2018-06-01/runtime/invocation/next', secretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:backend-AbCdEf' },
+    mapped: { url: 'https://[::ffff:10.0.0.1]/hooks', secretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:backend-AbCdEf' },
   });
   process.env.WEBHOOK_RETRY_DELAYS = JSON.stringify([5, 300, 1800]);
 });
@@ -72,6 +76,7 @@ describe('Function: deliver-webhooks', () => {
 
   afterEach(() => {
     vi.unstubAllGlobals();
+    vi.restoreAllMocks();
   });
 
   it('POSTs a Standard Webhooks delivery that verifies with the secret: webhook-id is the event id, the body is { type, timestamp, data }', async () => {
@@ -130,6 +135,67 @@ describe('Function: deliver-webhooks', () => {
     expect(result.batchItemFailures.map((failure) => failure.itemIdentifier)).toEqual(['m1', 'm2', 'm3']);
     expect(requests).toEqual([]);
     expect(sqs).toHaveReceivedCommandWith(ChangeMessageVisibilityCommand, { ReceiptHandle: 'r-m2', VisibilityTimeout: 0 });
+  });
+
+  it.each([
+    ['metadata', 'https://169.254.169.254/latest/meta-data/', 'its host 169.254.169.254 is a link-local address'],
+    ['runtime', 'http://127.0.0.1:9001/2018-06-01/runtime/invocation/next', 'its host 127.0.0.1 is a loopback address'],
+    ['mapped', 'https://[::ffff:10.0.0.1]/hooks', 'its host [::ffff:a00:1] is a private address'],
+  ])('refuses to send to the webhook %s, whose URL points inside, and fails the delivery with the reason, retried like any failure', async (webhook, url, why) => {
+    const result = await deliver([message('m1', { webhook, event: EVENT })]);
+
+    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: 'm1' }] });
+    expect(requests).toEqual([]);
+    expect(secrets).not.toHaveReceivedCommand(GetSecretValueCommand);
+    expect(sqs).toHaveReceivedCommandWith(ChangeMessageVisibilityCommand, { ReceiptHandle: 'r-m1', VisibilityTimeout: 5 });
+    expect(logger.warn).toHaveBeenCalledWith(
+      'A webhook delivery failed; it is tried again later',
+      expect.objectContaining({ webhook, reason: `the webhook's URL ${url} is refused: ${why}: a delivery would reach the deployer's own network or the Lambda runtime, not a receiver` }),
+    );
+  });
+
+  it.each([
+    ['a 16-byte key', `whsec_${Buffer.alloc(16, 1).toString('base64')}`, 'its key is 16 bytes, outside the 24 to 64 random bytes Standard Webhooks asks for'],
+    ['a 65-byte key', `whsec_${Buffer.alloc(65, 1).toString('base64')}`, 'its key is 65 bytes, outside the 24 to 64 random bytes Standard Webhooks asks for'],
+    ['no base64', 'whsec_not base64 at all!', 'it is not whsec_ and the base64 of a key (standard alphabet, with padding)'],
+    ['base64 without its padding', `whsec_${Buffer.alloc(32, 1).toString('base64').replace(/=+$/, '')}`, 'it is not whsec_ and the base64 of a key'],
+  ])('refuses a signing secret with %s: sends nothing and fails the delivery naming the secret and why, never its value', async (_what, secret, why) => {
+    secrets.on(GetSecretValueCommand).resolves({ SecretString: secret });
+
+    const result = await deliver([message('m1', { webhook: 'backend', event: EVENT })]);
+
+    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: 'm1' }] });
+    expect(requests).toEqual([]);
+    expect(sqs).toHaveReceivedCommandWith(ChangeMessageVisibilityCommand, { ReceiptHandle: 'r-m1', VisibilityTimeout: 5 });
+    const warned = vi.mocked(logger.warn).mock.calls.map(([, details]) => details as { reason?: string });
+    expect(warned).toEqual([
+      expect.objectContaining({
+        reason: expect.stringContaining(`the signing secret arn:aws:secretsmanager:eu-west-1:123456789012:secret:backend-AbCdEf is refused: ${why}`),
+      }),
+    ]);
+    expect(JSON.stringify(warned)).not.toContain(secret.slice('whsec_'.length, 'whsec_'.length + 12));
+  });
+
+  it('keeps a refused secret for the 5-minute cache like a good one: a rotated secret signs the next try after that, with one read meanwhile', async () => {
+    vi.useFakeTimers({ toFake: ['Date'], now: new Date('2025-03-01T12:00:00Z') });
+    try {
+      secrets.on(GetSecretValueCommand).resolves({ SecretString: `whsec_${Buffer.alloc(16, 1).toString('base64')}` });
+      const first = await deliver([message('m1', { webhook: 'backend', event: EVENT })]);
+      // Rotated at once; this container still holds the refused value.
+      secrets.on(GetSecretValueCommand).resolves({ SecretString: SECRET });
+      vi.setSystemTime(new Date('2025-03-01T12:00:05Z'));
+      const second = await deliver([message('m1', { webhook: 'backend', event: EVENT }, 2)]);
+      vi.setSystemTime(new Date('2025-03-01T12:05:05Z'));
+      const third = await deliver([message('m1', { webhook: 'backend', event: EVENT }, 3)]);
+
+      expect([first, second].map((result) => result.batchItemFailures.length)).toEqual([1, 1]);
+      expect(third).toEqual({ batchItemFailures: [] });
+      expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(2);
+      expect(requests).toHaveLength(1);
+      expect(new Webhook(SECRET).verify(requests[0]?.body ?? '', requests[0]?.headers ?? {})).toMatchObject({ type: 'upload.ready' });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('retries later when the secret cannot be read or is no Standard Webhooks secret, sending nothing', async () => {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { EVENTS_ENV, webhookTargets } from '../../../../lambdas/shared/config.js';
+import { EVENTS_ENV, webhookLoopbackAllowed, webhookTargets } from '../../../../lambdas/shared/config.js';
 
 const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:backend-AbCdEf';
 
@@ -23,5 +23,19 @@ describe('webhookTargets', () => {
     for (const url of ['http://hooks.example.com/media', 'http://10.0.0.7/hook', 'http://127.0.0.1.example.com/']) {
       expect(withWebhookUrl(url)).toThrow(/webhook backend .*https/);
     }
+  });
+});
+
+describe('webhookLoopbackAllowed', () => {
+  afterEach(() => {
+    delete process.env[EVENTS_ENV.webhookLoopback];
+  });
+
+  it('is on only when local mode sets WEBHOOK_LOOPBACK=allow; unset, as the stack leaves it, loopback receivers are refused', () => {
+    expect(webhookLoopbackAllowed()).toBe(false);
+    process.env[EVENTS_ENV.webhookLoopback] = 'yes';
+    expect(webhookLoopbackAllowed()).toBe(false);
+    process.env[EVENTS_ENV.webhookLoopback] = 'allow';
+    expect(webhookLoopbackAllowed()).toBe(true);
   });
 });

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { checkLocalWebhooks } from '../../../../local/events/checkLocalWebhooks.js';
 import { LocalEventBus } from '../../../../local/events/LocalEventBus.js';
 
 const detail = (status: string) => JSON.stringify({ eventId: `u1.${status}`, ownerId: 'alice', upload: { uploadId: 'u1', status } });
@@ -65,29 +64,5 @@ describe('LocalEventBus', () => {
 
     expect(results.map((result) => ('errorCode' in result ? result.errorCode : 'ok'))).toEqual(['InvalidArgument', 'InvalidArgument', 'InvalidArgument', 'ok']);
     expect(queued().map((message) => message.webhook)).toEqual(['all', 'finished']);
-  });
-});
-
-describe('checkLocalWebhooks', () => {
-  const secret = `whsec_${Buffer.alloc(32, 1).toString('base64')}`;
-
-  it('takes https anywhere and http on loopback', () => {
-    expect(() =>
-      checkLocalWebhooks([
-        { id: 'a', url: 'https://hooks.example.com/in', secret },
-        { id: 'b', url: 'http://127.0.0.1:9000/in', secret },
-        { id: 'c', url: 'http://localhost:9000/in', secret },
-        { id: 'd', url: 'http://[::1]:9000/in', secret },
-      ]),
-    ).not.toThrow();
-  });
-
-  it.each([
-    [{ id: 'a', url: 'http://192.168.1.20/in', secret }, "webhooks[0].url must be https://, or http:// on a loopback host (127.0.0.1, ::1, localhost), got 'http://192.168.1.20/in'"],
-    [{ id: 'a b', url: 'https://hooks.example.com/in', secret }, "webhooks[0].id must be 1 to 64 letters, digits and hyphens, got 'a b'"],
-    [{ id: 'a', url: 'https://hooks.example.com/in', secret: 'plain' }, 'webhooks[0].secret must be a Standard Webhooks secret (whsec_ and base64), got a value that does not start with whsec_'],
-    [{ id: 'a', url: 'https://hooks.example.com/in', secret, events: ['Upload Done' as never] }, "webhooks[0].events has 'Upload Done'"],
-  ])('refuses %j, naming it', (webhook, message) => {
-    expect(() => checkLocalWebhooks([webhook])).toThrow(message);
   });
 });

@@ -1,5 +1,4 @@
 import type { LocalCredentials } from '../localDefaults.js';
-import type { S3ErrorInfo } from './s3ErrorXml.js';
 import {
   invalidAccessKeyId,
   localSigner,
@@ -9,6 +8,7 @@ import {
   type ReceivedRequest,
   sameText,
   SIGV4_ALGORITHM,
+  type SigV4Refusal,
   signableQuery,
   signatureDoesNotMatch,
   signedHeaderValues,
@@ -23,16 +23,19 @@ const AMZ_DATE = 'x-amz-date';
  * way S3 does: SigV4 only, the local access key, an `x-amz-date` within 15 minutes of now, `host`
  * and every `x-amz-*` header signed, then the signature recomputed with the local secret over
  * the method, path, query and signed headers as received, with the payload hash the request
- * declares in `x-amz-content-sha256`. The body is not hashed to compare with that declaration:
- * S3 does, but that proves the bytes arrived intact, not who sent them. Returns the S3 error
- * to answer with, or undefined when the signature is valid.
+ * declares in `x-amz-content-sha256`. S3's streamed bodies are not hashed to compare with that
+ * declaration: S3 does, but that proves the bytes arrived intact, not who sent them. A request
+ * whose body was read whole (`bodySha256`, the JSON-protocol endpoints) is held to those bytes,
+ * as those services hold it, and may leave the header out. With `service`, the credential scope
+ * must name it. Returns the S3 error to answer with, or undefined when the signature is valid.
  */
 export async function verifyAuthorizationHeader(
   request: ReceivedRequest,
   authorization: string,
   credentials: LocalCredentials,
   now: Date = new Date(),
-): Promise<S3ErrorInfo | undefined> {
+  service?: string,
+): Promise<SigV4Refusal | undefined> {
   const [algorithm = '', fieldList = ''] = splitOnce(authorization.trim(), ' ');
   if (algorithm !== SIGV4_ALGORITHM) {
     return {
@@ -52,10 +55,16 @@ export async function verifyAuthorizationHeader(
   if (accessKeyId !== credentials.accessKeyId) return invalidAccessKeyId(accessKeyId);
   const scope = parseCredentialScope(credential);
   if (!scope) return malformed(`the Credential ${JSON.stringify(credential)} is not <key>/<yyyyMMdd>/<region>/<service>/aws4_request`);
+  if (service !== undefined && scope.service !== service) {
+    return { status: 403, code: 'SignatureDoesNotMatch', message: `Credential should be scoped to correct service: '${service}'.` };
+  }
 
-  const contentSha256 = header(request, CONTENT_SHA256);
+  const contentSha256 = header(request, CONTENT_SHA256) ?? request.bodySha256;
   if (contentSha256 === undefined) {
     return { status: 400, code: 'InvalidRequest', message: `Missing required header for this request: ${CONTENT_SHA256}` };
+  }
+  if (request.bodySha256 !== undefined && contentSha256 !== request.bodySha256) {
+    return { status: 400, code: 'XAmzContentSHA256Mismatch', message: `The provided '${CONTENT_SHA256}' header does not match what was computed.` };
   }
   const amzDate = header(request, AMZ_DATE) ?? '';
   const signedAt = parseAmzDate(amzDate);
@@ -79,6 +88,8 @@ export async function verifyAuthorizationHeader(
   const unsigned = unsignedAmzHeaders(request.headers, signedHeaderNames);
   if (unsigned) return unsigned;
 
+  // The signer takes the payload hash from this header; one the request did not send is left out of the signed headers.
+  const payloadHashSigned = signedHeaderNames.includes(CONTENT_SHA256);
   const signed = await localSigner(credentials, scope).sign(
     {
       method: request.method,
@@ -86,9 +97,9 @@ export async function verifyAuthorizationHeader(
       hostname: 'localhost',
       path: request.rawPath,
       query: signableQuery(request.query, undefined),
-      headers: signedHeaderValues(request.headers, signedHeaderNames),
+      headers: { ...signedHeaderValues(request.headers, signedHeaderNames), ...(payloadHashSigned ? {} : { [CONTENT_SHA256]: contentSha256 }) },
     },
-    { signingDate: signedAt, signableHeaders: new Set(signedHeaderNames) },
+    { signingDate: signedAt, signableHeaders: new Set(signedHeaderNames), unsignableHeaders: payloadHashSigned ? undefined : new Set([CONTENT_SHA256]) },
   );
   const [, expectedFields] = splitOnce(String(signed.headers.authorization ?? ''), ' ');
   const expected = new Map(expectedFields.split(',').map((field) => splitOnce(field.trim(), '=')));
@@ -106,6 +117,6 @@ function splitOnce(text: string, separator: string): [string, string] {
   return at === -1 ? [text, ''] : [text.slice(0, at), text.slice(at + separator.length)];
 }
 
-function malformed(why: string): S3ErrorInfo {
+function malformed(why: string): SigV4Refusal {
   return { status: 400, code: 'AuthorizationHeaderMalformed', message: `The authorization header is malformed; ${why}.` };
 }

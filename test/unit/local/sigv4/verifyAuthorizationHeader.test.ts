@@ -1,8 +1,8 @@
 import { GetObjectCommand, ListObjectsV2Command, ListPartsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import { LOCAL_ACCESS_KEY_ID } from '../../../../local/localDefaults.js';
-import type { ReceivedRequest } from '../../../../local/s3/sigV4Checks.js';
-import { verifyAuthorizationHeader } from '../../../../local/s3/verifyAuthorizationHeader.js';
+import type { ReceivedRequest } from '../../../../local/sigv4/sigV4Checks.js';
+import { verifyAuthorizationHeader } from '../../../../local/sigv4/verifyAuthorizationHeader.js';
 import { sentByS3Client } from '../../support/s3Signing.js';
 
 const CREDENTIALS = { accessKeyId: LOCAL_ACCESS_KEY_ID, secretAccessKey: 'secret-made-for-this-data-folder' };
@@ -88,5 +88,23 @@ describe('verifyAuthorizationHeader', () => {
   ])('refuses a header with %s: 400 AuthorizationHeaderMalformed', async (_what, header) => {
     const request = await sentByS3Client(CREDENTIALS, new GetObjectCommand({ Bucket: BUCKET, Key: 'k' }));
     await expect(verifyAuthorizationHeader(request, header, CREDENTIALS)).resolves.toMatchObject({ status: 400, code: 'AuthorizationHeaderMalformed' });
+  });
+
+  it('holds a request whose body was read whole (bodySha256) to those bytes: a declared hash that differs is 400 XAmzContentSHA256Mismatch', async () => {
+    const request = await sentByS3Client(CREDENTIALS, new PutObjectCommand({ Bucket: BUCKET, Key: 'k', Body: 'signed bytes' }));
+    const declared = String(request.headers['x-amz-content-sha256']);
+
+    await expect(verify({ ...request, bodySha256: declared })).resolves.toBeUndefined();
+    await expect(verify({ ...request, bodySha256: 'a'.repeat(64) })).resolves.toMatchObject({ status: 400, code: 'XAmzContentSHA256Mismatch' });
+  });
+
+  it('with a service, refuses a credential scoped to another: 403 naming the service', async () => {
+    const request = await sentByS3Client(CREDENTIALS, new GetObjectCommand({ Bucket: BUCKET, Key: 'k' }));
+
+    await expect(verifyAuthorizationHeader(request, String(request.headers.authorization), CREDENTIALS, new Date(), 's3')).resolves.toBeUndefined();
+    await expect(verifyAuthorizationHeader(request, String(request.headers.authorization), CREDENTIALS, new Date(), 'events')).resolves.toMatchObject({
+      status: 403,
+      message: "Credential should be scoped to correct service: 'events'.",
+    });
   });
 });

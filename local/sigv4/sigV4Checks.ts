@@ -3,13 +3,26 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { Hash } from '@smithy/hash-node';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { LocalCredentials } from '../localDefaults.js';
-import type { S3ErrorInfo } from './s3ErrorXml.js';
 
 /**
  * The checks both SigV4 forms share (query parameters and the `Authorization` header), and the
- * signer that recomputes a signature with the local secret. Both forms sign the path exactly
- * as sent (S3 does not normalize or re-encode it) and the query and headers as received.
+ * signer that recomputes a signature with the local secret: local S3 and local mode's
+ * JSON-protocol endpoints (EventBridge, SQS, Secrets Manager) check signatures with them. Both
+ * forms sign the path exactly as sent (S3 does not normalize or re-encode it) and the query and
+ * headers as received.
  */
+
+/**
+ * Why a signature is refused, as S3 reports it (an HTTP status, an error code, a message and
+ * the extra elements of its error document), since local S3 answers with it as it is; the
+ * JSON-protocol endpoints answer with their services' codes instead (startAwsJsonEndpoint).
+ */
+export interface SigV4Refusal {
+  readonly status: number;
+  readonly code: string;
+  readonly message: string;
+  readonly detail?: Readonly<Record<string, string>>;
+}
 
 /** A request as it arrived on the wire. */
 export interface ReceivedRequest {
@@ -19,6 +32,11 @@ export interface ReceivedRequest {
   readonly query: URLSearchParams;
   /** Lower-case header names, as Node parses them. */
   readonly headers: IncomingHttpHeaders;
+  /**
+   * The hex SHA-256 of the body, when the receiver read it whole (the JSON-protocol endpoints):
+   * the signature must then cover these bytes. S3 streams bodies, so its requests leave it out.
+   */
+  readonly bodySha256?: string;
 }
 
 export const SIGV4_ALGORITHM = 'AWS4-HMAC-SHA256';
@@ -60,7 +78,7 @@ export function sameText(expected: string | string[] | null | undefined, provide
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-export function invalidAccessKeyId(accessKeyId: string): S3ErrorInfo {
+export function invalidAccessKeyId(accessKeyId: string): SigV4Refusal {
   return {
     status: 403,
     code: 'InvalidAccessKeyId',
@@ -69,7 +87,7 @@ export function invalidAccessKeyId(accessKeyId: string): S3ErrorInfo {
   };
 }
 
-export function signatureDoesNotMatch(accessKeyId: string, provided: string): S3ErrorInfo {
+export function signatureDoesNotMatch(accessKeyId: string, provided: string): SigV4Refusal {
   return {
     status: 403,
     code: 'SignatureDoesNotMatch',
@@ -82,7 +100,7 @@ export function signatureDoesNotMatch(accessKeyId: string, provided: string): S3
  * Like S3: every `x-amz-*` header the request carries must be signed, or anyone holding a
  * signed request could add one (`x-amz-copy-source` turns a PUT into a copy of another object).
  */
-export function unsignedAmzHeaders(headers: IncomingHttpHeaders, signedHeaderNames: readonly string[]): S3ErrorInfo | undefined {
+export function unsignedAmzHeaders(headers: IncomingHttpHeaders, signedHeaderNames: readonly string[]): SigV4Refusal | undefined {
   const signed = new Set(signedHeaderNames);
   const unsigned = Object.keys(headers).filter((name) => name.startsWith('x-amz-') && !signed.has(name));
   if (unsigned.length === 0) return undefined;
