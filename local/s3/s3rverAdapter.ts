@@ -4,6 +4,7 @@ import { Readable } from 'node:stream';
 import type { LocalCredentials } from '../localDefaults.js';
 import { percentDecoded } from '../percentDecoded.js';
 import { authorizeS3Request } from './authorizeS3Request.js';
+import { getObjectAttributes } from './getObjectAttributes.js';
 import { listObjectsV2 } from './listObjectsV2.js';
 import { listPartsXml } from './listPartsXml.js';
 import { type S3ErrorInfo, s3ErrorXml } from './s3ErrorXml.js';
@@ -15,7 +16,7 @@ import { badDigest, CHECKSUM_HEADER, completedPartNumbers, fullObjectChecksum, h
 
 export interface S3rverAdapterOptions {
   readonly store: S3rverMultipartStore;
-  /** The same data folder's objects, for the listings s3rver gets wrong. */
+  /** The same data folder's objects, for the listings, attributes and checksums s3rver lacks. */
   readonly objects: S3rverObjectStore;
   /** The one key pair requests (presigned or with an `Authorization` header) may be signed with. */
   readonly credentials: LocalCredentials;
@@ -67,10 +68,11 @@ const MULTIPART_PARAMS = ['uploadId', 'partNumber'] as const;
  * BadDigest) and removed (s3rver has stored it by then; an earlier copy of the same part number
  * is gone with it, where S3 would keep it), a verified part keeps its checksum for ListParts,
  * and a CompleteMultipartUpload whose FULL_OBJECT checksum the parts do not combine to is
- * refused before s3rver assembles anything. ListObjectsV2 is served from the store too (s3rver
- * fails every truncated one with a 500: see listObjectsV2.ts). A PUT with `If-None-Match: *`
- * over an object that exists is refused (412 PreconditionFailed), as S3's conditional write
- * does. Everything else passes through to s3rver.
+ * refused before s3rver assembles anything; the object it assembles keeps that checksum, which
+ * GetObjectAttributes answers (s3rver does not know the operation). ListObjectsV2 is served from
+ * the store too (s3rver fails every truncated one with a 500: see listObjectsV2.ts). A PUT with
+ * `If-None-Match: *` over an object that exists is refused (412 PreconditionFailed), as S3's
+ * conditional write does. Everything else passes through to s3rver.
  */
 export function s3rverAdapter(options: S3rverAdapterOptions) {
   const now = options.now ?? (() => new Date());
@@ -120,6 +122,12 @@ export function s3rverAdapter(options: S3rverAdapterOptions) {
       const listed = await listObjectsV2(options.objects, bucket, query);
       if ('error' in listed) return respondWithError(ctx, bucket, listed.error);
       return respondWithXml(ctx, bucket, listed.xml);
+    }
+    if (ctx.method === 'GET' && key && query.has('attributes')) {
+      const answer = await getObjectAttributes(options.objects, bucket, key, headerValue(ctx.req.headers['x-amz-object-attributes']));
+      if ('error' in answer) return respondWithError(ctx, bucket, answer.error);
+      ctx.set('Last-Modified', answer.lastModified.toUTCString());
+      return respondWithXml(ctx, bucket, answer.xml);
     }
 
     const uploadId = query.get('uploadId');
@@ -188,7 +196,10 @@ export function s3rverAdapter(options: S3rverAdapterOptions) {
         const calculated = await fullObjectChecksum(options.store, bucket, uploadId, upload.parts, partNumbers);
         if (calculated !== undefined && calculated !== expected) return respondWithError(ctx, bucket, badDigest(expected, calculated));
         ctx.req = replaceBody(ctx.req, Readable.from([body]));
-        return s3OperationContext.run('CompleteMultipartUpload', next);
+        await s3OperationContext.run('CompleteMultipartUpload', next);
+        // Undefined when a listed part was missing: s3rver refused the complete itself.
+        if (calculated !== undefined && ctx.status >= 200 && ctx.status <= 299) await options.objects.keepFullObjectChecksum(bucket, key, calculated);
+        return;
       }
       default:
         return next();
