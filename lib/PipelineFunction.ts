@@ -127,10 +127,12 @@ export interface TableAccess {
  * - `abort`: s3:AbortMultipartUpload;
  * - `delete`: s3:DeleteObject;
  * - `readTags`: s3:GetObjectTagging (the malware scan's verdict tag);
+ * - `readChecksum`: s3:GetObjectAttributes (the checksum S3 verified at complete, without the
+ *   right to read the bytes);
  * - `find`: s3:ListBucket under one original's key only (an `s3:prefix` condition), to learn
  *   whether it exists and its size (`sourceObjectSize`).
  */
-export type OriginalsOperation = 'write' | 'read' | 'listParts' | 'abort' | 'delete' | 'readTags' | 'find';
+export type OriginalsOperation = 'write' | 'read' | 'listParts' | 'abort' | 'delete' | 'readTags' | 'readChecksum' | 'find';
 
 const ORIGINALS_ACTIONS: Record<Exclude<OriginalsOperation, 'find'>, string> = {
   write: 's3:PutObject',
@@ -139,6 +141,7 @@ const ORIGINALS_ACTIONS: Record<Exclude<OriginalsOperation, 'find'>, string> = {
   abort: 's3:AbortMultipartUpload',
   delete: 's3:DeleteObject',
   readTags: 's3:GetObjectTagging',
+  readChecksum: 's3:GetObjectAttributes',
 };
 
 /**

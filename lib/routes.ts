@@ -91,8 +91,8 @@ export const ROUTES: readonly RouteDefinition[] = [
     path: '/uploads/{id}/complete',
     handler: 'complete-upload',
     description: 'Completes the multipart upload after checking the total size',
-    // Also finishes a complete that crashed after S3 (find), and fails or cleans up a wrong one (abort, delete).
-    access: { table: { items: ['get', 'update'] }, usageTable: ['get', 'update'], uploadsBucket: ['write', 'listParts', 'abort', 'delete', 'find'] },
+    // Also finishes a complete that crashed after S3 (find, readChecksum), and fails or cleans up a wrong one (abort, delete).
+    access: { table: { items: ['get', 'update'] }, usageTable: ['get', 'update'], uploadsBucket: ['write', 'listParts', 'abort', 'delete', 'find', 'readChecksum'] },
   },
   {
     id: 'DeleteUpload',
@@ -167,7 +167,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     path: '/s3/multipart/{id}/complete',
     handler: 'companion-complete',
     description: 'Companion complete: POST /uploads/{id}/complete with the client parts, answering the upload location',
-    access: { table: { items: ['get', 'update'] }, usageTable: ['get', 'update'], uploadsBucket: ['write', 'listParts', 'abort', 'delete', 'find'] },
+    access: { table: { items: ['get', 'update'] }, usageTable: ['get', 'update'], uploadsBucket: ['write', 'listParts', 'abort', 'delete', 'find', 'readChecksum'] },
   },
   {
     id: 'CompanionAbortUpload',

@@ -4,15 +4,20 @@ import { Readable } from 'node:stream';
 import type { LocalCredentials } from '../localDefaults.js';
 import { percentDecoded } from '../percentDecoded.js';
 import { authorizeS3Request } from './authorizeS3Request.js';
+import { getObjectAttributes } from './getObjectAttributes.js';
+import { listObjectsV2 } from './listObjectsV2.js';
 import { listPartsXml } from './listPartsXml.js';
 import { type S3ErrorInfo, s3ErrorXml } from './s3ErrorXml.js';
 import { s3OperationContext } from './s3OperationContext.js';
 import type { S3rverMultipartStore } from './S3rverMultipartStore.js';
+import type { S3rverObjectStore } from './S3rverObjectStore.js';
 import { storeEscapingName } from './storeEscapingName.js';
 import { badDigest, CHECKSUM_HEADER, completedPartNumbers, fullObjectChecksum, hashingBody, readBody, replaceBody } from './verifyChecksums.js';
 
 export interface S3rverAdapterOptions {
   readonly store: S3rverMultipartStore;
+  /** The same data folder's objects, for the listings, attributes and checksums s3rver lacks. */
+  readonly objects: S3rverObjectStore;
   /** The one key pair requests (presigned or with an `Authorization` header) may be signed with. */
   readonly credentials: LocalCredentials;
   /**
@@ -63,9 +68,11 @@ const MULTIPART_PARAMS = ['uploadId', 'partNumber'] as const;
  * BadDigest) and removed (s3rver has stored it by then; an earlier copy of the same part number
  * is gone with it, where S3 would keep it), a verified part keeps its checksum for ListParts,
  * and a CompleteMultipartUpload whose FULL_OBJECT checksum the parts do not combine to is
- * refused before s3rver assembles anything. A PUT with `If-None-Match: *` over an object that
- * exists is refused (412 PreconditionFailed), as S3's conditional write does. Everything else
- * passes through to s3rver.
+ * refused before s3rver assembles anything; the object it assembles keeps that checksum, which
+ * GetObjectAttributes answers (s3rver does not know the operation). ListObjectsV2 is served from
+ * the store too (s3rver fails every truncated one with a 500: see listObjectsV2.ts). A PUT with
+ * `If-None-Match: *` over an object that exists is refused (412 PreconditionFailed), as S3's
+ * conditional write does. Everything else passes through to s3rver.
  */
 export function s3rverAdapter(options: S3rverAdapterOptions) {
   const now = options.now ?? (() => new Date());
@@ -111,6 +118,18 @@ export function s3rverAdapter(options: S3rverAdapterOptions) {
       });
     }
 
+    if (ctx.method === 'GET' && !key && query.get('list-type') === '2') {
+      const listed = await listObjectsV2(options.objects, bucket, query);
+      if ('error' in listed) return respondWithError(ctx, bucket, listed.error);
+      return respondWithXml(ctx, bucket, listed.xml);
+    }
+    if (ctx.method === 'GET' && key && query.has('attributes')) {
+      const answer = await getObjectAttributes(options.objects, bucket, key, headerValue(ctx.req.headers['x-amz-object-attributes']));
+      if ('error' in answer) return respondWithError(ctx, bucket, answer.error);
+      ctx.set('Last-Modified', answer.lastModified.toUTCString());
+      return respondWithXml(ctx, bucket, answer.xml);
+    }
+
     const uploadId = query.get('uploadId');
     // S3's conditional write (the single-PUT URL signs it): an object under the key is not replaced.
     if (ctx.method === 'PUT' && uploadId === null && key && headerValue(ctx.req.headers['if-none-match']) === '*' && (await ctx.store?.existsObject(bucket, key))) {
@@ -127,19 +146,18 @@ export function s3rverAdapter(options: S3rverAdapterOptions) {
     if (!upload || upload.key !== key) return respondWithError(ctx, bucket, noSuchUpload(uploadId));
 
     switch (ctx.method) {
-      case 'GET': {
-        await applyCors(ctx, bucket);
-        ctx.status = 200;
-        ctx.type = 'application/xml';
-        ctx.body = listPartsXml({
+      case 'GET':
+        return respondWithXml(
+          ctx,
           bucket,
-          uploadId,
-          upload,
-          maxParts: optionalInteger(query.get('max-parts')),
-          partNumberMarker: optionalInteger(query.get('part-number-marker')),
-        });
-        return;
-      }
+          listPartsXml({
+            bucket,
+            uploadId,
+            upload,
+            maxParts: optionalInteger(query.get('max-parts')),
+            partNumberMarker: optionalInteger(query.get('part-number-marker')),
+          }),
+        );
       case 'DELETE':
         await options.store.abort(bucket, uploadId);
         await applyCors(ctx, bucket);
@@ -172,14 +190,16 @@ export function s3rverAdapter(options: S3rverAdapterOptions) {
       }
       case 'POST': {
         const expected = headerValue(ctx.req.headers[CHECKSUM_HEADER]);
-        if (expected !== undefined) {
-          const body = await readBody(ctx.req);
-          const partNumbers = completedPartNumbers(body.toString('utf8'));
-          const calculated = await fullObjectChecksum(options.store, bucket, uploadId, upload.parts, partNumbers);
-          if (calculated !== undefined && calculated !== expected) return respondWithError(ctx, bucket, badDigest(expected, calculated));
-          ctx.req = replaceBody(ctx.req, Readable.from([body]));
-        }
-        return s3OperationContext.run('CompleteMultipartUpload', next);
+        if (expected === undefined) return s3OperationContext.run('CompleteMultipartUpload', next);
+        const body = await readBody(ctx.req);
+        const partNumbers = completedPartNumbers(body.toString('utf8'));
+        const calculated = await fullObjectChecksum(options.store, bucket, uploadId, upload.parts, partNumbers);
+        if (calculated !== undefined && calculated !== expected) return respondWithError(ctx, bucket, badDigest(expected, calculated));
+        ctx.req = replaceBody(ctx.req, Readable.from([body]));
+        await s3OperationContext.run('CompleteMultipartUpload', next);
+        // Undefined when a listed part was missing: s3rver refused the complete itself.
+        if (calculated !== undefined && ctx.status >= 200 && ctx.status <= 299) await options.objects.keepFullObjectChecksum(bucket, key, calculated);
+        return;
       }
       default:
         return next();
@@ -212,6 +232,13 @@ function noSuchUpload(uploadId: string): S3ErrorInfo {
     message: 'The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.',
     detail: { UploadId: uploadId },
   };
+}
+
+async function respondWithXml(ctx: AdapterContext, bucket: string, xml: string): Promise<void> {
+  await applyCors(ctx, bucket);
+  ctx.status = 200;
+  ctx.type = 'application/xml';
+  ctx.body = xml;
 }
 
 async function respondWithError(ctx: AdapterContext, bucket: string, error: S3ErrorInfo): Promise<void> {

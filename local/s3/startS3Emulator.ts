@@ -5,6 +5,7 @@ import type { LocalCredentials } from '../localDefaults.js';
 import { s3OperationContext, type AdaptedS3Operation } from './s3OperationContext.js';
 import { s3rverAdapter } from './s3rverAdapter.js';
 import { S3rverMultipartStore } from './S3rverMultipartStore.js';
+import { S3rverObjectStore } from './S3rverObjectStore.js';
 
 export interface S3EmulatorBucket {
   readonly name: string;
@@ -55,6 +56,7 @@ export async function startS3Emulator(options: S3EmulatorOptions): Promise<S3Emu
   server.middleware.unshift(
     s3rverAdapter({
       store: new S3rverMultipartStore(options.directory),
+      objects: new S3rverObjectStore(options.directory),
       credentials: options.credentials,
       publicReadBuckets: options.buckets.filter((bucket) => bucket.publicRead).map((bucket) => bucket.name),
     }),

@@ -1,4 +1,6 @@
-import type { S3Client } from '@aws-sdk/client-s3';
+import { CompleteMultipartUploadCommand, GetObjectAttributesCommand, type S3Client } from '@aws-sdk/client-s3';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { randomFillSync } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -128,6 +130,59 @@ describe('end-to-end checksums against local mode', () => {
     const details = await callApi(local, 'GET', `/uploads/${uploadId}`, { token });
     expect(details.body).toMatchObject({ status: 'failed', error: { code: 'CHECKSUM_MISMATCH' } });
     expect(details.body.checksum).toBeUndefined();
+  });
+
+  it('records the checksum S3 verified when a complete crashed after CompleteMultipartUpload and the client calls complete again', async () => {
+    const size = 6 * MiB;
+    const created = await callApi(local, 'POST', '/uploads', {
+      token,
+      body: { filename: 'clip.mp4', contentType: 'video/mp4', size, partSize: 5 * MiB, checksumAlgorithm: 'CRC32C' },
+    });
+    const { uploadId } = created.body;
+    const file = bytes.subarray(MiB, MiB + size);
+    const parts = [file.subarray(0, 5 * MiB), file.subarray(5 * MiB)];
+    const checksums = parts.map((part) => crc32cBase64(crc32c(part)));
+    const signed = await callApi(local, 'POST', `/uploads/${uploadId}/parts`, {
+      token,
+      body: { parts: checksums.map((checksumCRC32C, index) => ({ partNumber: index + 1, checksumCRC32C })) },
+    });
+    const etags: string[] = [];
+    for (const [index, { url }] of signed.body.parts.entries()) {
+      const answer = await putPart(url, parts[index]!, { 'x-amz-checksum-crc32c': checksums[index]! });
+      expect(answer.status).toBe(200);
+      etags.push(answer.headers.get('etag')!);
+    }
+    const whole = crc32cBase64(crc32c(file));
+    const key = `uploads/${uploadId}/source`;
+    const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: local.dynamoDbEndpoint, region: local.region, credentials: local.credentials }));
+    const { Item } = await dynamo.send(new GetCommand({ TableName: local.uploadsTable, Key: { uploadId }, ConsistentRead: true }));
+    dynamo.destroy();
+    const completeOnS3 = (checksumCRC32C: string) =>
+      s3.send(
+        new CompleteMultipartUploadCommand({
+          Bucket: local.uploadsBucket,
+          Key: key,
+          UploadId: Item!.multipartUploadId as string,
+          ChecksumCRC32C: checksumCRC32C,
+          ChecksumType: 'FULL_OBJECT',
+          MultipartUpload: { Parts: etags.map((ETag, index) => ({ PartNumber: index + 1, ETag, ChecksumCRC32C: checksums[index] })) },
+        }),
+      );
+
+    // Like S3, local S3 refuses a whole-file checksum the parts do not combine to, and keeps the upload.
+    const refused = await completeOnS3(crc32cBase64(crc32c(bytes.subarray(0, size)))).catch((caught: unknown) => caught);
+    expect(refused).toMatchObject({ name: 'BadDigest', $metadata: { httpStatusCode: 400 } });
+    // What the crashed complete got done: S3 completed the object, the record still says initiated.
+    await completeOnS3(whole);
+    const attributes = await s3.send(new GetObjectAttributesCommand({ Bucket: local.uploadsBucket, Key: key, ObjectAttributes: ['Checksum', 'ObjectSize'] }));
+    expect(attributes).toMatchObject({ Checksum: { ChecksumCRC32C: whole, ChecksumType: 'FULL_OBJECT' }, ObjectSize: size });
+
+    const completed = await callApi(local, 'POST', `/uploads/${uploadId}/complete`, { token, body: { checksumCRC32C: whole } });
+
+    expect(completed.status).toBe(200);
+    const details = await callApi(local, 'GET', `/uploads/${uploadId}`, { token });
+    expect(details.body).toMatchObject({ status: 'uploaded', checksum: { algorithm: 'CRC32C', type: 'FULL_OBJECT', value: whole } });
+    expect((await readObject(s3, local.uploadsBucket, key)).equals(file)).toBe(true);
   });
 
   it('signs the checksum into the URL: the same URL with another checksum header, or none, is refused', async () => {

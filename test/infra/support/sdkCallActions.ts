@@ -26,6 +26,7 @@ export const SDK_CALL_ACTIONS: Readonly<Record<string, Readonly<Record<string, r
     ListMultipartUploadsCommand: ['s3:ListBucketMultipartUploads'],
     DeleteObjectCommand: ['s3:DeleteObject'],
     GetObjectTaggingCommand: ['s3:GetObjectTagging'],
+    GetObjectAttributesCommand: ['s3:GetObjectAttributes'],
     PutObjectTaggingCommand: ['s3:PutObjectTagging'],
     DeleteObjectsCommand: ['s3:DeleteObject'],
     ListObjectsV2Command: ['s3:ListBucket'],

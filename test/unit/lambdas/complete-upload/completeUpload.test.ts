@@ -2,6 +2,7 @@ import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
   DeleteObjectCommand,
+  GetObjectAttributesCommand,
   ListObjectsV2Command,
   ListPartsCommand,
   NoSuchUpload,
@@ -20,7 +21,7 @@ vi.hoisted(() => {
 
 import { handler } from '../../../../lambdas/complete-upload/handler.js';
 import { logger } from '../../../../lambdas/shared/logger.js';
-import type { UploadRecord, UploadStatus } from '../../../../lambdas/shared/uploadRecord.js';
+import type { ObjectChecksum, UploadRecord, UploadStatus } from '../../../../lambdas/shared/uploadRecord.js';
 import { apiEvent } from '../../support/apiEvent.js';
 import { lambdaContext } from '../../support/lambdaContext.js';
 import { originalListing } from '../../support/originalListing.js';
@@ -376,6 +377,54 @@ describe('completeUpload', () => {
         ExpressionAttributeValues: expect.objectContaining({ ':to': 'uploaded', ':from0': 'initiated' }),
       });
       expect(s3).not.toHaveReceivedCommand(CompleteMultipartUploadCommand);
+      expect(s3).not.toHaveReceivedCommand(GetObjectAttributesCommand);
+    });
+
+    it('records the FULL_OBJECT CRC-32C S3 verified and keeps, for an upload created with checksumAlgorithm', async () => {
+      const checksum: ObjectChecksum = { algorithm: 'CRC32C', type: 'FULL_OBJECT', value: 'yZRlqg==' };
+      dynamo.on(GetCommand).resolves({ Item: stored({ checksumAlgorithm: 'CRC32C' }) });
+      s3.on(ListObjectsV2Command).resolves(originalListing(KEY, SIZE));
+      s3.on(GetObjectAttributesCommand).resolves({ Checksum: { ChecksumCRC32C: checksum.value, ChecksumType: 'FULL_OBJECT' } });
+      dynamo.on(UpdateCommand).resolves({ Attributes: after('uploaded', { checksumAlgorithm: 'CRC32C', checksum }) });
+
+      const response = await complete({ checksumCRC32C: checksum.value });
+
+      expect(response.statusCode).toBe(200);
+      expect(response.body.checksum).toEqual(checksum);
+      expect(s3).toHaveReceivedCommandExactlyOnceWith(GetObjectAttributesCommand, { Bucket: 'uploads-bucket', Key: KEY, ObjectAttributes: ['Checksum'] });
+      expect(dynamo).toHaveReceivedCommandExactlyOnceWith(UpdateCommand, {
+        ExpressionAttributeValues: expect.objectContaining({ ':to': 'uploaded', ':p0': checksum }),
+      });
+    });
+
+    it.each([
+      ['a COMPOSITE CRC-32C', { ChecksumCRC32C: 'yZRlqg==', ChecksumType: 'COMPOSITE' }, 'ChecksumCRC32C yZRlqg==, ChecksumType COMPOSITE'],
+      ['another algorithm', { ChecksumCRC64NVME: 'AAAAAAAAAAA=', ChecksumType: 'FULL_OBJECT' }, 'ChecksumCRC64NVME AAAAAAAAAAA=, ChecksumType FULL_OBJECT'],
+      ['no checksum', undefined, 'none'],
+    ] as const)('records no checksum, and logs why, when S3 keeps %s with the original', async (_case, kept, logged) => {
+      dynamo.on(GetCommand).resolves({ Item: stored({ checksumAlgorithm: 'CRC32C' }) });
+      s3.on(ListObjectsV2Command).resolves(originalListing(KEY, SIZE));
+      s3.on(GetObjectAttributesCommand).resolves(kept === undefined ? {} : { Checksum: kept });
+      dynamo.on(UpdateCommand).resolves({ Attributes: after('uploaded', { checksumAlgorithm: 'CRC32C' }) });
+
+      const response = await complete({ checksumCRC32C: 'yZRlqg==' });
+
+      expect(response.statusCode).toBe(200);
+      expect(dynamo).toHaveReceivedCommandExactlyOnceWith(UpdateCommand, {
+        ExpressionAttributeValues: expect.not.objectContaining({ ':p0': expect.anything() }),
+      });
+      expect(logger.warn).toHaveBeenCalledWith(expect.stringContaining('no FULL_OBJECT CRC-32C'), expect.objectContaining({ uploadId: ID, checksum: logged }));
+    });
+
+    it('answers a 500 and changes nothing when S3 refuses to say which checksum it keeps (the complete can be retried)', async () => {
+      dynamo.on(GetCommand).resolves({ Item: stored({ checksumAlgorithm: 'CRC32C' }) });
+      s3.on(ListObjectsV2Command).resolves(originalListing(KEY, SIZE));
+      s3.on(GetObjectAttributesCommand).rejects(Object.assign(new Error('Access Denied'), { name: 'AccessDenied' }));
+
+      const response = await complete({ checksumCRC32C: 'yZRlqg==' });
+
+      expect(response.statusCode).toBe(500);
+      expect(dynamo).not.toHaveReceivedCommand(UpdateCommand);
     });
 
     it('answers 200 with the current record when processing already moved the recovered upload on', async () => {

@@ -11,6 +11,7 @@ import { LOCAL_ACCESS_KEY_ID } from '../../../../local/localDefaults.js';
 import { type AdapterContext, s3rverAdapter } from '../../../../local/s3/s3rverAdapter.js';
 import { s3OperationContext } from '../../../../local/s3/s3OperationContext.js';
 import { S3rverMultipartStore } from '../../../../local/s3/S3rverMultipartStore.js';
+import { S3rverObjectStore } from '../../../../local/s3/S3rverObjectStore.js';
 import { signedHeaders } from '../../support/s3Signing.js';
 
 /** Local mode's key pair as one data folder has it: s3rver's key id and a secret made for the folder. */
@@ -58,7 +59,7 @@ async function context(
 }
 
 async function run(ctx: AdapterContext, now = new Date()): Promise<{ passedThrough: boolean; operation: string | undefined }> {
-  const adapter = s3rverAdapter({ store: new S3rverMultipartStore(root), credentials: CREDENTIALS, publicReadBuckets: [MEDIA_BUCKET], now: () => now });
+  const adapter = s3rverAdapter({ store: new S3rverMultipartStore(root), objects: new S3rverObjectStore(root), credentials: CREDENTIALS, publicReadBuckets: [MEDIA_BUCKET], now: () => now });
   let passedThrough = false;
   let operation: string | undefined;
   await adapter(ctx, async () => {
