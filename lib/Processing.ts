@@ -223,7 +223,8 @@ export class Processing extends Construct {
       // Reads the original (ffprobe/ffmpeg), and checks it is whole before claiming an initiated
       // upload; deletes an original that arrived after its upload ended (a single-PUT URL outlives
       // a cancel) and, with the scan on, reads the verdict tag and deletes an original found infected.
-      .bindUploadsBucket(props.uploadsBucket, ['read', 'find', 'delete'])
+      // Claiming a checksum upload it finds completed first, it records the checksum S3 verified.
+      .bindUploadsBucket(props.uploadsBucket, ['read', 'find', 'delete', 'readChecksum'])
       .bindMalwareScan(props.uploadsBucket, malwareScan)
       // Publishes outputs, and deletes them when the upload was cancelled meanwhile; following a
       // MediaConvert job that ended (a redelivered event) reads what the job wrote.

@@ -47,8 +47,9 @@ export class UploadExpiry extends Construct {
     this.function = scheduled.function
       .bindUploadsTable(props.table, { items: ['get', 'update'], queries: [BY_PENDING_EXPIRY_INDEX] })
       .bindUsageTable(props.usageTable, ['get', 'update'])
-      // Finds whether an original was completed after all, else aborts its multipart upload.
-      .bindUploadsBucket(props.uploadsBucket, ['find', 'abort']);
+      // Finds whether an original was completed after all (recording the checksum S3 verified for
+      // a checksum upload), else aborts its multipart upload.
+      .bindUploadsBucket(props.uploadsBucket, ['find', 'abort', 'readChecksum']);
     this.rule = scheduled.rule;
     this.deadLetterQueue = scheduled.deadLetterQueue;
   }

@@ -19,7 +19,7 @@ import { checkUploadedParts } from './checkUploadedParts.js';
 import { matchClientParts } from './matchClientParts.js';
 import { measureOpenUpload, type OpenMeasure } from './measureOpenUpload.js';
 import { parseCompleteBody } from './parseCompleteBody.js';
-import { storedObjectChecksum } from './storedObjectChecksum.js';
+import { storedChecksumFields } from '../shared/storedObjectChecksum.js';
 
 const bucket = uploadsBucketName();
 
@@ -184,15 +184,14 @@ async function completeSinglePut(record: UploadRecord, ownerId: string): Promise
 /**
  * S3 no longer knows the multipart upload. If the original exists with the declared size, an
  * earlier complete got S3 to finish and crashed before writing the state: finish that write,
- * with the checksum of a checksum upload as S3 verified and keeps it (`storedObjectChecksum`).
+ * with the checksum of a checksum upload as S3 verified and keeps it (`storedChecksumFields`).
  * Otherwise the upload cannot be completed any more, and the record says why.
  */
 async function recoverGoneUpload(record: UploadRecord, ownerId: string): Promise<UploadRecord> {
   const size = await sourceObjectSize(record.sourceKey);
   if (size === record.size) {
     logger.info('Finishing a complete whose multipart upload S3 had already completed', { uploadId: record.uploadId });
-    const checksum = record.checksumAlgorithm === undefined ? undefined : await storedObjectChecksum(record.sourceKey, record.uploadId);
-    return markUploaded(record, ownerId, checksum);
+    return markUploaded(record, ownerId, (await storedChecksumFields(record)).checksum);
   }
   const error: UploadErrorInfo =
     size === undefined

@@ -2,6 +2,7 @@ import { abortMultipartUpload } from '../shared/abortMultipartUpload.js';
 import { InvalidStateError, NotFoundError } from '../shared/errors.js';
 import { logger } from '../shared/logger.js';
 import { sourceObjectSize } from '../shared/sourceObjectSize.js';
+import { storedChecksumFields } from '../shared/storedObjectChecksum.js';
 import { transition } from '../shared/transition.js';
 import type { UploadRecord } from '../shared/uploadRecord.js';
 import { findDueUploads } from './findDueUploads.js';
@@ -44,7 +45,7 @@ async function expireUpload(record: UploadRecord, now: Date): Promise<Outcome> {
   try {
     if ((await sourceObjectSize(record.sourceKey)) !== undefined) {
       // Only complete-upload completes a multipart upload, and only after checking the size.
-      await transition(record.uploadId, 'initiated', 'uploaded', {}, { now });
+      await transition(record.uploadId, 'initiated', 'uploaded', await storedChecksumFields(record), { now });
       return 'recovered';
     }
     await transition(record.uploadId, 'initiated', 'expired', {}, { now });

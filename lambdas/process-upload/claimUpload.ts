@@ -2,6 +2,7 @@ import { InvalidStateError, NotFoundError } from '../shared/errors.js';
 import { findUploadRecord, getUploadRecord } from '../shared/getUploadRecord.js';
 import { logger } from '../shared/logger.js';
 import { sourceObjectSize } from '../shared/sourceObjectSize.js';
+import { storedChecksumFields } from '../shared/storedObjectChecksum.js';
 import { type TransitionPatch, transition } from '../shared/transition.js';
 import { FINAL_STATUSES, type UploadRecord } from '../shared/uploadRecord.js';
 import { dropOutlivedOriginal } from './dropOutlivedOriginal.js';
@@ -58,7 +59,8 @@ async function claimCompletedUpload(uploadId: string): Promise<UploadRecord | un
     return undefined;
   }
   try {
-    await transition(uploadId, 'initiated', 'uploaded');
+    // S3 verified a checksum upload's whole file when it completed; the record keeps that value.
+    await transition(uploadId, 'initiated', 'uploaded', await storedChecksumFields(record));
   } catch (error) {
     if (!(error instanceof InvalidStateError)) throw error;
     // A concurrent complete moved it to `uploaded` first: claim it all the same.

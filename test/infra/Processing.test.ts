@@ -187,7 +187,7 @@ describe('Processing', () => {
       expect.arrayContaining([
         { Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], Effect: 'Allow', Resource: arn(s.storage.table) },
         // Deleting: an original that arrived after its upload ended (a single-PUT URL outlives a cancel).
-        { Action: ['s3:DeleteObject', 's3:GetObject'], Effect: 'Allow', Resource: on(s.storage.uploadsBucket, '/uploads/*/source') },
+        { Action: ['s3:DeleteObject', 's3:GetObject', 's3:GetObjectAttributes'], Effect: 'Allow', Resource: on(s.storage.uploadsBucket, '/uploads/*/source') },
         {
           Action: 's3:ListBucket',
           Condition: { StringLike: { 's3:prefix': ['uploads/*/source'] } },
@@ -205,9 +205,9 @@ describe('Processing', () => {
         { Action: ['sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage'], Effect: 'Allow', Resource: queueArn(s.processing.queue) },
       ]),
     );
-    // Originals are never written: nothing but reading, deleting and the listing reaches the uploads bucket.
+    // Originals are never written: nothing but reading (bytes and checksum), deleting and the listing reaches the uploads bucket.
     const onUploads = statements.filter((st) => JSON.stringify(st.Resource).includes(logicalId(s.storage.uploadsBucket)));
-    expect(onUploads.flatMap((st) => st.Action)).toEqual(['s3:DeleteObject', 's3:GetObject', 's3:ListBucket']);
+    expect(onUploads.flatMap((st) => st.Action)).toEqual(['s3:DeleteObject', 's3:GetObject', 's3:GetObjectAttributes', 's3:ListBucket']);
   });
 
   it("lets the dead-letter function read and update records, remove a dead run's outputs and poll its queue; nothing more", () => {

@@ -71,7 +71,7 @@ describe('UploadExpiry', () => {
     });
   });
 
-  it('may query the pending-expiry index, read and update records, and abort or find originals; nothing else', () => {
+  it('may query the pending-expiry index, read and update records, abort or find originals and read their checksum; nothing else', () => {
     const policy = s.template.toJSON().Resources[logicalId(s.expiry.function.role.node.findChild('DefaultPolicy'))];
     const statements = policy.Properties.PolicyDocument.Statement as Array<{ Action: string | string[]; Resource: unknown; Condition?: unknown }>;
     const arn = (construct: Parameters<typeof logicalId>[0]) => ({ 'Fn::GetAtt': [logicalId(construct), 'Arn'] });
@@ -80,7 +80,7 @@ describe('UploadExpiry', () => {
         // The same two actions on the Usage table: CDK merges them into one statement.
         { Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], Effect: 'Allow', Resource: [arn(s.storage.table), arn(s.storage.usageTable)] },
         { Action: 'dynamodb:Query', Effect: 'Allow', Resource: { 'Fn::Join': ['', [arn(s.storage.table), '/index/byPendingExpiry']] } },
-        { Action: 's3:AbortMultipartUpload', Effect: 'Allow', Resource: { 'Fn::Join': ['', [arn(s.storage.uploadsBucket), '/uploads/*/source']] } },
+        { Action: ['s3:AbortMultipartUpload', 's3:GetObjectAttributes'], Effect: 'Allow', Resource: { 'Fn::Join': ['', [arn(s.storage.uploadsBucket), '/uploads/*/source']] } },
         {
           Action: 's3:ListBucket',
           Condition: { StringLike: { 's3:prefix': ['uploads/*/source'] } },

@@ -1,4 +1,4 @@
-import { AbortMultipartUploadCommand, ListObjectsV2Command, NoSuchUpload, S3Client } from '@aws-sdk/client-s3';
+import { AbortMultipartUploadCommand, GetObjectAttributesCommand, ListObjectsV2Command, NoSuchUpload, S3Client } from '@aws-sdk/client-s3';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -118,6 +118,21 @@ describe('expireUploads', () => {
       ExpressionAttributeValues: { ':to': 'uploaded', ':now': NOW.toISOString(), ':writeId': expect.any(String), ':one': 1, ':from0': 'initiated' },
     });
     expect(s3).not.toHaveReceivedCommand(AbortMultipartUploadCommand);
+    // Not a checksum upload: nothing to read back.
+    expect(s3).not.toHaveReceivedCommand(GetObjectAttributesCommand);
+  });
+
+  it('records the checksum S3 verified when the recovered upload is a checksum upload', async () => {
+    dynamo.on(QueryCommand).resolves({ Items: [due('u1', { checksumAlgorithm: 'CRC32C' })] });
+    s3.on(ListObjectsV2Command).resolves(originalListing('uploads/u1/source', 10));
+    s3.on(GetObjectAttributesCommand).resolves({ Checksum: { ChecksumCRC32C: 'yZRlqg==', ChecksumType: 'FULL_OBJECT' } });
+    dynamo.on(UpdateCommand).resolves({ Attributes: due('u1', { status: 'uploaded' }) });
+
+    await expect(expireUploads(NOW)).resolves.toMatchObject({ recovered: 1 });
+
+    expect(s3).toHaveReceivedCommandWith(GetObjectAttributesCommand, { Bucket: 'uploads-bucket', Key: 'uploads/u1/source', ObjectAttributes: ['Checksum'] });
+    const values = dynamo.commandCalls(UpdateCommand)[0]!.args[0].input.ExpressionAttributeValues ?? {};
+    expect(Object.values(values)).toContainEqual({ algorithm: 'CRC32C', type: 'FULL_OBJECT', value: 'yZRlqg==' });
   });
 
   it('skips an upload another writer moved on, or removed, since the index was read, and aborts nothing for it', async () => {

@@ -1,4 +1,4 @@
-import { DeleteObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectAttributesCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -53,6 +53,15 @@ describe('claimUpload', () => {
     expect(transitionsSent()).toEqual(['uploaded>processing', 'initiated>uploaded', 'uploaded>processing']);
     expect(s3).toHaveReceivedCommandWith(ListObjectsV2Command, { Bucket: 'uploads-bucket', Prefix: 'uploads/u1/source', MaxKeys: 1 });
     expect(table.get('u1')?.pendingExpiry).toBeUndefined();
+  });
+
+  it('records the checksum S3 verified when it moves an initiated checksum upload to uploaded: its complete lost the race', async () => {
+    const table = fakeUploadsTable(dynamo, [uploadRecord({ status: 'initiated', size: 1234, checksumAlgorithm: 'CRC32C' })]);
+    s3.on(ListObjectsV2Command).resolves(originalListing('uploads/u1/source', 1234));
+    s3.on(GetObjectAttributesCommand).resolves({ Checksum: { ChecksumCRC32C: 'yZRlqg==', ChecksumType: 'FULL_OBJECT' } });
+
+    expect(await claimUpload('u1', 1)).toMatchObject({ status: 'processing' });
+    expect(table.get('u1')?.checksum).toEqual({ algorithm: 'CRC32C', type: 'FULL_OBJECT', value: 'yZRlqg==' });
   });
 
   it.each([

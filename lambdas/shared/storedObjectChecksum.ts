@@ -1,8 +1,8 @@
 import { GetObjectAttributesCommand } from '@aws-sdk/client-s3';
-import { uploadsBucketName } from '../shared/config.js';
-import { logger } from '../shared/logger.js';
-import { s3 } from '../shared/s3.js';
-import type { ObjectChecksum } from '../shared/uploadRecord.js';
+import { uploadsBucketName } from './config.js';
+import { logger } from './logger.js';
+import { s3 } from './s3.js';
+import type { ObjectChecksum, UploadRecord } from './uploadRecord.js';
 
 const bucket = uploadsBucketName();
 
@@ -27,4 +27,15 @@ export async function storedObjectChecksum(key: string, uploadId: string): Promi
     checksum: kept.length === 0 ? 'none' : kept.join(', '),
   });
   return undefined;
+}
+
+/**
+ * What a writer that moves a completed upload to `uploaded` without the client's checksum (a
+ * complete's retry after a crash, processing that finds the original first, the expiry job)
+ * records with it: S3's verified checksum for a checksum upload, nothing for another.
+ */
+export async function storedChecksumFields(record: UploadRecord): Promise<{ readonly checksum?: ObjectChecksum }> {
+  if (record.checksumAlgorithm === undefined) return {};
+  const checksum = await storedObjectChecksum(record.sourceKey, record.uploadId);
+  return checksum === undefined ? {} : { checksum };
 }
