@@ -9,6 +9,14 @@ import type { UploadRecord } from './uploadRecord.js';
 const bucket = uploadsBucketName();
 
 /**
+ * How many parts past the highest part S3 holds an upload of undeclared size gets URLs for. Its
+ * URLs sign no length, so each may carry up to 5 GiB: the window, not the part count (10,000),
+ * bounds what a client holds URLs for at once. Uppy asks for a part's URL as it starts it, at
+ * most `limit` (default 6) at a time, so a real client never comes near it.
+ */
+export const OPEN_PART_WINDOW = 16;
+
+/**
  * Part URLs for an upload's own owner (the caller read the record owner-scoped), for both ways
  * of asking: `POST /uploads/{id}/parts` and the Companion routes. Only while the upload is
  * `initiated` and before its deadline (else 409 INVALID_STATE), and only for parts of its plan
@@ -16,8 +24,9 @@ const bucket = uploadsBucketName();
  *
  * A declared size: each URL signs its part's exact length, so S3 refuses a part of any other
  * size. An `open` upload: the length is left unsigned, and no URL is handed out once S3 holds
- * more than the size limit (413 TOO_LARGE), so a client that does not declare its size can
- * overshoot the limit by at most the parts it holds URLs for; complete checks the total.
+ * more than the size limit (413 TOO_LARGE), and only for parts up to `OPEN_PART_WINDOW` past the
+ * highest part S3 holds (else 400 INVALID_PART_NUMBERS), so a client that does not declare its
+ * size can overshoot the limit by at most that window of parts; complete checks the total.
  *
  * A checksum upload (`checksumAlgorithm`): every part comes with its CRC-32C, which its URL
  * signs (else 400 CHECKSUM_REQUIRED); an upload created without checksums takes none (400
@@ -65,6 +74,14 @@ export async function signUploadParts(
     const heldBytes = held.reduce((sum, part) => sum + part.size, 0);
     if (heldBytes > policy.maxFileSize) {
       throw new TooLargeError(`S3 already holds ${heldBytes} bytes of upload ${uploadId}, over the limit of ${policy.maxFileSize} bytes`);
+    }
+    const highest = held.reduce((max, part) => Math.max(max, part.partNumber), 0);
+    const ahead = partNumbers.filter((partNumber) => partNumber > highest + OPEN_PART_WINDOW);
+    if (ahead.length > 0) {
+      throw new ValidationError(
+        `Upload ${uploadId} declared no size, so its part URLs reach at most ${OPEN_PART_WINDOW} parts past the highest part S3 holds (${highest}); ask for part ${ahead.join(', ')} once the parts before it are uploaded`,
+        'INVALID_PART_NUMBERS',
+      );
     }
     parts = partNumbers.map((partNumber) => ({ partNumber }));
   } else {

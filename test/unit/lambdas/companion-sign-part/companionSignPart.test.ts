@@ -11,6 +11,7 @@ vi.hoisted(() => {
 import { handler } from '../../../../lambdas/companion-sign-part/handler.js';
 import { GiB, MiB } from '../../../../lambdas/shared/mediaPolicy.js';
 import { presignParts } from '../../../../lambdas/shared/presignParts.js';
+import { OPEN_PART_WINDOW } from '../../../../lambdas/shared/signUploadParts.js';
 import type { UploadRecord } from '../../../../lambdas/shared/uploadRecord.js';
 import { apiEvent } from '../../support/apiEvent.js';
 import { lambdaContext } from '../../support/lambdaContext.js';
@@ -90,6 +91,28 @@ describe('GET /s3/multipart/{id}/{partNumber} (Companion sign part)', () => {
     expect(response).toEqual({ statusCode: 200, body: { url: await expectedUrl(2), expires: 900 } });
     expect(response.body.url).toContain('X-Amz-SignedHeaders=host&');
     expect(s3).toHaveReceivedCommandWith(ListPartsCommand, { Bucket: 'uploads-bucket', Key: `uploads/${ID}/source`, UploadId: 'mpu-1' });
+  });
+
+  it(`signs an open upload's parts only up to ${OPEN_PART_WINDOW} past the highest part S3 holds: its URLs sign no length`, async () => {
+    dynamo.on(GetCommand).resolves({ Item: open() });
+    s3.on(ListPartsCommand).resolves({ Parts: [{ PartNumber: 3, Size: 5 * MiB, ETag: '"e3"' }], IsTruncated: false });
+
+    expect((await sign(String(3 + OPEN_PART_WINDOW))).statusCode).toBe(200);
+    const ahead = await sign(String(4 + OPEN_PART_WINDOW));
+
+    expect(ahead.statusCode).toBe(400);
+    expect(ahead.body.error).toEqual({
+      code: 'INVALID_PART_NUMBERS',
+      message: `Upload ${ID} declared no size, so its part URLs reach at most ${OPEN_PART_WINDOW} parts past the highest part S3 holds (3); ask for part ${4 + OPEN_PART_WINDOW} once the parts before it are uploaded`,
+    });
+  });
+
+  it('signs the first parts of an open upload S3 holds nothing of yet', async () => {
+    dynamo.on(GetCommand).resolves({ Item: open() });
+    s3.on(ListPartsCommand).resolves({ Parts: [], IsTruncated: false });
+
+    expect((await sign(String(OPEN_PART_WINDOW))).statusCode).toBe(200);
+    expect((await sign(String(OPEN_PART_WINDOW + 1))).statusCode).toBe(400);
   });
 
   it('stops signing an open upload once S3 holds more than the size limit: 413 TOO_LARGE', async () => {
