@@ -2,16 +2,13 @@ import { CompleteMultipartUploadCommand, GetObjectAttributesCommand, type S3Clie
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { randomFillSync } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FetchFunction } from '../../client/apiTransport.js';
 import { crc32c, crc32cBase64 } from '../../client/crc32c.js';
 import { createClient } from '../../client/createClient.js';
 import { UploadFailedError } from '../../client/errors.js';
-import { errorsOnlyLog } from '../../local/localLog.js';
-import { type LocalMode, startLocal } from '../../local/startLocal.js';
+import type { LocalMode } from '../../local/startLocal.js';
+import { startTestLocal, type TestLocal } from './support/startTestLocal.js';
 import { callApi, emulatorS3, putPart, readObject } from './support/localHttp.js';
 
 const MiB = 1024 * 1024;
@@ -41,23 +38,16 @@ function corruptingFetch(corrupt: (partNumber: number, attempt: number) => boole
 
 describe('end-to-end checksums against local mode', () => {
   let local: LocalMode;
-  let dir: string;
+  let testLocal: TestLocal;
   let token: string;
   let s3: S3Client;
   let bytes: Buffer;
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'checksums-'));
-    local = await startLocal({
-      port: 0,
-      s3Port: 0,
-      dynamoDbPort: 0,
-      sqsPort: 0,
-      dataDir: join(dir, 'local-data'),
-      expireIntervalSeconds: 0,
-      log: errorsOnlyLog,
+      testLocal = await startTestLocal('checksums', {
       processUploads: false,
     });
+    local = testLocal.local;
     token = await local.mintToken('checksums-it');
     s3 = emulatorS3(local);
     bytes = randomFillSync(Buffer.alloc(12 * MiB));
@@ -65,8 +55,7 @@ describe('end-to-end checksums against local mode', () => {
 
   afterAll(async () => {
     s3?.destroy();
-    await local?.stop();
-    await rm(dir, { recursive: true, force: true });
+    await testLocal?.stop();
   });
 
   it('refuses a part whose byte flipped on the way, sends it again, and keeps the verified whole-file CRC-32C on the record', async () => {

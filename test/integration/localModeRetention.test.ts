@@ -1,13 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLog } from '../../local/localLog.js';
-import { type LocalMode, startLocal } from '../../local/startLocal.js';
+import type { LocalMode } from '../../local/startLocal.js';
+import { startTestLocal, type TestLocal } from './support/startTestLocal.js';
 import { callApi, emulatorS3, putPart } from './support/localHttp.js';
 
 /**
@@ -21,7 +19,7 @@ const DAY = 86_400_000;
 const HOUR = 3_600_000;
 
 let local: LocalMode;
-let dataDir: string;
+let testLocal: TestLocal;
 let token: string;
 let s3: S3Client;
 let dynamo: DynamoDBDocumentClient;
@@ -29,19 +27,11 @@ let transition: typeof import('../../lambdas/shared/transition.js').transition;
 
 beforeAll(async () => {
   process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
-  dataDir = await mkdtemp(join(tmpdir(), 'local-mode-retention-'));
-  local = await startLocal({
-    port: 0,
-    s3Port: 0,
-    dynamoDbPort: 0,
-    sqsPort: 0,
-    dataDir,
-    expireIntervalSeconds: 0,
-    sweepIntervalSeconds: 0,
-    retentionIntervalSeconds: 0,
+  testLocal = await startTestLocal('local-mode-retention', {
     processUploads: false,
     log: silentLog,
   });
+  local = testLocal.local;
   token = await local.mintToken('alice');
   s3 = emulatorS3(local);
   dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: local.dynamoDbEndpoint, region: local.region, credentials: local.credentials }));
@@ -52,8 +42,7 @@ beforeAll(async () => {
 afterAll(async () => {
   s3?.destroy();
   dynamo?.destroy();
-  await local?.stop();
-  await rm(dataDir, { recursive: true, force: true });
+  await testLocal?.stop();
 });
 
 async function created(size = 4096): Promise<string> {

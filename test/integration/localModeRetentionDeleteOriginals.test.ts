@@ -1,11 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLog } from '../../local/localLog.js';
-import { type LocalMode, startLocal } from '../../local/startLocal.js';
+import type { LocalMode } from '../../local/startLocal.js';
+import { startTestLocal, type TestLocal } from './support/startTestLocal.js';
 import { callApi, emulatorS3, putPart } from './support/localHttp.js';
 
 /**
@@ -14,27 +12,19 @@ import { callApi, emulatorS3, putPart } from './support/localHttp.js';
  * settings of the first start in a process.
  */
 let local: LocalMode;
-let dataDir: string;
+let testLocal: TestLocal;
 let token: string;
 let s3: S3Client;
 let transition: typeof import('../../lambdas/shared/transition.js').transition;
 
 beforeAll(async () => {
   process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
-  dataDir = await mkdtemp(join(tmpdir(), 'local-mode-retention-delete-'));
-  local = await startLocal({
-    port: 0,
-    s3Port: 0,
-    dynamoDbPort: 0,
-    sqsPort: 0,
-    dataDir,
-    expireIntervalSeconds: 0,
-    sweepIntervalSeconds: 0,
-    retentionIntervalSeconds: 0,
+  testLocal = await startTestLocal('local-mode-retention-delete', {
     retention: { readyOriginals: 'delete' },
     processUploads: false,
     log: silentLog,
   });
+  local = testLocal.local;
   token = await local.mintToken('alice');
   s3 = emulatorS3(local);
   ({ transition } = await import('../../lambdas/shared/transition.js'));
@@ -42,8 +32,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   s3?.destroy();
-  await local?.stop();
-  await rm(dataDir, { recursive: true, force: true });
+  await testLocal?.stop();
 });
 
 async function uploaded(): Promise<string> {

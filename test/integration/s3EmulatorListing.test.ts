@@ -1,17 +1,15 @@
 import { ListObjectsV2Command, type ListObjectsV2CommandOutput, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLog } from '../../local/localLog.js';
-import { type LocalMode, startLocal } from '../../local/startLocal.js';
+import type { LocalMode } from '../../local/startLocal.js';
 import { emulatorS3 } from './support/localHttp.js';
+import { startTestLocal, type TestLocal } from './support/startTestLocal.js';
 
 /** A bound on every paging loop here: more pages than this means the listing never ends. */
 const MAX_PAGES = 50;
 
 let local: LocalMode;
-let dir: string;
+let testLocal: TestLocal;
 let s3: S3Client;
 
 async function putObjects(keys: readonly string[]): Promise<void> {
@@ -39,26 +37,17 @@ async function allPages(input: { Prefix: string; MaxKeys?: number; Delimiter?: s
 const keysOf = (pages: readonly ListObjectsV2CommandOutput[]) => pages.flatMap((page) => (page.Contents ?? []).map((object) => object.Key));
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 's3-listing-'));
-  local = await startLocal({
-    port: 0,
-    s3Port: 0,
-    dynamoDbPort: 0,
-    sqsPort: 0,
-    dataDir: join(dir, 'local-data'),
-    expireIntervalSeconds: 0,
-    sweepIntervalSeconds: 0,
-    retentionIntervalSeconds: 0,
+  testLocal = await startTestLocal('s3-listing', {
     processUploads: false,
     log: silentLog,
   });
+  local = testLocal.local;
   s3 = emulatorS3(local);
 });
 
 afterAll(async () => {
   s3?.destroy();
-  await local?.stop();
-  await rm(dir, { recursive: true, force: true });
+  await testLocal?.stop();
 });
 
 describe("local S3's ListObjectsV2", () => {
