@@ -1,14 +1,12 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { crc32c, crc32cBase64 } from '../../client/crc32c.js';
-import { errorsOnlyLog } from '../../local/localLog.js';
-import { type LocalMode, startLocal } from '../../local/startLocal.js';
+import type { LocalMode } from '../../local/startLocal.js';
+import { startTestLocal, type TestLocal } from './support/startTestLocal.js';
 import { bundleBrowserPage } from './support/browserBundle.js';
 import type { BrowserPageApi, PageUploadArgs } from './support/browserPage.js';
 import { type BrowserPageServer, startBrowserPageServer } from './support/browserPageServer.js';
@@ -50,6 +48,7 @@ function hash(algorithm: 'sha256' | 'md5', bytes: Uint8Array): string {
 }
 
 describe.skipIf(skipReason !== undefined)(`the SDK in headless Chromium${skipReason ? ` (${skipReason})` : ''}`, () => {
+  let testLocal: TestLocal;
   let dir: string;
   let local: LocalMode;
   let token: string;
@@ -64,16 +63,8 @@ describe.skipIf(skipReason !== undefined)(`the SDK in headless Chromium${skipRea
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`CI is set but ${CHROMIUM} is missing: .ci/run installs the chromium package`);
-    dir = await mkdtemp(join(tmpdir(), 'browser-upload-'));
-    local = await startLocal({
-      port: 0,
-      s3Port: 0,
-      dynamoDbPort: 0,
-      sqsPort: 0,
-      dataDir: join(dir, 'local-data'),
-      expireIntervalSeconds: 0,
-      log: errorsOnlyLog,
-    });
+    testLocal = await startTestLocal('browser-upload');
+    ({ local, dir } = testLocal);
     token = await local.mintToken('browser-it');
     s3 = emulatorS3(local);
 
@@ -107,8 +98,7 @@ describe.skipIf(skipReason !== undefined)(`the SDK in headless Chromium${skipRea
     await context?.close();
     await pageServer?.close();
     s3?.destroy();
-    await local?.stop();
-    if (dir) await rm(dir, { recursive: true, force: true });
+    await testLocal?.stop();
   });
 
   it('bundles only the browser core of the SDK and its CRC-32C: no client/node, no CLI, no server code', () => {

@@ -1,14 +1,12 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BrowserContext, chromium, type Page, type Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { errorsOnlyLog } from '../../local/localLog.js';
-import { type LocalMode, startLocal } from '../../local/startLocal.js';
+import type { LocalMode } from '../../local/startLocal.js';
+import { startTestLocal, type TestLocal } from './support/startTestLocal.js';
 import { bundleBrowserPage } from './support/browserBundle.js';
 import { type BrowserPageServer, startBrowserPageServer } from './support/browserPageServer.js';
 import { CHROMIUM, CHROMIUM_ARGS } from './support/chromium.js';
@@ -47,6 +45,7 @@ function sha256(bytes: Uint8Array): string {
 }
 
 describe.skipIf(skipReason !== undefined)(`the SDK's upload queue in headless Chromium${skipReason ? ` (${skipReason})` : ''}`, () => {
+  let testLocal: TestLocal;
   let dir: string;
   let local: LocalMode;
   let token: string;
@@ -84,17 +83,10 @@ describe.skipIf(skipReason !== undefined)(`the SDK's upload queue in headless Ch
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`CI is set but ${CHROMIUM} is missing: .ci/run installs the chromium package`);
-    dir = await mkdtemp(join(tmpdir(), 'browser-queue-'));
-    local = await startLocal({
-      port: 0,
-      s3Port: 0,
-      dynamoDbPort: 0,
-      sqsPort: 0,
-      dataDir: join(dir, 'local-data'),
-      expireIntervalSeconds: 0,
+    testLocal = await startTestLocal('browser-queue', {
       processUploads: false,
-      log: errorsOnlyLog,
     });
+    ({ local, dir } = testLocal);
     token = await local.mintToken('browser-queue-it');
     s3 = emulatorS3(local);
     pageServer = await startBrowserPageServer((await bundleBrowserPage(QUEUE_PAGE)).code);
@@ -124,8 +116,7 @@ describe.skipIf(skipReason !== undefined)(`the SDK's upload queue in headless Ch
     await context?.close();
     await pageServer?.close();
     s3?.destroy();
-    await local?.stop();
-    if (dir) await rm(dir, { recursive: true, force: true });
+    await testLocal?.stop();
   });
 
   it('resumes after the page reloads mid-upload from the File kept in IndexedDB, sending only the parts S3 lacks', async () => {

@@ -4,8 +4,7 @@ import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createHash, randomFillSync } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,8 +12,8 @@ import type { FetchFunction } from '../../client/apiTransport.js';
 import { createClient } from '../../client/createClient.js';
 import { AbortError } from '../../client/errors.js';
 import { openFileSource } from '../../client/node/fileSource.js';
-import { errorsOnlyLog } from '../../local/localLog.js';
-import { type LocalMode, startLocal } from '../../local/startLocal.js';
+import type { LocalMode } from '../../local/startLocal.js';
+import { startTestLocal, type TestLocal } from './support/startTestLocal.js';
 import { emulatorS3, readObject } from './support/localHttp.js';
 
 const MiB = 1024 * 1024;
@@ -40,6 +39,7 @@ function sha256(bytes: Uint8Array): string {
 
 describe('client SDK and CLI against local mode', () => {
   let local: LocalMode;
+  let testLocal: TestLocal;
   let dir: string;
   let token: string;
   let s3: S3Client;
@@ -47,16 +47,8 @@ describe('client SDK and CLI against local mode', () => {
   let fileHash: string;
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'client-upload-'));
-    local = await startLocal({
-      port: 0,
-      s3Port: 0,
-      dynamoDbPort: 0,
-      sqsPort: 0,
-      dataDir: join(dir, 'local-data'),
-      expireIntervalSeconds: 0,
-      log: errorsOnlyLog,
-    });
+    testLocal = await startTestLocal('client-upload');
+    ({ local, dir } = testLocal);
     token = await local.mintToken('client-it');
     s3 = emulatorS3(local);
     const bytes = randomFillSync(Buffer.alloc(23 * MiB));
@@ -67,8 +59,7 @@ describe('client SDK and CLI against local mode', () => {
 
   afterAll(async () => {
     s3?.destroy();
-    await local?.stop();
-    await rm(dir, { recursive: true, force: true });
+    await testLocal?.stop();
   });
 
   async function storedHash(sourceKey: string): Promise<string> {

@@ -1,7 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { createHash, randomFillSync } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FetchFunction } from '../../client/apiTransport.js';
@@ -14,8 +13,8 @@ import {
   type QueueStore,
   type UploadQueueEvent,
 } from '../../client/node/index.js';
-import { errorsOnlyLog } from '../../local/localLog.js';
-import { type LocalMode, startLocal } from '../../local/startLocal.js';
+import type { LocalMode } from '../../local/startLocal.js';
+import { startTestLocal, type TestLocal } from './support/startTestLocal.js';
 import { callApi, emulatorS3, readObject } from './support/localHttp.js';
 
 const MiB = 1024 * 1024;
@@ -31,31 +30,24 @@ function sha256(bytes: Uint8Array): string {
 
 describe('the upload queue in Node against local mode', () => {
   let local: LocalMode;
+  let testLocal: TestLocal;
   let dir: string;
   let token: string;
   let s3: S3Client;
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'upload-queue-'));
-    local = await startLocal({
-      port: 0,
-      s3Port: 0,
-      dynamoDbPort: 0,
-      sqsPort: 0,
-      dataDir: join(dir, 'local-data'),
-      expireIntervalSeconds: 0,
+    testLocal = await startTestLocal('upload-queue', {
       // What happens after the upload is the pipeline's, not the queue's: no ffmpeg needed here.
       processUploads: false,
-      log: errorsOnlyLog,
     });
+    ({ local, dir } = testLocal);
     token = await local.mintToken('queue-it');
     s3 = emulatorS3(local);
   });
 
   afterAll(async () => {
     s3?.destroy();
-    await local?.stop();
-    if (dir) await rm(dir, { recursive: true, force: true });
+    await testLocal?.stop();
   });
 
   async function newFile(name: string): Promise<{ path: string; hash: string }> {

@@ -3,14 +3,12 @@ import { ListPartsCommand, NoSuchUpload, type S3Client } from '@aws-sdk/client-s
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BrowserContext, chromium, type Page, type Request, type Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { errorsOnlyLog } from '../../local/localLog.js';
-import { type LocalMode, startLocal } from '../../local/startLocal.js';
+import type { LocalMode } from '../../local/startLocal.js';
+import { startTestLocal, type TestLocal } from './support/startTestLocal.js';
 import { bundleBrowserPage } from './support/browserBundle.js';
 import { type BrowserPageServer, startBrowserPageServer } from './support/browserPageServer.js';
 import { callApi, emulatorS3, readObject } from './support/localHttp.js';
@@ -57,6 +55,7 @@ function label(request: Request, local: LocalMode): string | undefined {
 }
 
 describe.skipIf(skipReason !== undefined)(`Uppy 5 (@uppy/aws-s3) in headless Chromium against local mode${skipReason ? ` (${skipReason})` : ''}`, () => {
+  let testLocal: TestLocal;
   let dir: string;
   let local: LocalMode;
   let token: string;
@@ -142,19 +141,12 @@ describe.skipIf(skipReason !== undefined)(`Uppy 5 (@uppy/aws-s3) in headless Chr
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`CI is set but ${CHROMIUM} is missing: .ci/run installs the chromium package`);
-    dir = await mkdtemp(join(tmpdir(), 'uppy-upload-'));
-    local = await startLocal({
-      port: 0,
-      s3Port: 0,
-      dynamoDbPort: 0,
-      sqsPort: 0,
-      dataDir: join(dir, 'local-data'),
-      expireIntervalSeconds: 0,
+    testLocal = await startTestLocal('uppy-upload', {
       // Random bytes are not media: without processing, a completed upload stays `uploaded`.
       processUploads: false,
       uploadPolicy: { maxFileSize: MAX_FILE_SIZE, maxActiveUploadsPerUser: 50 },
-      log: errorsOnlyLog,
     });
+    ({ local, dir } = testLocal);
     token = await local.mintToken('uppy-it');
     s3 = emulatorS3(local);
     dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: local.dynamoDbEndpoint, region: local.region, credentials: local.credentials }));
@@ -182,8 +174,7 @@ describe.skipIf(skipReason !== undefined)(`Uppy 5 (@uppy/aws-s3) in headless Chr
     await pageServer?.close();
     s3?.destroy();
     dynamo?.destroy();
-    await local?.stop();
-    if (dir) await rm(dir, { recursive: true, force: true });
+    await testLocal?.stop();
   });
 
   it('1. uploads a 12 MiB + 54,321 B file made in the page: create, sign, PUT, complete, the token on every API call and never on a PUT', async () => {
