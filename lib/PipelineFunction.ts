@@ -78,8 +78,8 @@ export const PIPELINE_BUNDLING = {
     '@aws-sdk/credential-provider-sso',
     '@aws-sdk/credential-provider-web-identity',
   ],
-  // A CommonJS dependency inside an ESM bundle calls `require` for Node built-ins, which ESM
-  // lacks. No API bundle holds CommonJS today; this keeps one that ever does from failing at import.
+  // The bundle loads Node built-ins with `require` (`requireNodeBuiltinsPlugin`), as would a
+  // CommonJS dependency; an ES module has no `require` of its own, so the banner makes one.
   banner: "import{createRequire}from'node:module';const require=createRequire(import.meta.url);",
 } as const satisfies BundlingOptions;
 
