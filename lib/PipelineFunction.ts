@@ -83,9 +83,6 @@ export const PIPELINE_BUNDLING = {
   banner: "import{createRequire}from'node:module';const require=createRequire(import.meta.url);",
 } as const satisfies BundlingOptions;
 
-/** The Lambda environment that goes with the bundle: source-mapped stack traces, for about 8 ms more init (bench/bundles.ts). */
-export const PIPELINE_NODE_OPTIONS = '--enable-source-maps';
-
 /** An item operation on a table by primary key. */
 export type ItemOperation = 'get' | 'batchGet' | 'put' | 'update' | 'delete';
 
@@ -338,7 +335,6 @@ export class PipelineFunction extends Construct implements iam.IGrantable {
       tracing: Tracing.ACTIVE,
       environment: {
         POWERTOOLS_SERVICE_NAME: serviceName ?? 'media-pipeline',
-        NODE_OPTIONS: PIPELINE_NODE_OPTIONS,
         ...environment,
       },
     });
