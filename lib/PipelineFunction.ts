@@ -78,13 +78,10 @@ export const PIPELINE_BUNDLING = {
     '@aws-sdk/credential-provider-sso',
     '@aws-sdk/credential-provider-web-identity',
   ],
-  // A CommonJS dependency inside an ESM bundle calls `require` for Node built-ins, which ESM
-  // lacks. No API bundle holds CommonJS today; this keeps one that ever does from failing at import.
+  // The bundle loads Node built-ins with `require` (`requireNodeBuiltinsPlugin`), as would a
+  // CommonJS dependency; an ES module has no `require` of its own, so the banner makes one.
   banner: "import{createRequire}from'node:module';const require=createRequire(import.meta.url);",
 } as const satisfies BundlingOptions;
-
-/** The Lambda environment that goes with the bundle: source-mapped stack traces, for about 8 ms more init (bench/bundles.ts). */
-export const PIPELINE_NODE_OPTIONS = '--enable-source-maps';
 
 /** An item operation on a table by primary key. */
 export type ItemOperation = 'get' | 'batchGet' | 'put' | 'update' | 'delete';
@@ -341,7 +338,6 @@ export class PipelineFunction extends Construct implements iam.IGrantable {
       tracing: Tracing.ACTIVE,
       environment: {
         POWERTOOLS_SERVICE_NAME: serviceName ?? 'media-pipeline',
-        NODE_OPTIONS: PIPELINE_NODE_OPTIONS,
         ...environment,
       },
     });

@@ -54,7 +54,7 @@ describe('PipelineFunction', () => {
       Timeout: 10,
       MemorySize: 512,
       LoggingConfig: { LogFormat: 'JSON', ApplicationLogLevel: 'INFO', LogGroup: { Ref: logicalId(plain.fn.logGroup) } },
-      Environment: { Variables: { POWERTOOLS_SERVICE_NAME: 'media-pipeline', NODE_OPTIONS: '--enable-source-maps' } },
+      Environment: { Variables: { POWERTOOLS_SERVICE_NAME: 'media-pipeline' } },
     });
   });
 

@@ -45,7 +45,8 @@ export async function sdkCallsOfBundle(entry: string): Promise<BundleCalls> {
   const output = Object.values(result.metafile.outputs).find((candidate) => candidate.entryPoint !== undefined);
   if (!output) throw new Error(`esbuild produced no bundle for ${entry}`);
   const sources = Object.entries(output.inputs)
-    .filter(([path, input]) => input.bytesInOutput > 0 && !path.split('/').includes('node_modules'))
+    // A plugin's virtual module (`node-builtin-require:node:http`) is named with its namespace and is no file.
+    .filter(([path, input]) => input.bytesInOutput > 0 && !path.split('/').includes('node_modules') && !/^[\w-]+:/.test(path))
     .map(([path]) => path)
     .sort();
 

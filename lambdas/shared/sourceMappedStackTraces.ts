@@ -1,0 +1,73 @@
+import { readFileSync } from 'node:fs';
+import { SourceMap } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+/** What a source's path in the map has before `lambdas/…` or `node_modules/…`: the build's folders, which mean nothing at run time. */
+const SOURCE_PREFIX = /^.*?(?=(lambdas|node_modules)\/)/;
+
+/**
+ * Stack traces of a bundled function name the TypeScript sources (`lambdas/…/x.ts:12:5`), not the
+ * minified bundle (paths from the repository root or from `node_modules`), like `--enable-source-maps` but reading the source map only when the first
+ * stack trace is formatted, never at cold start.
+ *
+ * Why not the flag: Node reads and parses the whole map and measures every line of the bundle
+ * while it loads it, 20 to 45 ms of each cold start here (bench/bundles.ts) for traces that most
+ * containers never print. Here the cold start only sets `Error.prepareStackTrace`; the first
+ * formatted trace pays for the map once per container.
+ *
+ * Each frame of the bundle keeps V8's own text with the source's position and function name; frames
+ * elsewhere (Node's own) and a bundle without a readable map are printed as V8 prints them.
+ */
+export function mapStackTracesTo(bundleUrl: string): void {
+  let map: SourceMap | null | undefined;
+  const sourceMap = (): SourceMap | null => {
+    if (map === undefined) {
+      try {
+        map = new SourceMap(JSON.parse(readFileSync(`${fileURLToPath(bundleUrl)}.map`, 'utf8')) as ConstructorParameters<typeof SourceMap>[0]);
+      } catch {
+        map = null;
+      }
+    }
+    return map;
+  };
+
+  /** Where a frame of the bundle stands in the sources, if the map knows. */
+  const original = (site: NodeJS.CallSite | undefined) => {
+    const line = site?.getLineNumber();
+    const column = site?.getColumnNumber();
+    if (site?.getFileName() !== bundleUrl || line == null || column == null) return undefined;
+    const entry = sourceMap()?.findEntry(line - 1, column - 1);
+    return entry !== undefined && 'originalSource' in entry ? { at: `${bundleUrl}:${line}:${column}`, entry } : undefined;
+  };
+
+  /**
+   * V8's text of the frame with the source's position; its minified function name becomes the
+   * source's when the caller's call names it (how --enable-source-maps names it too).
+   */
+  const frame = (site: NodeJS.CallSite, caller: NodeJS.CallSite | undefined): string => {
+    const text = site.toString();
+    const here = original(site);
+    if (here === undefined) return text;
+    const { originalSource, originalLine, originalColumn } = here.entry;
+    let mapped = text.replace(here.at, `${originalSource.replace(SOURCE_PREFIX, '')}:${originalLine + 1}:${originalColumn + 1}`);
+    const minified = site.getFunctionName();
+    // Node's entries carry the name the map gives the range (newer than @types/node's SourceMapping).
+    const name = (original(caller)?.entry as { readonly name?: string } | undefined)?.name;
+    if (minified && name) {
+      const location = mapped.lastIndexOf(' (');
+      if (location > 0) mapped = mapped.slice(0, location).replace(new RegExp(`\\b${minified.replace(/\$/g, '\\$')}\\b`), name) + mapped.slice(location);
+    }
+    return mapped;
+  };
+
+  Error.prepareStackTrace = (error: Error, sites: NodeJS.CallSite[]) => [formatHeader(error), ...sites.map((site, i) => `    at ${frame(site, sites[i + 1])}`)].join('\n');
+}
+
+/** The first line V8 gives a stack trace: `Error.prototype.toString` of the error, which can throw for odd errors. */
+function formatHeader(error: Error): string {
+  try {
+    return Error.prototype.toString.call(error);
+  } catch {
+    return '<error>';
+  }
+}

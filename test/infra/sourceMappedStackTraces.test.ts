@@ -1,0 +1,70 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+import { pipelineEsbuildOptions } from '../../lib/pipelineEsbuildOptions.js';
+
+/** A handler whose error is thrown two calls deep, on line 3 of its source. */
+const HANDLER = `function checkUpload(id: string): never {
+  const reason = \`upload \${id} is broken\`;
+  throw new Error(reason);
+}
+export const handler = async () => checkUpload('u1');
+`;
+
+/** Bundles the handler as every PipelineFunction is bundled (no NODE_OPTIONS at run time) and returns the bundle's path. */
+async function bundledHandler(): Promise<string> {
+  const root = mkdtempSync(join(tmpdir(), 'source-mapped-'));
+  mkdirSync(join(root, 'lambdas', 'broken'), { recursive: true });
+  const entry = join(root, 'lambdas', 'broken', 'handler.ts');
+  writeFileSync(entry, HANDLER);
+  const options = pipelineEsbuildOptions(entry, join(root, 'out'));
+  await build({ ...options, logLevel: 'silent' });
+  return options.outfile;
+}
+
+/**
+ * The stack of the handler's error in a fresh Node: it imports the bundle, then `afterImport`
+ * runs, then the handler throws and the trace is printed.
+ */
+async function stackOf(bundle: string, afterImport: () => void = () => {}): Promise<string> {
+  const script = `const { handler } = await import(${JSON.stringify(pathToFileURL(bundle).href)});
+process.stdout.write('imported\\n');
+process.stdin.once('data', () => handler().catch((error) => { process.stdout.write(error.stack); process.exit(0); }));`;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { env: { PATH: process.env.PATH }, stdio: ['pipe', 'pipe', 'inherit'] });
+  let output = '';
+  child.stdout.setEncoding('utf8');
+  child.stdout.on('data', (chunk: string) => {
+    output += chunk;
+    if (chunk.startsWith('imported\n')) {
+      afterImport();
+      child.stdin.end('go');
+    }
+  });
+  const [code] = (await once(child, 'exit')) as [number | null];
+  expect(code).toBe(0);
+  return output.slice('imported\n'.length);
+}
+
+describe('source-mapped stack traces of a bundle', () => {
+  it('name the source file, line and function of each frame of the bundle, without --enable-source-maps', async () => {
+    const stack = await stackOf(await bundledHandler());
+    expect(stack.split('\n')[0]).toBe('Error: upload u1 is broken');
+    expect(stack).toMatch(/^ {4}at checkUpload \(lambdas\/broken\/handler\.ts:3:9\)$/m);
+    expect(stack).toMatch(/\(lambdas\/broken\/handler\.ts:5:\d+\)$/m);
+    expect(stack).not.toContain('index.mjs');
+  });
+
+  it('read the source map only when a trace is printed, not at cold start', async () => {
+    const bundle = await bundledHandler();
+    // The map goes after the import: had the import read it, the trace would still be mapped.
+    const stack = await stackOf(bundle, () => rmSync(`${bundle}.map`));
+    expect(stack.split('\n')[0]).toBe('Error: upload u1 is broken');
+    expect(stack).toContain(`${pathToFileURL(bundle).href}:`);
+    expect(stack).not.toContain('handler.ts');
+  });
+});
