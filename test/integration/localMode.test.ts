@@ -183,7 +183,8 @@ describe('local mode: presigned part URLs are checked like S3 checks them', () =
 });
 
 describe('local mode: the S3 emulator serves only signed requests, like S3 for a private bucket', () => {
-  const originalKey = 'uploads/signed-only/source';
+  // Beside the originals, not one of them: processing deletes an `uploads/{id}/source` that no upload owns.
+  const originalKey = 'uploads/signed-only/original';
   const mediaKey = 'media/signed-only/master.m3u8';
 
   beforeAll(async () => {

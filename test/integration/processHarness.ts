@@ -26,7 +26,9 @@ export interface Declared {
  * Drives the process function directly against local mode's emulators: an original is put in
  * the uploads bucket, its record written in the state under test, and the handler invoked
  * with the SQS-wrapped S3 event local mode (and AWS) delivers. Local mode's own delivery of
- * the same object event finds no record yet and does nothing, so every run here is explicit.
+ * the same object event finds the record `processing` (another run's, as far as it can tell) and
+ * leaves it alone, so every run here is explicit: with no record at all it would delete the
+ * original as one that outlived its upload.
  */
 export class ProcessHarness {
   private constructor(
@@ -77,8 +79,6 @@ export class ProcessHarness {
   async upload(file: string, declared: Declared, status: UploadStatus = 'uploaded'): Promise<string> {
     const uploadId = randomUUID().replace(/-/g, '');
     const body = await readFile(file);
-    await this.s3.send(new PutObjectCommand({ Bucket: this.local.uploadsBucket, Key: sourceKey(uploadId), Body: body }));
-    await this.local.eventsIdle();
     const now = new Date().toISOString();
     const record: UploadRecord = {
       uploadId,
@@ -96,6 +96,9 @@ export class ProcessHarness {
       expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
       ...(status === 'initiated' ? { pendingExpiry: 'initiated' as const } : {}),
     };
+    await this.dynamo.send(new PutCommand({ TableName: this.local.uploadsTable, Item: { ...record, status: 'processing' } }));
+    await this.s3.send(new PutObjectCommand({ Bucket: this.local.uploadsBucket, Key: sourceKey(uploadId), Body: body }));
+    await this.local.eventsIdle();
     await this.dynamo.send(new PutCommand({ TableName: this.local.uploadsTable, Item: record }));
     return uploadId;
   }
