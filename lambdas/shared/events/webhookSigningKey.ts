@@ -1,3 +1,5 @@
+import { fromCanonicalBase64 } from '../fromCanonicalBase64.js';
+
 /** Standard Webhooks' prefix of a signing secret. */
 const PREFIX = 'whsec_';
 
@@ -16,9 +18,8 @@ export type WebhookSigningKey = { readonly key: Uint8Array } | { readonly refuse
  */
 export function webhookSigningKey(secret: string): WebhookSigningKey {
   const encoded = secret.startsWith(PREFIX) ? secret.slice(PREFIX.length) : secret;
-  const key = Buffer.from(encoded, 'base64');
-  // Node decodes base64 leniently (it skips what is not base64); a round trip shows whether it was.
-  if (encoded === '' || key.toString('base64') !== encoded) {
+  const key = encoded === '' ? undefined : fromCanonicalBase64(encoded);
+  if (key === undefined) {
     return { refused: `it is not ${PREFIX} and the base64 of a key (standard alphabet, with padding)` };
   }
   if (key.length < MIN_WEBHOOK_KEY_BYTES || key.length > MAX_WEBHOOK_KEY_BYTES) {

@@ -1,3 +1,5 @@
+import { fromCanonicalBase64 } from '../fromCanonicalBase64.js';
+
 /**
  * CloudFront's URL-safe base64 for signed URLs: standard base64 with `+` as `-`, `=` as `_` and
  * `/` as `~` (not RFC 4648's base64url, which drops the padding and uses `_` for `/`). Every
@@ -9,11 +11,10 @@ export function toCloudFrontBase64(bytes: Uint8Array): string {
 
 /**
  * The bytes of a CloudFront base64 value; undefined unless it is the one spelling
- * `toCloudFrontBase64` gives those bytes. Node's decoder forgives missing or misplaced padding
- * and stray low bits, so one grant would otherwise have many spellings, each its own cache key.
+ * `toCloudFrontBase64` gives those bytes (the alphabet maps one to one onto the standard one),
+ * so one grant has one spelling, not many, each its own cache key.
  */
 export function fromCloudFrontBase64(text: string): Buffer | undefined {
   if (!/^[A-Za-z0-9~_-]*$/.test(text)) return undefined;
-  const bytes = Buffer.from(text.replace(/-/g, '+').replace(/_/g, '=').replace(/~/g, '/'), 'base64');
-  return toCloudFrontBase64(bytes) === text ? bytes : undefined;
+  return fromCanonicalBase64(text.replace(/-/g, '+').replace(/_/g, '=').replace(/~/g, '/'));
 }
