@@ -13,6 +13,7 @@ import { EVENT_SOURCE, UPLOAD_EVENT_DETAIL_TYPES, type UploadEventDetailType } f
 import { WEBHOOK_RETRY_DELAYS_SECONDS, webhookMaxReceiveCount } from '../lambdas/shared/events/webhookRetrySchedule.js';
 import { DELIVER_WEBHOOKS_FUNCTION, PUBLISH_EVENTS_FUNCTION } from './eventFunctions.js';
 import { PipelineFunction } from './PipelineFunction.js';
+import { WEBHOOK_ID } from '../lambdas/shared/events/webhookId.js';
 
 /** One webhook: where state changes are POSTed, signed as Standard Webhooks has it. */
 export interface WebhookProps {
@@ -81,8 +82,6 @@ const PUBLISH_STREAM = {
   maxRecordAge: Duration.days(1),
   reportBatchItemFailures: true,
 } as const;
-
-const WEBHOOK_ID = /^[A-Za-z0-9][A-Za-z0-9-]{0,63}$/;
 
 /**
  * Upload state changes as events: a custom EventBridge bus gets one event per state change

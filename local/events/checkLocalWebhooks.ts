@@ -2,6 +2,7 @@ import { internalHostReason } from '../../lambdas/shared/events/internalHostReas
 import { UPLOAD_EVENT_DETAIL_TYPES, type UploadEventDetailType } from '../../lambdas/shared/events/uploadStateEvent.js';
 import { webhookSigningKey } from '../../lambdas/shared/events/webhookSigningKey.js';
 import { isLoopbackAddress } from '../isLoopbackAddress.js';
+import { WEBHOOK_ID } from '../../lambdas/shared/events/webhookId.js';
 
 /** A webhook of local mode: the stack's webhook with the signing secret itself instead of a secret's ARN. */
 export interface LocalWebhook {
@@ -13,8 +14,6 @@ export interface LocalWebhook {
   /** @default - every state change */
   readonly events?: readonly UploadEventDetailType[];
 }
-
-const WEBHOOK_ID = /^[A-Za-z0-9][A-Za-z0-9-]{0,63}$/;
 
 /**
  * Throws, naming the option and its value, on a webhook local mode would not deliver to. The
