@@ -1,5 +1,6 @@
 import { readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { BUCKET_NAME, UPLOADS_FOLDER, isMissingInStore } from './s3rverStoreLayout.js';
 
 export interface StoredPart {
   readonly partNumber: number;
@@ -19,7 +20,6 @@ export interface StoredMultipartUpload {
 
 /** s3rver's own ids are hex; anything else cannot name one of its uploads (and never a path). */
 const UPLOAD_ID = /^[A-Za-z0-9]{1,128}$/;
-const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const PART_FILE = /^[1-9]\d{0,4}$/;
 /** Two files read per part (its MD5 and its checksum), so 64 files at most. */
 const PARTS_READ_AT_ONCE = 32;
@@ -42,7 +42,7 @@ export class S3rverMultipartStore {
     try {
       key = await readFile(join(directory, 'key'), 'utf8');
     } catch (error) {
-      if (isMissing(error)) return undefined;
+      if (isMissingInStore(error)) return undefined;
       throw error;
     }
     const partNumbers = (await readdir(directory))
@@ -88,7 +88,7 @@ export class S3rverMultipartStore {
 
   private uploadDirectory(bucket: string, uploadId: string): string | undefined {
     if (!BUCKET_NAME.test(bucket) || !UPLOAD_ID.test(uploadId)) return undefined;
-    return join(this.rootDirectory, bucket, '._S3rver_uploads', uploadId);
+    return join(this.rootDirectory, bucket, UPLOADS_FOLDER, uploadId);
   }
 }
 
@@ -100,18 +100,14 @@ async function readPart(directory: string, partNumber: number): Promise<StoredPa
       readFile(`${path}.md5`, 'utf8'),
       stat(path),
       readFile(`${path}.crc32c`, 'utf8').catch((error: unknown) => {
-        if (isMissing(error)) return undefined;
+        if (isMissingInStore(error)) return undefined;
         throw error;
       }),
     ]);
     const part = { partNumber, size: stats.size, etag: `"${md5.trim()}"`, lastModified: stats.mtime };
     return checksum === undefined ? part : { ...part, checksumCRC32C: checksum };
   } catch (error) {
-    if (isMissing(error)) return undefined;
+    if (isMissingInStore(error)) return undefined;
     throw error;
   }
-}
-
-function isMissing(error: unknown): boolean {
-  return (error as NodeJS.ErrnoException).code === 'ENOENT';
 }

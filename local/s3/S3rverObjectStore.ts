@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { BUCKET_NAME, UPLOADS_FOLDER, isMissingInStore } from './s3rverStoreLayout.js';
 
 export interface StoredObject {
   readonly key: string;
@@ -14,9 +15,6 @@ export interface StoredObject {
 }
 
 const OBJECT_SUFFIX = '._S3rver_object';
-/** Where s3rver keeps a bucket's in-progress multipart uploads: never objects. */
-const UPLOADS_FOLDER = '._S3rver_uploads';
-const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 /** s3rver's metadata document takes fields it does not know; it reads them back and never serves them. */
 const CHECKSUM_FIELD = 'x-amz-checksum-crc32c';
 const OBJECTS_READ_AT_ONCE = 32;
@@ -38,7 +36,7 @@ export class S3rverObjectStore {
     try {
       return (await stat(join(this.rootDirectory, bucket))).isDirectory();
     } catch (error) {
-      if (isMissing(error)) return false;
+      if (isMissingInStore(error)) return false;
       throw error;
     }
   }
@@ -57,7 +55,7 @@ export class S3rverObjectStore {
       try {
         entries = await readdir(directory, { withFileTypes: true });
       } catch (error) {
-        if (isMissing(error)) return;
+        if (isMissingInStore(error)) return;
         throw error;
       }
       for (const entry of entries) {
@@ -85,7 +83,7 @@ export class S3rverObjectStore {
       const object = { key, size: stats.size, etag: `"${md5}"`, lastModified: stats.mtime };
       return typeof checksum === 'string' ? { ...object, checksumCRC32C: checksum } : object;
     } catch (error) {
-      if (isMissing(error)) return undefined;
+      if (isMissingInStore(error)) return undefined;
       throw error;
     }
   }
@@ -117,7 +115,7 @@ export class S3rverObjectStore {
     try {
       return JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
     } catch (error) {
-      if (isMissing(error)) return {};
+      if (isMissingInStore(error)) return {};
       throw error;
     }
   }
@@ -149,14 +147,9 @@ async function readMd5(objectPath: string): Promise<string> {
   try {
     return (await readFile(`${objectPath}.md5`, 'utf8')).trim();
   } catch (error) {
-    if (!isMissing(error)) throw error;
+    if (!isMissingInStore(error)) throw error;
     const hash = createHash('md5');
     for await (const chunk of createReadStream(objectPath)) hash.update(chunk as Buffer);
     return hash.digest('hex');
   }
-}
-
-function isMissing(error: unknown): boolean {
-  const code = (error as NodeJS.ErrnoException).code;
-  return code === 'ENOENT' || code === 'ENOTDIR';
 }
