@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLog } from '../../local/localLog.js';
 import type { LocalMode } from '../../local/startLocal.js';
 import { startTestLocal, type TestLocal } from './support/startTestLocal.js';
-import { callApi, emulatorS3, putPart } from './support/localHttp.js';
+import { callApi, emulatorS3, originalExists, putPart } from './support/localHttp.js';
 
 /**
  * Local mode with the stack's default retention (ready uploads kept; failed uploads' bytes
@@ -63,15 +63,6 @@ async function publishOutput(uploadId: string): Promise<void> {
   await s3.send(new PutObjectCommand({ Bucket: local.mediaBucket, Key: `media/${uploadId}/poster.jpg`, Body: 'poster' }));
 }
 
-async function hasOriginal(uploadId: string): Promise<boolean> {
-  try {
-    await s3.send(new HeadObjectCommand({ Bucket: local.uploadsBucket, Key: `uploads/${uploadId}/source` }));
-    return true;
-  } catch (error) {
-    if ((error as Error).name === 'NotFound') return false;
-    throw error;
-  }
-}
 
 async function outputs(uploadId: string): Promise<string[]> {
   const { Contents } = await s3.send(new ListObjectsV2Command({ Bucket: local.mediaBucket, Prefix: `media/${uploadId}/` }));
@@ -124,7 +115,7 @@ describe('local mode: retention, at injected times', () => {
     await local.runRetention(new Date(start + 7 * DAY - HOUR));
 
     expect(await statuses()).toEqual(everyRecord);
-    expect([await hasOriginal(ids.ready), await hasOriginal(ids.failed), await hasOriginal(ids.uploaded)]).toEqual([true, true, true]);
+    expect([await originalExists(s3, local, ids.ready), await originalExists(s3, local, ids.failed), await originalExists(s3, local, ids.uploaded)]).toEqual([true, true, true]);
     expect(await outputs(ids.failed)).toEqual([`media/${ids.failed}/poster.jpg`]);
   });
 
@@ -133,11 +124,11 @@ describe('local mode: retention, at injected times', () => {
 
     await local.runRetention(new Date(start + 7 * DAY + HOUR));
 
-    expect([await hasOriginal(ids.failed), await outputs(ids.failed)]).toEqual([false, []]);
+    expect([await originalExists(s3, local, ids.failed), await outputs(ids.failed)]).toEqual([false, []]);
     expect(await bytesHeld()).toBe(held - 6000);
     expect(await statuses()).toEqual(everyRecord);
-    expect([await hasOriginal(ids.ready), await outputs(ids.ready)]).toEqual([true, [`media/${ids.ready}/poster.jpg`]]);
-    expect(await hasOriginal(ids.uploaded)).toBe(true);
+    expect([await originalExists(s3, local, ids.ready), await outputs(ids.ready)]).toEqual([true, [`media/${ids.ready}/poster.jpg`]]);
+    expect(await originalExists(s3, local, ids.uploaded)).toBe(true);
     const download = await callApi(local, 'GET', `/uploads/${ids.failed}/download`, { token });
     expect(download.status).toBe(409);
   });
@@ -166,7 +157,7 @@ describe('local mode: retention, at injected times', () => {
     await local.runRetention(new Date(start + 30 * DAY + HOUR));
 
     expect(await statuses()).toEqual({ ready: 'ready', failed: 404, cancelled: 404, expired: 404, initiated: 'initiated', uploaded: 'uploaded' });
-    expect([await hasOriginal(ids.ready), await outputs(ids.ready), await hasOriginal(ids.uploaded)]).toEqual([true, [`media/${ids.ready}/poster.jpg`], true]);
+    expect([await originalExists(s3, local, ids.ready), await outputs(ids.ready), await originalExists(s3, local, ids.uploaded)]).toEqual([true, [`media/${ids.ready}/poster.jpg`], true]);
 
     await local.runRetention(new Date(start + 3650 * DAY));
     expect((await statuses()).ready).toBe('ready');

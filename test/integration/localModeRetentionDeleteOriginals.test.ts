@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLog } from '../../local/localLog.js';
 import type { LocalMode } from '../../local/startLocal.js';
 import { startTestLocal, type TestLocal } from './support/startTestLocal.js';
-import { callApi, emulatorS3, putPart } from './support/localHttp.js';
+import { callApi, emulatorS3, originalExists, putPart } from './support/localHttp.js';
 
 /**
  * Local mode told to delete ready uploads' originals (`retention.readyOriginals: 'delete'`), the
@@ -42,15 +42,6 @@ async function uploaded(): Promise<string> {
   return answer.body.uploadId as string;
 }
 
-async function hasOriginal(uploadId: string): Promise<boolean> {
-  try {
-    await s3.send(new HeadObjectCommand({ Bucket: local.uploadsBucket, Key: `uploads/${uploadId}/source` }));
-    return true;
-  } catch (error) {
-    if ((error as Error).name === 'NotFound') return false;
-    throw error;
-  }
-}
 
 describe('local mode: retention that deletes ready originals', () => {
   it("deletes a processed upload's original at the first run after it became ready, and nothing else", async () => {
@@ -62,10 +53,10 @@ describe('local mode: retention that deletes ready originals', () => {
     await transition(readyId, 'processing', 'ready', { progress: null, stage: null });
 
     await local.runRetention(new Date(before));
-    expect(await hasOriginal(readyId)).toBe(true);
+    expect(await originalExists(s3, local, readyId)).toBe(true);
 
     await local.runRetention(new Date(Date.now() + 2000));
-    expect([await hasOriginal(readyId), await hasOriginal(waitingId)]).toEqual([false, true]);
+    expect([await originalExists(s3, local, readyId), await originalExists(s3, local, waitingId)]).toEqual([false, true]);
     const { Contents } = await s3.send(new ListObjectsV2Command({ Bucket: local.mediaBucket, Prefix: `media/${readyId}/` }));
     expect(Contents?.map((object) => object.Key)).toEqual([`media/${readyId}/poster.jpg`]);
     expect((await callApi(local, 'GET', `/uploads/${readyId}`, { token })).body).toMatchObject({ status: 'ready' });

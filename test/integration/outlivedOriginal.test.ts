@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLog } from '../../local/localLog.js';
 import type { LocalMode } from '../../local/startLocal.js';
 import { makeImage } from './processFixtures.js';
-import { callApi, emulatorS3, putPart } from './support/localHttp.js';
+import { callApi, emulatorS3, originalExists, putPart } from './support/localHttp.js';
 import { startTestLocal, type TestLocal } from './support/startTestLocal.js';
 
 /**
@@ -39,15 +39,6 @@ async function singlePut(): Promise<{ uploadId: string; url: string; headers: Re
   return { uploadId: params.body.fields.key, url: params.body.url, headers: params.body.headers };
 }
 
-async function originalExists(uploadId: string): Promise<boolean> {
-  try {
-    await s3.send(new HeadObjectCommand({ Bucket: local.uploadsBucket, Key: `uploads/${uploadId}/source` }));
-    return true;
-  } catch (error) {
-    if ((error as { name?: string }).name === 'NotFound') return false;
-    throw error;
-  }
-}
 
 describe('an original PUT after its upload ended', () => {
   it('is deleted when the upload was cancelled first', async () => {
@@ -58,7 +49,7 @@ describe('an original PUT after its upload ended', () => {
     expect((await putPart(url, image, headers)).status).toBe(200);
     await local.eventsIdle();
 
-    expect(await originalExists(uploadId)).toBe(false);
+    expect(await originalExists(s3, local, uploadId)).toBe(false);
     expect((await callApi(local, 'GET', `/uploads/${uploadId}`, { token })).body.status).toBe('cancelled');
   });
 
@@ -70,7 +61,7 @@ describe('an original PUT after its upload ended', () => {
     expect((await putPart(url, image, headers)).status).toBe(200);
     await local.eventsIdle();
 
-    expect(await originalExists(uploadId)).toBe(false);
+    expect(await originalExists(s3, local, uploadId)).toBe(false);
     expect((await callApi(local, 'GET', `/uploads/${uploadId}`, { token })).status).toBe(404);
   });
 
@@ -79,7 +70,7 @@ describe('an original PUT after its upload ended', () => {
     expect((await putPart(url, image, headers)).status).toBe(200);
     await local.eventsIdle();
 
-    expect(await originalExists(uploadId)).toBe(true);
+    expect(await originalExists(s3, local, uploadId)).toBe(true);
     expect((await callApi(local, 'GET', `/uploads/${uploadId}`, { token })).body.status).toBe('ready');
   });
 });

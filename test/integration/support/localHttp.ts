@@ -1,4 +1,4 @@
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { LocalMode } from '../../../local/startLocal.js';
 
 export interface ApiAnswer<T = any> {
@@ -53,4 +53,15 @@ export function emulatorS3(local: Pick<LocalMode, 's3Endpoint' | 'region' | 'cre
 export async function readObject(s3: S3Client, bucket: string, key: string): Promise<Buffer> {
   const { Body } = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
   return Buffer.from(await Body!.transformToByteArray());
+}
+
+/** Whether the uploads bucket holds `uploadId`'s original. */
+export async function originalExists(s3: S3Client, local: Pick<LocalMode, 'uploadsBucket'>, uploadId: string): Promise<boolean> {
+  try {
+    await s3.send(new HeadObjectCommand({ Bucket: local.uploadsBucket, Key: `uploads/${uploadId}/source` }));
+    return true;
+  } catch (error) {
+    if ((error as Error).name === 'NotFound') return false;
+    throw error;
+  }
 }
