@@ -1,16 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLog } from '../../local/localLog.js';
-import { type LocalMode, startLocal } from '../../local/startLocal.js';
+import type { LocalMode } from '../../local/startLocal.js';
 import { REQUEUE_CONFIGURATION_ID } from '../../lambdas/sweep-uploads/objectCreatedEvent.js';
 import { makeImage } from './processFixtures.js';
 import { callApi, emulatorS3, putPart } from './support/localHttp.js';
+import { startTestLocal, type TestLocal } from './support/startTestLocal.js';
 
 /**
  * Local mode with S3 events switched off, as if every event were lost, and the sweep run on
@@ -21,7 +21,7 @@ const STALL_MARGIN_SECONDS = 60;
 const MINUTE = 60_000;
 
 let local: LocalMode;
-let dataDir: string;
+let testLocal: TestLocal;
 let token: string;
 let image: Buffer;
 let s3: S3Client;
@@ -29,20 +29,9 @@ let dynamo: DynamoDBDocumentClient;
 
 beforeAll(async () => {
   process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
-  dataDir = await mkdtemp(join(tmpdir(), 'local-mode-sweep-'));
-  image = await readFile(await makeImage(join(dataDir, 'still.png'), 320, 240));
-  local = await startLocal({
-    port: 0,
-    s3Port: 0,
-    dynamoDbPort: 0,
-    sqsPort: 0,
-    dataDir: join(dataDir, 'local'),
-    expireIntervalSeconds: 0,
-    sweepIntervalSeconds: 0,
-    stallMarginSeconds: STALL_MARGIN_SECONDS,
-    processUploads: false,
-    log: silentLog,
-  });
+  testLocal = await startTestLocal('local-mode-sweep', { stallMarginSeconds: STALL_MARGIN_SECONDS, processUploads: false, log: silentLog });
+  local = testLocal.local;
+  image = await readFile(await makeImage(join(testLocal.dir, 'still.png'), 320, 240));
   token = await local.mintToken('alice');
   s3 = emulatorS3(local);
   dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: local.dynamoDbEndpoint, region: local.region, credentials: local.credentials }));
@@ -51,8 +40,7 @@ beforeAll(async () => {
 afterAll(async () => {
   s3?.destroy();
   dynamo?.destroy();
-  await local?.stop();
-  await rm(dataDir, { recursive: true, force: true });
+  await testLocal?.stop();
 });
 
 /** An image uploaded and completed; its S3 event is lost, so it stays `uploaded`. */
