@@ -57,8 +57,8 @@ export const PIPELINE_RUNTIME = Runtime.NODEJS_24_X;
  *
  * The AWS SDK is bundled, not left external to use the runtime's copy: our lockfile pins the
  * SDK version the tests ran against (the runtime's copy changes under us), esbuild keeps only
- * the commands we import from the SDK's ESM builds (`mainFields` prefers `module`), and one
- * minified file loads faster than resolving the runtime's hundreds of SDK files at cold start
+ * the commands we import from the SDK's ESM builds (`mainFields` prefers `module`), and a few
+ * minified files load faster than resolving the runtime's hundreds of SDK files at cold start
  * (measured about 3x slower here). The bench therefore measures bundles that contain the SDK.
  */
 export const PIPELINE_BUNDLING = {

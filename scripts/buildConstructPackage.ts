@@ -6,7 +6,7 @@
  *   compiled by tsc to ESM with declarations;
  * - `layers/ffmpeg/build.sh`, byte for byte: its hash is the ffmpeg build cache's key, so the
  *   package finds the same cached build as a clone does, and the Docker path runs it;
- * - `bundles/<handler>/index.mjs` (+ map): every handler bundled with `pipelineEsbuildOptions`,
+ * - `bundles/<handler>/` (`index.mjs`, its chunks, their maps): every handler bundled by `bundleHandler`,
  *   the bundle a clone makes at synth (test/infra/pipelineEsbuildOptions.test.ts), so
  *   the user's synth runs no esbuild and installs none of the handlers' dependencies;
  * - `demo-page/`: the demo page (web/demo/), bundled with its browser dependencies.
@@ -14,10 +14,9 @@
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { build } from 'esbuild';
 import { PREBUILT_DEMO_PAGE_DIR } from '../lib/DemoPage.js';
 import { HANDLER_BUNDLES_DIR, PROJECT_ROOT } from '../lib/PipelineFunction.js';
-import { pipelineEsbuildOptions } from '../lib/pipelineEsbuildOptions.js';
+import { bundleHandler } from '../lib/bundleHandler.js';
 import { buildDemoPage, writeDemoPage } from '../web/buildDemoPage.js';
 
 const PACKAGE_DIR = join(PROJECT_ROOT, 'packages', 'construct');
@@ -37,7 +36,7 @@ copyFileSync(join(PROJECT_ROOT, 'layers', 'ffmpeg', 'build.sh'), join(DIST, 'lay
 
 const handlers = readdirSync(join(PROJECT_ROOT, 'lambdas')).filter((dir) => existsSync(join(PROJECT_ROOT, 'lambdas', dir, 'handler.ts')));
 await Promise.all(
-  handlers.map((dir) => build({ ...pipelineEsbuildOptions(join(PROJECT_ROOT, 'lambdas', dir, 'handler.ts'), join(inDist(HANDLER_BUNDLES_DIR), dir)), logLevel: 'warning' })),
+  handlers.map((dir) => bundleHandler(join(PROJECT_ROOT, 'lambdas', dir, 'handler.ts'), join(inDist(HANDLER_BUNDLES_DIR), dir))),
 );
 
 writeDemoPage(await buildDemoPage(), inDist(PREBUILT_DEMO_PAGE_DIR));

@@ -1,7 +1,8 @@
 /**
- * Injected at the top of every bundle (`pipelineEsbuildOptions`), never imported: maps the
- * bundle's own stack traces to its sources, reading its source map on the first trace.
+ * Injected into every bundle (`pipelineEsbuildOptions`), never imported: maps the stack traces of
+ * the bundle's files to its sources, reading a source map on the first trace through its file.
+ * It may land in a chunk, so it names the bundle's folder, which every chunk shares.
  */
-import { mapStackTracesTo } from './sourceMappedStackTraces.js';
+import { mapStackTracesOfBundle } from './sourceMappedStackTraces.js';
 
-mapStackTracesTo(import.meta.url);
+mapStackTracesOfBundle(new URL('.', import.meta.url).href);

@@ -7,37 +7,42 @@ const SOURCE_PREFIX = /^.*?(?=(lambdas|node_modules)\/)/;
 
 /**
  * Stack traces of a bundled function name the TypeScript sources (`lambdas/…/x.ts:12:5`), not the
- * minified bundle (paths from the repository root or from `node_modules`), like `--enable-source-maps` but reading the source map only when the first
- * stack trace is formatted, never at cold start.
+ * minified bundle (paths from the repository root or from `node_modules`), like `--enable-source-maps` but reading a source map only when the first
+ * stack trace through its file is formatted, never at cold start.
  *
  * Why not the flag: Node reads and parses the whole map and measures every line of the bundle
  * while it loads it, 20 to 45 ms of each cold start here (bench/bundles.ts) for traces that most
  * containers never print. Here the cold start only sets `Error.prepareStackTrace`; the first
- * formatted trace pays for the map once per container.
+ * formatted trace pays for each map it needs once per container.
  *
- * Each frame of the bundle keeps V8's own text with the source's position and function name; frames
- * elsewhere (Node's own) and a bundle without a readable map are printed as V8 prints them.
+ * A bundle is the folder `bundleFolderUrl` names (`index.mjs` and its chunks, each with its
+ * `.map` beside it). Each frame of one of its files keeps V8's own text with the source's position
+ * and function name; frames elsewhere (Node's own) and a file without a readable map are printed
+ * as V8 prints them.
  */
-export function mapStackTracesTo(bundleUrl: string): void {
-  let map: SourceMap | null | undefined;
-  const sourceMap = (): SourceMap | null => {
+export function mapStackTracesOfBundle(bundleFolderUrl: string): void {
+  const maps = new Map<string, SourceMap | null>();
+  const sourceMap = (fileUrl: string): SourceMap | null => {
+    let map = maps.get(fileUrl);
     if (map === undefined) {
       try {
-        map = new SourceMap(JSON.parse(readFileSync(`${fileURLToPath(bundleUrl)}.map`, 'utf8')) as ConstructorParameters<typeof SourceMap>[0]);
+        map = new SourceMap(JSON.parse(readFileSync(`${fileURLToPath(fileUrl)}.map`, 'utf8')) as ConstructorParameters<typeof SourceMap>[0]);
       } catch {
         map = null;
       }
+      maps.set(fileUrl, map);
     }
     return map;
   };
 
   /** Where a frame of the bundle stands in the sources, if the map knows. */
   const original = (site: NodeJS.CallSite | undefined) => {
+    const file = site?.getFileName();
     const line = site?.getLineNumber();
     const column = site?.getColumnNumber();
-    if (site?.getFileName() !== bundleUrl || line == null || column == null) return undefined;
-    const entry = sourceMap()?.findEntry(line - 1, column - 1);
-    return entry !== undefined && 'originalSource' in entry ? { at: `${bundleUrl}:${line}:${column}`, entry } : undefined;
+    if (!isBundleFile(file, bundleFolderUrl) || line == null || column == null) return undefined;
+    const entry = sourceMap(file)?.findEntry(line - 1, column - 1);
+    return entry !== undefined && 'originalSource' in entry ? { at: `${file}:${line}:${column}`, entry } : undefined;
   };
 
   /**
@@ -70,4 +75,9 @@ function formatHeader(error: Error): string {
   } catch {
     return '<error>';
   }
+}
+
+/** True for a file of the bundle itself: a module in its folder, not below it. */
+function isBundleFile(file: string | null | undefined, bundleFolderUrl: string): file is string {
+  return typeof file === 'string' && file.startsWith(bundleFolderUrl) && file.endsWith('.mjs') && !file.slice(bundleFolderUrl.length).includes('/');
 }

@@ -1,26 +1,29 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AssetStaging, Stage } from 'aws-cdk-lib';
-import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { PipelineFunction, PROJECT_ROOT } from '../../lib/PipelineFunction.js';
-import { pipelineEsbuildOptions } from '../../lib/pipelineEsbuildOptions.js';
+import { bundleHandler } from '../../lib/bundleHandler.js';
+import { BUNDLE_ENTRY_FILE } from '../../lib/pipelineEsbuildOptions.js';
+import { folderFiles } from '../support/folderFiles.js';
 import { testStack } from './testApp.js';
 
 describe('pipelineEsbuildOptions', () => {
-  it('produces byte for byte the bundle a PipelineFunction deploys', async () => {
+  it('produces byte for byte the bundle a PipelineFunction deploys, entry file, chunks and maps', async () => {
     const stack = testStack({ bundle: true });
     const fn = new PipelineFunction(stack, 'Fn', { handlerDir: 'get-upload' });
     Stage.of(stack)!.synth();
     const staging = fn.function.node.findAll().find((child): child is AssetStaging => child instanceof AssetStaging);
-    const deployed = readFileSync(join(staging!.absoluteStagedPath, 'index.mjs'));
+    const deployed = folderFiles(staging!.absoluteStagedPath);
 
     const outdir = mkdtempSync(join(tmpdir(), 'pipeline-esbuild-'));
-    const options = pipelineEsbuildOptions(join(PROJECT_ROOT, 'lambdas', 'get-upload', 'handler.ts'), outdir);
-    await build({ ...options, logLevel: 'silent' });
+    await bundleHandler(join(PROJECT_ROOT, 'lambdas', 'get-upload', 'handler.ts'), outdir);
 
-    expect(readFileSync(options.outfile).equals(deployed)).toBe(true);
-    expect(deployed.length).toBeGreaterThan(0);
+    expect(folderFiles(outdir)).toEqual(deployed);
+    expect(deployed[BUNDLE_ENTRY_FILE]!.length).toBeGreaterThan(0);
+    // The SDK's import()s make chunks of their own, each with its map.
+    expect(Object.keys(deployed).filter((name) => /^chunk-\w+\.mjs$/.test(name)).length).toBeGreaterThan(0);
+    for (const name of Object.keys(deployed).filter((file) => file.endsWith('.mjs'))) expect(deployed).toHaveProperty([`${name}.map`]);
   });
 });

@@ -1,12 +1,12 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
-import { pipelineEsbuildOptions } from '../../lib/pipelineEsbuildOptions.js';
+import { bundleHandler } from '../../lib/bundleHandler.js';
+import { BUNDLE_ENTRY_FILE } from '../../lib/pipelineEsbuildOptions.js';
 
 /** A handler whose error is thrown two calls deep, on line 3 of its source. */
 const HANDLER = `function checkUpload(id: string): never {
@@ -16,15 +16,27 @@ const HANDLER = `function checkUpload(id: string): never {
 export const handler = async () => checkUpload('u1');
 `;
 
-/** Bundles the handler as every PipelineFunction is bundled (no NODE_OPTIONS at run time) and returns the bundle's path. */
-async function bundledHandler(): Promise<string> {
+/** A handler whose error is thrown in a module it imports on first use, which esbuild puts in a chunk. */
+const LATE_HANDLER = `export const handler = async () => (await import('./late.js')).checkLater('u2');
+`;
+const LATE_MODULE = `export function checkLater(id: string): never {
+  throw new Error(\`upload \${id} is broken later\`);
+}
+`;
+
+/**
+ * Bundles the handler (and the other modules of its folder) as every PipelineFunction is bundled
+ * (no NODE_OPTIONS at run time) and returns the path of the bundle's entry file.
+ */
+async function bundledHandler(handler = HANDLER, modules: Record<string, string> = {}): Promise<string> {
   const root = mkdtempSync(join(tmpdir(), 'source-mapped-'));
   mkdirSync(join(root, 'lambdas', 'broken'), { recursive: true });
   const entry = join(root, 'lambdas', 'broken', 'handler.ts');
-  writeFileSync(entry, HANDLER);
-  const options = pipelineEsbuildOptions(entry, join(root, 'out'));
-  await build({ ...options, logLevel: 'silent' });
-  return options.outfile;
+  writeFileSync(entry, handler);
+  for (const [name, text] of Object.entries(modules)) writeFileSync(join(root, 'lambdas', 'broken', name), text);
+  const outdir = join(root, 'out');
+  await bundleHandler(entry, outdir);
+  return join(outdir, BUNDLE_ENTRY_FILE);
 }
 
 /**
@@ -57,6 +69,16 @@ describe('source-mapped stack traces of a bundle', () => {
     expect(stack).toMatch(/^ {4}at checkUpload \(lambdas\/broken\/handler\.ts:3:9\)$/m);
     expect(stack).toMatch(/\(lambdas\/broken\/handler\.ts:5:\d+\)$/m);
     expect(stack).not.toContain('index.mjs');
+  });
+
+  it('name the source of a frame in a chunk, the file a module imported on first use is bundled to', async () => {
+    const bundle = await bundledHandler(LATE_HANDLER, { 'late.ts': LATE_MODULE });
+    const chunks = readdirSync(dirname(bundle)).filter((name) => /^chunk-\w+\.mjs$/.test(name));
+    expect(chunks.filter((name) => readFileSync(join(dirname(bundle), name), 'utf8').includes('is broken later'))).toHaveLength(1);
+    const stack = await stackOf(bundle);
+    expect(stack.split('\n')[0]).toBe('Error: upload u2 is broken later');
+    expect(stack).toMatch(/^ {4}at \S+ \(lambdas\/broken\/late\.ts:2:9\)$/m);
+    expect(stack).not.toMatch(/chunk-\w+\.mjs/);
   });
 
   it('read the source map only when a trace is printed, not at cold start', async () => {

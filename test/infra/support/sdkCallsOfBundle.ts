@@ -36,19 +36,23 @@ export interface BundleCalls {
  */
 export async function sdkCallsOfBundle(entry: string): Promise<BundleCalls> {
   const result = await build({
-    ...pipelineEsbuildOptions(entry, join(PROJECT_ROOT, 'cdk.out', 'least-privilege')),
-    write: false,
+    ...pipelineEsbuildOptions(entry),
     metafile: true,
     sourcemap: false,
     logLevel: 'silent',
   });
-  const output = Object.values(result.metafile.outputs).find((candidate) => candidate.entryPoint !== undefined);
-  if (!output) throw new Error(`esbuild produced no bundle for ${entry}`);
-  const sources = Object.entries(output.inputs)
-    // A plugin's virtual module (`node-builtin-require:node:http`) is named with its namespace and is no file.
-    .filter(([path, input]) => input.bytesInOutput > 0 && !path.split('/').includes('node_modules') && !/^[\w-]+:/.test(path))
-    .map(([path]) => path)
-    .sort();
+  const outputs = Object.values(result.metafile.outputs);
+  if (!outputs.some((candidate) => candidate.entryPoint !== undefined)) throw new Error(`esbuild produced no bundle for ${entry}`);
+  // The entry file and every chunk: code that only import() reaches runs too, later.
+  const inputs = outputs.flatMap((output) => Object.entries(output.inputs));
+  const sources = [
+    ...new Set(
+      inputs
+        // A plugin's virtual module (`node-builtin-require:node:http`) is named with its namespace and is no file.
+        .filter(([path, input]) => input.bytesInOutput > 0 && !path.split('/').includes('node_modules') && !/^[\w-]+:/.test(path))
+        .map(([path]) => path),
+    ),
+  ].sort();
 
   const actions = new Map<string, SdkCall[]>();
   const unmapped: SdkCall[] = [];
