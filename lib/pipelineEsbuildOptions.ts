@@ -1,5 +1,6 @@
 import { join, relative } from 'node:path';
 import type { BuildOptions } from 'esbuild';
+import { lazyZlibCrc32Plugin } from './lazyZlibCrc32.js';
 import { literalTraitKeysPlugin } from './literalTraitKeys.js';
 import { PIPELINE_BUNDLING, PROJECT_ROOT } from './PipelineFunction.js';
 import { requireNodeBuiltinsPlugin } from './requireNodeBuiltins.js';
@@ -16,12 +17,13 @@ export const BUNDLE_BUILD_DIR = join(PROJECT_ROOT, 'bundle');
 
 /**
  * esbuild's API options for a PipelineFunction's bundle: `index.mjs` (ESM) and its chunks, built
- * in memory (`bundleHandler` writes them), with the flags of `PIPELINE_BUNDLING`, `literalTraitKeysPlugin`, which lets esbuild
- * drop the SDK schemas a function never uses, and `requireNodeBuiltinsPlugin`, which keeps Node 24
- * from loading the parts of its built-ins (undici behind `node:http`) that nothing uses. The one
- * way every handler is bundled (`bundleHandler`): at synth in a clone, when the construct package
- * is packed, and by the benchmarks and the least-privilege test, so they measure and check what is
- * deployed.
+ * in memory (`bundleHandler` writes them), with the flags of `PIPELINE_BUNDLING` and three
+ * plugins: `literalTraitKeysPlugin`, which lets esbuild drop the SDK schemas a function never
+ * uses; `lazyZlibCrc32Plugin`, which loads zlib on the first CRC-32 rather than at cold start; and
+ * `requireNodeBuiltinsPlugin`, which keeps Node 24 from loading the parts of its built-ins (undici
+ * behind `node:http`) that nothing uses. The one way every handler is bundled (`bundleHandler`):
+ * at synth in a clone, when the construct package is packed, and by the benchmarks and the
+ * least-privilege test, so they measure and check what is deployed.
  *
  * Why chunks (`splitting`): the SDK imports some modules with `import()` (the credential
  * providers after the environment's, the event-stream serde, a user-agent parser). In one file,
@@ -55,6 +57,6 @@ export function pipelineEsbuildOptions(entry: string): BuildOptions & { write: f
     banner: { js: bundling.banner },
     // Maps stack traces to the sources on the first one printed, where --enable-source-maps would read the map at every cold start.
     inject: [join(PROJECT_ROOT, 'lambdas', 'shared', 'mapBundleStackTraces.ts')],
-    plugins: [literalTraitKeysPlugin, requireNodeBuiltinsPlugin],
+    plugins: [literalTraitKeysPlugin, lazyZlibCrc32Plugin, requireNodeBuiltinsPlugin],
   };
 }
