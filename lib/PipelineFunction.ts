@@ -41,8 +41,8 @@ import type { ConnectionsAccess } from './webSocketRoutes.js';
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /**
- * Where the construct package keeps one prebuilt bundle per handler, `<handlerDir>/index.mjs`
- * and its source map, made at pack time with `pipelineEsbuildOptions` (the very bundle a clone
+ * Where the construct package keeps one prebuilt bundle per handler, `<handlerDir>/` (`index.mjs`,
+ * its chunks and their source maps), made at pack time by `bundleHandler` (the very bundle a clone
  * makes at synth; scripts/buildConstructPackage.ts). A clone has no such folder and bundles the
  * sources at synth (`handlerBundling`).
  */
