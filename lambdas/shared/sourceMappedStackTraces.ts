@@ -60,7 +60,7 @@ export function mapStackTracesOfBundle(bundleFolderUrl: string): void {
     const name = (original(caller)?.entry as { readonly name?: string } | undefined)?.name;
     if (minified && name) {
       const location = mapped.lastIndexOf(' (');
-      if (location > 0) mapped = mapped.slice(0, location).replace(new RegExp(`\\b${minified.replace(/\$/g, '\\$')}\\b`), name) + mapped.slice(location);
+      if (location > 0) mapped = mapped.slice(0, location).replace(new RegExp(`\\b${escapeRegExp(minified)}\\b`), () => name) + mapped.slice(location);
     }
     return mapped;
   };
@@ -80,4 +80,12 @@ function formatHeader(error: Error): string {
 /** True for a file of the bundle itself: a module in its folder, not below it. */
 function isBundleFile(file: string | null | undefined, bundleFolderUrl: string): file is string {
   return typeof file === 'string' && file.startsWith(bundleFolderUrl) && file.endsWith('.mjs') && !file.slice(bundleFolderUrl.length).includes('/');
+}
+
+/**
+ * `text` as a pattern that matches it literally. A function's name need not be an identifier
+ * (`{ 'check('() {} }`), and an unescaped `(` would make `.stack` throw a SyntaxError.
+ */
+function escapeRegExp(text: string): string {
+  return text.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&');
 }

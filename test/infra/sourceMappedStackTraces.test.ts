@@ -25,6 +25,22 @@ const LATE_MODULE = `export function checkLater(id: string): never {
 `;
 
 /**
+ * A handler whose error is thrown by a function whose name is no identifier (`check(`), called
+ * through a variable the minifier renames, so the trace asks the map for the caller's name.
+ */
+const ODD_NAME_HANDLER = `const checks: Record<string, (id: string) => never> = {
+  'check('(id: string): never {
+    throw new Error(\`upload \${id} failed a check\`);
+  },
+};
+export const handler = async () => {
+  const runCheck = checks['check(']!;
+  if (Math.random() > 2) runCheck('never');
+  return runCheck('u3');
+};
+`;
+
+/**
  * Bundles the handler (and the other modules of its folder) as every PipelineFunction is bundled
  * (no NODE_OPTIONS at run time) and returns the path of the bundle's entry file.
  */
@@ -79,6 +95,12 @@ describe('source-mapped stack traces of a bundle', () => {
     expect(stack.split('\n')[0]).toBe('Error: upload u2 is broken later');
     expect(stack).toMatch(/^ {4}at \S+ \(lambdas\/broken\/late\.ts:2:9\)$/m);
     expect(stack).not.toMatch(/chunk-\w+\.mjs/);
+  });
+
+  it('keep V8\'s name of a frame whose function name is no identifier, and never throw formatting it', async () => {
+    const stack = await stackOf(await bundledHandler(ODD_NAME_HANDLER));
+    expect(stack.split('\n')[0]).toBe('Error: upload u3 failed a check');
+    expect(stack).toMatch(/^ {4}at check\( \(lambdas\/broken\/handler\.ts:3:11\)$/m);
   });
 
   it('read the source map only when a trace is printed, not at cold start', async () => {
