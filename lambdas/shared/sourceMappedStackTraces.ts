@@ -17,8 +17,8 @@ const SOURCE_PREFIX = /^.*?(?=(lambdas|node_modules)\/)/;
  *
  * A bundle is the folder `bundleFolderUrl` names (`index.mjs` and its chunks, each with its
  * `.map` beside it). Each frame of one of its files keeps V8's own text with the source's position
- * and function name; frames elsewhere (Node's own) and a file without a readable map are printed
- * as V8 prints them.
+ * and function name; frames elsewhere (Node's own), a file without a readable map and a frame its
+ * map gets wrong (`safeFrame`) are printed as V8 prints them: reading `.stack` never throws.
  */
 export function mapStackTracesOfBundle(bundleFolderUrl: string): void {
   const maps = new Map<string, SourceMap | null>();
@@ -58,14 +58,27 @@ export function mapStackTracesOfBundle(bundleFolderUrl: string): void {
     const minified = site.getFunctionName();
     // Node's entries carry the name the map gives the range (newer than @types/node's SourceMapping).
     const name = (original(caller)?.entry as { readonly name?: string } | undefined)?.name;
-    if (minified && name) {
+    if (minified && typeof name === 'string' && name) {
       const location = mapped.lastIndexOf(' (');
       if (location > 0) mapped = mapped.slice(0, location).replace(new RegExp(`\\b${escapeRegExp(minified)}\\b`), () => name) + mapped.slice(location);
     }
     return mapped;
   };
 
-  Error.prepareStackTrace = (error: Error, sites: NodeJS.CallSite[]) => [formatHeader(error), ...sites.map((site, i) => `    at ${frame(site, sites[i + 1])}`)].join('\n');
+  /**
+   * `frame`, or V8's own text when the map misleads it: a map is read from disk and only parsed,
+   * not checked (a source may be `null`; `frame` also ignores a name that is no string), and a
+   * throw here would make reading `error.stack` throw in the error path that logs it.
+   */
+  const safeFrame = (site: NodeJS.CallSite, caller: NodeJS.CallSite | undefined): string => {
+    try {
+      return frame(site, caller);
+    } catch {
+      return site.toString();
+    }
+  };
+
+  Error.prepareStackTrace = (error: Error, sites: NodeJS.CallSite[]) => [formatHeader(error), ...sites.map((site, i) => `    at ${safeFrame(site, sites[i + 1])}`)].join('\n');
 }
 
 /** The first line V8 gives a stack trace: `Error.prototype.toString` of the error, which can throw for odd errors. */

@@ -111,4 +111,23 @@ describe('source-mapped stack traces of a bundle', () => {
     expect(stack).toContain(`${pathToFileURL(bundle).href}:`);
     expect(stack).not.toContain('handler.ts');
   });
+
+  /** Rewrites the bundle's map in place after the import, as a damaged map would be read. */
+  const damageMap = (bundle: string, damage: (map: { sources: unknown[]; names: unknown[] }) => object) => () => {
+    writeFileSync(`${bundle}.map`, JSON.stringify(damage(JSON.parse(readFileSync(`${bundle}.map`, 'utf8')) as { sources: unknown[]; names: unknown[] })));
+  };
+
+  it('print V8\'s own frame, never throwing, when the map names no source file for it', async () => {
+    const bundle = await bundledHandler();
+    const stack = await stackOf(bundle, damageMap(bundle, (map) => ({ ...map, sources: map.sources.map(() => null) })));
+    expect(stack.split('\n')[0]).toBe('Error: upload u1 is broken');
+    expect(stack).toContain(`${pathToFileURL(bundle).href}:`);
+  });
+
+  it('keep V8\'s function name when the map\'s name for it is no string', async () => {
+    const bundle = await bundledHandler();
+    const stack = await stackOf(bundle, damageMap(bundle, (map) => ({ ...map, names: map.names.map((_, i) => i) })));
+    expect(stack).toMatch(/^ {4}at \S+ \(lambdas\/broken\/handler\.ts:3:9\)$/m);
+    expect(stack).not.toMatch(/^ {4}at \d+ \(/m);
+  });
 });
