@@ -9,30 +9,45 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build, type Metafile } from 'esbuild';
+import { build, type Metafile, type OutputFile } from 'esbuild';
 import { PROJECT_ROOT } from './PipelineFunction.js';
 import { BUNDLE_BUILD_DIR, BUNDLE_ENTRY_FILE, pipelineEsbuildOptions } from './pipelineEsbuildOptions.js';
 
+/** A handler's bundle in memory: the files that ship and esbuild's metafile of them. */
+export interface HandlerBundle {
+  /** `index.mjs`, the chunks it loads and their source maps, with paths under `BUNDLE_BUILD_DIR`. */
+  readonly files: readonly OutputFile[];
+  /** esbuild's metafile with only the outputs in `files` (paths relative to the root). */
+  readonly metafile: Metafile;
+}
+
 /**
- * Writes `index.mjs`, the chunks it loads and their source maps for `entry` into `outdir`, and
- * returns esbuild's metafile of what it wrote (output paths under `BUNDLE_BUILD_DIR`, relative
- * to the root).
+ * Builds `entry` as every PipelineFunction is built, keeping only what ships: the entry file,
+ * the chunks it loads and their maps.
  *
  * esbuild makes a chunk of every `import()` target it finds, also of one whose `import()` tree
  * shaking then drops (evanw/esbuild#3252): the SDK's browser user-agent parser (bowser, 35 KB and
  * its map) would ship in every SDK function, loaded by nothing, and count in its size. Only what
- * the entry file reaches is written.
+ * the entry file reaches is kept, so the bench and the least-privilege test see what deploys.
  */
-export async function bundleHandler(entry: string, outdir: string): Promise<Metafile> {
+export async function buildHandlerBundle(entry: string): Promise<HandlerBundle> {
   const { outputFiles, metafile } = await build({ ...pipelineEsbuildOptions(entry), metafile: true, logLevel: 'warning' });
   const loaded = loadedOutputs(metafile);
-  for (const file of outputFiles) {
-    if (!loaded.has(relative(PROJECT_ROOT, file.path))) continue;
+  return {
+    files: outputFiles.filter((file) => loaded.has(relative(PROJECT_ROOT, file.path))),
+    metafile: { ...metafile, outputs: Object.fromEntries(Object.entries(metafile.outputs).filter(([path]) => loaded.has(path))) },
+  };
+}
+
+/** Writes the handler's bundle (`buildHandlerBundle`) into `outdir` and returns its metafile. */
+export async function bundleHandler(entry: string, outdir: string): Promise<Metafile> {
+  const { files, metafile } = await buildHandlerBundle(entry);
+  for (const file of files) {
     const target = join(outdir, relative(BUNDLE_BUILD_DIR, file.path));
     mkdirSync(dirname(target), { recursive: true });
     writeFileSync(target, file.contents);
   }
-  return { ...metafile, outputs: Object.fromEntries(Object.entries(metafile.outputs).filter(([path]) => loaded.has(path))) };
+  return metafile;
 }
 
 /** The metafile's outputs the entry file loads, by `import` or `import()`, and their maps. */

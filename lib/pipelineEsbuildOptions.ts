@@ -26,12 +26,11 @@ export const BUNDLE_BUILD_DIR = join(PROJECT_ROOT, 'bundle');
  * least-privilege test, so they measure and check what is deployed.
  *
  * Why chunks (`splitting`): the SDK imports some modules with `import()` (the credential
- * providers after the environment's, the event-stream serde, a user-agent parser). In one file,
- * esbuild makes each of those and everything they import (most of `@smithy/core` and
- * `@aws-sdk/core`) a function run at start, and V8 parses every such function twice, once skimmed
- * with the file and again in full when it runs: 12 to 14 ms of a Node 24 cold start here
- * (bench/bundles.ts). With chunks, what only `import()` reaches is a file loaded on first use and
- * the rest is plain top-level code.
+ * providers after the environment's, the event-stream serde). In one file, esbuild makes each of
+ * those and everything they import (most of `@smithy/core` and `@aws-sdk/core`) a function run at
+ * start, and V8 parses every such function twice, once skimmed with the file and again in full
+ * when it runs: 12 to 14 ms of a Node 24 cold start here (bench/bundles.ts). With chunks, what
+ * only `import()` reaches is a file loaded on first use and the rest is plain top-level code.
  */
 export function pipelineEsbuildOptions(entry: string): BuildOptions & { write: false } {
   const bundling = PIPELINE_BUNDLING;

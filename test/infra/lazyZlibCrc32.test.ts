@@ -21,7 +21,8 @@ async function loadBundled(code: string): Promise<{ zlibAtImport: boolean; resul
   const dir = mkdtempSync(join(tmpdir(), 'lazy-zlib-crc32-'));
   const entry = join(dir, 'entry.mjs');
   writeFileSync(entry, code);
-  const { outputFiles } = await build({ ...pipelineEsbuildOptions(join(PROJECT_ROOT, 'lambdas', 'get-config', 'handler.ts')), entryPoints: [entry], nodePaths: [join(PROJECT_ROOT, 'node_modules')], logLevel: 'silent' });
+  // The entry lies outside the project, so the project's node_modules is named for it to resolve from.
+  const { outputFiles } = await build({ ...pipelineEsbuildOptions(entry), nodePaths: [join(PROJECT_ROOT, 'node_modules')], logLevel: 'silent' });
   for (const file of outputFiles) writeFileSync(join(dir, file.path.split('/').pop()!), file.contents);
   const script =
     "const bundle = await import(process.argv[1]); const zlibAtImport = process.moduleLoadList.includes('NativeModule zlib');" +

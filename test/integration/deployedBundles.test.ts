@@ -77,8 +77,9 @@ describe('the deployed bundles, run against local mode', () => {
       now: new Date(),
     });
     const child = run(process.execPath, ['--input-type=module', '-e', INVOKE, pathToFileURL(join(bundles, match.route.handler, BUNDLE_ENTRY_FILE)).href], {
-      // Only what Lambda would give the function: PATH and the stack's variables (local mode's endpoints and keys).
-      env: { PATH: process.env.PATH, ...Object.fromEntries(Object.entries(process.env).filter(([name]) => /^[A-Z][A-Z0-9_]*$/.test(name) && !name.startsWith('VITEST') && name !== 'NODE_OPTIONS')) },
+      // This process's environment, where local mode set its functions' variables (endpoints, keys, names), without
+      // vitest's own and NODE_OPTIONS: the bundle runs with no loader or flags, as on Lambda.
+      env: Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('VITEST') && name !== 'NODE_OPTIONS')),
       encoding: 'utf8',
     });
     child.child.stdin!.end(JSON.stringify(event));

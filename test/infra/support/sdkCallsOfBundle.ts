@@ -1,9 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { build } from 'esbuild';
 import ts from 'typescript';
 import { PROJECT_ROOT } from '../../../lib/PipelineFunction.js';
-import { pipelineEsbuildOptions } from '../../../lib/pipelineEsbuildOptions.js';
+import { buildHandlerBundle } from '../../../lib/bundleHandler.js';
 import { SDK_CALL_ACTIONS, SDK_HELPERS } from './sdkCallActions.js';
 
 /** One place the code constructs an SDK command or calls an SDK function. */
@@ -26,24 +25,19 @@ export interface BundleCalls {
 }
 
 /**
- * The SDK calls a function's code makes, found in what is really deployed: esbuild bundles the
- * entry with the stack's own options, its metafile names the source files that put bytes into
- * the bundle (after tree shaking; dependencies left out), and each of those files is parsed for
+ * The SDK calls a function's code makes, found in what is really deployed: the entry is bundled
+ * as the stack bundles it (`buildHandlerBundle`), the metafile names the source files that put
+ * bytes into the entry file or a chunk it ships (after tree shaking; dependencies left out), and each of those files is parsed for
  * `new <Name>Command(…)` and `paginate<Name>(…)` on names imported from `@aws-sdk/*`, by the
  * name they are exported as (aliases and namespace imports resolved). Any other constructor or
  * function imported from the SDK that is not a client, an error class or a known helper counts
  * as unmapped, so a new way of calling AWS cannot slip past the table.
  */
 export async function sdkCallsOfBundle(entry: string): Promise<BundleCalls> {
-  const result = await build({
-    ...pipelineEsbuildOptions(entry),
-    metafile: true,
-    sourcemap: false,
-    logLevel: 'silent',
-  });
-  const outputs = Object.values(result.metafile.outputs);
+  const { metafile } = await buildHandlerBundle(entry);
+  const outputs = Object.values(metafile.outputs);
   if (!outputs.some((candidate) => candidate.entryPoint !== undefined)) throw new Error(`esbuild produced no bundle for ${entry}`);
-  // The entry file and every chunk: code that only import() reaches runs too, later.
+  // The entry file and every chunk it ships: code that only import() reaches runs too, later.
   const inputs = outputs.flatMap((output) => Object.entries(output.inputs));
   const sources = [
     ...new Set(
